@@ -1,0 +1,160 @@
+package dev.vigil.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.engine.clock.ClockMode;
+import dev.vigil.engine.event.EventDecoder;
+import dev.vigil.engine.event.InvalidEventsException;
+import dev.vigil.engine.replay.Replay;
+import dev.vigil.engine.replay.ReplayResult;
+import dev.vigil.engine.ruleset.Compatibility;
+import dev.vigil.engine.ruleset.CompiledRuleSet;
+import dev.vigil.engine.ruleset.RuleSetCompilationException;
+import dev.vigil.engine.ruleset.RuleSetCompiler;
+import dev.vigil.engine.ruleset.RuleSetSource;
+import dev.vigil.engine.session.LiveRuleSet;
+import dev.vigil.engine.session.RuleSetStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Vigil's engine: compiles rule sets, runs each deployed one in its own session, takes events,
+ * replays history. The entry point of the module.
+ *
+ * <pre>{@code
+ * try (var engine = Engine.create(EngineConfig.defaults().withListener(myListener))) {
+ *     engine.deploy(RuleSetSource.of("fraud", Map.of("fraud.drl", drl)));
+ *     engine.submit("fraud", List.of(eventJson));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Deploys of one rule set are serialized; different rule sets deploy, run and fail
+ * independently.
+ */
+public final class Engine implements AutoCloseable {
+    private final EngineConfig config;
+    private final RuleSetCompiler compiler = new RuleSetCompiler();
+    private final Map<String, LiveRuleSet> ruleSets = new ConcurrentHashMap<>();
+    private final Map<String, Object> deployLocks = new ConcurrentHashMap<>();
+    private final Map<String, Integer> versions = new ConcurrentHashMap<>();
+
+    private Engine(EngineConfig config) {
+        this.config = config;
+    }
+
+    public static Engine create(EngineConfig config) {
+        return new Engine(config);
+    }
+
+    /**
+     * Compiles without deploying, for validation; close the result.
+     *
+     * @throws RuleSetCompilationException with every error when it does not compile
+     */
+    public CompiledRuleSet compile(RuleSetSource source) {
+        return compiler.compile(source);
+    }
+
+    /** Deploys {@code source} as the next version of its rule set (1 for a new one). */
+    public Deployment deploy(RuleSetSource source) {
+        return deploy(source, 0);
+    }
+
+    /**
+     * Deploys {@code source} as {@code version} (0: the next one). A new rule set starts a session;
+     * a running one moves to the new version between batches, keeping its windows. A version that
+     * does not compile, or cannot replace the running one in place, changes nothing.
+     *
+     * @throws RuleSetCompilationException with every reason when it is not deployed
+     */
+    public Deployment deploy(RuleSetSource source, int version) {
+        synchronized (deployLocks.computeIfAbsent(source.name(), n -> new Object())) {
+            var compiled = compiler.compile(source);
+            var existing = ruleSets.get(source.name());
+            int next = version > 0 ? version : versions.getOrDefault(source.name(), 0) + 1;
+            var rules = compiled.rules();
+            var types = compiled.eventTypes();
+            var warnings = compiled.warnings();
+            int carried = 0;
+            if (existing != null && existing.status().state() == RuleSetStatus.State.RUNNING) {
+                var problems = Compatibility.check(existing.running(), compiled);
+                if (!problems.isEmpty()) {
+                    compiled.close();
+                    throw new RuleSetCompilationException(source.name(), problems);
+                }
+                try {
+                    carried = existing.deploy(compiled, next).join();
+                } catch (CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : e;
+                }
+            } else {
+                if (existing != null) {
+                    existing.close();
+                }
+                ruleSets.put(source.name(), new LiveRuleSet(compiled, next, config.clock(), config.listener(), config.tick()));
+            }
+            versions.put(source.name(), next);
+            return new Deployment(source.name(), next, rules, types, warnings, carried);
+        }
+    }
+
+    /** Stops a rule set and disposes its session; false when none had that name. */
+    public boolean undeploy(String name) {
+        synchronized (deployLocks.computeIfAbsent(name, n -> new Object())) {
+            var live = ruleSets.remove(name);
+            if (live == null) {
+                return false;
+            }
+            live.close();
+            return true;
+        }
+    }
+
+    /** The deployed rule set called {@code name}. */
+    public Optional<LiveRuleSet> ruleSet(String name) {
+        return Optional.ofNullable(ruleSets.get(name));
+    }
+
+    /** Every deployed rule set. */
+    public Collection<LiveRuleSet> ruleSets() {
+        return List.copyOf(ruleSets.values());
+    }
+
+    /**
+     * Decodes {@code events} against rule set {@code name} and queues them, all or none.
+     *
+     * @throws InvalidEventsException                      naming every bad event and field; nothing was queued
+     * @throws dev.vigil.engine.session.QueueFullException when the rule set's queue cannot take them now
+     * @throws NoSuchElementException                      when no rule set has that name
+     */
+    public void submit(String name, List<? extends JsonNode> events) {
+        var live = ruleSet(name).orElseThrow(() -> new NoSuchElementException("no rule set named '" + name + "' is deployed"));
+        EventDecoder decoder = live.decoder();
+        live.submit(decoder.decodeAll(events));
+    }
+
+    /**
+     * Replays {@code events} through a fresh event-time session of {@code source}, whatever the
+     * clock mode of its settings.
+     *
+     * @param until when not null, the clock moves to it after the last event so pending absences fire
+     */
+    public ReplayResult replay(RuleSetSource source, Iterator<? extends JsonNode> events, Instant until) {
+        var eventTime = source.withSettings(source.settings().withClockMode(ClockMode.EVENT_TIME));
+        return Replay.run(compiler.compile(eventTime), events, until, config.clock());
+    }
+
+    /** Stops every rule set. */
+    @Override
+    public void close() {
+        var all = new ArrayList<>(ruleSets.keySet());
+        all.forEach(this::undeploy);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.vigil.engine;
+
+import dev.vigil.engine.alert.Alert;
+import dev.vigil.engine.alert.RuleError;
+import dev.vigil.engine.event.Event;
+
+/**
+ * Receives what rule sets produce. Called on the rule set's worker thread: hand the value to a
+ * queue and return, so a slow consumer never stalls rule evaluation.
+ */
+public interface EngineListener {
+    /** A rule raised an alert that was neither a repeat nor suppressed. */
+    default void onAlert(Alert alert) {
+    }
+
+    /** A rule's consequence threw; the session went on. */
+    default void onRuleError(RuleError error) {
+    }
+
+    /**
+     * An event arrived behind the watermark. {@code inserted} tells whether the late policy still
+     * inserted it ({@code PROCESS}) or left it out ({@code DROP}).
+     */
+    default void onLateEvent(String ruleSet, Event event, long watermark, boolean inserted) {
+    }
+
+    /** A rule set stopped: its rules looped without end or its session broke. Others keep running. */
+    default void onRuleSetFailed(String ruleSet, String reason) {
+    }
+
+    /** A listener that ignores everything. */
+    EngineListener NONE = new EngineListener() {
+    };
+}

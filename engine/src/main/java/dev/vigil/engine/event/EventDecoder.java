@@ -1,0 +1,336 @@
+package dev.vigil.engine.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.kie.api.KieBase;
+import org.kie.api.definition.type.FactField;
+import org.kie.api.definition.type.FactType;
+
+/**
+ * Turns JSON events into instances of a rule set's declared event types.
+ *
+ * <p>An event is {@code {"type": "Transaction", "id": "t1", "time": "2026-11-20T10:00:00Z", ...fields}}.
+ * {@code time} is ISO-8601 or epoch milliseconds and fills the {@code @timestamp} field; without it
+ * the event happened when it arrived. Without {@code id} the event gets one derived from its
+ * content, so replaying the same input yields the same ids. Every problem of every event is
+ * collected before anything is refused. Immutable and thread-safe: HTTP threads share one.
+ */
+public final class EventDecoder {
+    private final Map<String, TypeCodec> types;
+    private final List<EventType> eventTypes;
+    private final boolean allowUnknownFields;
+    private final InstantSource arrivalClock;
+
+    private EventDecoder(Map<String, TypeCodec> types, List<EventType> eventTypes, boolean allowUnknownFields,
+                         InstantSource arrivalClock) {
+        this.types = types;
+        this.eventTypes = eventTypes;
+        this.allowUnknownFields = allowUnknownFields;
+        this.arrivalClock = arrivalClock;
+    }
+
+    /** A decoder for the event types of {@code kieBase}, whose classes the decoded facts will be. */
+    public static EventDecoder forKieBase(KieBase kieBase, boolean allowUnknownFields, InstantSource arrivalClock) {
+        var eventTypes = DeclaredTypes.eventTypes(kieBase);
+        var bySimpleName = new HashMap<String, Integer>();
+        eventTypes.forEach(t -> bySimpleName.merge(t.name(), 1, Integer::sum));
+        var codecs = new HashMap<String, TypeCodec>();
+        for (var type : eventTypes) {
+            var factType = kieBase.getFactType(type.packageName(), type.name());
+            var codec = new TypeCodec(type, factType);
+            codecs.put(type.qualifiedName(), codec);
+            if (bySimpleName.get(type.name()) == 1) {
+                codecs.put(type.name(), codec);
+            }
+        }
+        return new EventDecoder(Map.copyOf(codecs), List.copyOf(eventTypes), allowUnknownFields, arrivalClock);
+    }
+
+    /** The event types this decoder accepts. */
+    public List<EventType> eventTypes() {
+        return eventTypes;
+    }
+
+    /** Whether {@code typeName} (simple or qualified) is one of the event types. */
+    public boolean accepts(String typeName) {
+        return types.containsKey(typeName);
+    }
+
+    /** Decodes every event, or throws with every problem of every event; indexes count from 0. */
+    public List<Event> decodeAll(List<? extends JsonNode> events) {
+        var out = new ArrayList<Event>(events.size());
+        var errors = new ArrayList<EventError>();
+        for (int i = 0; i < events.size(); i++) {
+            var event = decode(events.get(i), i, errors);
+            if (event != null) {
+                out.add(event);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidEventsException(errors);
+        }
+        return out;
+    }
+
+    /** Decodes one event, the {@code index}-th of its submission. */
+    public Event decode(JsonNode json, int index) {
+        var errors = new ArrayList<EventError>();
+        var event = decode(json, index, errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidEventsException(errors);
+        }
+        return event;
+    }
+
+    private Event decode(JsonNode json, int index, List<EventError> errors) {
+        if (json == null || !json.isObject()) {
+            errors.add(new EventError(index, null, null, "an event must be a JSON object"));
+            return null;
+        }
+        var idNode = json.get("id");
+        String id = null;
+        int before = errors.size();
+        if (idNode != null && !idNode.isNull()) {
+            if (idNode.isTextual() || idNode.isIntegralNumber()) {
+                id = idNode.asText();
+            } else {
+                errors.add(new EventError(index, null, "id", "must be a string"));
+            }
+        }
+        var typeNode = json.get("type");
+        if (typeNode == null || !typeNode.isTextual()) {
+            errors.add(new EventError(index, id, "type", "is required and must be the name of an event type, one of "
+                    + typeNames()));
+            return null;
+        }
+        var codec = types.get(typeNode.asText());
+        if (codec == null) {
+            errors.add(new EventError(index, id, "type", "'" + typeNode.asText() + "' is not an event type of this rule set; known: "
+                    + typeNames()));
+            return null;
+        }
+        long time = eventTime(json, codec, index, id, errors);
+        Object fact;
+        try {
+            fact = codec.factType.newInstance();
+        } catch (InstantiationException | IllegalAccessException e) {
+            throw new IllegalStateException("cannot create an instance of " + codec.type.qualifiedName(), e);
+        }
+        var names = json.fieldNames();
+        while (names.hasNext()) {
+            var name = names.next();
+            if (name.equals("type") || name.equals("time") || name.equals(codec.timestampField)) {
+                continue;
+            }
+            var field = codec.fields.get(name);
+            if (field == null) {
+                if (!name.equals("id") && !allowUnknownFields) {
+                    errors.add(new EventError(index, id, name, "is not a field of " + codec.type.name() + "; its fields are "
+                            + codec.fields.keySet()));
+                }
+                continue;
+            }
+            try {
+                field.set(fact, FieldValues.coerce(json.get(name), field.getType()));
+            } catch (IllegalArgumentException e) {
+                errors.add(new EventError(index, id, name, e.getMessage()));
+            }
+        }
+        if (errors.size() > before) {
+            return null;
+        }
+        if (codec.timestamp != null) {
+            codec.timestamp.set(fact, codec.timestamp.getType() == Date.class ? new Date(time) : (Object) time);
+        }
+        if (id == null) {
+            id = generatedId(codec.type.name(), time, json);
+            var idField = codec.fields.get("id");
+            if (idField != null && idField.getType() == String.class) {
+                idField.set(fact, id);
+            }
+        }
+        return new Event(id, codec.type.name(), time, fact);
+    }
+
+    private long eventTime(JsonNode json, TypeCodec codec, int index, String id, List<EventError> errors) {
+        var name = "time";
+        var node = json.get("time");
+        if ((node == null || node.isNull()) && codec.timestampField != null) {
+            name = codec.timestampField;
+            node = json.get(codec.timestampField);
+        }
+        if (node == null || node.isNull()) {
+            return arrivalClock.millis();
+        }
+        try {
+            return FieldValues.epochMillis(node);
+        } catch (IllegalArgumentException e) {
+            errors.add(new EventError(index, id, name, e.getMessage()));
+            return 0;
+        }
+    }
+
+    private static String generatedId(String type, long time, JsonNode json) {
+        try {
+            var digest = MessageDigest.getInstance("SHA-256");
+            digest.update(Long.toString(time).getBytes(StandardCharsets.UTF_8));
+            digest.update(json.toString().getBytes(StandardCharsets.UTF_8));
+            return type + "-" + HexFormat.of().formatHex(digest.digest(), 0, 10);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
+    }
+
+    private String typeNames() {
+        return eventTypes.stream().map(EventType::name).distinct().toList().toString();
+    }
+
+    /** What decoding needs about one type, looked up once. */
+    private static final class TypeCodec {
+        final EventType type;
+        final FactType factType;
+        final Map<String, FactField> fields = new HashMap<>();
+        final String timestampField;
+        final FactField timestamp;
+
+        TypeCodec(EventType type, FactType factType) {
+            this.type = type;
+            this.factType = factType;
+            factType.getFields().forEach(f -> fields.put(f.getName(), f));
+            this.timestampField = type.timestampField();
+            this.timestamp = timestampField == null ? null : factType.getField(timestampField);
+        }
+    }
+
+    /** Coercion of JSON values into the Java types declared fields may have. */
+    static final class FieldValues {
+        private FieldValues() {
+        }
+
+        static long epochMillis(JsonNode node) {
+            if (node.isIntegralNumber() && node.canConvertToLong()) {
+                return node.asLong();
+            }
+            if (node.isTextual()) {
+                var text = node.asText().trim();
+                try {
+                    return Instant.parse(text).toEpochMilli();
+                } catch (DateTimeParseException e) {
+                    try {
+                        return OffsetDateTime.parse(text).toInstant().toEpochMilli();
+                    } catch (DateTimeParseException e2) {
+                        throw new IllegalArgumentException("'" + text
+                                + "' is not a time: use ISO-8601 (2026-11-20T10:00:00Z) or epoch milliseconds");
+                    }
+                }
+            }
+            throw new IllegalArgumentException(node + " is not a time: use ISO-8601 (2026-11-20T10:00:00Z) or epoch milliseconds");
+        }
+
+        static Object coerce(JsonNode node, Class<?> type) {
+            if (node == null || node.isNull()) {
+                if (type.isPrimitive()) {
+                    throw new IllegalArgumentException("must not be null: it is a " + type.getName());
+                }
+                return null;
+            }
+            if (type == String.class) {
+                if (node.isContainerNode()) {
+                    throw new IllegalArgumentException("expected a string, got " + kind(node));
+                }
+                return node.asText();
+            }
+            if (type == int.class || type == Integer.class) {
+                if (node.isInt()) {
+                    return node.intValue();
+                }
+                var value = integral(node, "an int");
+                if (value.bitLength() > 31) {
+                    throw new IllegalArgumentException(node + " does not fit an int");
+                }
+                return value.intValue();
+            }
+            if (type == long.class || type == Long.class) {
+                if (node.isInt() || node.isLong()) {
+                    return node.longValue();
+                }
+                var value = integral(node, "a long");
+                if (value.bitLength() > 63) {
+                    throw new IllegalArgumentException(node + " does not fit a long");
+                }
+                return value.longValue();
+            }
+            if (type == double.class || type == Double.class) {
+                if (node.isNumber()) {
+                    return node.doubleValue();
+                }
+                return decimal(node, "a double").doubleValue();
+            }
+            if (type == float.class || type == Float.class) {
+                return decimal(node, "a float").floatValue();
+            }
+            if (type == BigDecimal.class) {
+                return decimal(node, "a BigDecimal");
+            }
+            if (type == boolean.class || type == Boolean.class) {
+                if (node.isBoolean()) {
+                    return node.asBoolean();
+                }
+                if (node.isTextual() && (node.asText().equals("true") || node.asText().equals("false"))) {
+                    return Boolean.parseBoolean(node.asText());
+                }
+                throw new IllegalArgumentException("expected true or false, got " + node);
+            }
+            if (type == Date.class) {
+                return new Date(epochMillis(node));
+            }
+            throw new IllegalArgumentException("its declared type " + DeclaredTypes.typeName(type)
+                    + " cannot be read from JSON; declare it as String, int, long, double, boolean, java.util.Date or BigDecimal");
+        }
+
+        private static java.math.BigInteger integral(JsonNode node, String what) {
+            var value = decimal(node, what);
+            try {
+                return value.toBigIntegerExact();
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException(node + " does not fit " + what + ": it is not a whole number");
+            }
+        }
+
+        private static BigDecimal decimal(JsonNode node, String what) {
+            if (node.isNumber()) {
+                return node.decimalValue();
+            }
+            if (node.isTextual()) {
+                try {
+                    return new BigDecimal(node.asText().trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("expected " + what + ", got the text '" + node.asText() + "'");
+                }
+            }
+            throw new IllegalArgumentException("expected " + what + ", got " + kind(node));
+        }
+
+        private static String kind(JsonNode node) {
+            return switch (node.getNodeType()) {
+                case OBJECT -> "an object";
+                case ARRAY -> "an array";
+                case BOOLEAN -> "a boolean";
+                default -> node.toString();
+            };
+        }
+    }
+}

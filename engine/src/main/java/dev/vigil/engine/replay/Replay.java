@@ -1,0 +1,99 @@
+package dev.vigil.engine.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.engine.EngineListener;
+import dev.vigil.engine.alert.Alert;
+import dev.vigil.engine.alert.RuleError;
+import dev.vigil.engine.clock.ClockMode;
+import dev.vigil.engine.event.EventError;
+import dev.vigil.engine.event.InvalidEventsException;
+import dev.vigil.engine.ruleset.CompiledRuleSet;
+import dev.vigil.engine.session.RuleSetRunner;
+import dev.vigil.engine.session.RuleSetStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Runs events through a fresh event-time session of a rule set, as fast as the machine goes.
+ *
+ * <p>Uses the same {@link RuleSetRunner} as a live rule set, with the rule set's lateness and late
+ * policy, so a replay raises the alerts the live session would have raised, with the same ids.
+ * Invalid events are skipped and reported by their index; the rest still run.
+ */
+public final class Replay {
+    /** How many invalid events and rule errors a result lists; all are counted. */
+    public static final int MAX_REPORTED_ERRORS = 100;
+
+    private Replay() {
+    }
+
+    /**
+     * Replays {@code events} through {@code compiled}, which it consumes (its container becomes the
+     * replay's session and is disposed at the end).
+     *
+     * @param until     when not null, the clock is moved to this time after the last event, so
+     *                  absences that become true after it still fire
+     * @param wallClock the arrival time of events without {@code time}, and alerts' {@code firedAt}
+     */
+    public static ReplayResult run(CompiledRuleSet compiled, Iterator<? extends JsonNode> events, Instant until,
+                                   InstantSource wallClock) {
+        if (compiled.source().settings().clockMode() != ClockMode.EVENT_TIME) {
+            compiled.close();
+            throw new IllegalArgumentException("replays run on event time: compile rule set '" + compiled.name()
+                    + "' with clock mode EVENT_TIME");
+        }
+        var alerts = new ArrayList<Alert>();
+        var ruleErrors = new ArrayList<RuleError>();
+        var errors = new ArrayList<EventError>();
+        var collect = new EngineListener() {
+            long errorCount;
+
+            @Override
+            public void onAlert(Alert alert) {
+                alerts.add(alert);
+            }
+
+            @Override
+            public void onRuleError(RuleError error) {
+                errorCount++;
+                if (ruleErrors.size() < MAX_REPORTED_ERRORS) {
+                    ruleErrors.add(error);
+                }
+            }
+        };
+        long started = System.nanoTime();
+        long count = 0;
+        long invalid = 0;
+        try (var runner = new RuleSetRunner(compiled, 1, wallClock, collect)) {
+            var decoder = runner.decoder();
+            while (events.hasNext()) {
+                var json = events.next();
+                int index = (int) Math.min(Integer.MAX_VALUE, count++);
+                try {
+                    runner.accept(decoder.decode(json, index));
+                } catch (InvalidEventsException e) {
+                    invalid++;
+                    for (var error : e.errors()) {
+                        if (errors.size() < MAX_REPORTED_ERRORS) {
+                            errors.add(error);
+                        }
+                    }
+                }
+            }
+            if (until != null) {
+                runner.advanceClockTo(until.toEpochMilli());
+            } else {
+                runner.finish();
+            }
+            var stats = runner.stats(RuleSetStatus.STOPPED, 0);
+            var elapsed = Duration.ofNanos(System.nanoTime() - started);
+            double seconds = Math.max(1e-9, elapsed.toNanos() / 1e9);
+            return new ReplayResult(alerts, new ReplayStats(count, invalid, stats.lateEvents(), stats.alertsPerRule(),
+                    stats.suppressed(), collect.errorCount, elapsed, count / seconds), errors, ruleErrors);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.vigil.engine.ruleset;
+
+import dev.vigil.engine.event.EventType;
+import java.util.List;
+import java.util.Map;
+import org.kie.api.KieServices;
+import org.kie.api.builder.ReleaseId;
+import org.kie.api.runtime.KieContainer;
+
+/**
+ * A rule set that compiled: deployable, with what it declares and what the compiler warned about.
+ *
+ * <p>Holds a built Drools module in the shared KieRepository and a container over it; a deploy
+ * either adopts the container (a new session) or moves a running one onto the module, and then
+ * closes this. Close it when it is not deployed, so the module does not stay in memory.
+ */
+public final class CompiledRuleSet implements AutoCloseable {
+    private final RuleSetSource source;
+    private final ReleaseId releaseId;
+    private final KieContainer container;
+    private final List<EventType> eventTypes;
+    private final Map<String, Map<String, String>> declaredFields;
+    private final List<RuleInfo> rules;
+    private final List<Diagnostic> warnings;
+    private boolean adopted;
+    private boolean moduleKept;
+
+    CompiledRuleSet(RuleSetSource source, ReleaseId releaseId, KieContainer container, List<EventType> eventTypes,
+                    Map<String, Map<String, String>> declaredFields, List<RuleInfo> rules, List<Diagnostic> warnings) {
+        this.source = source;
+        this.releaseId = releaseId;
+        this.container = container;
+        this.eventTypes = List.copyOf(eventTypes);
+        this.declaredFields = Map.copyOf(declaredFields);
+        this.rules = List.copyOf(rules);
+        this.warnings = List.copyOf(warnings);
+    }
+
+    public RuleSetSource source() {
+        return source;
+    }
+
+    public String name() {
+        return source.name();
+    }
+
+    /** The event types the rule set declares. */
+    public List<EventType> eventTypes() {
+        return eventTypes;
+    }
+
+    /** Every declared type (events and facts) by qualified name, with its fields' types by name. */
+    public Map<String, Map<String, String>> declaredFields() {
+        return declaredFields;
+    }
+
+    /** The rules with their alerting metadata. */
+    public List<RuleInfo> rules() {
+        return rules;
+    }
+
+    /** What compiled but deserves a look, such as event types whose events never expire. */
+    public List<Diagnostic> warnings() {
+        return warnings;
+    }
+
+    /** Engine side: the Drools module this was built into. */
+    public ReleaseId releaseId() {
+        return releaseId;
+    }
+
+    /** Engine side: takes the container for a new session; the caller disposes it and releases the module. */
+    public KieContainer adoptContainer() {
+        adopted = true;
+        moduleKept = true;
+        return container;
+    }
+
+    /** Engine side: keeps the module for a running container to move onto; the caller releases it. */
+    public ReleaseId adoptModule() {
+        moduleKept = true;
+        return releaseId;
+    }
+
+    /** Engine side: the container, for reading metadata only. */
+    public KieContainer container() {
+        return container;
+    }
+
+    /** Disposes what was not adopted: the container, and the module unless a running container uses it. */
+    @Override
+    public void close() {
+        if (!adopted) {
+            container.dispose();
+        }
+        if (!moduleKept) {
+            release(releaseId);
+        }
+    }
+
+    /** Engine side: drops a built module from the shared repository once no container needs it. */
+    public static void release(ReleaseId releaseId) {
+        KieServices.get().getRepository().removeKieModule(releaseId);
+    }
+}

@@ -1,0 +1,259 @@
+package dev.vigil.engine.ruleset;
+
+import dev.vigil.engine.alert.Alerts;
+import dev.vigil.engine.alert.Severity;
+import dev.vigil.engine.clock.ClockMode;
+import dev.vigil.engine.event.DeclaredTypes;
+import dev.vigil.engine.event.EventType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.kie.api.KieServices;
+import org.kie.api.builder.Message;
+import org.kie.api.definition.rule.Rule;
+
+/**
+ * Compiles a rule set's DRL files into a {@link CompiledRuleSet}, or into every diagnostic.
+ *
+ * <p>Builds through {@code KieFileSystem -> KieBuilder -> KieContainer} with a generated kmodule
+ * (a STREAM kbase and a stateful session with the rule set's clock): the route that lets a running
+ * container move to a new version with {@code updateToVersion}. Classic DRL (drools-mvel) rather
+ * than the executable model, because it compiles faster at runtime, positions errors better and
+ * keeps declared types stable across versions.
+ */
+public final class RuleSetCompiler {
+    /** The Drools handler that turns a throwing consequence into a reported rule error. */
+    public static final String CONSEQUENCE_HANDLER = "dev.vigil.engine.session.ReportingConsequenceExceptionHandler";
+    private static final String RESOURCES = "src/main/resources/";
+    private static final String GROUP = "dev.vigil.rules";
+    private static final AtomicLong BUILDS = new AtomicLong();
+    private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;?");
+    private static final Pattern ALERTS_GLOBAL = Pattern.compile("(?m)^\\s*global\\s+[\\w.]+\\s+" + Alerts.GLOBAL + "\\s*;?");
+    private static final Pattern LINE_COLUMN = Pattern.compile("[Ll]ine (\\d+):(\\d+)");
+    private static final Pattern EXPIRES = Pattern.compile("@expires\\s*\\(([^)]*)\\)");
+    private static final Pattern VALID_EXPIRES = Pattern.compile(
+            "\\s*(value\\s*=\\s*)?(\\d+(ms|s|m|h|d))+\\s*(,\\s*policy\\s*=\\s*TIME_(HARD|SOFT)\\s*)?");
+
+    private final KieServices kieServices = KieServices.get();
+
+    /** Compiles {@code source}; throws {@link RuleSetCompilationException} with every error when it does not compile. */
+    public CompiledRuleSet compile(RuleSetSource source) {
+        var releaseId = kieServices.newReleaseId(GROUP, source.name(), "1.0." + BUILDS.incrementAndGet());
+        var kfs = kieServices.newKieFileSystem();
+        kfs.generateAndWritePomXML(releaseId);
+        kfs.writeKModuleXML(kmodule(source.settings().clockMode()));
+        source.files().forEach((path, text) -> kfs.write(RESOURCES + path, text));
+        int generated = 0;
+        for (var pkg : packagesWithoutAlertsGlobal(source.files())) {
+            kfs.write(RESOURCES + "vigil-generated/alerts" + generated++ + ".drl",
+                    (pkg.isEmpty() ? "" : "package " + pkg + ";\n")
+                            + "global " + Alerts.class.getName() + " " + Alerts.GLOBAL + ";\n");
+        }
+        var builder = kieServices.newKieBuilder(kfs);
+        var diagnostics = new ArrayList<Diagnostic>();
+        try {
+            builder.buildAll();
+            for (var message : builder.getResults().getMessages(Message.Level.ERROR)) {
+                diagnostics.add(diagnostic(message, source.files()));
+            }
+            dropParserEchoes(diagnostics);
+        } catch (RuntimeException e) {
+            // Some malformed annotations (such as @expires("30s")) throw out of the build instead of reporting.
+            diagnostics.add(thrownByBuild(e, source.files()));
+        }
+        if (!diagnostics.isEmpty()) {
+            CompiledRuleSet.release(releaseId);
+            throw new RuleSetCompilationException(source.name(), sorted(diagnostics));
+        }
+        var container = kieServices.newKieContainer(releaseId);
+        try {
+            var kieBase = container.getKieBase();
+            var rules = new ArrayList<RuleInfo>();
+            for (var pkg : kieBase.getKiePackages()) {
+                for (var rule : pkg.getRules()) {
+                    rules.add(ruleInfo(rule, source.files(), diagnostics));
+                }
+            }
+            if (!diagnostics.isEmpty()) {
+                throw new RuleSetCompilationException(source.name(), sorted(diagnostics));
+            }
+            rules.sort(Comparator.comparing(RuleInfo::qualifiedName));
+            var eventTypes = DeclaredTypes.eventTypes(kieBase);
+            var warnings = new ArrayList<Diagnostic>();
+            for (var type : eventTypes) {
+                if (type.retention() == null) {
+                    warnings.add(unboundedRetention(type, source.files()));
+                }
+            }
+            var declared = new TreeMap<String, Map<String, String>>();
+            for (var td : DeclaredTypes.declarations(kieBase)) {
+                var fields = new LinkedHashMap<String, String>();
+                DeclaredTypes.factType(kieBase, td).getFields()
+                        .forEach(f -> fields.put(f.getName(), f.getType().getName()));
+                declared.put(td.getTypeClassName(), fields);
+            }
+            return new CompiledRuleSet(source, releaseId, container, eventTypes, declared, rules, sorted(warnings));
+        } catch (RuntimeException e) {
+            container.dispose();
+            CompiledRuleSet.release(releaseId);
+            throw e;
+        }
+    }
+
+    private static String kmodule(ClockMode clockMode) {
+        return """
+                <kmodule xmlns="http://www.drools.org/xsd/kmodule">
+                  <configuration>
+                    <property key="drools.consequenceExceptionHandler" value="%s"/>
+                  </configuration>
+                  <kbase name="vigil" default="true" eventProcessingMode="stream" equalsBehavior="identity">
+                    <ksession name="vigil" default="true" type="stateful" clockType="%s"/>
+                  </kbase>
+                </kmodule>
+                """.formatted(CONSEQUENCE_HANDLER, clockMode == ClockMode.REALTIME ? "realtime" : "pseudo");
+    }
+
+    /** Packages used by the files that do not declare the alerts global themselves. */
+    private static Set<String> packagesWithoutAlertsGlobal(Map<String, String> files) {
+        var all = new TreeSet<String>();
+        var declaring = new TreeSet<String>();
+        files.forEach((path, text) -> {
+            var m = PACKAGE.matcher(text);
+            var pkg = m.find() ? m.group(1) : "";
+            all.add(pkg);
+            if (ALERTS_GLOBAL.matcher(text).find()) {
+                declaring.add(pkg);
+            }
+        });
+        all.removeAll(declaring);
+        return all;
+    }
+
+    private static Diagnostic diagnostic(Message message, Map<String, String> files) {
+        var path = message.getPath();
+        var file = path == null ? null : path.startsWith(RESOURCES) ? path.substring(RESOURCES.length()) : path;
+        if (file != null && !files.containsKey(file)) {
+            file = null;
+        }
+        int line = Math.max(0, message.getLine());
+        int column = Math.max(0, message.getColumn());
+        var text = message.getText().trim();
+        var m = LINE_COLUMN.matcher(text);
+        if (m.find()) {
+            // KieBuilder messages report column 0; the parser's "Line r:c" (c counted from 0) has the real one.
+            if (line == 0) {
+                line = Integer.parseInt(m.group(1));
+            }
+            if (column == 0) {
+                column = Integer.parseInt(m.group(2)) + 1;
+            }
+        }
+        return Diagnostic.error(file, line, column, text);
+    }
+
+    /** A file that failed to parse also gets "Parser returned a null Package", which says nothing more. */
+    private static void dropParserEchoes(List<Diagnostic> diagnostics) {
+        diagnostics.removeIf(d -> d.message().startsWith("Parser returned a null Package")
+                && diagnostics.stream().anyMatch(o -> o != d && java.util.Objects.equals(o.file(), d.file())));
+    }
+
+    private static Diagnostic thrownByBuild(RuntimeException e, Map<String, String> files) {
+        var reason = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+        for (var entry : files.entrySet()) {
+            Matcher m = EXPIRES.matcher(entry.getValue());
+            while (m.find()) {
+                if (!VALID_EXPIRES.matcher(m.group(1)).matches()) {
+                    return Diagnostic.error(entry.getKey(), lineOf(entry.getValue(), m.start()), columnOf(entry.getValue(), m.start()),
+                            "invalid @expires(" + m.group(1) + "): write @expires(30m) or @expires(value = 30m, policy = TIME_SOFT) ("
+                                    + reason + ")");
+                }
+            }
+        }
+        return Diagnostic.error(null, 0, 0, "the rule set could not be built: " + reason);
+    }
+
+    private static RuleInfo ruleInfo(Rule rule, Map<String, String> files, List<Diagnostic> diagnostics) {
+        var metadata = rule.getMetaData();
+        var severity = Severity.MEDIUM;
+        var suppress = Duration.ZERO;
+        var severityText = unquote(metadata.get("severity"));
+        if (severityText != null) {
+            try {
+                severity = Severity.parse(severityText);
+            } catch (IllegalArgumentException e) {
+                diagnostics.add(atRule(rule, files, "rule \"" + rule.getName() + "\": @severity " + e.getMessage()));
+            }
+        }
+        var suppressText = unquote(metadata.get("suppress"));
+        if (suppressText != null) {
+            try {
+                suppress = Durations.parse(suppressText);
+            } catch (IllegalArgumentException e) {
+                diagnostics.add(atRule(rule, files, "rule \"" + rule.getName() + "\": @suppress " + e.getMessage()));
+            }
+        }
+        return new RuleInfo(rule.getPackageName(), rule.getName(), severity, suppress);
+    }
+
+    private static String unquote(Object value) {
+        if (value == null) {
+            return null;
+        }
+        var text = value.toString().trim();
+        return text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"") ? text.substring(1, text.length() - 1) : text;
+    }
+
+    private static Diagnostic atRule(Rule rule, Map<String, String> files, String message) {
+        var p = Pattern.compile("(?m)^\\s*rule\\s+(\"" + Pattern.quote(rule.getName()) + "\"|" + Pattern.quote(rule.getName()) + "\\b)");
+        return locate(p, files, message);
+    }
+
+    private static Diagnostic unboundedRetention(EventType type, Map<String, String> files) {
+        var message = "events of type " + type.name() + " are never removed from working memory: a rule uses it without a "
+                + "time bound (or none uses it), so memory grows with every event. Add @expires(...) to the declaration, "
+                + "or match it only over window:time or with temporal operators";
+        var p = Pattern.compile("(?m)^\\s*declare\\s+(" + Pattern.quote(type.name()) + "|" + Pattern.quote(type.qualifiedName()) + ")\\b");
+        var found = locate(p, files, message);
+        return Diagnostic.warning(found.file(), found.line(), message);
+    }
+
+    private static Diagnostic locate(Pattern pattern, Map<String, String> files, String message) {
+        for (var entry : files.entrySet()) {
+            var m = pattern.matcher(entry.getValue());
+            if (m.find()) {
+                return Diagnostic.error(entry.getKey(), lineOf(entry.getValue(), m.start(1)), columnOf(entry.getValue(), m.start(1)), message);
+            }
+        }
+        return Diagnostic.error(null, 0, 0, message);
+    }
+
+    private static int lineOf(String text, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset; i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+
+    private static int columnOf(String text, int offset) {
+        return offset - text.lastIndexOf('\n', offset - 1);
+    }
+
+    private static List<Diagnostic> sorted(List<Diagnostic> diagnostics) {
+        return diagnostics.stream()
+                .sorted(Comparator.comparing((Diagnostic d) -> d.file() == null ? "" : d.file())
+                        .thenComparingInt(Diagnostic::line).thenComparingInt(Diagnostic::column))
+                .toList();
+    }
+}

@@ -1,0 +1,108 @@
+package dev.vigil.engine.session;
+
+import dev.vigil.engine.event.DeclaredTypes;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.drools.base.rule.TypeDeclaration;
+import org.kie.api.KieBase;
+import org.kie.api.definition.type.FactField;
+import org.kie.api.definition.type.FactType;
+
+/**
+ * Carries instances of declared types from one version of a rule set to the next.
+ *
+ * <p>When a new version changes a declared type, Drools generates a new class for it; instances
+ * of the old class stay in working memory, match nothing and never expire. This copies each such
+ * instance, field by field, into the new class: fields kept keep their values, new fields start
+ * at their defaults, removed fields are dropped, and the {@code @timestamp} field gets the event's
+ * original time. Field type changes are refused before the swap, so values copy unchanged.
+ */
+final class FactMigration {
+    private static final Map<Class<?>, Map<String, Method>> GETTERS = new ConcurrentHashMap<>();
+    private final Map<String, Target> byClassName = new HashMap<>();
+
+    FactMigration(KieBase kieBase) {
+        for (TypeDeclaration td : DeclaredTypes.declarations(kieBase)) {
+            byClassName.put(td.getTypeClassName(),
+                    new Target(td.getTypeClass(), DeclaredTypes.factType(kieBase, td), td.getTimestampAttribute()));
+        }
+    }
+
+    /** Whether {@code fact} is an instance of a declared type, but of another version's class. */
+    boolean isStale(Object fact) {
+        var target = byClassName.get(fact.getClass().getName());
+        return target != null && target.type != fact.getClass();
+    }
+
+    /** Whether the running version declares the class of {@code fact} at all. */
+    boolean isDeclared(String className) {
+        return byClassName.containsKey(className);
+    }
+
+    /** A copy of {@code old} in the current class, its timestamp field set to {@code time}. */
+    Object convert(Object old, long time) {
+        var target = byClassName.get(old.getClass().getName());
+        Object fresh;
+        try {
+            fresh = target.factType.newInstance();
+        } catch (InstantiationException | IllegalAccessException e) {
+            throw new IllegalStateException("cannot create " + old.getClass().getName(), e);
+        }
+        var getters = GETTERS.computeIfAbsent(old.getClass(), FactMigration::getters);
+        for (FactField field : target.factType.getFields()) {
+            var getter = getters.get(field.getName());
+            if (getter == null || box(field.getType()) != box(getter.getReturnType())) {
+                continue;
+            }
+            try {
+                field.set(fresh, getter.invoke(old));
+            } catch (IllegalAccessException | InvocationTargetException e) {
+                throw new IllegalStateException("cannot read " + field.getName() + " of " + old.getClass().getName(), e);
+            }
+        }
+        if (target.timestampField != null) {
+            var ts = target.factType.getField(target.timestampField);
+            ts.set(fresh, ts.getType() == Date.class ? new Date(time) : (Object) time);
+        }
+        return fresh;
+    }
+
+    private static Map<String, Method> getters(Class<?> type) {
+        var out = new HashMap<String, Method>();
+        for (var m : type.getMethods()) {
+            if (m.getParameterCount() != 0 || m.getDeclaringClass() == Object.class) {
+                continue;
+            }
+            var n = m.getName();
+            if (n.startsWith("get") && n.length() > 3) {
+                out.put(Character.toLowerCase(n.charAt(3)) + n.substring(4), m);
+            } else if (n.startsWith("is") && n.length() > 2 && (m.getReturnType() == boolean.class)) {
+                out.put(Character.toLowerCase(n.charAt(2)) + n.substring(3), m);
+            }
+        }
+        return out;
+    }
+
+    private static Class<?> box(Class<?> type) {
+        if (!type.isPrimitive()) {
+            return type;
+        }
+        return switch (type.getName()) {
+            case "int" -> Integer.class;
+            case "long" -> Long.class;
+            case "double" -> Double.class;
+            case "float" -> Float.class;
+            case "boolean" -> Boolean.class;
+            case "short" -> Short.class;
+            case "byte" -> Byte.class;
+            default -> Character.class;
+        };
+    }
+
+    private record Target(Class<?> type, FactType factType, String timestampField) {
+    }
+}

@@ -1,0 +1,240 @@
+package dev.vigil.engine.session;
+
+import dev.vigil.engine.EngineListener;
+import dev.vigil.engine.event.Event;
+import dev.vigil.engine.event.EventDecoder;
+import dev.vigil.engine.ruleset.CompiledRuleSet;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A deployed rule set: a session owned by one worker thread, fed through a bounded queue.
+ *
+ * <p>Any thread may submit; the worker alone touches the session. It takes whatever is queued
+ * (up to a batch), processes it in order, and between batches performs deploys of new versions,
+ * so a swap never splits a batch and no accepted event is lost across it. Capacity is counted in
+ * events: a submission that does not fit is refused whole with {@link QueueFullException}, and the
+ * heap does not grow. When nothing arrives the worker wakes every tick to let time pass.
+ */
+public final class LiveRuleSet implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveRuleSet.class);
+    private static final int COMMANDS_PER_BATCH = 256;
+
+    private final String name;
+    private final int capacity;
+    private final Semaphore room;
+    private final LinkedBlockingQueue<Command> queue = new LinkedBlockingQueue<>();
+    private final EngineListener listener;
+    private final long tickMillis;
+    private final Thread worker;
+    private final RuleSetRunner runner;
+    private volatile EventDecoder decoder;
+    private volatile RuleSetStatus status = RuleSetStatus.RUNNING;
+    private volatile RuleSetStats stats;
+    private volatile CompiledRuleSet running;
+
+    /** Starts the session and its worker. */
+    public LiveRuleSet(CompiledRuleSet compiled, int version, InstantSource wallClock, EngineListener listener, Duration tick) {
+        this.name = compiled.name();
+        this.capacity = compiled.source().settings().queueCapacity();
+        this.room = new Semaphore(capacity);
+        this.listener = listener;
+        this.tickMillis = Math.max(1, tick.toMillis());
+        this.runner = new RuleSetRunner(compiled, version, wallClock, listener);
+        this.decoder = runner.decoder();
+        this.running = compiled;
+        this.stats = runner.stats(status, 0);
+        this.worker = new Thread(this::work, "vigil-ruleset-" + name);
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The running version's compiled form (rules, event types, source). */
+    public CompiledRuleSet running() {
+        return running;
+    }
+
+    /** The decoder for the running version. */
+    public EventDecoder decoder() {
+        return decoder;
+    }
+
+    public RuleSetStatus status() {
+        return status;
+    }
+
+    /** Counters as of the last batch the worker finished. */
+    public RuleSetStats stats() {
+        return stats;
+    }
+
+    /**
+     * Queues decoded events, all or none.
+     *
+     * @throws QueueFullException      when they do not fit the queue now
+     * @throws RuleSetFailedException  when the rule set has stopped
+     */
+    public void submit(List<Event> events) {
+        requireRunning();
+        if (events.isEmpty()) {
+            return;
+        }
+        if (events.size() > capacity || !room.tryAcquire(events.size())) {
+            throw new QueueFullException(name, events.size(), capacity);
+        }
+        queue.add(new Command.Events(List.copyOf(events)));
+    }
+
+    /** Swaps to {@code next} between batches; completes with the number of facts carried into changed types. */
+    public CompletableFuture<Integer> deploy(CompiledRuleSet next, int version) {
+        requireRunning();
+        var done = new CompletableFuture<Integer>();
+        queue.add(new Command.Deploy(next, version, done));
+        return done;
+    }
+
+    /** Completes when everything submitted before this call has been processed. */
+    public CompletableFuture<RuleSetStats> flush() {
+        var done = new CompletableFuture<RuleSetStats>();
+        if (!status.equals(RuleSetStatus.RUNNING)) {
+            done.complete(stats);
+        } else {
+            queue.add(new Command.Flush(done));
+        }
+        return done;
+    }
+
+    private void requireRunning() {
+        if (status.state() != RuleSetStatus.State.RUNNING) {
+            throw new RuleSetFailedException(name, status);
+        }
+    }
+
+    private void work() {
+        var batch = new ArrayList<Command>(COMMANDS_PER_BATCH);
+        try {
+            while (status.state() == RuleSetStatus.State.RUNNING) {
+                var first = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, COMMANDS_PER_BATCH - 1);
+                }
+                for (var command : batch) {
+                    if (!handle(command)) {
+                        break;
+                    }
+                }
+                batch.clear();
+                runner.idle();
+                stats = runner.stats(status, capacity - room.availablePermits());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | StackOverflowError e) {
+            fail(e);
+        } finally {
+            failPending();
+        }
+    }
+
+    private long pollMillis() {
+        long toTimer = runner.timeToNextTimer();
+        return toTimer < 0 ? tickMillis : Math.max(1, Math.min(tickMillis, toTimer));
+    }
+
+    /** Returns false when the worker must stop. */
+    private boolean handle(Command command) {
+        if (command instanceof Command.Events events) {
+            try {
+                for (var event : events.events) {
+                    runner.accept(event);
+                }
+            } finally {
+                room.release(events.events.size());
+            }
+        } else if (command instanceof Command.Deploy deploy) {
+            try {
+                int carried = runner.update(deploy.compiled, deploy.version);
+                running = deploy.compiled;
+                decoder = runner.decoder();
+                deploy.done.complete(carried);
+            } catch (RuntimeException e) {
+                deploy.done.completeExceptionally(e);
+                throw e;
+            } finally {
+                deploy.compiled.close();
+            }
+        } else if (command instanceof Command.Flush flush) {
+            stats = runner.stats(status, capacity - room.availablePermits());
+            flush.done.complete(stats);
+        } else if (command instanceof Command.Stop) {
+            status = RuleSetStatus.STOPPED;
+            return false;
+        }
+        return true;
+    }
+
+    private void fail(Throwable e) {
+        var reason = e instanceof RunawayRulesException ? e.getMessage() : e.getClass().getName() + ": " + e.getMessage();
+        LOG.error("rule set '{}' failed and was stopped: {}", name, reason, e);
+        status = RuleSetStatus.failed(reason);
+        stats = runner.stats(status, 0);
+        listener.onRuleSetFailed(name, reason);
+    }
+
+    private void failPending() {
+        Command command;
+        while ((command = queue.poll()) != null) {
+            if (command instanceof Command.Deploy deploy) {
+                deploy.compiled.close();
+                deploy.done.completeExceptionally(new RuleSetFailedException(name, status));
+            } else if (command instanceof Command.Flush flush) {
+                flush.done.complete(stats);
+            } else if (command instanceof Command.Events events) {
+                room.release(events.events.size());
+            }
+        }
+        try {
+            runner.close();
+        } catch (RuntimeException e) {
+            LOG.warn("disposing the session of rule set '{}' failed", name, e);
+        }
+    }
+
+    /** Stops the worker after what is queued and disposes the session. */
+    @Override
+    public void close() {
+        queue.add(new Command.Stop());
+        try {
+            worker.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private sealed interface Command {
+        record Events(List<Event> events) implements Command {
+        }
+
+        record Deploy(CompiledRuleSet compiled, int version, CompletableFuture<Integer> done) implements Command {
+        }
+
+        record Flush(CompletableFuture<RuleSetStats> done) implements Command {
+        }
+
+        record Stop() implements Command {
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package dev.vigil.engine.session;
+
+/** A submission that does not fit the rule set's queue; nothing of it was accepted. Retry later. */
+public final class QueueFullException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    QueueFullException(String ruleSet, int events, int capacity) {
+        super("rule set '" + ruleSet + "' cannot take " + events + " more events now: its queue of " + capacity
+                + " events is full; retry after it drains");
+    }
+}

@@ -1,0 +1,181 @@
+package dev.vigil.engine.session;
+
+import dev.vigil.engine.EngineListener;
+import dev.vigil.engine.clock.LatePolicy;
+import dev.vigil.engine.clock.Watermark;
+import dev.vigil.engine.event.Event;
+import dev.vigil.engine.event.EventDecoder;
+import dev.vigil.engine.ruleset.CompiledRuleSet;
+import dev.vigil.engine.ruleset.RuleSetSettings;
+import java.time.InstantSource;
+import java.util.Comparator;
+import java.util.PriorityQueue;
+
+/**
+ * Drives one session through time, synchronously: the single place where events are put in order,
+ * the watermark is kept, and the clock is moved. A live rule set runs one on its worker thread; a
+ * replay runs one on the caller's thread. Because both go through this, live and replay agree.
+ *
+ * <p>In event-time mode an event waits in a reorder buffer until the watermark (newest event time
+ * minus the allowed lateness) reaches it; released events are inserted in time order, each after
+ * the pseudo clock has moved to its time, and rules fire after each. Events behind the watermark
+ * are late: counted, reported, and inserted or left out by the rule set's {@link LatePolicy}.
+ * In realtime mode events are inserted as they come. Not thread-safe.
+ */
+public final class RuleSetRunner implements AutoCloseable {
+    private static final Comparator<Pending> ORDER = Comparator.comparingLong((Pending p) -> p.event.time())
+            .thenComparingLong(p -> p.seq);
+
+    private final String ruleSet;
+    private final RuleSetSettings settings;
+    private final InstantSource wallClock;
+    private final EngineListener listener;
+    private final SessionCore core;
+    private final Watermark watermark;
+    private final PriorityQueue<Pending> buffer = new PriorityQueue<>(ORDER);
+    private EventDecoder decoder;
+    private int version;
+    private long seq;
+    private long processed;
+    private long late;
+    private long droppedLate;
+    private long ruleErrors;
+
+    /** Starts a fresh session for {@code compiled}, taking over its container. */
+    public RuleSetRunner(CompiledRuleSet compiled, int version, InstantSource wallClock, EngineListener listener) {
+        this.ruleSet = compiled.name();
+        this.settings = compiled.source().settings();
+        this.wallClock = wallClock;
+        this.listener = listener;
+        this.version = version;
+        this.core = new SessionCore(compiled, version, wallClock, settings.maxFiringsPerStep());
+        this.watermark = new Watermark(settings.allowedLateness(), settings.idleTimeout());
+        this.decoder = EventDecoder.forKieBase(core.kieBase(), settings.allowUnknownFields(), wallClock);
+    }
+
+    /** Decodes events against the running version. Thread-safe: the decoder is immutable. */
+    public EventDecoder decoder() {
+        return decoder;
+    }
+
+    public int version() {
+        return version;
+    }
+
+    /** Takes one event: orders it, or inserts it at once in realtime mode, and fires what follows. */
+    public void accept(Event event) {
+        processed++;
+        var current = core.current(event);
+        if (!core.isPseudoClock()) {
+            insertAndFire(current);
+            return;
+        }
+        if (watermark.isLate(current.time())) {
+            late++;
+            boolean insert = settings.latePolicy() == LatePolicy.PROCESS;
+            if (insert) {
+                insertAndFire(current);
+            } else {
+                droppedLate++;
+            }
+            listener.onLateEvent(ruleSet, current, watermark.current(), insert);
+            return;
+        }
+        buffer.add(new Pending(current, seq++));
+        release(watermark.observe(current.time(), wallClock.millis()));
+    }
+
+    /**
+     * Lets time pass without events: in event-time mode the watermark follows the wall clock once
+     * the input has been idle, so absence rules fire; in realtime mode due timers fire.
+     */
+    public void idle() {
+        if (core.isPseudoClock()) {
+            long wm = watermark.onIdle(wallClock.millis());
+            release(wm);
+            if (wm != Long.MIN_VALUE && wm > core.now()) {
+                core.advanceTo(wm);
+                fire();
+            }
+        } else {
+            fire();
+        }
+    }
+
+    /** The end of a finite input: releases every buffered event. */
+    public void finish() {
+        if (core.isPseudoClock()) {
+            release(watermark.close());
+        }
+    }
+
+    /** Moves the pseudo clock to {@code time} (epoch ms), firing every timer due on the way. */
+    public void advanceClockTo(long time) {
+        finish();
+        if (core.isPseudoClock() && time > core.now()) {
+            core.advanceTo(time);
+            fire();
+        }
+    }
+
+    /** Moves the session to a new version; see {@link SessionCore#update}. Returns the facts carried over. */
+    public int update(CompiledRuleSet next, int nextVersion) {
+        int carried = core.update(next, nextVersion);
+        this.version = nextVersion;
+        this.decoder = EventDecoder.forKieBase(core.kieBase(), next.source().settings().allowUnknownFields(), wallClock);
+        deliver();
+        return carried;
+    }
+
+    private void release(long upTo) {
+        while (!buffer.isEmpty() && buffer.peek().event.time() <= upTo) {
+            var next = buffer.poll().event;
+            core.advanceTo(next.time());
+            insertAndFire(next);
+        }
+    }
+
+    private void insertAndFire(Event event) {
+        core.insert(event);
+        fire();
+    }
+
+    private void fire() {
+        try {
+            core.fire();
+        } finally {
+            deliver();
+        }
+    }
+
+    private void deliver() {
+        for (var alert : core.alerts().drainAlerts()) {
+            listener.onAlert(alert);
+        }
+        for (var error : core.alerts().drainErrors()) {
+            ruleErrors++;
+            listener.onRuleError(error);
+        }
+    }
+
+    /** The counters now; {@code queued} and {@code status} are the caller's to fill in. */
+    public RuleSetStats stats(RuleSetStatus status, int queued) {
+        var alerts = core.alerts();
+        return new RuleSetStats(ruleSet, version, status, processed, late, droppedLate, buffer.size(), queued,
+                alerts.raisedPerRule(), alerts.suppressed(), alerts.duplicates(), ruleErrors, core.factCount(),
+                core.now(), watermark.current());
+    }
+
+    /** Milliseconds until the session's next timer, -1 when none; for realtime sessions to wake on time. */
+    public long timeToNextTimer() {
+        return ((org.drools.core.common.InternalWorkingMemory) core.session()).getTimeToNextJob();
+    }
+
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    private record Pending(Event event, long seq) {
+    }
+}

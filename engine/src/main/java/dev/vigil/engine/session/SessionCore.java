@@ -1,0 +1,233 @@
+package dev.vigil.engine.session;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.vigil.engine.alert.Alerts;
+import dev.vigil.engine.event.Event;
+import dev.vigil.engine.ruleset.CompiledRuleSet;
+import dev.vigil.engine.ruleset.RuleInfo;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.drools.core.common.DefaultEventHandle;
+import org.drools.core.common.InternalFactHandle;
+import org.drools.core.common.InternalWorkingMemory;
+import org.kie.api.builder.Message;
+import org.kie.api.builder.ReleaseId;
+import org.kie.api.event.rule.AfterMatchFiredEvent;
+import org.kie.api.event.rule.BeforeMatchFiredEvent;
+import org.kie.api.event.rule.DefaultAgendaEventListener;
+import org.kie.api.runtime.KieContainer;
+import org.kie.api.runtime.KieSession;
+import org.kie.api.runtime.rule.FactHandle;
+import org.kie.api.time.SessionPseudoClock;
+
+/**
+ * One rule set's stream-mode KieSession and the operations its single owner thread performs on it:
+ * move the clock, insert, fire, and move to a new version.
+ *
+ * <p>Not thread-safe by design: Drools corrupts its fact store when inserts race with firing, so
+ * exactly one thread (a session's worker, or a replay) calls into this.
+ */
+final class SessionCore implements AutoCloseable {
+    private final String ruleSet;
+    private final KieContainer container;
+    private final KieSession session;
+    private final InternalWorkingMemory timers;
+    private final SessionPseudoClock pseudoClock;
+    private final Alerts alerts;
+    private final Map<Object, String> eventIds;
+    private final int maxFirings;
+    private ReleaseId module;
+    private Map<String, Map<String, String>> declaredFields;
+    private String lastRule;
+    private FactMigration migration;
+
+    SessionCore(CompiledRuleSet compiled, int version, InstantSource wallClock, int maxFirings) {
+        this.ruleSet = compiled.name();
+        this.module = compiled.releaseId();
+        this.declaredFields = compiled.declaredFields();
+        this.maxFirings = maxFirings;
+        this.container = compiled.adoptContainer();
+        this.session = container.newKieSession();
+        this.timers = (InternalWorkingMemory) session;
+        this.pseudoClock = session.getSessionClock() instanceof SessionPseudoClock p ? p : null;
+        // Ids of the events in working memory, for evidence. Weak keys: an event Drools expired is
+        // unreachable and its entry goes with it; identity, because declared types with @key fields
+        // have value equality.
+        this.eventIds = Caffeine.newBuilder().weakKeys().executor(Runnable::run).<Object, String>build().asMap();
+        Function<Object, String> idOf = eventIds::get;
+        this.alerts = new Alerts(ruleSet, wallClock, this::now, idOf);
+        alerts.use(version, rulesByName(compiled.rules()));
+        session.setGlobal(Alerts.GLOBAL, alerts);
+        session.addEventListener(new DefaultAgendaEventListener() {
+            @Override
+            public void beforeMatchFired(BeforeMatchFiredEvent event) {
+                lastRule = event.getMatch().getRule().getName();
+                alerts.firing(event.getMatch());
+            }
+
+            @Override
+            public void afterMatchFired(AfterMatchFiredEvent event) {
+                alerts.firing(null);
+            }
+        });
+    }
+
+    /** The session clock in epoch milliseconds. */
+    long now() {
+        return session.getSessionClock().getCurrentTime();
+    }
+
+    boolean isPseudoClock() {
+        return pseudoClock != null;
+    }
+
+    /**
+     * Moves a pseudo clock to {@code target}, stopping at every pending timer on the way and firing
+     * there, so what a timer makes true (an absence, an expiry) fires at its own time rather than at
+     * the time of whatever moved the clock. Timers due exactly at {@code target} run with the move.
+     */
+    void advanceTo(long target) {
+        long now = pseudoClock.getCurrentTime();
+        if (target <= now) {
+            return;
+        }
+        boolean ranDue = false;
+        for (;;) {
+            long toNext = timers.getTimeToNextJob();
+            if (toNext == -1) {
+                break;
+            }
+            long next = now + toNext;
+            if (next >= target) {
+                break;
+            }
+            if (next <= now) {
+                // Overdue timers (from events inserted behind the clock) run once, in place.
+                if (ranDue) {
+                    break;
+                }
+                ranDue = true;
+                next = now;
+            } else {
+                ranDue = false;
+            }
+            pseudoClock.advanceTime(next - now, TimeUnit.MILLISECONDS);
+            now = next;
+            fire();
+        }
+        pseudoClock.advanceTime(target - now, TimeUnit.MILLISECONDS);
+    }
+
+    void insert(Event event) {
+        eventIds.put(event.fact(), event.id());
+        session.insert(event.fact());
+    }
+
+    /** Fires what is due; a {@link RunawayRulesException} when the rule set does not come to rest. */
+    void fire() {
+        int fired = session.fireAllRules(maxFirings);
+        if (fired >= maxFirings) {
+            throw new RunawayRulesException(ruleSet, maxFirings, lastRule);
+        }
+    }
+
+    Alerts alerts() {
+        return alerts;
+    }
+
+    long factCount() {
+        return session.getFactCount();
+    }
+
+    KieSession session() {
+        return session;
+    }
+
+    /**
+     * Moves the running session to {@code next} between batches, keeping its facts and timers.
+     *
+     * <p>Drools offers two ways to change a live rule set: a new KieBase and session, which loses
+     * every window, or {@code KieContainer.updateToVersion}, which rewires the existing session's
+     * network incrementally (about 0.1-0.2 s) and keeps its facts, timers and window contents; new
+     * and changed rules see the events already inside their windows. Vigil uses the latter. Its
+     * gap, that a changed declared type leaves the old class's instances in memory matching nothing
+     * and never expiring, is closed here: such facts are carried into the new class with their ids
+     * and event times. Re-matching can re-raise alerts already raised; those have the same ids and
+     * the alerts global drops them.
+     *
+     * @return how many facts were carried into changed types
+     */
+    int update(CompiledRuleSet next, int version) {
+        var previous = module;
+        var results = container.updateToVersion(next.adoptModule());
+        var errors = results.getMessages(Message.Level.ERROR);
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("moving rule set '" + ruleSet + "' to version " + version + " failed: "
+                    + errors.stream().map(Message::getText).collect(Collectors.joining("; ")));
+        }
+        module = next.releaseId();
+        CompiledRuleSet.release(previous);
+        migration = new FactMigration(container.getKieBase());
+        var oldTypes = declaredFields.keySet();
+        declaredFields = next.declaredFields();
+        var stale = new ArrayList<FactHandle>();
+        for (var handle : session.getFactHandles(o -> migration.isStale(o)
+                || (oldTypes.contains(o.getClass().getName()) && !migration.isDeclared(o.getClass().getName())))) {
+            stale.add(handle);
+        }
+        stale.sort(Comparator.comparingLong(SessionCore::timestamp));
+        int carried = 0;
+        for (var handle : stale) {
+            var old = ((InternalFactHandle) handle).getObject();
+            var id = eventIds.remove(old);
+            session.delete(handle);
+            if (migration.isDeclared(old.getClass().getName())) {
+                var fresh = migration.convert(old, timestamp(handle));
+                if (id != null) {
+                    eventIds.put(fresh, id);
+                }
+                session.insert(fresh);
+                carried++;
+            }
+        }
+        alerts.use(version, rulesByName(next.rules()));
+        fire();
+        return carried;
+    }
+
+    /** An event decoded against an older version, carried into the running one if its type changed. */
+    Event current(Event event) {
+        if (migration == null || !migration.isStale(event.fact())) {
+            return event;
+        }
+        return new Event(event.id(), event.type(), event.time(), migration.convert(event.fact(), event.time()));
+    }
+
+    org.kie.api.KieBase kieBase() {
+        return container.getKieBase();
+    }
+
+    private static long timestamp(FactHandle handle) {
+        return handle instanceof DefaultEventHandle e ? e.getStartTimestamp() : Long.MIN_VALUE;
+    }
+
+    private static Map<String, RuleInfo> rulesByName(List<RuleInfo> rules) {
+        return rules.stream().collect(Collectors.toMap(RuleInfo::qualifiedName, r -> r));
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.dispose();
+        } finally {
+            container.dispose();
+            CompiledRuleSet.release(module);
+        }
+    }
+}
