@@ -31,8 +31,6 @@ import org.kie.api.definition.rule.Rule;
  * keeps declared types stable across versions.
  */
 public final class RuleSetCompiler {
-    /** The Drools handler that turns a throwing consequence into a reported rule error. */
-    public static final String CONSEQUENCE_HANDLER = "dev.vigil.engine.session.ReportingConsequenceExceptionHandler";
     private static final String RESOURCES = "src/main/resources/";
     private static final String GROUP = "dev.vigil.rules";
     private static final AtomicLong BUILDS = new AtomicLong();
@@ -112,14 +110,11 @@ public final class RuleSetCompiler {
     private static String kmodule(ClockMode clockMode) {
         return """
                 <kmodule xmlns="http://www.drools.org/xsd/kmodule">
-                  <configuration>
-                    <property key="drools.consequenceExceptionHandler" value="%s"/>
-                  </configuration>
                   <kbase name="vigil" default="true" eventProcessingMode="stream" equalsBehavior="identity">
                     <ksession name="vigil" default="true" type="stateful" clockType="%s"/>
                   </kbase>
                 </kmodule>
-                """.formatted(CONSEQUENCE_HANDLER, clockMode == ClockMode.REALTIME ? "realtime" : "pseudo");
+                """.formatted(clockMode == ClockMode.REALTIME ? "realtime" : "pseudo");
     }
 
     /** Packages used by the files that do not declare the alerts global themselves. */
