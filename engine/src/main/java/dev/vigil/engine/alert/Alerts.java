@@ -4,16 +4,21 @@ import dev.vigil.engine.ruleset.RuleInfo;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.kie.api.definition.rule.Rule;
 import org.kie.api.runtime.rule.Match;
 
 /**
@@ -25,9 +30,9 @@ import org.kie.api.runtime.rule.Match;
  * }</pre>
  *
  * <p>The engine adds the global to each DRL package; a rule set may also declare it itself. The
- * rest of this class is the engine's side: the session's worker tells it which match is firing,
- * so it finds the rule, its {@code @severity} and {@code @suppress}, and the evidence without the
- * rule passing them, and it drops alerts that were already raised (same id) or are suppressed.
+ * rest of this class is the engine's side: it asks the session which match is firing, so it finds
+ * the rule, its {@code @severity} and {@code @suppress}, and the evidence without the rule passing
+ * them, and it drops alerts that were already raised (same id) or are suppressed.
  * Owned by the worker thread of one session; not thread-safe.
  */
 public final class Alerts {
@@ -40,21 +45,17 @@ public final class Alerts {
     private final InstantSource wallClock;
     private final LongSupplier sessionTime;
     private final Function<Object, String> eventIds;
+    private final Supplier<Match> currentMatch;
     private final Map<String, Long> lastAlertByRuleAndKey = new HashMap<>();
-    private final Map<String, Boolean> recentIds = new LinkedHashMap<>(1024, 0.75f, false) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > REMEMBERED_IDS;
-        }
-    };
+    private final Map<String, Boolean> recentIds = bounded();
+    private final Map<Fingerprint, Boolean> recentMatches = bounded();
     private final Map<String, Long> raisedPerRule = new TreeMap<>();
     private final List<Alert> pending = new ArrayList<>();
+    private final Map<Rule, RuleInfo> ruleInfoCache = new IdentityHashMap<>();
+    private final MessageDigest sha256;
     private final List<RuleError> errors = new ArrayList<>();
     private Map<String, RuleInfo> rules = Map.of();
     private int version;
-    private Match current;
     private long suppressed;
     private long duplicates;
 
@@ -63,12 +64,20 @@ public final class Alerts {
      * @param wallClock   source of {@link Alert#firedAt()}
      * @param sessionTime the session clock in epoch milliseconds, source of {@link Alert#eventTime()}
      * @param eventIds    the id of an event object in working memory, null for non-events
+     * @param currentMatch the match whose consequence is running, null outside consequences
      */
-    public Alerts(String ruleSet, InstantSource wallClock, LongSupplier sessionTime, Function<Object, String> eventIds) {
+    public Alerts(String ruleSet, InstantSource wallClock, LongSupplier sessionTime, Function<Object, String> eventIds,
+                  Supplier<Match> currentMatch) {
         this.ruleSet = ruleSet;
         this.wallClock = wallClock;
         this.sessionTime = sessionTime;
         this.eventIds = eventIds;
+        this.currentMatch = currentMatch;
+        try {
+            this.sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
     }
 
     /** Raises an alert about {@code key}. */
@@ -78,54 +87,101 @@ public final class Alerts {
 
     /** Raises an alert about {@code key} carrying {@code attributes}. */
     public void raise(Object key, String message, Map<String, ?> attributes) {
+        var current = currentMatch.get();
         if (current == null) {
             throw new IllegalStateException("alerts.raise can only be called from a rule consequence");
         }
         var rule = current.getRule();
-        var info = rules.get(rule.getPackageName() + "." + rule.getName());
+        var info = ruleInfo(rule);
         var keyText = String.valueOf(key);
         long eventTime = sessionTime.getAsLong();
-        var evidence = Evidence.of(current, eventIds);
-        var id = idOf(rule.getName(), keyText, evidence, eventTime);
-        if (recentIds.containsKey(id)) {
+        var slot = suppressionSlot(info, keyText);
+        if (slot != null && isSuppressed(slot, info, eventTime)) {
+            suppressed++;
+            return;
+        }
+        var matched = Evidence.of(current);
+        var fingerprint = new Fingerprint(rule, keyText, matched.fingerprint());
+        if (recentMatches.putIfAbsent(fingerprint, Boolean.TRUE) != null) {
             duplicates++;
             return;
         }
-        recentIds.put(id, Boolean.TRUE);
-        if (isSuppressed(info, rule.getName(), keyText, eventTime)) {
-            suppressed++;
+        var evidence = matched.eventIds(eventIds);
+        var id = idOf(rule.getName(), keyText, evidence, eventTime);
+        if (recentIds.putIfAbsent(id, Boolean.TRUE) != null) {
+            duplicates++;
             return;
+        }
+        if (slot != null) {
+            lastAlertByRuleAndKey.put(slot, eventTime);
+            pruneSuppression(eventTime);
         }
         var copy = new TreeMap<String, Object>();
         if (attributes != null) {
             attributes.forEach((k, v) -> copy.put(k, v == null ? "null" : v));
         }
         raisedPerRule.merge(rule.getName(), 1L, Long::sum);
-        pending.add(new Alert(id, ruleSet, version, rule.getName(),
-                info == null ? Severity.MEDIUM : info.severity(), keyText, message == null ? "" : message,
+        pending.add(new Alert(id, ruleSet, version, rule.getName(), info.severity(), keyText, message == null ? "" : message,
                 Instant.ofEpochMilli(eventTime), wallClock.instant(), evidence, copy));
     }
 
-    private boolean isSuppressed(RuleInfo info, String rule, String key, long eventTime) {
-        if (info == null || info.suppress().isZero()) {
-            return false;
+    /** A map that forgets its oldest entries beyond {@link #REMEMBERED_IDS}. */
+    private static <K> Map<K, Boolean> bounded() {
+        return new LinkedHashMap<>(1024, 0.75f, false) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, Boolean> eldest) {
+                return size() > REMEMBERED_IDS;
+            }
+        };
+    }
+
+    /** Rule, key and the session's handles of a match: repeats within a session compare equal. */
+    private record Fingerprint(Rule rule, String key, long[] handles) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Fingerprint f && f.rule == rule && f.key.equals(key) && java.util.Arrays.equals(f.handles, handles);
         }
-        long window = info.suppress().toMillis();
-        var slot = rule + '\u0000' + key;
+
+        @Override
+        public int hashCode() {
+            return (System.identityHashCode(rule) * 31 + key.hashCode()) * 31 + java.util.Arrays.hashCode(handles);
+        }
+    }
+
+    private RuleInfo ruleInfo(Rule rule) {
+        var info = ruleInfoCache.get(rule);
+        if (info == null) {
+            info = rules.get(rule.getPackageName() + "." + rule.getName());
+            if (info == null) {
+                info = new RuleInfo(rule.getPackageName(), rule.getName(), Severity.MEDIUM, Duration.ZERO);
+            }
+            ruleInfoCache.put(rule, info);
+        }
+        return info;
+    }
+
+    private static String suppressionSlot(RuleInfo info, String key) {
+        return info.suppress().isZero() ? null : info.qualifiedName() + '\u0000' + key;
+    }
+
+    /** At most one alert per rule and key per suppression window, counted in event time from the last alert raised. */
+    private boolean isSuppressed(String slot, RuleInfo info, long eventTime) {
         var last = lastAlertByRuleAndKey.get(slot);
-        if (last != null && eventTime < last + window) {
-            return true;
-        }
-        lastAlertByRuleAndKey.put(slot, eventTime);
+        return last != null && eventTime < last + info.suppress().toMillis();
+    }
+
+    private void pruneSuppression(long eventTime) {
         if (lastAlertByRuleAndKey.size() > SUPPRESSION_PRUNE_AT) {
             long longest = rules.values().stream().mapToLong(r -> r.suppress().toMillis()).max().orElse(0);
             lastAlertByRuleAndKey.values().removeIf(t -> t + longest <= eventTime);
         }
-        return false;
     }
 
     private String idOf(String rule, String key, List<String> evidence, long eventTime) {
-        var text = new StringBuilder(ruleSet).append('\u0000').append(rule).append('\u0000').append(key);
+        var text = new StringBuilder(64 + evidence.size() * 16)
+                .append(ruleSet).append('\u0000').append(rule).append('\u0000').append(key);
         for (var e : evidence) {
             text.append('\u0000').append(e);
         }
@@ -133,17 +189,7 @@ public final class Alerts {
             // Nothing identifies the cause but the moment: tell repeated firings apart by it.
             text.append('\u0001').append(eventTime);
         }
-        try {
-            var digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-        }
-    }
-
-    /** Engine side: the match whose consequence runs next (null when it has run). */
-    public void firing(Match match) {
-        this.current = match;
+        return HexFormat.of().formatHex(sha256.digest(text.toString().getBytes(StandardCharsets.UTF_8)), 0, 16);
     }
 
     /** Engine side: a consequence threw. */
@@ -151,13 +197,13 @@ public final class Alerts {
         var cause = error.getCause() != null && error.getClass().getName().startsWith("org.drools") ? error.getCause() : error;
         errors.add(new RuleError(ruleSet, match.getRule().getName(),
                 cause.getClass().getName() + ": " + cause.getMessage(), Instant.ofEpochMilli(sessionTime.getAsLong())));
-        current = null;
     }
 
     /** Engine side: the rules and version now running. */
     public void use(int version, Map<String, RuleInfo> rulesByQualifiedName) {
         this.version = version;
         this.rules = Map.copyOf(rulesByQualifiedName);
+        this.ruleInfoCache.clear();
     }
 
     /** Engine side: takes the alerts raised since the last call. */

@@ -16,6 +16,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Runs events through a fresh event-time session of a rule set, as fast as the machine goes.
@@ -41,12 +42,23 @@ public final class Replay {
      */
     public static ReplayResult run(CompiledRuleSet compiled, Iterator<? extends JsonNode> events, Instant until,
                                    InstantSource wallClock) {
+        var alerts = new ArrayList<Alert>();
+        var result = run(compiled, events, until, wallClock, alerts::add);
+        return new ReplayResult(alerts, result.stats(), result.errors(), result.ruleErrors());
+    }
+
+    /**
+     * Like {@link #run(CompiledRuleSet, Iterator, Instant, InstantSource)}, but hands each alert to
+     * {@code sink} as it is raised instead of keeping it: for inputs too large to hold every alert.
+     * The result's alert list is empty.
+     */
+    public static ReplayResult run(CompiledRuleSet compiled, Iterator<? extends JsonNode> events, Instant until,
+                                   InstantSource wallClock, Consumer<Alert> sink) {
         if (compiled.source().settings().clockMode() != ClockMode.EVENT_TIME) {
             compiled.close();
             throw new IllegalArgumentException("replays run on event time: compile rule set '" + compiled.name()
                     + "' with clock mode EVENT_TIME");
         }
-        var alerts = new ArrayList<Alert>();
         var ruleErrors = new ArrayList<RuleError>();
         var errors = new ArrayList<EventError>();
         var collect = new EngineListener() {
@@ -54,7 +66,7 @@ public final class Replay {
 
             @Override
             public void onAlert(Alert alert) {
-                alerts.add(alert);
+                sink.accept(alert);
             }
 
             @Override
@@ -92,7 +104,7 @@ public final class Replay {
             var stats = runner.stats(RuleSetStatus.STOPPED, 0);
             var elapsed = Duration.ofNanos(System.nanoTime() - started);
             double seconds = Math.max(1e-9, elapsed.toNanos() / 1e9);
-            return new ReplayResult(alerts, new ReplayStats(count, invalid, stats.lateEvents(), stats.alertsPerRule(),
+            return new ReplayResult(List.of(), new ReplayStats(count, invalid, stats.lateEvents(), stats.alertsPerRule(),
                     stats.suppressed(), collect.errorCount, elapsed, count / seconds), errors, ruleErrors);
         }
     }

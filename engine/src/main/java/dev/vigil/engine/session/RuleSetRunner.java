@@ -81,8 +81,15 @@ public final class RuleSetRunner implements AutoCloseable {
             listener.onLateEvent(ruleSet, current, watermark.current(), insert);
             return;
         }
+        long wm = watermark.observe(current.time(), wallClock.millis());
+        if (buffer.isEmpty() && current.time() <= wm) {
+            // In order with nothing waiting: the common case skips the buffer.
+            core.advanceTo(current.time());
+            insertAndFire(current);
+            return;
+        }
         buffer.add(new Pending(current, seq++));
-        release(watermark.observe(current.time(), wallClock.millis()));
+        release(wm);
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.vigil.engine.session;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.vigil.engine.alert.Alerts;
 import dev.vigil.engine.event.Event;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
@@ -18,9 +17,6 @@ import org.drools.core.common.InternalFactHandle;
 import org.drools.core.common.InternalWorkingMemory;
 import org.kie.api.builder.Message;
 import org.kie.api.builder.ReleaseId;
-import org.kie.api.event.rule.AfterMatchFiredEvent;
-import org.kie.api.event.rule.BeforeMatchFiredEvent;
-import org.kie.api.event.rule.DefaultAgendaEventListener;
 import org.kie.api.runtime.KieContainer;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.rule.FactHandle;
@@ -40,11 +36,10 @@ final class SessionCore implements AutoCloseable {
     private final InternalWorkingMemory timers;
     private final SessionPseudoClock pseudoClock;
     private final Alerts alerts;
-    private final Map<Object, String> eventIds;
+    private final EventIds eventIds;
     private final int maxFirings;
     private ReleaseId module;
     private Map<String, Map<String, String>> declaredFields;
-    private String lastRule;
     private FactMigration migration;
 
     SessionCore(CompiledRuleSet compiled, int version, InstantSource wallClock, int maxFirings) {
@@ -56,26 +51,14 @@ final class SessionCore implements AutoCloseable {
         this.session = container.newKieSession();
         this.timers = (InternalWorkingMemory) session;
         this.pseudoClock = session.getSessionClock() instanceof SessionPseudoClock p ? p : null;
-        // Ids of the events in working memory, for evidence. Weak keys: an event Drools expired is
-        // unreachable and its entry goes with it; identity, because declared types with @key fields
-        // have value equality.
-        this.eventIds = Caffeine.newBuilder().weakKeys().executor(Runnable::run).<Object, String>build().asMap();
+        this.eventIds = new EventIds(container.getKieBase());
         Function<Object, String> idOf = eventIds::get;
-        this.alerts = new Alerts(ruleSet, wallClock, this::now, idOf);
+        // The match whose consequence runs is the agenda's knowledge helper's; asking it costs
+        // nothing, where an agenda listener would make Drools build an event for every firing.
+        var agenda = timers.getAgenda();
+        this.alerts = new Alerts(ruleSet, wallClock, this::now, idOf, () -> agenda.getKnowledgeHelper().getMatch());
         alerts.use(version, rulesByName(compiled.rules()));
         session.setGlobal(Alerts.GLOBAL, alerts);
-        session.addEventListener(new DefaultAgendaEventListener() {
-            @Override
-            public void beforeMatchFired(BeforeMatchFiredEvent event) {
-                lastRule = event.getMatch().getRule().getName();
-                alerts.firing(event.getMatch());
-            }
-
-            @Override
-            public void afterMatchFired(AfterMatchFiredEvent event) {
-                alerts.firing(null);
-            }
-        });
     }
 
     /** The session clock in epoch milliseconds. */
@@ -133,7 +116,13 @@ final class SessionCore implements AutoCloseable {
     void fire() {
         int fired = session.fireAllRules(maxFirings);
         if (fired >= maxFirings) {
-            throw new RunawayRulesException(ruleSet, maxFirings, lastRule);
+            // Name the rule that would fire next without firing it: the loop's likely culprit.
+            var next = new String[1];
+            session.fireAllRules(match -> {
+                next[0] = match.getRule().getName();
+                return false;
+            }, 1);
+            throw new RunawayRulesException(ruleSet, maxFirings, next[0]);
         }
     }
 
@@ -196,6 +185,7 @@ final class SessionCore implements AutoCloseable {
                 carried++;
             }
         }
+        eventIds.use(container.getKieBase());
         alerts.use(version, rulesByName(next.rules()));
         fire();
         return carried;

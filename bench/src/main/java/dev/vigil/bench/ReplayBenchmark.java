@@ -1,0 +1,259 @@
+package dev.vigil.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.engine.replay.Replay;
+import dev.vigil.engine.ruleset.RuleSetCompiler;
+import dev.vigil.engine.ruleset.RuleSetSource;
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.kie.api.KieServices;
+import org.kie.api.runtime.KieSession;
+import org.kie.api.time.SessionPseudoClock;
+
+/**
+ * Replays generated transactions through the rule "more than 5 transactions per account in 60 s",
+ * once through Vigil's replay (JSON events decoded, ordered by the watermark, clock stepped through
+ * timers, alerts with evidence and ids) and once through raw Drools 10.2.0 doing the same work the
+ * plain way (build the fact, advance the pseudo clock, insert, fire per event), alternating rounds
+ * in one JVM so both see the same machine. Three variants of the rule's consequence separate the
+ * cost of Vigil's pipeline from the cost of its alerts. Then one more Vigil run samples the heap
+ * after a GC every tenth of the input to show whether it stays flat while events expire.
+ *
+ * <p>Arguments (all optional): events, accounts, spacing in ms, measured rounds.
+ */
+public final class ReplayBenchmark {
+    private static final long T0 = Instant.parse("2026-11-20T00:00:00Z").toEpochMilli();
+    private static final String DECLARE = """
+            package bench;
+            declare Transaction
+                @role(event)
+                @timestamp(time)
+                id : String
+                time : long
+                accountId : String
+                amount : double
+            end
+            """;
+    private static final String RULE = """
+            rule "more than 5 transactions per account in 60 s"
+            when
+                $t : Transaction($acc : accountId) over window:time(60s)
+                Number(intValue > 5) from accumulate(Transaction(accountId == $acc) over window:time(60s), count(1))
+            then
+                %s
+            end
+            """;
+
+    /** One rule variant, written once for Vigil and once for raw Drools. */
+    private enum Scenario {
+        ALERTS("raises an alert on every firing",
+                "", "alerts.raise($acc, \"more than 5 transactions in 60 s\");", "hits.add($acc);"),
+        SUPPRESSED("the same with @suppress(\"10m\"): at most one alert per account per 10 minutes",
+                "@suppress(\"10m\")", "alerts.raise($acc, \"more than 5 transactions in 60 s\");", "hits.add($acc);"),
+        EMPTY("an empty consequence: the cost of the pipeline alone", "", "", "");
+
+        final String description;
+        final String vigilDrl;
+        final String rawDrl;
+
+        Scenario(String description, String annotation, String vigilConsequence, String rawConsequence) {
+            this.description = description;
+            var rule = RULE.replace("when", annotation + "\nwhen");
+            this.vigilDrl = DECLARE + rule.formatted(vigilConsequence);
+            this.rawDrl = DECLARE + "global java.util.List hits;\n" + rule.formatted(rawConsequence);
+        }
+    }
+
+    private final int events;
+    private final int accounts;
+    private final long spacing;
+    private final ObjectMapper json = new ObjectMapper();
+
+    private ReplayBenchmark(int events, int accounts, long spacing) {
+        this.events = events;
+        this.accounts = accounts;
+        this.spacing = spacing;
+    }
+
+    public static void main(String[] args) {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int accounts = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        long spacing = args.length > 2 ? Long.parseLong(args[2]) : 2;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        var bench = new ReplayBenchmark(events, accounts, spacing);
+        System.out.printf("%,d transactions, %,d accounts, %d ms apart; JVM %s, %d cores, max heap %d MB%n%n",
+                events, accounts, spacing, System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+
+        var warmup = new ReplayBenchmark(Math.min(events, 200_000), accounts, spacing);
+        warmup.vigil(Scenario.ALERTS);
+        warmup.raw(Scenario.ALERTS);
+
+        var table = new ArrayList<String>();
+        for (var scenario : Scenario.values()) {
+            var vigil = new double[rounds];
+            var raw = new double[rounds];
+            Run v = null;
+            Run d = null;
+            for (int r = 0; r < rounds; r++) {
+                v = bench.vigil(scenario);
+                d = bench.raw(scenario);
+                vigil[r] = v.eventsPerSecond;
+                raw[r] = d.eventsPerSecond;
+                System.out.printf("%s round %d: vigil %,.0f ev/s, raw %,.0f ev/s%n", scenario, r + 1, v.eventsPerSecond, d.eventsPerSecond);
+            }
+            table.add(String.format("| %s: %s | %,.0f (%s) | %,.0f (%s) | %.2f | %,d alerts / %,d firings |",
+                    scenario.name().toLowerCase(java.util.Locale.ROOT), scenario.description,
+                    median(vigil), list(vigil), median(raw), list(raw), median(vigil) / median(raw), v.matches, d.matches));
+        }
+        System.out.println();
+        System.out.println("| rule consequence | Vigil replay, events/s: median (rounds) | raw Drools 10.2.0, events/s | ratio | Vigil alerts / raw firings |");
+        System.out.println("|---|---:|---:|---:|---|");
+        table.forEach(System.out::println);
+        System.out.println();
+        bench.heapProfile();
+    }
+
+    private record Run(double eventsPerSecond, long matches) {
+    }
+
+    /** Vigil's replay over JSON events. */
+    private Run vigil(Scenario scenario) {
+        var compiled = new RuleSetCompiler().compile(RuleSetSource.of("bench", Map.of("bench.drl", scenario.vigilDrl)));
+        var result = Replay.run(compiled, jsonEvents(null), null, InstantSource.system());
+        if (result.stats().events() != events) {
+            throw new IllegalStateException("replayed " + result.stats().events() + " of " + events);
+        }
+        return new Run(result.stats().eventsPerSecond(), result.alerts().size());
+    }
+
+    /** Raw Drools: build the fact, advance the pseudo clock to its time, insert, fire, per event. */
+    private Run raw(Scenario scenario) {
+        var ks = KieServices.get();
+        var kfs = ks.newKieFileSystem();
+        var releaseId = ks.newReleaseId("bench", "raw", "1.0." + System.nanoTime());
+        kfs.generateAndWritePomXML(releaseId);
+        kfs.writeKModuleXML("""
+                <kmodule xmlns="http://www.drools.org/xsd/kmodule">
+                  <kbase name="raw" default="true" eventProcessingMode="stream">
+                    <ksession name="raw" default="true" type="stateful" clockType="pseudo"/>
+                  </kbase>
+                </kmodule>
+                """);
+        kfs.write("src/main/resources/bench/raw.drl", scenario.rawDrl);
+        var results = ks.newKieBuilder(kfs).buildAll().getResults();
+        if (results.hasMessages(org.kie.api.builder.Message.Level.ERROR)) {
+            throw new IllegalStateException(results.toString());
+        }
+        var container = ks.newKieContainer(releaseId);
+        KieSession session = container.newKieSession();
+        List<Object> hits = new ArrayList<>();
+        session.setGlobal("hits", hits);
+        var type = container.getKieBase().getFactType("bench", "Transaction");
+        var id = type.getField("id");
+        var time = type.getField("time");
+        var account = type.getField("accountId");
+        var amount = type.getField("amount");
+        SessionPseudoClock clock = session.getSessionClock();
+        clock.advanceTime(T0, TimeUnit.MILLISECONDS);
+        var random = new SplittableRandom(42);
+        long start = System.nanoTime();
+        try {
+            for (int i = 0; i < events; i++) {
+                long t = T0 + i * spacing;
+                Object fact = type.newInstance();
+                id.set(fact, "t" + i);
+                time.set(fact, t);
+                account.set(fact, "acc-" + random.nextInt(accounts));
+                amount.set(fact, random.nextInt(100_000) / 100.0);
+                clock.advanceTime(t - clock.getCurrentTime(), TimeUnit.MILLISECONDS);
+                session.insert(fact);
+                session.fireAllRules();
+            }
+        } catch (InstantiationException | IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            session.dispose();
+            container.dispose();
+            ks.getRepository().removeKieModule(releaseId);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Run(events / seconds, hits.size());
+    }
+
+    /** The generated input as JSON events; {@code every} is called after each tenth of it. */
+    private Iterator<JsonNode> jsonEvents(Runnable every) {
+        var random = new SplittableRandom(42);
+        int tenth = Math.max(1, events / 10);
+        return new Iterator<>() {
+            int i;
+
+            @Override
+            public boolean hasNext() {
+                return i < events;
+            }
+
+            @Override
+            public JsonNode next() {
+                if (every != null && i > 0 && i % tenth == 0) {
+                    every.run();
+                }
+                var node = json.createObjectNode()
+                        .put("type", "Transaction")
+                        .put("id", "t" + i)
+                        .put("time", T0 + i * spacing)
+                        .put("accountId", "acc-" + random.nextInt(accounts))
+                        .put("amount", random.nextInt(100_000) / 100.0);
+                i++;
+                return node;
+            }
+        };
+    }
+
+    /** Heap in use after a full GC, each tenth of a Vigil replay. */
+    private void heapProfile() {
+        var memory = ManagementFactory.getMemoryMXBean();
+        var samples = new ArrayList<String>();
+        var progress = new int[1];
+        Runnable sample = () -> {
+            System.gc();
+            progress[0] += events / 10;
+            samples.add(String.format("| %,d | %d |", progress[0], memory.getHeapMemoryUsage().getUsed() >> 20));
+        };
+        var compiled = new RuleSetCompiler().compile(RuleSetSource.of("bench", Map.of("bench.drl", Scenario.ALERTS.vigilDrl)));
+        System.gc();
+        long before = memory.getHeapMemoryUsage().getUsed() >> 20;
+        var alerts = new long[1];
+        Replay.run(compiled, jsonEvents(sample), null, InstantSource.system(), alert -> alerts[0]++);
+        System.out.println("Heap used after GC while a Vigil replay streams " + alerts[0]
+                + " alerts to a consumer (before it: " + before + " MB):");
+        System.out.println();
+        System.out.println("| events replayed | heap used (MB) |");
+        System.out.println("|---:|---:|");
+        samples.forEach(System.out::println);
+    }
+
+    private static double median(double[] values) {
+        var sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String list(double[] values) {
+        var out = new StringBuilder();
+        for (var v : values) {
+            out.append(out.length() == 0 ? "" : ", ").append(String.format("%,.0f", v));
+        }
+        return out.toString();
+    }
+}
