@@ -30,13 +30,15 @@ import org.kie.api.definition.type.FactType;
  */
 public final class EventDecoder {
     private final Map<String, TypeCodec> types;
+    private final Map<String, List<String>> ambiguous;
     private final List<EventType> eventTypes;
     private final boolean allowUnknownFields;
     private final InstantSource arrivalClock;
 
-    private EventDecoder(Map<String, TypeCodec> types, List<EventType> eventTypes, boolean allowUnknownFields,
-                         InstantSource arrivalClock) {
+    private EventDecoder(Map<String, TypeCodec> types, Map<String, List<String>> ambiguous, List<EventType> eventTypes,
+                         boolean allowUnknownFields, InstantSource arrivalClock) {
         this.types = types;
+        this.ambiguous = ambiguous;
         this.eventTypes = eventTypes;
         this.allowUnknownFields = allowUnknownFields;
         this.arrivalClock = arrivalClock;
@@ -48,15 +50,19 @@ public final class EventDecoder {
         var bySimpleName = new HashMap<String, Integer>();
         eventTypes.forEach(t -> bySimpleName.merge(t.name(), 1, Integer::sum));
         var codecs = new HashMap<String, TypeCodec>();
+        var ambiguous = new HashMap<String, List<String>>();
         for (var type : eventTypes) {
             var factType = kieBase.getFactType(type.packageName(), type.name());
-            var codec = new TypeCodec(type, factType);
+            boolean unique = bySimpleName.get(type.name()) == 1;
+            var codec = new TypeCodec(type, factType, unique ? type.name() : type.qualifiedName());
             codecs.put(type.qualifiedName(), codec);
-            if (bySimpleName.get(type.name()) == 1) {
+            if (unique) {
                 codecs.put(type.name(), codec);
+            } else {
+                ambiguous.computeIfAbsent(type.name(), n -> new java.util.ArrayList<>()).add(type.qualifiedName());
             }
         }
-        return new EventDecoder(Map.copyOf(codecs), List.copyOf(eventTypes), allowUnknownFields, arrivalClock);
+        return new EventDecoder(Map.copyOf(codecs), Map.copyOf(ambiguous), List.copyOf(eventTypes), allowUnknownFields, arrivalClock);
     }
 
     /** The event types this decoder accepts. */
@@ -117,6 +123,11 @@ public final class EventDecoder {
             return null;
         }
         var codec = types.get(typeNode.asText());
+        if (codec == null && ambiguous.containsKey(typeNode.asText())) {
+            errors.add(new EventError(index, id, "type", "'" + typeNode.asText() + "' is declared in several packages: use one of "
+                    + ambiguous.get(typeNode.asText())));
+            return null;
+        }
         if (codec == null) {
             errors.add(new EventError(index, id, "type", "'" + typeNode.asText() + "' is not an event type of this rule set; known: "
                     + typeNames()));
@@ -132,12 +143,14 @@ public final class EventDecoder {
         var names = json.fieldNames();
         while (names.hasNext()) {
             var name = names.next();
-            if (name.equals("type") || name.equals("time") || name.equals(codec.timestampField)) {
+            if (name.equals("type") || name.equals("id") || name.equals(codec.timestampField)
+                    || (name.equals("time") && (codec.timestampField != null || !codec.fields.containsKey("time")))) {
+                // Envelope properties: the type, the id, and the time that fills the @timestamp field.
                 continue;
             }
             var field = codec.fields.get(name);
             if (field == null) {
-                if (!name.equals("id") && !allowUnknownFields) {
+                if (!allowUnknownFields) {
                     errors.add(new EventError(index, id, name, "is not a field of " + codec.type.name() + "; its fields are "
                             + codec.fields.keySet()));
                 }
@@ -157,12 +170,12 @@ public final class EventDecoder {
         }
         if (id == null) {
             id = generatedId(codec.type.name(), time, json);
-            var idField = codec.fields.get("id");
-            if (idField != null && idField.getType() == String.class) {
-                idField.set(fact, id);
-            }
         }
-        return new Event(id, codec.type.name(), time, fact);
+        var idField = codec.fields.get("id");
+        if (idField != null && idField.getType() == String.class) {
+            idField.set(fact, id);
+        }
+        return new Event(id, codec.name, time, fact);
     }
 
     private long eventTime(JsonNode json, TypeCodec codec, int index, String id, List<EventError> errors) {
@@ -201,13 +214,15 @@ public final class EventDecoder {
     /** What decoding needs about one type, looked up once. */
     private static final class TypeCodec {
         final EventType type;
+        final String name;
         final FactType factType;
-        final Map<String, FactField> fields = new HashMap<>();
+        final Map<String, FactField> fields = new java.util.LinkedHashMap<>();
         final String timestampField;
         final FactField timestamp;
 
-        TypeCodec(EventType type, FactType factType) {
+        TypeCodec(EventType type, FactType factType, String name) {
             this.type = type;
+            this.name = name;
             this.factType = factType;
             factType.getFields().forEach(f -> fields.put(f.getName(), f));
             this.timestampField = type.timestampField();
@@ -243,7 +258,7 @@ public final class EventDecoder {
         static Object coerce(JsonNode node, Class<?> type) {
             if (node == null || node.isNull()) {
                 if (type.isPrimitive()) {
-                    throw new IllegalArgumentException("must not be null: it is a " + type.getName());
+                    throw new IllegalArgumentException("must not be null: it is declared as " + type.getName());
                 }
                 return null;
             }
@@ -274,7 +289,7 @@ public final class EventDecoder {
                 return value.longValue();
             }
             if (type == double.class || type == Double.class) {
-                if (node.isNumber()) {
+                if (node.isNumber() && Double.isFinite(node.doubleValue())) {
                     return node.doubleValue();
                 }
                 return decimal(node, "a double").doubleValue();
@@ -312,6 +327,9 @@ public final class EventDecoder {
 
         private static BigDecimal decimal(JsonNode node, String what) {
             if (node.isNumber()) {
+                if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
+                    throw new IllegalArgumentException(node.asText() + " does not fit " + what + ": it is beyond the range of numbers");
+                }
                 return node.decimalValue();
             }
             if (node.isTextual()) {

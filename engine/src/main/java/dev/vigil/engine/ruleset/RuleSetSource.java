@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  */
 public record RuleSetSource(String name, Map<String, String> files, RuleSetSettings settings) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-    private static final Pattern PATH = Pattern.compile("([A-Za-z0-9_.-]+/)*[A-Za-z0-9_.-]+\\.drl");
+    private static final Pattern PATH = Pattern.compile("([A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*\\.drl");
 
     public RuleSetSource {
         Objects.requireNonNull(name, "name");
@@ -29,7 +29,7 @@ public record RuleSetSource(String name, Map<String, String> files, RuleSetSetti
         for (var path : files.keySet()) {
             if (!PATH.matcher(path).matches() || path.contains("..")) {
                 throw new IllegalArgumentException("file '" + path + "' of rule set '" + name
-                        + "': a path must be relative, use '/', and end in .drl");
+                        + "': a path must be relative, use '/', end in .drl, and no name in it may start with '.' or '-'");
             }
             Objects.requireNonNull(files.get(path), () -> "file '" + path + "' has no text");
         }

@@ -291,7 +291,7 @@ class EventDecoderTest {
     @Test
     void decode_nullIntoPrimitive_namesEventAndField() {
         assertThatThrownBy(() -> decoder.decode(json("{'type': 'Transaction', 'id': 't1', 'amount': null}"), 0))
-                .hasMessage("event 0 (id t1), field 'amount': must not be null: it is a double");
+                .hasMessage("event 0 (id t1), field 'amount': must not be null: it is declared as double");
     }
 
     @Test
@@ -370,7 +370,7 @@ class EventDecoderTest {
                 tuple(3, null, "count"));
         assertThat(thrown).hasMessage(
                 "event 1 (id t2), field 'type': 'Trade' is not an event type of this rule set; known: [Login, Transaction]"
-                        + "; event 3, field 'amount': must not be null: it is a double"
+                        + "; event 3, field 'amount': must not be null: it is declared as double"
                         + "; event 3, field 'count': expected an int, got the text 'lots'");
     }
 

@@ -55,7 +55,7 @@ class RuleSetSourceTest {
     void of_badPath_saysWhatAPathIs(String path) {
         assertThatThrownBy(() -> RuleSetSource.of("fraud", Map.of(path, DRL)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("file '" + path + "' of rule set 'fraud': a path must be relative, use '/', and end in .drl");
+                .hasMessage("file '" + path + "' of rule set 'fraud': a path must be relative, use '/', end in .drl, and no name in it may start with '.' or '-'");
     }
 
     @Test
