@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
@@ -48,7 +49,9 @@ public final class Alerts {
     private final Supplier<Match> currentMatch;
     private final Map<String, Long> lastAlertByRuleAndKey = new HashMap<>();
     private final Map<String, Boolean> recentIds = bounded();
-    private final Map<Fingerprint, Boolean> recentMatches = bounded();
+    private final Map<MatchKey, Boolean> recentMatches = bounded();
+    private final MatchKey probe = new MatchKey();
+    private final Evidence matched = new Evidence();
     private final Map<String, Long> raisedPerRule = new TreeMap<>();
     private final List<Alert> pending = new ArrayList<>();
     private final Map<Rule, RuleInfo> ruleInfoCache = new IdentityHashMap<>();
@@ -100,12 +103,13 @@ public final class Alerts {
             suppressed++;
             return;
         }
-        var matched = Evidence.of(current);
-        var fingerprint = new Fingerprint(rule, keyText, matched.fingerprint());
-        if (recentMatches.putIfAbsent(fingerprint, Boolean.TRUE) != null) {
+        matched.collect(current);
+        probe.set(rule, keyText, matched.handleIds(), matched.size());
+        if (recentMatches.containsKey(probe)) {
             duplicates++;
             return;
         }
+        recentMatches.put(probe.copy(), Boolean.TRUE);
         var evidence = matched.eventIds(eventIds);
         var id = idOf(rule.getName(), keyText, evidence, eventTime);
         if (recentIds.putIfAbsent(id, Boolean.TRUE) != null) {
@@ -137,16 +141,44 @@ public final class Alerts {
         };
     }
 
-    /** Rule, key and the session's handles of a match: repeats within a session compare equal. */
-    private record Fingerprint(Rule rule, String key, long[] handles) {
+    /**
+     * Rule, key and the session's handles of a match: repeats within a session compare equal.
+     * Mutable so that one instance probes the map for every firing; what is stored is a copy.
+     */
+    private static final class MatchKey {
+        private Rule rule;
+        private String key;
+        private long[] handles;
+        private int size;
+        private int hash;
+
+        void set(Rule rule, String key, long[] handles, int size) {
+            this.rule = rule;
+            this.key = key;
+            this.handles = handles;
+            this.size = size;
+            int h = System.identityHashCode(rule) * 31 + key.hashCode();
+            for (int i = 0; i < size; i++) {
+                h = h * 31 + Long.hashCode(handles[i]);
+            }
+            this.hash = h;
+        }
+
+        MatchKey copy() {
+            var copy = new MatchKey();
+            copy.set(rule, key, Arrays.copyOf(handles, size), size);
+            return copy;
+        }
+
         @Override
         public boolean equals(Object o) {
-            return o instanceof Fingerprint f && f.rule == rule && f.key.equals(key) && java.util.Arrays.equals(f.handles, handles);
+            return o instanceof MatchKey m && m.hash == hash && m.rule == rule && m.key.equals(key)
+                    && Arrays.equals(m.handles, 0, m.size, handles, 0, size);
         }
 
         @Override
         public int hashCode() {
-            return (System.identityHashCode(rule) * 31 + key.hashCode()) * 31 + java.util.Arrays.hashCode(handles);
+            return hash;
         }
     }
 

@@ -13,8 +13,8 @@ import org.drools.core.rule.consequence.InternalMatch;
 import org.kie.api.runtime.rule.Match;
 
 /**
- * The facts behind a match, including the ones an {@code accumulate} or {@code collect} folded
- * into a single result.
+ * Collects the facts behind a match, including the ones an {@code accumulate} or {@code collect}
+ * folded into a single result.
  *
  * <p>{@link Match#getObjects()} only returns one object per pattern, so for "more than 5
  * transactions in 60 s" it holds a number, not the transactions. The Phreak network keeps what
@@ -22,27 +22,28 @@ import org.kie.api.runtime.rule.Match;
  * {@link AccumulateNode.AccumulateContext} and has one child tuple per matched fact, whose right
  * parent is that fact. Walking the match's tuple up through its left parents and, at each
  * accumulate, across those children, yields every fact that took part in the match.
+ *
+ * <p>Reused for every firing of one session (so a rule that re-fires thousands of times on the
+ * same facts allocates nothing to find out); owned by the session's thread.
  */
 final class Evidence {
     private static final Comparator<Entry> ORDER = Comparator.comparingLong(Entry::time).thenComparing(Entry::id);
-    private final List<InternalFactHandle> handles;
+    private final List<InternalFactHandle> handles = new ArrayList<>();
+    private long[] handleIds = new long[16];
+    private int size;
 
-    private Evidence(List<InternalFactHandle> handles) {
-        this.handles = handles;
-    }
-
-    /** The fact handles of {@code match} (a fact in two places of the match appears twice). */
-    static Evidence of(Match match) {
-        var handles = new ArrayList<InternalFactHandle>();
+    /** Collects the facts of {@code match}, replacing the previous ones. */
+    void collect(Match match) {
+        handles.clear();
         if (match instanceof InternalMatch internal) {
             for (TupleImpl tuple = internal.getTuple(); tuple != null; tuple = tuple.getLeftParent()) {
-                add(tuple.getFactHandle(), handles);
+                add(tuple.getFactHandle());
                 var left = tuple.getLeftParent();
                 if (left != null && left.getContextObject() instanceof AccumulateNode.AccumulateContext) {
                     for (TupleImpl child = left.getFirstChild(); child != null; child = child.getHandleNext()) {
                         // A sub-network tuple (accumulate(A() and B(), ...)) holds one fact per pattern.
                         for (TupleImpl t = child.getRightParent(); t != null; t = t.getParent()) {
-                            add(t.getFactHandle(), handles);
+                            add(t.getFactHandle());
                         }
                     }
                 }
@@ -50,36 +51,41 @@ final class Evidence {
         } else {
             for (var handle : match.getFactHandles()) {
                 if (handle instanceof InternalFactHandle h) {
-                    add(h, handles);
+                    add(h);
                 }
             }
         }
-        return new Evidence(handles);
+        if (handleIds.length < handles.size()) {
+            handleIds = new long[Math.max(handles.size(), handleIds.length * 2)];
+        }
+        for (int i = 0; i < handles.size(); i++) {
+            handleIds[i] = handles.get(i).getId();
+        }
+        Arrays.sort(handleIds, 0, handles.size());
+        size = 0;
+        for (int i = 0; i < handles.size(); i++) {
+            if (size == 0 || handleIds[i] != handleIds[size - 1]) {
+                handleIds[size++] = handleIds[i];
+            }
+        }
     }
 
-    private static void add(InternalFactHandle handle, List<InternalFactHandle> handles) {
+    private void add(InternalFactHandle handle) {
         if (handle != null && handle.getObject() != null) {
             handles.add(handle);
         }
     }
 
     /**
-     * The session's handle ids, sorted: equal for two firings on the same facts. A cheap key that
-     * spots a repeated match before the event ids and the alert id are worked out.
+     * The session's distinct handle ids, sorted, in {@code [0, size())}: equal for two firings on
+     * the same facts. A cheap key that spots a repeated match before any id is worked out.
      */
-    long[] fingerprint() {
-        var ids = new long[handles.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = handles.get(i).getId();
-        }
-        Arrays.sort(ids);
-        int distinct = 0;
-        for (int i = 0; i < ids.length; i++) {
-            if (i == 0 || ids[i] != ids[distinct - 1]) {
-                ids[distinct++] = ids[i];
-            }
-        }
-        return distinct == ids.length ? ids : Arrays.copyOf(ids, distinct);
+    long[] handleIds() {
+        return handleIds;
+    }
+
+    int size() {
+        return size;
     }
 
     /** Ids of the events among the facts ({@code idOf} returns null for the rest), by event time, then id. */

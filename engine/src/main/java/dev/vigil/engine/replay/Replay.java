@@ -6,7 +6,6 @@ import dev.vigil.engine.alert.Alert;
 import dev.vigil.engine.alert.RuleError;
 import dev.vigil.engine.clock.ClockMode;
 import dev.vigil.engine.event.EventError;
-import dev.vigil.engine.event.InvalidEventsException;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
 import dev.vigil.engine.session.RuleSetRunner;
 import dev.vigil.engine.session.RuleSetStatus;
@@ -23,7 +22,9 @@ import java.util.function.Consumer;
  *
  * <p>Uses the same {@link RuleSetRunner} as a live rule set, with the rule set's lateness and late
  * policy, so a replay raises the alerts the live session would have raised, with the same ids.
- * Invalid events are skipped and reported by their index; the rest still run.
+ * As in a live server, where request threads decode and the session's worker only inserts and
+ * fires, reading and decoding the input runs on a thread of its own ({@link DecodingReader}),
+ * ahead of the session. Invalid events are skipped and reported by their index; the rest still run.
  */
 public final class Replay {
     /** How many invalid events and rule errors a result lists; all are counted. */
@@ -78,21 +79,13 @@ public final class Replay {
             }
         };
         long started = System.nanoTime();
-        long count = 0;
-        long invalid = 0;
-        try (var runner = new RuleSetRunner(compiled, 1, wallClock, collect)) {
-            var decoder = runner.decoder();
-            while (events.hasNext()) {
-                var json = events.next();
-                int index = (int) Math.min(Integer.MAX_VALUE, count++);
-                try {
-                    runner.accept(decoder.decode(json, index));
-                } catch (InvalidEventsException e) {
-                    invalid++;
-                    for (var error : e.errors()) {
-                        if (errors.size() < MAX_REPORTED_ERRORS) {
-                            errors.add(error);
-                        }
+        try (var runner = new RuleSetRunner(compiled, 1, wallClock, collect);
+             var reader = new DecodingReader(events, runner.decoder())) {
+            for (var batch = reader.next(); batch != null; batch = reader.next()) {
+                batch.events().forEach(runner::accept);
+                for (var error : batch.errors()) {
+                    if (errors.size() < MAX_REPORTED_ERRORS) {
+                        errors.add(error);
                     }
                 }
             }
@@ -104,8 +97,9 @@ public final class Replay {
             var stats = runner.stats(RuleSetStatus.STOPPED, 0);
             var elapsed = Duration.ofNanos(System.nanoTime() - started);
             double seconds = Math.max(1e-9, elapsed.toNanos() / 1e9);
-            return new ReplayResult(List.of(), new ReplayStats(count, invalid, stats.lateEvents(), stats.alertsPerRule(),
-                    stats.suppressed(), collect.errorCount, elapsed, count / seconds), errors, ruleErrors);
+            long count = reader.read();
+            return new ReplayResult(List.of(), new ReplayStats(count, reader.invalid(), stats.lateEvents(),
+                    stats.alertsPerRule(), stats.suppressed(), collect.errorCount, elapsed, count / seconds), errors, ruleErrors);
         }
     }
 }

@@ -5,7 +5,10 @@ public final class QueueFullException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     QueueFullException(String ruleSet, int events, int capacity) {
-        super("rule set '" + ruleSet + "' cannot take " + events + " more events now: its queue of " + capacity
-                + " events is full; retry after it drains");
+        super(events > capacity
+                ? "rule set '" + ruleSet + "' cannot take " + events + " events at once: its queue holds " + capacity
+                        + "; send them in smaller batches"
+                : "rule set '" + ruleSet + "' cannot take " + events + " more events now: its queue of " + capacity
+                        + " events is full; retry after it drains");
     }
 }
