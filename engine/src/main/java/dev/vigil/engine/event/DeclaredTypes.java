@@ -26,7 +26,9 @@ public final class DeclaredTypes {
     public static List<TypeDeclaration> declarations(KieBase kieBase) {
         var out = new ArrayList<TypeDeclaration>();
         for (var td : ((InternalRuleBase) kieBase).getTypeDeclarations()) {
-            if (td.getNature() == TypeDeclaration.Nature.DEFINITION && td.getTypeClass() != null) {
+            // isDefinition, not the nature alone: after updateToVersion Drools marks every type of a
+            // rebuilt package as a DECLARATION, since its class already exists; generated classes tell.
+            if (td.isDefinition() && td.getTypeClass() != null) {
                 out.add(td);
             }
         }

@@ -11,9 +11,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,7 +32,6 @@ public final class RuleSetCompiler {
     private static final String RESOURCES = "src/main/resources/";
     private static final String GROUP = "dev.vigil.rules";
     private static final AtomicLong BUILDS = new AtomicLong();
-    private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;?");
     private static final Pattern ALERTS_GLOBAL = Pattern.compile("(?m)^\\s*global\\s+[\\w.]+\\s+" + Alerts.GLOBAL + "\\s*;?");
     private static final Pattern LINE_COLUMN = Pattern.compile("[Ll]ine (\\d+):(\\d+)");
     private static final Pattern EXPIRES = Pattern.compile("@expires\\s*\\(([^)]*)\\)");
@@ -49,13 +46,7 @@ public final class RuleSetCompiler {
         var kfs = kieServices.newKieFileSystem();
         kfs.generateAndWritePomXML(releaseId);
         kfs.writeKModuleXML(kmodule(source.settings().clockMode()));
-        source.files().forEach((path, text) -> kfs.write(RESOURCES + path, text));
-        int generated = 0;
-        for (var pkg : packagesWithoutAlertsGlobal(source.files())) {
-            kfs.write(RESOURCES + "vigil-generated/alerts" + generated++ + ".drl",
-                    (pkg.isEmpty() ? "" : "package " + pkg + ";\n")
-                            + "global " + Alerts.class.getName() + " " + Alerts.GLOBAL + ";\n");
-        }
+        source.files().forEach((path, text) -> kfs.write(RESOURCES + path, withAlertsGlobal(text)));
         var builder = kieServices.newKieBuilder(kfs);
         var diagnostics = new ArrayList<Diagnostic>();
         try {
@@ -117,20 +108,17 @@ public final class RuleSetCompiler {
                 """.formatted(clockMode == ClockMode.REALTIME ? "realtime" : "pseudo");
     }
 
-    /** Packages used by the files that do not declare the alerts global themselves. */
-    private static Set<String> packagesWithoutAlertsGlobal(Map<String, String> files) {
-        var all = new TreeSet<String>();
-        var declaring = new TreeSet<String>();
-        files.forEach((path, text) -> {
-            var m = PACKAGE.matcher(text);
-            var pkg = m.find() ? m.group(1) : "";
-            all.add(pkg);
-            if (ALERTS_GLOBAL.matcher(text).find()) {
-                declaring.add(pkg);
-            }
-        });
-        all.removeAll(declaring);
-        return all;
+    /**
+     * The file with the {@code alerts} global declared at its end unless it declares it itself.
+     * Every file gets its own declaration, after its last line so that no line number moves:
+     * {@code updateToVersion} recompiles only the files that changed, and a global declared in
+     * some other, unchanged file would be unknown to them.
+     */
+    private static String withAlertsGlobal(String text) {
+        if (ALERTS_GLOBAL.matcher(text).find()) {
+            return text;
+        }
+        return text + (text.endsWith("\n") ? "" : "\n") + "global " + Alerts.class.getName() + " " + Alerts.GLOBAL + ";\n";
     }
 
     private static Diagnostic diagnostic(Message message, Map<String, String> files) {

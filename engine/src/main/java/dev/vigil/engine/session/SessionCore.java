@@ -7,7 +7,9 @@ import dev.vigil.engine.ruleset.RuleInfo;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -153,6 +155,18 @@ final class SessionCore implements AutoCloseable {
      * @return how many facts were carried into changed types
      */
     int update(CompiledRuleSet next, int version) {
+        // Facts of types whose declaration changes come out before the swap and go back in after
+        // it: deleting an old-class fact after the swap leaves it in Drools' object store for good.
+        var changed = changedTypes(declaredFields, next.declaredFields());
+        var out = new ArrayList<Carried>();
+        if (!changed.isEmpty()) {
+            for (var handle : List.copyOf(session.getFactHandles(o -> changed.contains(o.getClass().getName())))) {
+                var fact = ((InternalFactHandle) handle).getObject();
+                out.add(new Carried(fact, timestamp(handle), eventIds.remove(fact)));
+                session.delete(handle);
+            }
+            out.sort(Comparator.comparingLong(Carried::time));
+        }
         var previous = module;
         var results = container.updateToVersion(next.adoptModule());
         var errors = results.getMessages(Message.Level.ERROR);
@@ -162,33 +176,37 @@ final class SessionCore implements AutoCloseable {
         }
         module = next.releaseId();
         CompiledRuleSet.release(previous);
-        migration = new FactMigration(container.getKieBase());
-        var oldTypes = declaredFields.keySet();
         declaredFields = next.declaredFields();
-        var stale = new ArrayList<FactHandle>();
-        for (var handle : session.getFactHandles(o -> migration.isStale(o)
-                || (oldTypes.contains(o.getClass().getName()) && !migration.isDeclared(o.getClass().getName())))) {
-            stale.add(handle);
-        }
-        stale.sort(Comparator.comparingLong(SessionCore::timestamp));
+        migration = new FactMigration(container.getKieBase());
+        eventIds.use(container.getKieBase());
         int carried = 0;
-        for (var handle : stale) {
-            var old = ((InternalFactHandle) handle).getObject();
-            var id = eventIds.remove(old);
-            session.delete(handle);
-            if (migration.isDeclared(old.getClass().getName())) {
-                var fresh = migration.convert(old, timestamp(handle));
-                if (id != null) {
-                    eventIds.put(fresh, id);
+        for (var fact : out) {
+            if (migration.isDeclared(fact.object.getClass().getName())) {
+                var fresh = migration.convert(fact.object, fact.time);
+                if (fact.id != null) {
+                    eventIds.put(fresh, fact.id);
                 }
                 session.insert(fresh);
                 carried++;
             }
         }
-        eventIds.use(container.getKieBase());
         alerts.use(version, rulesByName(next.rules()));
         fire();
         return carried;
+    }
+
+    /** Declared types (by class name) that the next version changes or drops. */
+    private static Set<String> changedTypes(Map<String, Map<String, String>> before, Map<String, Map<String, String>> after) {
+        var changed = new HashSet<String>();
+        before.forEach((type, fields) -> {
+            if (!fields.equals(after.get(type))) {
+                changed.add(type);
+            }
+        });
+        return changed;
+    }
+
+    private record Carried(Object object, long time, String id) {
     }
 
     /** An event decoded against an older version, carried into the running one if its type changed. */

@@ -1,0 +1,143 @@
+package dev.vigil.engine;
+
+import static dev.vigil.engine.RuleHarness.T0;
+import static dev.vigil.engine.RuleHarness.at;
+import static dev.vigil.engine.RuleHarness.event;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.engine.alert.Alert;
+import dev.vigil.engine.ruleset.RuleSetSource;
+import dev.vigil.engine.session.RuleSetStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Redeploys that change a rule or a declared type while events sit in windows. */
+class LiveRedeployTest {
+    private final TestClock clock = new TestClock(T0);
+    private final List<Alert> alerts = new CopyOnWriteArrayList<>();
+    private final List<String> failures = new CopyOnWriteArrayList<>();
+    private final Engine engine = Engine.create(EngineConfig.defaults().withClock(clock).withTick(Duration.ofMillis(10))
+            .withListener(new EngineListener() {
+                @Override
+                public void onAlert(Alert alert) {
+                    alerts.add(alert);
+                }
+
+                @Override
+                public void onRuleSetFailed(String ruleSet, String reason) {
+                    failures.add(reason);
+                }
+            }));
+
+    @AfterEach
+    void closeEngine() {
+        engine.close();
+    }
+
+    private static final String TRANSACTION = """
+            package fraud;
+            declare Transaction
+                @role(event)
+                @timestamp(time)
+                time : long
+                accountId : String
+                amount : double
+            end
+            """;
+    private static final String TRANSACTION_WITH_CHANNEL = """
+            package fraud;
+            declare Transaction
+                @role(event)
+                @timestamp(time)
+                time : long
+                accountId : String
+                channel : String
+            end
+            """;
+
+    private static String burst(int threshold) {
+        return """
+                rule "burst"
+                when
+                    $t : Transaction($acc : accountId) over window:time(60s)
+                    Number(intValue > %d) from accumulate(Transaction(accountId == $acc) over window:time(60s), count(1))
+                then
+                    alerts.raise($acc, "more than %d transactions in 60 s");
+                end
+                """.formatted(threshold, threshold);
+    }
+
+    private static RuleSetSource fraud(String drl) {
+        return RuleSetSource.of("fraud", Map.of("x.drl", drl));
+    }
+
+    private static ObjectNode tx(String id, String offset, String account) {
+        return event("Transaction", offset, "accountId", account, "amount", 10.0).put("id", id);
+    }
+
+    private static ObjectNode web(String id, String offset, String account) {
+        return event("Transaction", offset, "accountId", account, "channel", "web").put("id", id);
+    }
+
+    private long factCount() {
+        return engine.ruleSet("fraud").orElseThrow().flush().join().factCount();
+    }
+
+    /** updateToVersion recompiles only changed files: the engine-added global must be in each of them. */
+    @Test
+    void redeploy_ofAChangedRuleUsingTheEngineAddedGlobal_movesToTheNewVersion() {
+        engine.deploy(fraud(TRANSACTION + burst(5)));
+        engine.submit("fraud", List.of(tx("e1", "0:00", "a1"), tx("e2", "0:10", "a1"), tx("e3", "0:20", "a1")));
+
+        Throwable thrown = null;
+        try {
+            assertThat(engine.deploy(fraud(TRANSACTION + burst(4))).version()).isEqualTo(2);
+        } catch (RuntimeException e) {
+            thrown = e;
+        }
+
+        assertThat(engine.ruleSet("fraud").orElseThrow().status()).as("status after deploy; failures " + failures)
+                .isEqualTo(RuleSetStatus.RUNNING);
+        assertThat(thrown).isNull();
+    }
+
+    @Test
+    void redeploy_thatChangesAnEventTypesFields_carriesTheLiveEventsIntoTheNewVersion() {
+        engine.deploy(fraud(TRANSACTION + burst(5)));
+        engine.submit("fraud", List.of(tx("e1", "0:00", "a1"), tx("e2", "0:10", "a1"), tx("e3", "0:20", "a1")));
+        assertThat(factCount()).isEqualTo(3);
+
+        var deployment = engine.deploy(fraud(TRANSACTION_WITH_CHANNEL + burst(5)));
+
+        assertThat(engine.ruleSet("fraud").orElseThrow().decoder().eventTypes()).as("event types the live decoder accepts")
+                .isNotEmpty();
+        assertThat(deployment.carriedFacts()).isEqualTo(3);
+        engine.submit("fraud", List.of(web("e4", "0:30", "a1"), web("e5", "0:40", "a1"), web("e6", "0:50", "a1")));
+        assertThat(factCount()).isEqualTo(6);
+        assertThat(alerts).singleElement().satisfies(a -> assertThat(a.eventTime()).isEqualTo(at("0:50")));
+        engine.submit("fraud", List.of(web("b1", "2:00", "b")));
+        assertThat(factCount()).isEqualTo(1);
+    }
+
+    @Test
+    void redeploy_thatChangesAnEventTypesFields_leavesNoOrphans() {
+        engine.deploy(fraud(TRANSACTION + burst(5)));
+        engine.submit("fraud", List.of(tx("e1", "0:00", "a1"), tx("e2", "0:10", "a1"), tx("e3", "0:20", "a1")));
+        factCount();
+
+        engine.deploy(fraud(TRANSACTION_WITH_CHANNEL + burst(5)));
+        clock.set(at("5:00"));
+        var live = engine.ruleSet("fraud").orElseThrow();
+        live.flush().join();
+        var stats = live.flush().join();
+
+        // Idle 5 min on the wall clock after the last arrival: the watermark is the newest event (0:20) + 5 min.
+        assertThat(stats.clock()).isEqualTo(at("5:20").toEpochMilli());
+        assertThat(stats.factCount()).as("events of 0:00-0:20 in a 60 s window, session clock at 5:20").isZero();
+    }
+}
