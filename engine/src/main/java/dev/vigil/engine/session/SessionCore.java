@@ -160,7 +160,8 @@ final class SessionCore implements AutoCloseable {
         var changed = changedTypes(declaredFields, next.declaredFields());
         var out = new ArrayList<Carried>();
         if (!changed.isEmpty()) {
-            for (var handle : List.copyOf(session.getFactHandles(o -> changed.contains(o.getClass().getName())))) {
+            List<FactHandle> handles = new ArrayList<>(session.getFactHandles(o -> changed.contains(o.getClass().getName())));
+            for (var handle : handles) {
                 var fact = ((InternalFactHandle) handle).getObject();
                 out.add(new Carried(fact, timestamp(handle), eventIds.remove(fact)));
                 session.delete(handle);
