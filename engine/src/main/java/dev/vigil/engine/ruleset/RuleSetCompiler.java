@@ -33,7 +33,8 @@ public final class RuleSetCompiler {
     private static final String GROUP = "dev.vigil.rules";
     private static final AtomicLong BUILDS = new AtomicLong();
     private static final Pattern ALERTS_GLOBAL = Pattern.compile("(?m)^\\s*global\\s+[\\w.]+\\s+" + Alerts.GLOBAL + "\\s*;?");
-    private static final Pattern LINE_COLUMN = Pattern.compile("[Ll]ine (\\d+):(\\d+)");
+    /** "Line 3:8" from the parser, "[Line: 4, Column: 4]" from MVEL; both count columns from 0. */
+    private static final Pattern LINE_COLUMN = Pattern.compile("[Ll]ine:? (\\d+)(?::|, Column: )(\\d+)");
     private static final Pattern EXPIRES = Pattern.compile("@expires\\s*\\(([^)]*)\\)");
     private static final Pattern VALID_EXPIRES = Pattern.compile(
             "\\s*(value\\s*=\\s*)?(\\d+(ms|s|m|h|d))+\\s*(,\\s*policy\\s*=\\s*TIME_(HARD|SOFT)\\s*)?");
@@ -132,7 +133,7 @@ public final class RuleSetCompiler {
         var text = message.getText().trim();
         var m = LINE_COLUMN.matcher(text);
         if (m.find()) {
-            // KieBuilder messages report column 0; the parser's "Line r:c" (c counted from 0) has the real one.
+            // KieBuilder messages report column 0; the text has the real one.
             if (line == 0) {
                 line = Integer.parseInt(m.group(1));
             }

@@ -101,6 +101,26 @@ class RuleSetCompilerTest {
     }
 
     @Test
+    void compile_unknownField_isPositionedAtItsPattern() {
+        var thrown = catchThrowableOfType(RuleSetCompilationException.class, () -> compiler.compile(RuleSetSource.of("broken", Map.of(
+                "r.drl", """
+                        package pkg;
+                        declare E @role(event) @expires(1m) v : int end
+                        rule "r" when
+                            E(  wrong > 1 )
+                        then
+                        end
+                        """))));
+
+        assertThat(thrown.diagnostics()).singleElement().satisfies(d -> {
+            assertThat(d.file()).isEqualTo("r.drl");
+            assertThat(d.line()).isEqualTo(4);
+            assertThat(d.column()).isEqualTo(5);
+            assertThat(d.message()).contains("wrong");
+        });
+    }
+
+    @Test
     void compile_unknownSeverity_namesRuleAndAcceptedValues() {
         var thrown = catchThrowableOfType(RuleSetCompilationException.class, () -> compiler.compile(RuleSetSource.of("meta", Map.of(
                 "r.drl", """
