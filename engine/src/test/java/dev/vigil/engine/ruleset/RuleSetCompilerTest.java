@@ -68,7 +68,7 @@ class RuleSetCompilerTest {
                 .containsExactly(
                         tuple(Level.ERROR, "a.drl", 4, 0),
                         tuple(Level.ERROR, "b.drl", 3, 22),
-                        tuple(Level.ERROR, "more/c.drl", 3, 0));
+                        tuple(Level.ERROR, "more/c.drl", 3, 5));
         assertThat(thrown.diagnostics()).extracting(Diagnostic::message).satisfiesExactly(
                 m -> assertThat(m).isEqualTo("Unable to resolve ObjectType 'Missing'"),
                 m -> assertThat(m).isEqualTo("[ERR 101] Line 3:21 no viable alternative at input ')' in rule \"two\""),
@@ -77,7 +77,7 @@ class RuleSetCompilerTest {
                 rule set 'broken' was not deployed:
                 a.drl:4: error: Unable to resolve ObjectType 'Missing'
                 b.drl:3:22: error: [ERR 101] Line 3:21 no viable alternative at input ')' in rule "two"
-                more/c.drl:3: error: Unable to Analyse Expression nope == 1""");
+                more/c.drl:3:5: error: Unable to Analyse Expression nope == 1""");
     }
 
     @Test
