@@ -3,6 +3,8 @@ package dev.vigil.engine;
 import static dev.vigil.engine.RuleHarness.T0;
 import static dev.vigil.engine.RuleHarness.at;
 import static dev.vigil.engine.RuleHarness.event;
+import static dev.vigil.engine.TestRules.TRANSACTION;
+import static dev.vigil.engine.TestRules.burst;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -79,33 +81,8 @@ class EngineLiveTest {
         engine.close();
     }
 
-    private static final String TRANSACTION = """
-            package fraud;
-            declare Transaction
-                @role(event)
-                @timestamp(time)
-                time : long
-                accountId : String
-                amount : double
-            end
-            """;
-
     /** The alerts global declared by hand, which works as well as the one the engine adds. */
     private static final String ALERTS_GLOBAL = "global dev.vigil.engine.alert.Alerts alerts;\n";
-
-    /** "More than {@code threshold} transactions of one account in 60 s". */
-    private static String burst(int threshold) {
-        return """
-                rule "burst"
-                    @severity("high")
-                when
-                    $t : Transaction($acc : accountId) over window:time(60s)
-                    Number(intValue > %d) from accumulate(Transaction(accountId == $acc) over window:time(60s), count(1))
-                then
-                    alerts.raise($acc, "more than %d transactions in 60 s");
-                end
-                """.formatted(threshold, threshold);
-    }
 
     private static RuleSetSource fraud(String drl) {
         return RuleSetSource.of("fraud", Map.of("x.drl", drl));

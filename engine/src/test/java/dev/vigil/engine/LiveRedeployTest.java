@@ -3,6 +3,8 @@ package dev.vigil.engine;
 import static dev.vigil.engine.RuleHarness.T0;
 import static dev.vigil.engine.RuleHarness.at;
 import static dev.vigil.engine.RuleHarness.event;
+import static dev.vigil.engine.TestRules.TRANSACTION;
+import static dev.vigil.engine.TestRules.burst;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -39,16 +41,6 @@ class LiveRedeployTest {
         engine.close();
     }
 
-    private static final String TRANSACTION = """
-            package fraud;
-            declare Transaction
-                @role(event)
-                @timestamp(time)
-                time : long
-                accountId : String
-                amount : double
-            end
-            """;
     private static final String TRANSACTION_WITH_CHANNEL = """
             package fraud;
             declare Transaction
@@ -59,18 +51,6 @@ class LiveRedeployTest {
                 channel : String
             end
             """;
-
-    private static String burst(int threshold) {
-        return """
-                rule "burst"
-                when
-                    $t : Transaction($acc : accountId) over window:time(60s)
-                    Number(intValue > %d) from accumulate(Transaction(accountId == $acc) over window:time(60s), count(1))
-                then
-                    alerts.raise($acc, "more than %d transactions in 60 s");
-                end
-                """.formatted(threshold, threshold);
-    }
 
     private static RuleSetSource fraud(String drl) {
         return RuleSetSource.of("fraud", Map.of("x.drl", drl));

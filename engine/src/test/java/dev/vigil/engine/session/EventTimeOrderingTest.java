@@ -1,6 +1,8 @@
 package dev.vigil.engine.session;
 
 import static dev.vigil.engine.RuleHarness.event;
+import static dev.vigil.engine.TestRules.TRANSACTION;
+import static dev.vigil.engine.TestRules.burst;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,22 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The reorder buffer and the watermark: events put in time order, and late ones counted and handled. */
 class EventTimeOrderingTest {
-    private static final String BURST = """
-            package fraud;
-            declare Transaction
-                @role(event)
-                @timestamp(time)
-                time : long
-                accountId : String
-            end
-            rule "burst"
-            when
-                $t : Transaction($acc : accountId) over window:time(60s)
-                Number(intValue > 2) from accumulate(Transaction(accountId == $acc) over window:time(60s), count(1))
-            then
-                alerts.raise($acc, "more than 2 transactions in 60 s");
-            end
-            """;
+    private static final String BURST = TRANSACTION + burst(2);
 
     private static final RuleSetSettings LATENESS_30S = RuleSetSettings.DEFAULTS.withAllowedLateness(Duration.ofSeconds(30));
 

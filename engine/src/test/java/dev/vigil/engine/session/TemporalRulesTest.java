@@ -1,6 +1,9 @@
 package dev.vigil.engine.session;
 
 import static dev.vigil.engine.RuleHarness.at;
+import static dev.vigil.engine.TestRules.NO_LOGOUT;
+import static dev.vigil.engine.TestRules.TRANSACTION;
+import static dev.vigil.engine.TestRules.burst;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.engine.RuleHarness;
@@ -9,26 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** The CEP building blocks on an event-time pseudo clock, each checked on both sides of its boundary. */
 class TemporalRulesTest {
-    private static final String TRANSACTION = """
-            package fraud;
-            declare Transaction
-                @role(event)
-                @timestamp(time)
-                time : long
-                accountId : String
-                amount : double
-            end
-            """;
-
-    private static final String BURST = TRANSACTION + """
-            rule "burst"
-            when
-                $t : Transaction($acc : accountId) over window:time(60s)
-                Number(intValue > 5) from accumulate(Transaction(accountId == $acc) over window:time(60s), count(1))
-            then
-                alerts.raise($acc, "more than 5 transactions in 60 s");
-            end
-            """;
+    private static final String BURST = TRANSACTION + burst(5);
 
     private static void fiveTransactions(RuleHarness h, String account) {
         for (var t : new String[] {"0:00", "0:10", "0:20", "0:30", "0:40"}) {
@@ -235,29 +219,6 @@ class TemporalRulesTest {
             assertThat(h.alerts()).as("ended when the maintenance began: meets, not overlaps").isEmpty();
         }
     }
-
-    private static final String NO_LOGOUT = """
-            package mon;
-            declare Login
-                @role(event)
-                @timestamp(time)
-                time : long
-                user : String
-            end
-            declare Logout
-                @role(event)
-                @timestamp(time)
-                time : long
-                user : String
-            end
-            rule "no logout"
-            when
-                $l : Login($u : user)
-                not(Logout(user == $u, this after[0s,5m] $l))
-            then
-                alerts.raise($u, "no logout within 5 minutes");
-            end
-            """;
 
     @Test
     void absence_firesAtExactlyFiveMinutes_notAtFourFiftyNine999() {

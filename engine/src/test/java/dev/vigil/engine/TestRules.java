@@ -1,0 +1,57 @@
+package dev.vigil.engine;
+
+/** DRL that several tests share. */
+public final class TestRules {
+    /** {@code fraud.Transaction}: an event with {@code time}, {@code accountId} and {@code amount}. */
+    public static final String TRANSACTION = """
+            package fraud;
+            declare Transaction
+                @role(event)
+                @timestamp(time)
+                time : long
+                accountId : String
+                amount : double
+            end
+            """;
+
+    /** {@code mon.Login} and {@code mon.Logout}, and the rule "no logout" within 5 minutes of a login. */
+    public static final String NO_LOGOUT = """
+            package mon;
+            declare Login
+                @role(event)
+                @timestamp(time)
+                time : long
+                user : String
+            end
+            declare Logout
+                @role(event)
+                @timestamp(time)
+                time : long
+                user : String
+            end
+            rule "no logout"
+            when
+                $l : Login($u : user)
+                not(Logout(user == $u, this after[0s,5m] $l))
+            then
+                alerts.raise($u, "no logout within 5 minutes");
+            end
+            """;
+
+    private TestRules() {
+    }
+
+    /** The rule "burst": more than {@code threshold} transactions of one account in 60 s, severity high. */
+    public static String burst(int threshold) {
+        return """
+                rule "burst"
+                    @severity("high")
+                when
+                    $t : Transaction($acc : accountId) over window:time(60s)
+                    Number(intValue > %d) from accumulate(Transaction(accountId == $acc) over window:time(60s), count(1))
+                then
+                    alerts.raise($acc, "more than %d transactions in 60 s");
+                end
+                """.formatted(threshold, threshold);
+    }
+}
