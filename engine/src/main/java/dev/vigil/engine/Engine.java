@@ -3,6 +3,7 @@ package dev.vigil.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.engine.clock.ClockMode;
 import dev.vigil.engine.event.EventDecoder;
+import dev.vigil.engine.event.EventType;
 import dev.vigil.engine.event.InvalidEventsException;
 import dev.vigil.engine.replay.Replay;
 import dev.vigil.engine.replay.ReplayResult;
@@ -125,6 +126,13 @@ public final class Engine implements AutoCloseable {
     /** Every deployed rule set. */
     public Collection<LiveRuleSet> ruleSets() {
         return List.copyOf(ruleSets.values());
+    }
+
+    /** The event types each deployed rule set accepts, by rule set name. */
+    public Map<String, List<EventType>> eventTypes() {
+        var out = new java.util.TreeMap<String, List<EventType>>();
+        ruleSets.forEach((name, live) -> out.put(name, live.decoder().eventTypes()));
+        return out;
     }
 
     /**

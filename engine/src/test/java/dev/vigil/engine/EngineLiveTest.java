@@ -3,6 +3,7 @@ package dev.vigil.engine;
 import static dev.vigil.engine.RuleHarness.T0;
 import static dev.vigil.engine.RuleHarness.at;
 import static dev.vigil.engine.RuleHarness.event;
+import static dev.vigil.engine.TestRules.NO_LOGOUT;
 import static dev.vigil.engine.TestRules.TRANSACTION;
 import static dev.vigil.engine.TestRules.burst;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -376,32 +377,9 @@ class EngineLiveTest {
         assertThat(ruleErrors).hasSize(1);
     }
 
-    private static final String LOGIN_WITHOUT_LOGOUT = """
-            package access;
-            declare Login
-                @role(event)
-                @timestamp(time)
-                time : long
-                user : String
-            end
-            declare Logout
-                @role(event)
-                @timestamp(time)
-                time : long
-                user : String
-            end
-            rule "no logout"
-            when
-                $l : Login($u : user)
-                not(Logout(user == $u, this after[0s,5m] $l))
-            then
-                alerts.raise($u, "no logout within 5 minutes");
-            end
-            """;
-
     @Test
     void withNoEventsArriving_theWatermarkFollowsTheWallClockOnceIdleForTheIdleTimeout() {
-        engine.deploy(RuleSetSource.of("access", Map.of("x.drl", LOGIN_WITHOUT_LOGOUT)));
+        engine.deploy(RuleSetSource.of("access", Map.of("x.drl", NO_LOGOUT)));
         send("access", event("Login", "0:00", "user", "u1"));
         flush("access");
 
@@ -414,7 +392,7 @@ class EngineLiveTest {
 
     @Test
     void withNoEventsArriving_anAbsenceRuleFiresAtItsDeadlineOnTheWallClock() {
-        engine.deploy(RuleSetSource.of("access", Map.of("x.drl", LOGIN_WITHOUT_LOGOUT)));
+        engine.deploy(RuleSetSource.of("access", Map.of("x.drl", NO_LOGOUT)));
         send("access", event("Login", "0:00", "user", "u1"));
         flush("access");
 
@@ -466,11 +444,14 @@ class EngineLiveTest {
     void undeploy_stopsTheRuleSetAndLaterSubmissionsFail() {
         engine.deploy(fraud(TRANSACTION + burst(5)));
         var live = live("fraud");
+        assertThat(engine.eventTypes()).containsOnlyKeys("fraud");
+        assertThat(engine.eventTypes().get("fraud")).extracting(t -> t.name()).containsExactly("Transaction");
 
         assertThat(engine.undeploy("fraud")).isTrue();
 
         assertThat(live.status()).isEqualTo(RuleSetStatus.STOPPED);
         assertThat(engine.ruleSet("fraud")).isEmpty();
+        assertThat(engine.eventTypes()).isEmpty();
         assertThatThrownBy(() -> send("fraud", tx("e1", "0:00", "a1")))
                 .isInstanceOf(NoSuchElementException.class)
                 .hasMessage("no rule set named 'fraud' is deployed");

@@ -1,6 +1,8 @@
 package dev.vigil.engine.alert;
 
 import static dev.vigil.engine.RuleHarness.at;
+import static dev.vigil.engine.TestRules.TRANSACTION;
+import static dev.vigil.engine.TestRules.burst;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.engine.RuleHarness;
@@ -117,22 +119,7 @@ class AlertsTest {
     void sameMatchFiringTwice_raisesOneAlert() {
         // Every transaction in the window is a trigger, so the sixth event activates the rule once
         // per transaction; all six matches have the same evidence and thus the same id.
-        var drl = """
-                package fraud;
-                declare Transaction
-                    @role(event)
-                    @timestamp(time)
-                    time : long
-                    accountId : String
-                end
-                rule "burst"
-                when
-                    $t : Transaction($acc : accountId) over window:time(60s)
-                    Number(intValue > 5) from accumulate(Transaction(accountId == $acc) over window:time(60s), count(1))
-                then
-                    alerts.raise($acc, "more than 5 in 60 s");
-                end
-                """;
+        var drl = TRANSACTION + burst(5);
         try (var h = RuleHarness.of(drl)) {
             for (int i = 0; i < 6; i++) {
                 h.send("Transaction", "0:0" + i, "accountId", "a1");
