@@ -11,6 +11,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,8 @@ import org.kie.api.time.SessionPseudoClock;
  * cost of Vigil's pipeline from the cost of its alerts. Then one more Vigil run samples the heap
  * after a GC every tenth of the input to show whether it stays flat while events expire.
  *
- * <p>Arguments (all optional): events, accounts, spacing in ms, measured rounds.
+ * <p>Arguments (all optional): events, accounts, spacing in ms, measured rounds, and a comma-separated
+ * list of the variants to run (alerts, suppressed, empty).
  */
 public final class ReplayBenchmark {
     private static final long T0 = Instant.parse("2026-11-20T00:00:00Z").toEpochMilli();
@@ -89,6 +91,9 @@ public final class ReplayBenchmark {
         int accounts = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         long spacing = args.length > 2 ? Long.parseLong(args[2]) : 2;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        var scenarios = args.length > 4
+                ? java.util.Arrays.stream(args[4].split(",")).map(n -> Scenario.valueOf(n.toUpperCase(java.util.Locale.ROOT))).toList()
+                : List.of(Scenario.values());
         var bench = new ReplayBenchmark(events, accounts, spacing);
         System.out.printf("%,d transactions, %,d accounts, %d ms apart; JVM %s, %d cores, max heap %d MB%n%n",
                 events, accounts, spacing, System.getProperty("java.version"),
@@ -99,7 +104,7 @@ public final class ReplayBenchmark {
         warmup.raw(Scenario.ALERTS);
 
         var table = new ArrayList<String>();
-        for (var scenario : Scenario.values()) {
+        for (var scenario : scenarios) {
             var vigil = new double[rounds];
             var raw = new double[rounds];
             Run v = null;
