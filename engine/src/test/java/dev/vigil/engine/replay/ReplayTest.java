@@ -99,6 +99,22 @@ class ReplayTest {
     }
 
     @Test
+    void replay_ofAnUnorderedFile_withLatenessCoveringItsDisorder_givesTheAlertsOfTheOrderedOne() {
+        var ordered = history();
+        ordered.sort(java.util.Comparator.comparing(e -> java.time.Instant.parse(e.get("time").asText())));
+        var shuffled = new ArrayList<>(ordered);
+        java.util.Collections.shuffle(shuffled, new Random(5));
+        var sorting = SOURCE.withSettings(SOURCE.settings().withAllowedLateness(Duration.ofDays(1)));
+
+        var expected = engine.replay(SOURCE, ordered.iterator(), null);
+        var actual = engine.replay(sorting, shuffled.iterator(), null);
+
+        assertThat(expected.stats().lateEvents()).isZero();
+        assertThat(actual.stats().lateEvents()).isZero();
+        assertThat(actual.alerts()).extracting(Alert::id).isEqualTo(expected.alerts().stream().map(Alert::id).toList());
+    }
+
+    @Test
     void replay_reportsStatistics() {
         var events = new ArrayList<JsonNode>(history());
         events.add(event("Transaction", "0:01", "accountId", "a1", "amount", 1.0).put("id", "late"));
