@@ -1,0 +1,147 @@
+package dev.vigil.server.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.engine.alert.Alert;
+import dev.vigil.engine.alert.Severity;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Alerts as rules raised them; an alert raised again (same id) is stored once. */
+public final class AlertStore {
+    private static final TypeReference<List<String>> EVIDENCE = new TypeReference<>() {
+    };
+    private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() {
+    };
+    private final Database database;
+    private final ObjectMapper json;
+
+    public AlertStore(Database database, ObjectMapper json) {
+        this.database = database;
+        this.json = json;
+    }
+
+    /** A stored alert and its position in the store, which cursors count by. */
+    public record Stored(long position, Alert alert, java.time.Instant ackedAt) {
+    }
+
+    /** Stores {@code alerts} in one transaction, skipping ids already stored. */
+    public void saveAll(List<Alert> alerts) {
+        if (alerts.isEmpty()) {
+            return;
+        }
+        try (var c = database.connection()) {
+            c.setAutoCommit(false);
+            try (var s = c.prepareStatement("""
+                    INSERT INTO alert (id, rule_set, version, rule, severity, alert_key, message, event_time, fired_at,
+                                       evidence, attributes)
+                    SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM alert WHERE id = ?)""")) {
+                for (var a : alerts) {
+                    s.setString(1, a.id());
+                    s.setString(2, a.ruleSet());
+                    s.setInt(3, a.version());
+                    s.setString(4, a.rule());
+                    s.setString(5, a.severity().label());
+                    s.setString(6, a.key());
+                    s.setString(7, a.message());
+                    s.setTimestamp(8, Timestamp.from(a.eventTime()));
+                    s.setTimestamp(9, Timestamp.from(a.firedAt()));
+                    s.setString(10, json.writeValueAsString(a.evidence()));
+                    s.setString(11, json.writeValueAsString(a.attributes()));
+                    s.setString(12, a.id());
+                    s.addBatch();
+                }
+                s.executeBatch();
+                c.commit();
+            } catch (SQLException | JsonProcessingException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException | JsonProcessingException e) {
+            throw new StoreException("storing " + alerts.size() + " alerts", e);
+        }
+    }
+
+    /** The alerts {@code query} selects, newest first. */
+    public List<Stored> find(AlertQuery query) {
+        var sql = new StringBuilder("SELECT * FROM alert WHERE 1 = 1");
+        var args = new ArrayList<Object>();
+        if (query.ruleSet() != null) {
+            sql.append(" AND rule_set = ?");
+            args.add(query.ruleSet());
+        }
+        if (query.rule() != null) {
+            sql.append(" AND rule = ?");
+            args.add(query.rule());
+        }
+        if (query.minSeverity() != null) {
+            var allowed = Arrays.stream(Severity.values()).filter(s -> s.compareTo(query.minSeverity()) >= 0).map(Severity::label).toList();
+            sql.append(" AND severity IN (").append(String.join(", ", allowed.stream().map(x -> "?").toList())).append(')');
+            args.addAll(allowed);
+        }
+        if (query.key() != null) {
+            sql.append(" AND alert_key = ?");
+            args.add(query.key());
+        }
+        if (query.since() != null) {
+            sql.append(" AND event_time >= ?");
+            args.add(Timestamp.from(query.since()));
+        }
+        if (query.until() != null) {
+            sql.append(" AND event_time < ?");
+            args.add(Timestamp.from(query.until()));
+        }
+        if (query.before() > 0) {
+            sql.append(" AND seq < ?");
+            args.add(query.before());
+        }
+        sql.append(" ORDER BY seq DESC LIMIT ?");
+        args.add(query.limit());
+        try (var c = database.connection(); var s = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                s.setObject(i + 1, args.get(i));
+            }
+            try (var r = s.executeQuery()) {
+                var out = new ArrayList<Stored>();
+                while (r.next()) {
+                    out.add(read(r));
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading alerts", e);
+        }
+    }
+
+    /** One alert by id. */
+    public Optional<Stored> find(String id) {
+        try (var c = database.connection(); var s = c.prepareStatement("SELECT * FROM alert WHERE id = ?")) {
+            s.setString(1, id);
+            try (var r = s.executeQuery()) {
+                return r.next() ? Optional.of(read(r)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading alert " + id, e);
+        }
+    }
+
+    private Stored read(ResultSet r) throws SQLException {
+        try {
+            var acked = r.getTimestamp("acked_at");
+            var alert = new Alert(r.getString("id"), r.getString("rule_set"), r.getInt("version"), r.getString("rule"),
+                    Severity.parse(r.getString("severity")), r.getString("alert_key"), r.getString("message"),
+                    r.getTimestamp("event_time").toInstant(), r.getTimestamp("fired_at").toInstant(),
+                    json.readValue(r.getString("evidence"), EVIDENCE), json.readValue(r.getString("attributes"), ATTRIBUTES));
+            return new Stored(r.getLong("seq"), alert, acked == null ? null : acked.toInstant());
+        } catch (JsonProcessingException e) {
+            throw new SQLException("a stored alert is not valid JSON", e);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.vigil.server.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Rule set versions and which one of each rule set is active. */
+public final class RuleSetStore {
+    private static final TypeReference<TreeMap<String, String>> FILES = new TypeReference<>() {
+    };
+    private final Database database;
+    private final ObjectMapper json;
+
+    public RuleSetStore(Database database, ObjectMapper json) {
+        this.database = database;
+        this.json = json;
+    }
+
+    /** The number the next version of {@code name} gets. */
+    public int nextVersion(String name) {
+        try (var c = database.connection();
+             var s = c.prepareStatement("SELECT COALESCE(MAX(version), 0) + 1 FROM rule_set_version WHERE name = ?")) {
+            s.setString(1, name);
+            try (var r = s.executeQuery()) {
+                r.next();
+                return r.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading the versions of rule set '" + name + "'", e);
+        }
+    }
+
+    /** Stores {@code version} and makes it the active one. */
+    public void saveActive(StoredVersion version) {
+        try (var c = database.connection()) {
+            c.setAutoCommit(false);
+            try (var insert = c.prepareStatement(
+                    "INSERT INTO rule_set_version (name, version, files, settings, created_at) VALUES (?, ?, ?, ?, ?)");
+                 var activate = c.prepareStatement("MERGE INTO rule_set (name, active_version) KEY (name) VALUES (?, ?)")) {
+                insert.setString(1, version.name());
+                insert.setInt(2, version.version());
+                insert.setString(3, json.writeValueAsString(new TreeMap<>(version.files())));
+                insert.setString(4, json.writeValueAsString(version.settings()));
+                insert.setTimestamp(5, Timestamp.from(version.createdAt()));
+                insert.executeUpdate();
+                activate.setString(1, version.name());
+                activate.setInt(2, version.version());
+                activate.executeUpdate();
+                c.commit();
+            } catch (SQLException | JsonProcessingException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException | JsonProcessingException e) {
+            throw new StoreException("saving version " + version.version() + " of rule set '" + version.name() + "'", e);
+        }
+    }
+
+    /** Marks {@code name} as not running; its versions stay. */
+    public void deactivate(String name) {
+        try (var c = database.connection();
+             var s = c.prepareStatement("UPDATE rule_set SET active_version = NULL WHERE name = ?")) {
+            s.setString(1, name);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("undeploying rule set '" + name + "'", e);
+        }
+    }
+
+    /** The active version of every rule set that has one, by name. */
+    public List<StoredVersion> active() {
+        try (var c = database.connection(); var s = c.prepareStatement("""
+                SELECT v.name, v.version, v.files, v.settings, v.created_at
+                FROM rule_set r JOIN rule_set_version v ON v.name = r.name AND v.version = r.active_version
+                ORDER BY v.name""");
+             var r = s.executeQuery()) {
+            var out = new ArrayList<StoredVersion>();
+            while (r.next()) {
+                out.add(read(r));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("reading the active rule sets", e);
+        }
+    }
+
+    /** One version of a rule set. */
+    public Optional<StoredVersion> version(String name, int version) {
+        try (var c = database.connection(); var s = c.prepareStatement(
+                "SELECT name, version, files, settings, created_at FROM rule_set_version WHERE name = ? AND version = ?")) {
+            s.setString(1, name);
+            s.setInt(2, version);
+            try (var r = s.executeQuery()) {
+                return r.next() ? Optional.of(read(r)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading version " + version + " of rule set '" + name + "'", e);
+        }
+    }
+
+    /** Every version of a rule set, oldest first. */
+    public List<StoredVersion> versions(String name) {
+        try (var c = database.connection(); var s = c.prepareStatement(
+                "SELECT name, version, files, settings, created_at FROM rule_set_version WHERE name = ? ORDER BY version")) {
+            s.setString(1, name);
+            try (var r = s.executeQuery()) {
+                var out = new ArrayList<StoredVersion>();
+                while (r.next()) {
+                    out.add(read(r));
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading the versions of rule set '" + name + "'", e);
+        }
+    }
+
+    private StoredVersion read(ResultSet r) throws SQLException {
+        try {
+            Map<String, String> files = new LinkedHashMap<>(json.readValue(r.getString("files"), FILES));
+            var settings = (ObjectNode) json.readTree(r.getString("settings"));
+            Instant created = r.getTimestamp("created_at").toInstant();
+            return new StoredVersion(r.getString("name"), r.getInt("version"), files, settings, created);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("a stored rule set version is not valid JSON", e);
+        }
+    }
+}
