@@ -1,0 +1,79 @@
+package dev.vigil.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.engine.alert.Severity;
+import dev.vigil.server.api.ApiException;
+import dev.vigil.server.api.Views;
+import dev.vigil.server.store.AlertQuery;
+import dev.vigil.server.store.AlertStore;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+
+/** {@code /api/v1/alerts}: stored alerts, newest first, with filters and an opaque cursor. */
+final class AlertRoutes {
+    private final AlertStore store;
+    private final ObjectMapper json;
+    private final Views views;
+
+    AlertRoutes(AlertStore store, ObjectMapper json) {
+        this.store = store;
+        this.json = json;
+        this.views = new Views(json);
+    }
+
+    void list(Context ctx) {
+        var limitText = ctx.queryParam("limit");
+        int limit = limitText == null ? 100 : Bodies.intParam(limitText, "limit");
+        AlertQuery query;
+        try {
+            var severity = ctx.queryParam("severity");
+            query = new AlertQuery(ctx.queryParam("ruleset"), ctx.queryParam("rule"),
+                    severity == null ? null : Severity.parse(severity), ctx.queryParam("key"),
+                    instant(ctx.queryParam("since"), "since"), instant(ctx.queryParam("until"), "until"), limit,
+                    cursor(ctx.queryParam("cursor")));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        var found = store.find(query);
+        var out = json.createObjectNode();
+        var alerts = out.putArray("alerts");
+        found.forEach(s -> alerts.add(views.alert(s.alert()).put("acked", s.ackedAt() != null)));
+        out.put("next", found.size() == limit ? encode(found.get(found.size() - 1).position()) : null);
+        ctx.json(out);
+    }
+
+    void get(Context ctx) {
+        var id = ctx.pathParam("id");
+        var stored = store.find(id).orElseThrow(() -> ApiException.notFound("no alert with id '" + id + "'"));
+        ctx.json(views.alert(stored.alert()).put("acked", stored.ackedAt() != null));
+    }
+
+    private static Instant instant(String text, String name) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(name + " must be an ISO-8601 instant such as 2026-11-20T10:00:00Z, was '" + text + "'");
+        }
+    }
+
+    private static long cursor(String text) {
+        if (text == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(new String(Base64.getUrlDecoder().decode(text), StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cursor '" + text + "' is not one this server gave out");
+        }
+    }
+
+    private static String encode(long position) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(position).getBytes(StandardCharsets.US_ASCII));
+    }
+}

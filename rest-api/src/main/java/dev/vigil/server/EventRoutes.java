@@ -1,0 +1,147 @@
+package dev.vigil.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.engine.Engine;
+import dev.vigil.engine.event.Event;
+import dev.vigil.engine.event.EventError;
+import dev.vigil.engine.event.InvalidEventsException;
+import dev.vigil.engine.session.LiveRuleSet;
+import dev.vigil.engine.session.QueueFullException;
+import dev.vigil.engine.session.RuleSetFailedException;
+import dev.vigil.server.api.ApiException;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /api/v1/events}: one JSON event, a JSON array, or NDJSON. Each event goes to every
+ * deployed rule set that declares its type ({@code ?ruleset=} narrows). All or nothing: one bad
+ * event and none is taken, with every problem listed by event index and field.
+ */
+final class EventRoutes {
+    private final Engine engine;
+    private final ObjectMapper json;
+
+    EventRoutes(Engine engine, ObjectMapper json) {
+        this.engine = engine;
+        this.json = json;
+    }
+
+    void post(Context ctx) {
+        var events = parse(ctx);
+        var targets = targets(ctx.queryParam("ruleset"));
+        var decoded = new LinkedHashMap<LiveRuleSet, List<Event>>();
+        var errors = new ArrayList<Map<String, Object>>();
+        for (int i = 0; i < events.size(); i++) {
+            var event = events.get(i);
+            var type = event.isObject() && event.get("type") != null ? event.get("type").asText() : null;
+            boolean routed = false;
+            for (var live : targets) {
+                var decoder = live.decoder();
+                if (type != null && !decoder.accepts(type)) {
+                    continue;
+                }
+                routed = true;
+                try {
+                    decoded.computeIfAbsent(live, l -> new ArrayList<>()).add(decoder.decode(event, i));
+                } catch (InvalidEventsException e) {
+                    e.errors().forEach(err -> errors.add(error(err, live.name())));
+                }
+                if (type == null) {
+                    break;
+                }
+            }
+            if (!routed) {
+                errors.add(error(new EventError(i, id(event), "type", type == null
+                        ? "is required: the name of an event type"
+                        : "'" + type + "' is not an event type of " + (targets.size() == 1 ? "rule set '" + targets.get(0).name() + "'"
+                        : "any deployed rule set")), null));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ApiException(400, "invalid_events", errors.size() + " problem(s) in the events; none was accepted", errors);
+        }
+        for (var entry : decoded.entrySet()) {
+            try {
+                entry.getKey().submit(entry.getValue());
+            } catch (QueueFullException e) {
+                ctx.header("Retry-After", "1");
+                throw new ApiException(429, "queue_full", e.getMessage());
+            } catch (RuleSetFailedException e) {
+                throw new ApiException(503, "rule_set_failed", e.getMessage());
+            }
+        }
+        ctx.status(202).json(Map.of("accepted", events.size()));
+    }
+
+    private List<LiveRuleSet> targets(String ruleSet) {
+        if (ruleSet != null) {
+            return List.of(engine.ruleSet(ruleSet).orElseThrow(() -> ApiException.notFound("no rule set named '" + ruleSet + "' is deployed")));
+        }
+        return List.copyOf(engine.ruleSets());
+    }
+
+    private List<JsonNode> parse(Context ctx) {
+        var contentType = ctx.contentType() == null ? "" : ctx.contentType();
+        byte[] body = ctx.bodyAsBytes();
+        if (contentType.startsWith("application/x-ndjson") || contentType.startsWith("application/jsonl")) {
+            var out = new ArrayList<JsonNode>();
+            var lines = new String(body, StandardCharsets.UTF_8).split("\r?\n");
+            for (int i = 0; i < lines.length; i++) {
+                if (lines[i].isBlank()) {
+                    continue;
+                }
+                try {
+                    out.add(json.readTree(lines[i]));
+                } catch (JsonProcessingException e) {
+                    throw new ApiException(400, "bad_json", "line " + (i + 1) + " is not valid JSON: " + e.getOriginalMessage(),
+                            List.of(Map.of("line", i + 1, "message", e.getOriginalMessage())));
+                }
+            }
+            return out;
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "bad_json", "the body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiException.badRequest("the body could not be read: " + e.getMessage());
+        }
+        if (node == null || node.isMissingNode()) {
+            throw ApiException.badRequest("the body is empty: send an event, an array of events, or NDJSON");
+        }
+        if (node.isArray()) {
+            var out = new ArrayList<JsonNode>();
+            node.forEach(out::add);
+            return out;
+        }
+        return List.of(node);
+    }
+
+    private static String id(JsonNode event) {
+        return event.isObject() && event.get("id") != null ? event.get("id").asText() : null;
+    }
+
+    private static Map<String, Object> error(EventError error, String ruleSet) {
+        var out = new LinkedHashMap<String, Object>();
+        out.put("index", error.index());
+        if (error.eventId() != null) {
+            out.put("id", error.eventId());
+        }
+        if (error.field() != null) {
+            out.put("field", error.field());
+        }
+        if (ruleSet != null) {
+            out.put("ruleSet", ruleSet);
+        }
+        out.put("message", error.message());
+        return out;
+    }
+}

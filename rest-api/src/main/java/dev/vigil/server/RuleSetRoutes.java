@@ -1,0 +1,205 @@
+package dev.vigil.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.engine.Engine;
+import dev.vigil.engine.ruleset.RuleSetCompilationException;
+import dev.vigil.engine.ruleset.RuleSetSource;
+import dev.vigil.server.api.ApiException;
+import dev.vigil.server.api.SettingsJson;
+import dev.vigil.server.api.Views;
+import dev.vigil.server.store.RuleSetStore;
+import dev.vigil.server.store.StoredVersion;
+import io.javalin.http.Context;
+import java.time.InstantSource;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code /api/v1/rulesets}: deploy, validate, read, roll back and undeploy rule sets; versions live in H2. */
+final class RuleSetRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(RuleSetRoutes.class);
+    private final Engine engine;
+    private final RuleSetStore store;
+    private final ObjectMapper json;
+    private final Views views;
+    private final InstantSource clock;
+
+    RuleSetRoutes(Engine engine, RuleSetStore store, ObjectMapper json, InstantSource clock) {
+        this.engine = engine;
+        this.store = store;
+        this.json = json;
+        this.views = new Views(json);
+        this.clock = clock;
+    }
+
+    /** Deploys the active version of every stored rule set, as at the last stop. */
+    void restoreActive() {
+        for (var version : store.active()) {
+            try {
+                var settings = SettingsJson.parse(version.settings());
+                engine.deploy(new RuleSetSource(version.name(), version.files(), settings), version.version());
+                LOG.info("rule set '{}' version {} deployed", version.name(), version.version());
+            } catch (RuntimeException e) {
+                LOG.error("rule set '{}' version {} could not be deployed again: {}", version.name(), version.version(), e.getMessage());
+            }
+        }
+    }
+
+    void deploy(Context ctx) {
+        var name = ctx.pathParam("name");
+        var body = Bodies.object(ctx, json);
+        ctx.json(deploy(name, files(body), body.has("settings") ? (ObjectNode) objectOrNull(body.get("settings")) : null));
+    }
+
+    /** Deploys {@code files} as the next version of {@code name}, stores it, and describes the result. */
+    ObjectNode deploy(String name, Map<String, String> files, ObjectNode settingsJson) {
+        var settings = SettingsJson.parse(settingsJson);
+        var source = source(name, files, settings);
+        int version = store.nextVersion(name);
+        dev.vigil.engine.Deployment deployment;
+        try {
+            deployment = engine.deploy(source, version);
+        } catch (RuleSetCompilationException e) {
+            throw new ApiException(422, "rules_do_not_compile", "rule set '" + name + "' does not compile; the running version is unchanged",
+                    e.diagnostics().stream().map(views::diagnostic).toList());
+        }
+        store.saveActive(new StoredVersion(name, version, files,
+                SettingsJson.write(settings, json.createObjectNode()), clock.instant()));
+        var out = json.createObjectNode().put("name", name).put("version", deployment.version());
+        deployment.rules().forEach(r -> out.withArray("rules").add(views.rule(r)));
+        deployment.eventTypes().forEach(t -> out.withArray("eventTypes").add(views.eventType(t)));
+        out.putArray("warnings");
+        deployment.warnings().forEach(w -> out.withArray("warnings").add(views.diagnostic(w)));
+        out.put("carriedFacts", deployment.carriedFacts());
+        return out;
+    }
+
+    void validate(Context ctx) {
+        var name = ctx.pathParam("name");
+        var body = Bodies.object(ctx, json);
+        var source = source(name, files(body), SettingsJson.parse(objectOrNull(body.get("settings"))));
+        var out = json.createObjectNode().put("name", name);
+        var diagnostics = out.putArray("diagnostics");
+        try (var compiled = engine.compile(source)) {
+            out.put("valid", true);
+            compiled.warnings().forEach(w -> diagnostics.add(views.diagnostic(w)));
+            compiled.rules().forEach(r -> out.withArray("rules").add(views.rule(r)));
+            compiled.eventTypes().forEach(t -> out.withArray("eventTypes").add(views.eventType(t)));
+        } catch (RuleSetCompilationException e) {
+            out.put("valid", false);
+            e.diagnostics().forEach(d -> diagnostics.add(views.diagnostic(d)));
+        }
+        ctx.json(out);
+    }
+
+    void list(Context ctx) {
+        var out = json.createArrayNode();
+        for (var live : engine.ruleSets()) {
+            var stats = live.stats();
+            out.addObject().put("name", live.name()).put("version", stats.version())
+                    .put("state", stats.status().state().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("reason", stats.status().reason())
+                    .put("rules", live.running().rules().size())
+                    .put("eventsProcessed", stats.eventsProcessed())
+                    .put("alerts", stats.alerts());
+        }
+        ctx.json(out);
+    }
+
+    void get(Context ctx) {
+        var name = ctx.pathParam("name");
+        var live = engine.ruleSet(name).orElseThrow(() -> ApiException.notFound("no rule set named '" + name + "' is deployed"));
+        var stats = live.stats();
+        var stored = store.version(name, stats.version());
+        var out = json.createObjectNode().put("name", name).put("version", stats.version());
+        out.set("files", json.valueToTree(live.running().source().files()));
+        out.set("settings", SettingsJson.write(live.running().source().settings(), json.createObjectNode()));
+        live.running().rules().forEach(r -> out.withArray("rules").add(views.rule(r)));
+        live.running().eventTypes().forEach(t -> out.withArray("eventTypes").add(views.eventType(t)));
+        out.set("stats", json.valueToTree(stats));
+        stored.ifPresent(v -> out.put("deployedAt", v.createdAt().toString()));
+        ctx.json(out);
+    }
+
+    void versions(Context ctx) {
+        var name = ctx.pathParam("name");
+        var versions = store.versions(name);
+        if (versions.isEmpty()) {
+            throw ApiException.notFound("rule set '" + name + "' has no versions");
+        }
+        var out = json.createArrayNode();
+        versions.forEach(v -> out.addObject().put("version", v.version()).put("deployedAt", v.createdAt().toString())
+                .set("files", json.valueToTree(v.files().keySet())));
+        ctx.json(out);
+    }
+
+    void version(Context ctx) {
+        var name = ctx.pathParam("name");
+        int number = Bodies.intParam(ctx.pathParam("version"), "version");
+        var v = store.version(name, number)
+                .orElseThrow(() -> ApiException.notFound("rule set '" + name + "' has no version " + number));
+        var out = json.createObjectNode().put("name", name).put("version", v.version()).put("deployedAt", v.createdAt().toString());
+        out.set("files", json.valueToTree(v.files()));
+        out.set("settings", v.settings());
+        ctx.json(out);
+    }
+
+    void rollback(Context ctx) {
+        var name = ctx.pathParam("name");
+        var body = Bodies.object(ctx, json);
+        var versionNode = body.get("version");
+        if (versionNode == null || !versionNode.canConvertToInt()) {
+            throw new ApiException(400, "bad_request", "give the version to roll back to: {\"version\": n}");
+        }
+        var old = store.version(name, versionNode.asInt())
+                .orElseThrow(() -> ApiException.notFound("rule set '" + name + "' has no version " + versionNode.asInt()));
+        ctx.json(deploy(name, old.files(), old.settings()));
+    }
+
+    void undeploy(Context ctx) {
+        var name = ctx.pathParam("name");
+        if (!engine.undeploy(name)) {
+            throw ApiException.notFound("no rule set named '" + name + "' is deployed");
+        }
+        store.deactivate(name);
+        ctx.status(204);
+    }
+
+    private static RuleSetSource source(String name, Map<String, String> files, dev.vigil.engine.ruleset.RuleSetSettings settings) {
+        try {
+            return new RuleSetSource(name, files, settings);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    private static Map<String, String> files(JsonNode body) {
+        var files = body.get("files");
+        if (files == null || !files.isObject() || files.isEmpty()) {
+            throw ApiException.badRequest("give the rule set's files: {\"files\": {\"rules.drl\": \"...\"}}");
+        }
+        var out = new LinkedHashMap<String, String>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = files.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (!e.getValue().isTextual()) {
+                throw ApiException.badRequest("file '" + e.getKey() + "' must be the text of the file");
+            }
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        return out;
+    }
+
+    private static JsonNode objectOrNull(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw ApiException.badRequest("settings must be a JSON object");
+        }
+        return node;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.vigil.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Objects;
+
+/**
+ * How a {@link VigilServer} runs.
+ *
+ * @param bind          the address to listen on; 127.0.0.1 unless told otherwise
+ * @param port          the port; 0 picks a free one
+ * @param dataDirectory where the H2 database and the generated admin token live
+ * @param adminToken    the admin token, or null to use (or create) the one in the data directory
+ * @param maxBodyBytes  the largest request body taken; larger ones get 413
+ * @param clock         the wall clock
+ * @param tick          how often idle sessions let time pass
+ */
+public record ServerConfig(String bind, int port, Path dataDirectory, String adminToken, long maxBodyBytes,
+                           InstantSource clock, Duration tick) {
+    public ServerConfig {
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(dataDirectory, "dataDirectory");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(tick, "tick");
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+        }
+        if (maxBodyBytes < 1) {
+            throw new IllegalArgumentException("maxBodyBytes must be positive, was " + maxBodyBytes);
+        }
+    }
+
+    /** 127.0.0.1:8080, data in {@code dataDirectory}, a 10 MB body limit, the system clock. */
+    public static ServerConfig defaults(Path dataDirectory) {
+        return new ServerConfig("127.0.0.1", 8080, dataDirectory, null, 10L << 20, InstantSource.system(), Duration.ofMillis(100));
+    }
+
+    public ServerConfig withPort(int value) {
+        return new ServerConfig(bind, value, dataDirectory, adminToken, maxBodyBytes, clock, tick);
+    }
+
+    public ServerConfig withBind(String value) {
+        return new ServerConfig(value, port, dataDirectory, adminToken, maxBodyBytes, clock, tick);
+    }
+
+    public ServerConfig withAdminToken(String value) {
+        return new ServerConfig(bind, port, dataDirectory, value, maxBodyBytes, clock, tick);
+    }
+
+    public ServerConfig withMaxBodyBytes(long value) {
+        return new ServerConfig(bind, port, dataDirectory, adminToken, value, clock, tick);
+    }
+}

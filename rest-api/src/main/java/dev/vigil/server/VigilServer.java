@@ -1,0 +1,163 @@
+package dev.vigil.server;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.engine.Engine;
+import dev.vigil.engine.EngineConfig;
+import dev.vigil.server.api.ApiException;
+import dev.vigil.server.api.Scope;
+import dev.vigil.server.api.Tokens;
+import dev.vigil.server.api.Views;
+import dev.vigil.server.store.AlertStore;
+import dev.vigil.server.store.Database;
+import dev.vigil.server.store.RuleSetStore;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Vigil's HTTP server: the engine behind the API, rule set versions and alerts in H2, bearer tokens.
+ * The entry point of the module.
+ */
+public final class VigilServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
+
+    private final Database database;
+    private final AlertPipeline alerts;
+    private final Engine engine;
+    private final Javalin app;
+    private final Optional<String> generatedToken;
+
+    private VigilServer(ServerConfig config) {
+        var json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        this.database = Database.open(config.dataDirectory());
+        var ruleSetStore = new RuleSetStore(database, json);
+        var alertStore = new AlertStore(database, json);
+        this.alerts = new AlertPipeline(alertStore);
+        this.engine = Engine.create(new EngineConfig(config.clock(), alerts, config.tick()));
+        var loaded = Tokens.load(config.adminToken(), config.dataDirectory());
+        this.generatedToken = loaded.generated();
+        var tokens = loaded.tokens();
+        var ruleSets = new RuleSetRoutes(engine, ruleSetStore, json, config.clock());
+        var events = new EventRoutes(engine, json);
+        var alertRoutes = new AlertRoutes(alertStore, json);
+        var views = new Views(json);
+        ruleSets.restoreActive();
+        this.app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.jetty.host = config.bind();
+            cfg.jetty.port = config.port();
+            cfg.http.maxRequestSize = config.maxBodyBytes();
+            cfg.jsonMapper(new JavalinJackson(json, false));
+            cfg.routes.beforeMatched(ctx -> authorize(ctx, tokens));
+            cfg.routes.get("/api/v1/health", this::health);
+            cfg.routes.get("/api/v1/rulesets", ruleSets::list, Scope.RULES_READ);
+            cfg.routes.put("/api/v1/rulesets/{name}", ruleSets::deploy, Scope.RULES_WRITE);
+            cfg.routes.get("/api/v1/rulesets/{name}", ruleSets::get, Scope.RULES_READ);
+            cfg.routes.delete("/api/v1/rulesets/{name}", ruleSets::undeploy, Scope.RULES_WRITE);
+            cfg.routes.post("/api/v1/rulesets/{name}/validate", ruleSets::validate, Scope.RULES_WRITE);
+            cfg.routes.get("/api/v1/rulesets/{name}/versions", ruleSets::versions, Scope.RULES_READ);
+            cfg.routes.get("/api/v1/rulesets/{name}/versions/{version}", ruleSets::version, Scope.RULES_READ);
+            cfg.routes.post("/api/v1/rulesets/{name}/rollback", ruleSets::rollback, Scope.RULES_WRITE);
+            cfg.routes.get("/api/v1/event-types", ctx -> {
+                var out = json.createArrayNode();
+                engine.eventTypes().forEach((ruleSet, types) -> types.forEach(t -> out.add(views.eventType(t).put("ruleSet", ruleSet))));
+                ctx.json(out);
+            }, Scope.RULES_READ);
+            cfg.routes.post("/api/v1/events", events::post, Scope.EVENTS_WRITE);
+            cfg.routes.get("/api/v1/alerts", alertRoutes::list, Scope.ALERTS_READ);
+            cfg.routes.get("/api/v1/alerts/{id}", alertRoutes::get, Scope.ALERTS_READ);
+            cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.details()));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
+                    e.getStatus() == 413 ? "body_too_large" : "http_" + e.getStatus(),
+                    e.getStatus() == 413 ? "the body is larger than the limit of " + config.maxBodyBytes() + " bytes" : e.getMessage(),
+                    List.of()));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                error(ctx, 500, "internal_error", "the server failed to handle the request: " + e.getMessage(), List.of());
+            });
+        });
+    }
+
+    /** Opens the database, deploys the rule sets that were active, and starts listening. */
+    public static VigilServer start(ServerConfig config) {
+        var server = new VigilServer(config);
+        server.app.start();
+        return server;
+    }
+
+    /** The port the server listens on (the one picked when the configuration asked for 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** The admin token when this start generated it: to print once. */
+    public Optional<String> generatedAdminToken() {
+        return generatedToken;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    private void health(Context ctx) {
+        var ruleSets = engine.ruleSets().stream().map(live -> {
+            var status = live.status();
+            var out = new LinkedHashMap<String, Object>();
+            out.put("name", live.name());
+            out.put("version", live.stats().version());
+            out.put("state", status.state().name().toLowerCase(Locale.ROOT));
+            if (status.reason() != null) {
+                out.put("reason", status.reason());
+            }
+            return out;
+        }).toList();
+        boolean failed = ruleSets.stream().anyMatch(r -> "failed".equals(r.get("state")));
+        ctx.json(Map.of("status", failed ? "degraded" : "ok", "ruleSets", ruleSets));
+    }
+
+    private static void authorize(Context ctx, Tokens tokens) {
+        var required = ctx.routeRoles();
+        if (required.isEmpty()) {
+            return;
+        }
+        var header = ctx.header("Authorization");
+        var bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        var granted = tokens.scopesOf(bearer);
+        if (granted.isEmpty()) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new ApiException(401, "unauthorized", bearer == null
+                    ? "send a token: Authorization: Bearer <token>" : "the token is not valid");
+        }
+        for (var role : required) {
+            if (!granted.contains(role)) {
+                throw new ApiException(403, "forbidden", "the token lacks the scope " + ((Scope) role).label());
+            }
+        }
+    }
+
+    private static void error(Context ctx, int status, String code, String message, List<?> details) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("error", code);
+        body.put("message", message);
+        body.put("details", details);
+        ctx.status(status).json(body);
+    }
+
+    /** Stops taking requests, stops the rule sets, stores the alerts still queued, closes the database. */
+    @Override
+    public void close() {
+        app.stop();
+        engine.close();
+        alerts.close();
+        database.close();
+    }
+}

@@ -1,0 +1,212 @@
+package dev.vigil.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real server on port 0 with a temporary H2 database, driven over HTTP. */
+class ServerIT {
+    private static final String TOKEN = "test-admin-token";
+    private static final String DRL = """
+            package fraud;
+            declare Transaction
+                @role(event)
+                @timestamp(time)
+                id : String
+                time : long
+                accountId : String
+                amount : double
+            end
+            rule "large"
+                @severity("high")
+            when
+                Transaction(amount > %s, $acc : accountId) over window:time(1m)
+            then
+                alerts.raise($acc, "large transaction");
+            end
+            """;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    @TempDir
+    Path data;
+    private VigilServer server;
+
+    private VigilServer start() {
+        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN));
+        return server;
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String contentType, String token)
+            throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", contentType);
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+        return send(method, path, body, "application/json", TOKEN);
+    }
+
+    private JsonNode read(HttpResponse<String> response) throws IOException {
+        return json.readTree(response.body());
+    }
+
+    private String deployBody(String threshold) throws IOException {
+        return json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL.formatted(threshold)),
+                "settings", Map.of("lateness", "1s")));
+    }
+
+    private static String event(String id, String time, String account, double amount) {
+        return "{\"type\": \"Transaction\", \"id\": \"" + id + "\", \"time\": \"" + time + "\", \"accountId\": \"" + account
+                + "\", \"amount\": " + amount + "}";
+    }
+
+    @Test
+    void deployPostAndReadTheAlertBack() throws Exception {
+        start();
+        var deployed = send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
+        assertThat(read(deployed).get("version").asInt()).isEqualTo(1);
+        assertThat(read(deployed).get("eventTypes").get(0).get("name").asText()).isEqualTo("Transaction");
+
+        var posted = send("POST", "/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 5000) + ","
+                + event("t2", "2026-11-20T10:00:01Z", "a2", 10) + "]");
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+        assertThat(read(posted).get("accepted").asInt()).isEqualTo(2);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> read(send("GET", "/api/v1/alerts", null)).get("alerts").size() == 1);
+        var alert = read(send("GET", "/api/v1/alerts", null)).get("alerts").get(0);
+        assertThat(alert.get("key").asText()).isEqualTo("a1");
+        assertThat(alert.get("severity").asText()).isEqualTo("high");
+        assertThat(alert.get("evidence").get(0).asText()).isEqualTo("t1");
+        var one = send("GET", "/api/v1/alerts/" + alert.get("id").asText(), null);
+        assertThat(read(one).get("ruleSet").asText()).isEqualTo("fraud");
+    }
+
+    @Test
+    void ndjsonEvents_areAccepted() throws Exception {
+        start();
+        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        var body = event("t1", "2026-11-20T10:00:00Z", "a1", 5000) + "\n" + event("t2", "2026-11-20T10:00:01Z", "a2", 7000) + "\n";
+
+        var posted = send("POST", "/api/v1/events", body, "application/x-ndjson", TOKEN);
+
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> read(send("GET", "/api/v1/alerts", null)).get("alerts").size() == 2);
+    }
+
+    @Test
+    void invalidRuleSet_is422WithLines_andThePreviousVersionKeepsAlerting() throws Exception {
+        start();
+        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+
+        var broken = send("PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files",
+                Map.of("fraud.drl", DRL.formatted("1000").replace("$acc : accountId", "$acc : acount")))));
+
+        assertThat(broken.statusCode()).isEqualTo(422);
+        var error = read(broken);
+        assertThat(error.get("error").asText()).isEqualTo("rules_do_not_compile");
+        assertThat(error.get("details").get(0).get("file").asText()).isEqualTo("fraud.drl");
+        assertThat(error.get("details").get(0).get("line").asInt()).isPositive();
+        send("POST", "/api/v1/events", event("t1", "2026-11-20T10:00:00Z", "a1", 5000));
+        await().atMost(Duration.ofSeconds(10)).until(() -> read(send("GET", "/api/v1/alerts", null)).get("alerts").size() == 1);
+        assertThat(read(send("GET", "/api/v1/rulesets/fraud", null)).get("version").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void badEvents_are400ListingEachByIndexAndField_andNoneIsIngested() throws Exception {
+        start();
+        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+
+        var response = send("POST", "/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 5000)
+                + ", {\"type\": \"Transaction\", \"id\": \"t2\", \"amount\": \"lots\"}"
+                + ", {\"type\": \"Refund\", \"id\": \"t3\"}]");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        var details = read(response).get("details");
+        assertThat(details).hasSize(2);
+        assertThat(details.get(0).get("index").asInt()).isEqualTo(1);
+        assertThat(details.get(0).get("field").asText()).isEqualTo("amount");
+        assertThat(details.get(1).get("index").asInt()).isEqualTo(2);
+        assertThat(details.get(1).get("field").asText()).isEqualTo("type");
+        assertThat(send("POST", "/api/v1/events", "{not json").statusCode()).isEqualTo(400);
+        var stats = read(send("GET", "/api/v1/rulesets/fraud", null)).get("stats");
+        assertThat(stats.get("eventsProcessed").asLong()).isZero();
+    }
+
+    @Test
+    void withoutAValidToken_mutatingEndpointsAnswer401_healthNeedsNone() throws Exception {
+        start();
+        for (var call : new String[][] {{"PUT", "/api/v1/rulesets/fraud"}, {"POST", "/api/v1/rulesets/fraud/validate"},
+                {"DELETE", "/api/v1/rulesets/fraud"}, {"POST", "/api/v1/events"}, {"GET", "/api/v1/alerts"},
+                {"POST", "/api/v1/rulesets/fraud/rollback"}}) {
+            assertThat(send(call[0], call[1], "{}", "application/json", null).statusCode()).as(call[0] + " " + call[1]).isEqualTo(401);
+            assertThat(send(call[0], call[1], "{}", "application/json", "wrong").statusCode()).as(call[0] + " " + call[1]).isEqualTo(401);
+        }
+        assertThat(send("GET", "/api/v1/health", null, "application/json", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void restart_keepsVersionsAndAlerts() throws Exception {
+        start();
+        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        send("PUT", "/api/v1/rulesets/fraud", deployBody("2000"));
+        send("POST", "/api/v1/events", event("t1", "2026-11-20T10:00:00Z", "a1", 5000));
+        await().atMost(Duration.ofSeconds(10)).until(() -> read(send("GET", "/api/v1/alerts", null)).get("alerts").size() == 1);
+        server.close();
+
+        start();
+
+        assertThat(read(send("GET", "/api/v1/rulesets/fraud", null)).get("version").asInt()).isEqualTo(2);
+        assertThat(read(send("GET", "/api/v1/rulesets/fraud/versions", null))).hasSize(2);
+        assertThat(read(send("GET", "/api/v1/alerts", null)).get("alerts")).hasSize(1);
+        assertThat(read(send("PUT", "/api/v1/rulesets/fraud", deployBody("3000"))).get("version").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void generatedAdminToken_isStoredForItsOwnerOnly() throws Exception {
+        server = VigilServer.start(ServerConfig.defaults(data).withPort(0));
+        var token = server.generatedAdminToken().orElseThrow();
+        var file = data.resolve("admin-token");
+
+        assertThat(Files.readString(file).trim()).isEqualTo(token);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(send("GET", "/api/v1/rulesets", null, "application/json", token).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void bodyOverTheLimit_is413() throws Exception {
+        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withMaxBodyBytes(1_000));
+
+        var response = send("POST", "/api/v1/events", "[" + (event("t", "2026-11-20T10:00:00Z", "a", 1) + ",").repeat(50) + "{}]");
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(read(response).get("error").asText()).isEqualTo("body_too_large");
+    }
+}
