@@ -35,9 +35,12 @@ public final class VigilServer implements AutoCloseable {
     private final Engine engine;
     private final Javalin app;
     private final Optional<String> generatedToken;
+    private final RuleSetRoutes ruleSets;
 
     private VigilServer(ServerConfig config) {
-        var json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        // Decimals stay exact for BigDecimal fields, and are written as plain numbers.
+        var json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         this.database = Database.open(config.dataDirectory());
         var ruleSetStore = new RuleSetStore(database, json);
         var alertStore = new AlertStore(database, json);
@@ -47,6 +50,7 @@ public final class VigilServer implements AutoCloseable {
         this.generatedToken = loaded.generated();
         var tokens = loaded.tokens();
         var ruleSets = new RuleSetRoutes(engine, ruleSetStore, json, config.clock());
+        this.ruleSets = ruleSets;
         var events = new EventRoutes(engine, json);
         var alertRoutes = new AlertRoutes(alertStore, json);
         var views = new Views(json);
@@ -106,6 +110,10 @@ public final class VigilServer implements AutoCloseable {
 
     public Engine engine() {
         return engine;
+    }
+
+    RuleSetRoutes ruleSets() {
+        return ruleSets;
     }
 
     private void health(Context ctx) {

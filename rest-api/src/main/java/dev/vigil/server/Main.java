@@ -1,0 +1,89 @@
+package dev.vigil.server;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code vigil} command line. */
+@Command(name = "vigil", mixinStandardHelpOptions = true, subcommands = Main.Serve.class,
+        description = "A complex-event-processing rule engine on Drools Fusion.")
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** {@code vigil serve}: the server, with the rule sets of a folder deployed and watched. */
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Run the server: an embedded H2 database in the data folder, the rule sets of the rules folder deployed.")
+    static final class Serve implements Callable<Integer> {
+        private static final Logger LOG = LoggerFactory.getLogger("vigil");
+
+        @Option(names = "--port", defaultValue = "${env:VIGIL_PORT:-8080}",
+                description = "port to listen on; 0 picks a free one (env VIGIL_PORT; default ${DEFAULT-VALUE})")
+        int port;
+
+        @Option(names = "--bind", defaultValue = "${env:VIGIL_BIND:-127.0.0.1}",
+                description = "address to listen on (env VIGIL_BIND; default ${DEFAULT-VALUE})")
+        String bind;
+
+        @Option(names = "--data", defaultValue = "${env:VIGIL_DATA:-data}",
+                description = "folder of the database and the admin token (env VIGIL_DATA; default ${DEFAULT-VALUE})")
+        Path data;
+
+        @Option(names = "--rules", defaultValue = "${env:VIGIL_RULES:-rules}",
+                description = "folder of rule sets, one sub-folder each, deployed and watched; 'none' for no folder "
+                        + "(env VIGIL_RULES; default ${DEFAULT-VALUE})")
+        String rules;
+
+        @Override
+        public Integer call() throws Exception {
+            long started = System.nanoTime();
+            var config = ServerConfig.defaults(data).withBind(bind).withPort(port)
+                    .withAdminToken(System.getenv("VIGIL_ADMIN_TOKEN"));
+            var server = VigilServer.start(config);
+            var stopped = new CountDownLatch(1);
+            RulesDirectory directory = null;
+            if (!rules.equals("none")) {
+                var folder = Path.of(rules);
+                if (!Files.isDirectory(folder)) {
+                    server.close();
+                    throw new CommandLine.ParameterException(new CommandLine(this),
+                            "--rules: " + folder.toAbsolutePath() + " is not a folder; give one, or 'none'");
+                }
+                directory = new RulesDirectory(folder, server);
+                var deployed = directory.deployMissing();
+                directory.watch();
+                LOG.info("rules folder {}: deployed {}", folder.toAbsolutePath(), deployed.isEmpty() ? "nothing new" : deployed);
+            }
+            var running = server.engine().ruleSets().stream().map(r -> r.name() + " v" + r.stats().version()).toList();
+            LOG.info("rule sets running: {}", running.isEmpty() ? "none" : running);
+            server.generatedAdminToken().ifPresent(token -> LOG.info(
+                    "admin token (shown once; kept in {}): {}", data.resolve("admin-token").toAbsolutePath(), token));
+            LOG.info("Vigil listening on http://{}:{}/ (started in {} ms)", bind, server.port(), (System.nanoTime() - started) / 1_000_000);
+            var watched = directory;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (watched != null) {
+                    watched.close();
+                }
+                server.close();
+                stopped.countDown();
+            }, "vigil-shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+}
