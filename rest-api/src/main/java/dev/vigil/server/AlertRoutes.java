@@ -15,13 +15,45 @@ import java.util.Base64;
 /** {@code /api/v1/alerts}: stored alerts, newest first, with filters and an opaque cursor. */
 final class AlertRoutes {
     private final AlertStore store;
+    private final AlertPipeline pipeline;
     private final ObjectMapper json;
     private final Views views;
+    private final java.time.InstantSource clock;
 
-    AlertRoutes(AlertStore store, ObjectMapper json) {
+    AlertRoutes(AlertStore store, AlertPipeline pipeline, ObjectMapper json, java.time.InstantSource clock) {
         this.store = store;
+        this.pipeline = pipeline;
         this.json = json;
         this.views = new Views(json);
+        this.clock = clock;
+    }
+
+    void ack(Context ctx) {
+        var id = ctx.pathParam("id");
+        if (!store.ack(id, clock.instant())) {
+            throw ApiException.notFound("no alert with id '" + id + "'");
+        }
+        get(ctx);
+    }
+
+    /**
+     * Server-sent events: each alert as it is stored, {@code event: alert}, {@code id:} the alert id,
+     * the alert as data; {@code ?ruleset=} and {@code ?severity=} (that or higher) filter.
+     */
+    void stream(io.javalin.http.sse.SseClient client) {
+        var ruleSet = client.ctx().queryParam("ruleset");
+        var severityText = client.ctx().queryParam("severity");
+        var minSeverity = severityText == null ? null : Severity.parse(severityText);
+        client.keepAlive();
+        java.util.function.Consumer<dev.vigil.engine.alert.Alert> send = alert -> {
+            if ((ruleSet == null || ruleSet.equals(alert.ruleSet()))
+                    && (minSeverity == null || alert.severity().compareTo(minSeverity) >= 0)) {
+                client.sendEvent("alert", views.alert(alert).toString(), alert.id());
+            }
+        };
+        pipeline.subscribe(send);
+        client.onClose(() -> pipeline.unsubscribe(send));
+        client.sendComment("connected");
     }
 
     void list(Context ctx) {

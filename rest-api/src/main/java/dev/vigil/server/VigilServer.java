@@ -52,7 +52,7 @@ public final class VigilServer implements AutoCloseable {
         var ruleSets = new RuleSetRoutes(engine, ruleSetStore, json, config.clock());
         this.ruleSets = ruleSets;
         var events = new EventRoutes(engine, json);
-        var alertRoutes = new AlertRoutes(alertStore, json);
+        var alertRoutes = new AlertRoutes(alertStore, alerts, json, config.clock());
         var views = new Views(json);
         ruleSets.restoreActive();
         this.app = Javalin.create(cfg -> {
@@ -61,7 +61,7 @@ public final class VigilServer implements AutoCloseable {
             cfg.jetty.port = config.port();
             cfg.http.maxRequestSize = config.maxBodyBytes();
             cfg.jsonMapper(new JavalinJackson(json, false));
-            cfg.routes.beforeMatched(ctx -> authorize(ctx, tokens));
+            cfg.routes.beforeMatched(ctx -> authorize(ctx, tokens, ctx.routeRoles()));
             cfg.routes.get("/api/v1/health", this::health);
             cfg.routes.get("/api/v1/rulesets", ruleSets::list, Scope.RULES_READ);
             cfg.routes.put("/api/v1/rulesets/{name}", ruleSets::deploy, Scope.RULES_WRITE);
@@ -78,7 +78,10 @@ public final class VigilServer implements AutoCloseable {
             }, Scope.RULES_READ);
             cfg.routes.post("/api/v1/events", events::post, Scope.EVENTS_WRITE);
             cfg.routes.get("/api/v1/alerts", alertRoutes::list, Scope.ALERTS_READ);
+            cfg.routes.before("/api/v1/alerts/stream", ctx -> authorize(ctx, tokens, java.util.Set.of(Scope.ALERTS_READ)));
+            cfg.routes.sse("/api/v1/alerts/stream", alertRoutes::stream);
             cfg.routes.get("/api/v1/alerts/{id}", alertRoutes::get, Scope.ALERTS_READ);
+            cfg.routes.post("/api/v1/alerts/{id}/ack", alertRoutes::ack, Scope.ALERTS_READ);
             cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.details()));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
                     e.getStatus() == 413 ? "body_too_large" : "http_" + e.getStatus(),
@@ -132,8 +135,7 @@ public final class VigilServer implements AutoCloseable {
         ctx.json(Map.of("status", failed ? "degraded" : "ok", "ruleSets", ruleSets));
     }
 
-    private static void authorize(Context ctx, Tokens tokens) {
-        var required = ctx.routeRoles();
+    private static void authorize(Context ctx, Tokens tokens, java.util.Set<? extends io.javalin.security.RouteRole> required) {
         if (required.isEmpty()) {
             return;
         }

@@ -110,6 +110,32 @@ class ServerIT {
     }
 
     @Test
+    void alertStream_sendsEachAlertAsItFires_andAnAckIsKept() throws Exception {
+        start();
+        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        var lines = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var stream = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/alerts/stream?severity=high"))
+                .header("Authorization", "Bearer " + TOKEN).header("Accept", "text/event-stream").build();
+        http.sendAsync(stream, HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body().forEach(lines::add));
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains(": connected"));
+
+        send("POST", "/api/v1/events", event("t1", "2026-11-20T10:00:00Z", "a1", 5000));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(l -> l.startsWith("data:")));
+        assertThat(lines).contains("event: alert");
+        var data = json.readTree(lines.stream().filter(l -> l.startsWith("data:")).findFirst().orElseThrow().substring(5));
+        assertThat(data.get("key").asText()).isEqualTo("a1");
+        var id = data.get("id").asText();
+        assertThat(lines).contains("id: " + id);
+
+        var acked = send("POST", "/api/v1/alerts/" + id + "/ack", null);
+        assertThat(acked.statusCode()).isEqualTo(200);
+        assertThat(read(acked).get("acked").asBoolean()).isTrue();
+        assertThat(send("POST", "/api/v1/alerts/nope/ack", null).statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/api/v1/alerts/stream", null, "application/json", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void ndjsonEvents_areAccepted() throws Exception {
         start();
         send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));

@@ -132,6 +132,18 @@ public final class AlertStore {
         }
     }
 
+    /** Marks an alert as acknowledged at {@code at} (the first acknowledgement counts); false when there is no such alert. */
+    public boolean ack(String id, java.time.Instant at) {
+        try (var c = database.connection();
+             var s = c.prepareStatement("UPDATE alert SET acked_at = COALESCE(acked_at, ?) WHERE id = ?")) {
+            s.setTimestamp(1, Timestamp.from(at));
+            s.setString(2, id);
+            return s.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("acknowledging alert " + id, e);
+        }
+    }
+
     private Stored read(ResultSet r) throws SQLException {
         try {
             var acked = r.getTimestamp("acked_at");
