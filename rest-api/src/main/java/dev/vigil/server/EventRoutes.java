@@ -20,17 +20,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /api/v1/events}: one JSON event, a JSON array, or NDJSON. Each event goes to every
+ * {@code POST /api/v1/events}: one JSON event, a JSON array, NDJSON, or CloudEvents in structured,
+ * batch or binary mode. Each event goes to every
  * deployed rule set that declares its type ({@code ?ruleset=} narrows). All or nothing: one bad
  * event and none is taken, with every problem listed by event index and field.
  */
 final class EventRoutes {
     private final Engine engine;
     private final ObjectMapper json;
+    private final CloudEvents cloudEvents;
 
     EventRoutes(Engine engine, ObjectMapper json) {
         this.engine = engine;
         this.json = json;
+        this.cloudEvents = new CloudEvents(json, type -> engine.ruleSets().stream().anyMatch(r -> r.decoder().accepts(type)));
     }
 
     void post(Context ctx) {
@@ -106,16 +109,18 @@ final class EventRoutes {
             }
             return out;
         }
-        JsonNode node;
-        try {
-            node = json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new ApiException(400, "bad_json", "the body is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw ApiException.badRequest("the body could not be read: " + e.getMessage());
+        if (ctx.header("ce-specversion") != null) {
+            return List.of(cloudEvents.binary(ctx.headerMap(), body.length == 0 ? null : readJson(body)));
         }
+        JsonNode node = readJson(body);
         if (node == null || node.isMissingNode()) {
             throw ApiException.badRequest("the body is empty: send an event, an array of events, or NDJSON");
+        }
+        if (contentType.startsWith(CloudEvents.STRUCTURED)) {
+            return List.of(cloudEvents.structured(node));
+        }
+        if (contentType.startsWith(CloudEvents.BATCH)) {
+            return cloudEvents.batch(node);
         }
         if (node.isArray()) {
             var out = new ArrayList<JsonNode>();
@@ -123,6 +128,16 @@ final class EventRoutes {
             return out;
         }
         return List.of(node);
+    }
+
+    private JsonNode readJson(byte[] body) {
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "bad_json", "the body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiException.badRequest("the body could not be read: " + e.getMessage());
+        }
     }
 
     private static String id(JsonNode event) {

@@ -136,6 +136,37 @@ class ServerIT {
     }
 
     @Test
+    void cloudEvents_inStructuredBatchAndBinaryMode_areAccepted() throws Exception {
+        start();
+        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        var structured = """
+                {"specversion": "1.0", "id": "c1", "source": "/cards", "type": "com.acme.Transaction",
+                 "time": "2026-11-20T10:00:00Z", "data": {"accountId": "a1", "amount": 5000}}""";
+        var batch = """
+                [{"specversion": "1.0", "id": "c2", "source": "/cards", "type": "Transaction",
+                  "time": "2026-11-20T10:00:01Z", "data": {"accountId": "a2", "amount": 6000}}]""";
+
+        assertThat(send("POST", "/api/v1/events", structured, "application/cloudevents+json", TOKEN).statusCode()).isEqualTo(202);
+        assertThat(send("POST", "/api/v1/events", batch, "application/cloudevents-batch+json", TOKEN).statusCode()).isEqualTo(202);
+        var binary = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/events"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"accountId\": \"a3\", \"amount\": 7000}"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
+                .header("ce-specversion", "1.0").header("ce-id", "c3").header("ce-source", "/cards")
+                .header("ce-type", "Transaction").header("ce-time", "2026-11-20T10:00:02Z").build();
+        assertThat(http.send(binary, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> read(send("GET", "/api/v1/alerts", null)).get("alerts").size() == 3);
+        var evidence = new java.util.TreeSet<String>();
+        read(send("GET", "/api/v1/alerts", null)).get("alerts").forEach(a -> evidence.add(a.get("evidence").get(0).asText()));
+        assertThat(evidence).containsExactly("c1", "c2", "c3");
+
+        var missing = send("POST", "/api/v1/events", "{\"specversion\": \"1.0\", \"type\": \"Transaction\"}",
+                "application/cloudevents+json", TOKEN);
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(read(missing).get("details")).extracting(d -> d.get("field").asText()).containsExactly("id", "source");
+    }
+
+    @Test
     void ndjsonEvents_areAccepted() throws Exception {
         start();
         send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
