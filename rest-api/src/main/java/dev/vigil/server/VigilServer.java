@@ -11,6 +11,7 @@ import dev.vigil.server.api.Views;
 import dev.vigil.server.store.AlertStore;
 import dev.vigil.server.store.Database;
 import dev.vigil.server.store.RuleSetStore;
+import dev.vigil.server.store.TokenStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -46,7 +47,7 @@ public final class VigilServer implements AutoCloseable {
         var alertStore = new AlertStore(database, json);
         this.alerts = new AlertPipeline(alertStore);
         this.engine = Engine.create(new EngineConfig(config.clock(), alerts, config.tick()));
-        var loaded = Tokens.load(config.adminToken(), config.dataDirectory());
+        var loaded = Tokens.load(config.adminToken(), config.dataDirectory(), new TokenStore(database));
         this.generatedToken = loaded.generated();
         var tokens = loaded.tokens();
         var ruleSets = new RuleSetRoutes(engine, ruleSetStore, json, config.clock());
@@ -77,6 +78,13 @@ public final class VigilServer implements AutoCloseable {
                 ctx.json(out);
             }, Scope.RULES_READ);
             cfg.routes.post("/api/v1/events", events::post, Scope.EVENTS_WRITE);
+            cfg.routes.post("/api/v1/tokens", ctx -> issueToken(ctx, tokens, json, config), Scope.ADMIN);
+            cfg.routes.delete("/api/v1/tokens/{name}", ctx -> {
+                if (!tokens.revoke(ctx.pathParam("name"))) {
+                    throw ApiException.notFound("no token named '" + ctx.pathParam("name") + "'");
+                }
+                ctx.status(204);
+            }, Scope.ADMIN);
             cfg.routes.get("/api/v1/alerts", alertRoutes::list, Scope.ALERTS_READ);
             cfg.routes.before("/api/v1/alerts/stream", ctx -> authorize(ctx, tokens, java.util.Set.of(Scope.ALERTS_READ)));
             cfg.routes.sse("/api/v1/alerts/stream", alertRoutes::stream);
@@ -133,6 +141,28 @@ public final class VigilServer implements AutoCloseable {
         }).toList();
         boolean failed = ruleSets.stream().anyMatch(r -> "failed".equals(r.get("state")));
         ctx.json(Map.of("status", failed ? "degraded" : "ok", "ruleSets", ruleSets));
+    }
+
+    private static void issueToken(Context ctx, Tokens tokens, ObjectMapper json, ServerConfig config) {
+        var body = Bodies.object(ctx, json);
+        var name = body.path("name").asText("");
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
+            throw ApiException.badRequest("name must be 1-128 letters, digits, '.', '_' or '-'");
+        }
+        var labels = new java.util.ArrayList<String>();
+        body.path("scopes").forEach(s -> labels.add(s.asText()));
+        java.util.Set<Scope> scopes;
+        try {
+            scopes = Tokens.parse(labels);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        if (scopes.isEmpty()) {
+            throw ApiException.badRequest("give the token at least one scope: {\"name\": \"...\", \"scopes\": [\"events:write\"]}");
+        }
+        var token = tokens.issue(name, scopes, config.clock().instant())
+                .orElseThrow(() -> new ApiException(409, "conflict", "a token named '" + name + "' exists; revoke it first"));
+        ctx.status(201).json(Map.of("name", name, "token", token, "scopes", scopes.stream().map(Scope::label).sorted().toList()));
     }
 
     private static void authorize(Context ctx, Tokens tokens, java.util.Set<? extends io.javalin.security.RouteRole> required) {

@@ -230,6 +230,31 @@ class ServerIT {
     }
 
     @Test
+    void tokenOfNarrowScope_is403OutsideItsScope_andRevokedIs401() throws Exception {
+        start();
+        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        var issued = send("POST", "/api/v1/tokens", "{\"name\": \"ingest\", \"scopes\": [\"events:write\"]}");
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+        var ingest = read(issued).get("token").asText();
+
+        assertThat(send("POST", "/api/v1/events", event("t1", "2026-11-20T10:00:00Z", "a1", 5), "application/json", ingest).statusCode())
+                .isEqualTo(202);
+        for (var call : new String[][] {{"PUT", "/api/v1/rulesets/fraud"}, {"DELETE", "/api/v1/rulesets/fraud"},
+                {"POST", "/api/v1/rulesets/fraud/rollback"}, {"GET", "/api/v1/alerts"}, {"POST", "/api/v1/tokens"}}) {
+            var response = send(call[0], call[1], "{}", "application/json", ingest);
+            assertThat(response.statusCode()).as(call[0] + " " + call[1]).isEqualTo(403);
+            assertThat(read(response).get("error").asText()).isEqualTo("forbidden");
+        }
+        assertThat(send("POST", "/api/v1/tokens", "{\"name\": \"ingest\", \"scopes\": [\"alerts:read\"]}").statusCode()).isEqualTo(409);
+        assertThat(send("POST", "/api/v1/tokens", "{\"name\": \"x\", \"scopes\": [\"root\"]}").statusCode()).isEqualTo(400);
+
+        assertThat(send("DELETE", "/api/v1/tokens/ingest", null).statusCode()).isEqualTo(204);
+
+        assertThat(send("POST", "/api/v1/events", event("t2", "2026-11-20T10:00:01Z", "a1", 5), "application/json", ingest).statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
     void restart_keepsVersionsAndAlerts() throws Exception {
         start();
         send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));

@@ -5,7 +5,9 @@ import java.util.Locale;
 
 /** What a token allows; each route names the scope it needs. */
 public enum Scope implements RouteRole {
-    EVENTS_WRITE, ALERTS_READ, RULES_READ, RULES_WRITE, WEBHOOKS_WRITE;
+    EVENTS_WRITE, ALERTS_READ, RULES_READ, RULES_WRITE, WEBHOOKS_WRITE,
+    /** Only the admin token: issuing and revoking tokens. */
+    ADMIN;
 
     /** The name used in tokens and messages: {@code events:write}. */
     public String label() {

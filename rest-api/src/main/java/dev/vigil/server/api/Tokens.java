@@ -1,41 +1,57 @@
 package dev.vigil.server.api;
 
+import dev.vigil.server.store.TokenStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
- * The bearer tokens the server accepts and the scopes each grants. For now one admin token holds
- * every scope: the configured one, or one generated on first start and kept in
- * {@code <data>/admin-token}, readable only by its owner.
+ * The bearer tokens the server accepts and the scopes each grants.
+ *
+ * <p>The admin token holds every scope: the configured one, or one generated on first start and
+ * kept in {@code <data>/admin-token}, readable only by its owner. With it, tokens of narrower
+ * scope are issued ({@code POST /api/v1/tokens}); only their SHA-256 is stored, and they are held
+ * in memory by hash so that checking a request costs no database read. Comparisons run in
+ * constant time.
  */
 public final class Tokens {
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final byte[] admin;
+    private final TokenStore store;
+    private final Map<String, Set<Scope>> issued = new ConcurrentHashMap<>();
 
-    private Tokens(String admin) {
+    private Tokens(String admin, TokenStore store) {
         this.admin = admin.getBytes(StandardCharsets.UTF_8);
+        this.store = store;
+        store.all().values().forEach(t -> issued.put(t.hash(), parse(t.scopes())));
     }
 
     /** The admin token: {@code configured} when given, else the one stored in {@code dataDirectory}, created when missing. */
-    public static Loaded load(String configured, Path dataDirectory) {
+    public static Loaded load(String configured, Path dataDirectory, TokenStore store) {
         if (configured != null && !configured.isBlank()) {
-            return new Loaded(new Tokens(configured.trim()), Optional.empty());
+            return new Loaded(new Tokens(configured.trim(), store), Optional.empty());
         }
         var file = dataDirectory.resolve("admin-token");
         try {
             if (Files.exists(file)) {
-                return new Loaded(new Tokens(Files.readString(file, StandardCharsets.UTF_8).trim()), Optional.empty());
+                return new Loaded(new Tokens(Files.readString(file, StandardCharsets.UTF_8).trim(), store), Optional.empty());
             }
-            var bytes = new byte[32];
-            new SecureRandom().nextBytes(bytes);
-            var token = "vgl_" + HexFormat.of().formatHex(bytes);
+            var token = newToken();
             Files.createDirectories(dataDirectory);
             Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
             try {
@@ -44,26 +60,82 @@ public final class Tokens {
                 file.toFile().setReadable(false, false);
                 file.toFile().setReadable(true, true);
             }
-            return new Loaded(new Tokens(token), Optional.of(token));
+            return new Loaded(new Tokens(token, store), Optional.of(token));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read or create the admin token in " + file + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * The admin tokens and, when it was just generated, the token itself to print once.
+     * The tokens and, when it was just generated, the admin token itself to print once.
      *
      * @param tokens    the tokens
-     * @param generated the token made on this start, to show the operator once
+     * @param generated the admin token made on this start, to show the operator once
      */
     public record Loaded(Tokens tokens, Optional<String> generated) {
     }
 
-    /** The scopes {@code bearer} grants: none for an unknown token. Compared in constant time. */
+    /** The scopes {@code bearer} grants: none for an unknown token. */
     public Set<Scope> scopesOf(String bearer) {
         if (bearer == null) {
             return Set.of();
         }
-        return MessageDigest.isEqual(admin, bearer.getBytes(StandardCharsets.UTF_8)) ? Set.of(Scope.values()) : Set.of();
+        if (MessageDigest.isEqual(admin, bearer.getBytes(StandardCharsets.UTF_8))) {
+            return EnumSet.allOf(Scope.class);
+        }
+        return issued.getOrDefault(hash(bearer), Set.of());
+    }
+
+    /** Issues a token called {@code name} with {@code scopes}; returns it (shown once), or empty when the name is taken. */
+    public Optional<String> issue(String name, Set<Scope> scopes, Instant at) {
+        if (scopes.contains(Scope.ADMIN)) {
+            throw new IllegalArgumentException("the admin scope cannot be given to a token");
+        }
+        var token = newToken();
+        var hash = hash(token);
+        if (!store.save(new TokenStore.Issued(name, hash, scopes.stream().map(Scope::label).sorted().collect(Collectors.joining(","))), at)) {
+            return Optional.empty();
+        }
+        issued.put(hash, Set.copyOf(scopes));
+        return Optional.of(token);
+    }
+
+    /** Revokes the token called {@code name}; false when there was none. */
+    public boolean revoke(String name) {
+        var token = store.all().get(name);
+        if (token == null || !store.delete(name)) {
+            return false;
+        }
+        issued.remove(token.hash());
+        return true;
+    }
+
+    /** The scopes named by {@code labels}; IllegalArgumentException naming the unknown one and the known ones. */
+    public static Set<Scope> parse(List<String> labels) {
+        var out = EnumSet.noneOf(Scope.class);
+        for (var label : labels) {
+            out.add(Arrays.stream(Scope.values()).filter(s -> s != Scope.ADMIN && s.label().equals(label)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("'" + label + "' is not a scope; the scopes are "
+                            + Arrays.stream(Scope.values()).filter(s -> s != Scope.ADMIN).map(Scope::label).toList())));
+        }
+        return out;
+    }
+
+    private static Set<Scope> parse(String stored) {
+        return stored.isEmpty() ? Set.of() : parse(List.of(stored.split(",")));
+    }
+
+    private static String newToken() {
+        var bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return "vgl_" + HexFormat.of().formatHex(bytes);
+    }
+
+    private static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
     }
 }
