@@ -29,10 +29,12 @@ final class EventRoutes {
     private final Engine engine;
     private final ObjectMapper json;
     private final CloudEvents cloudEvents;
+    private final Metrics metrics;
 
-    EventRoutes(Engine engine, ObjectMapper json) {
+    EventRoutes(Engine engine, ObjectMapper json, Metrics metrics) {
         this.engine = engine;
         this.json = json;
+        this.metrics = metrics;
         this.cloudEvents = new CloudEvents(json, type -> engine.ruleSets().stream().anyMatch(r -> r.decoder().accepts(type)));
     }
 
@@ -68,11 +70,13 @@ final class EventRoutes {
             }
         }
         if (!errors.isEmpty()) {
+            metrics.rejected(events.size());
             throw new ApiException(400, "invalid_events", errors.size() + " problem(s) in the events; none was accepted", errors);
         }
         for (var entry : decoded.entrySet()) {
             try {
                 entry.getKey().submit(entry.getValue());
+                metrics.accepted(entry.getKey().name(), entry.getValue().size());
             } catch (QueueFullException e) {
                 ctx.header("Retry-After", "1");
                 throw new ApiException(429, "queue_full", e.getMessage());

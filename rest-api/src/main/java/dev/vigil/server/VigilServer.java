@@ -37,6 +37,7 @@ public final class VigilServer implements AutoCloseable {
     private final Javalin app;
     private final Optional<String> generatedToken;
     private final RuleSetRoutes ruleSets;
+    private final Metrics metrics;
 
     private VigilServer(ServerConfig config) {
         // Decimals stay exact for BigDecimal fields, and are written as plain numbers.
@@ -47,12 +48,14 @@ public final class VigilServer implements AutoCloseable {
         var alertStore = new AlertStore(database, json);
         this.alerts = new AlertPipeline(alertStore);
         this.engine = Engine.create(new EngineConfig(config.clock(), alerts, config.tick()));
+        this.metrics = new Metrics(engine);
+        alerts.subscribe(metrics::alert);
         var loaded = Tokens.load(config.adminToken(), config.dataDirectory(), new TokenStore(database));
         this.generatedToken = loaded.generated();
         var tokens = loaded.tokens();
         var ruleSets = new RuleSetRoutes(engine, ruleSetStore, json, config.clock());
         this.ruleSets = ruleSets;
-        var events = new EventRoutes(engine, json);
+        var events = new EventRoutes(engine, json, metrics);
         var alertRoutes = new AlertRoutes(alertStore, alerts, json, config.clock());
         var views = new Views(json);
         ruleSets.restoreActive();
@@ -64,6 +67,16 @@ public final class VigilServer implements AutoCloseable {
             cfg.jsonMapper(new JavalinJackson(json, false));
             cfg.routes.beforeMatched(ctx -> authorize(ctx, tokens, ctx.routeRoles()));
             cfg.routes.get("/api/v1/health", this::health);
+            cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            cfg.routes.before(ctx -> ctx.attribute("vigil.started", System.nanoTime()));
+            cfg.routes.after(ctx -> {
+                Long started = ctx.attribute("vigil.started");
+                var matched = ctx.endpoints().lastHttpEndpoint();
+                if (started != null) {
+                    metrics.requests(ctx.method().name(), matched == null ? "unmatched" : matched.path, ctx.statusCode())
+                            .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                }
+            });
             cfg.routes.get("/api/v1/rulesets", ruleSets::list, Scope.RULES_READ);
             cfg.routes.put("/api/v1/rulesets/{name}", ruleSets::deploy, Scope.RULES_WRITE);
             cfg.routes.get("/api/v1/rulesets/{name}", ruleSets::get, Scope.RULES_READ);
@@ -198,6 +211,7 @@ public final class VigilServer implements AutoCloseable {
         app.stop();
         engine.close();
         alerts.close();
+        metrics.close();
         database.close();
     }
 }

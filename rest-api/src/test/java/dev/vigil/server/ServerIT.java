@@ -167,6 +167,27 @@ class ServerIT {
     }
 
     @Test
+    void metrics_inPrometheusText_countEventsAlertsAndRequests() throws Exception {
+        start();
+        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        send("POST", "/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 5000) + ","
+                + event("t2", "2026-11-20T10:00:01Z", "a2", 10) + "]");
+        send("POST", "/api/v1/events", "{\"type\": \"Refund\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> read(send("GET", "/api/v1/alerts", null)).get("alerts").size() == 1);
+
+        var metrics = send("GET", "/metrics", null, "text/plain", null);
+
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body())
+                .contains("vigil_events_accepted_total{ruleset=\"fraud\"} 2.0")
+                .contains("vigil_events_rejected_total 1.0")
+                .contains("vigil_alerts_total{rule=\"large\",ruleset=\"fraud\"} 1.0")
+                .contains("vigil_queue_depth{ruleset=\"fraud\"}")
+                .contains("vigil_http_requests_seconds_count{method=\"POST\",route=\"/api/v1/events\",status=\"202\"} 1")
+                .contains("jvm_memory_used_bytes");
+    }
+
+    @Test
     void ndjsonEvents_areAccepted() throws Exception {
         start();
         send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));

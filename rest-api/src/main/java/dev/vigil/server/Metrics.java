@@ -1,0 +1,83 @@
+package dev.vigil.server;
+
+import dev.vigil.engine.Engine;
+import dev.vigil.engine.alert.Alert;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The server's metrics in Prometheus text format: events accepted, rejected and late, alerts per
+ * rule, queue depth per rule set, request latency, and the JVM's own.
+ */
+final class Metrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Engine engine;
+    private final Set<String> bound = ConcurrentHashMap.newKeySet();
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    Metrics(Engine engine) {
+        this.engine = engine;
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+    }
+
+    void accepted(String ruleSet, int events) {
+        Counter.builder("vigil.events.accepted").description("events queued for a rule set").tag("ruleset", ruleSet)
+                .register(registry).increment(events);
+    }
+
+    void rejected(int events) {
+        Counter.builder("vigil.events.rejected").description("events refused as invalid").register(registry).increment(events);
+    }
+
+    void alert(Alert alert) {
+        Counter.builder("vigil.alerts").description("alerts raised").tag("ruleset", alert.ruleSet()).tag("rule", alert.rule())
+                .register(registry).increment();
+    }
+
+    Timer requests(String method, String route, int status) {
+        return Timer.builder("vigil.http.requests").description("HTTP requests")
+                .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
+                .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+    }
+
+    /** The Prometheus text, with the gauges of rule sets deployed since the last scrape bound first. */
+    String scrape() {
+        for (var live : engine.ruleSets()) {
+            var name = live.name();
+            if (bound.add(name)) {
+                Gauge.builder("vigil.queue.depth", engine, e -> e.ruleSet(name).map(r -> r.stats().queued()).orElse(0))
+                        .description("events waiting in a rule set's queue").tag("ruleset", name).register(registry);
+                FunctionCounter.builder("vigil.events.late", engine, e -> e.ruleSet(name).map(r -> r.stats().lateEvents()).orElse(0L))
+                        .description("events that arrived behind the watermark").tag("ruleset", name).register(registry);
+                FunctionCounter.builder("vigil.events.processed", engine,
+                                e -> e.ruleSet(name).map(r -> r.stats().eventsProcessed()).orElse(0L))
+                        .description("events a rule set's session took").tag("ruleset", name).register(registry);
+                Gauge.builder("vigil.facts", engine, e -> e.ruleSet(name).map(r -> r.stats().factCount()).orElse(0L))
+                        .description("facts in a rule set's working memory").tag("ruleset", name).register(registry);
+            }
+        }
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}
