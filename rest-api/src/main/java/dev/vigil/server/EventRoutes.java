@@ -30,11 +30,14 @@ final class EventRoutes {
     private final ObjectMapper json;
     private final CloudEvents cloudEvents;
     private final Metrics metrics;
+    private final Journal journal;
 
-    EventRoutes(Engine engine, ObjectMapper json, Metrics metrics) {
+    /** {@code journal} may be null: no journal. */
+    EventRoutes(Engine engine, ObjectMapper json, Metrics metrics, Journal journal) {
         this.engine = engine;
         this.json = json;
         this.metrics = metrics;
+        this.journal = journal;
         this.cloudEvents = new CloudEvents(json, type -> engine.ruleSets().stream().anyMatch(r -> r.decoder().accepts(type)));
     }
 
@@ -42,6 +45,7 @@ final class EventRoutes {
         var events = parse(ctx);
         var targets = targets(ctx.queryParam("ruleset"));
         var decoded = new LinkedHashMap<LiveRuleSet, List<Event>>();
+        var raw = new LinkedHashMap<LiveRuleSet, List<String>>();
         var errors = new ArrayList<Map<String, Object>>();
         for (int i = 0; i < events.size(); i++) {
             var event = events.get(i);
@@ -55,6 +59,9 @@ final class EventRoutes {
                 routed = true;
                 try {
                     decoded.computeIfAbsent(live, l -> new ArrayList<>()).add(decoder.decode(event, i));
+                    if (journal != null) {
+                        raw.computeIfAbsent(live, l -> new ArrayList<>()).add(event.toString());
+                    }
                 } catch (InvalidEventsException e) {
                     e.errors().forEach(err -> errors.add(error(err, live.name())));
                 }
@@ -77,6 +84,9 @@ final class EventRoutes {
             try {
                 entry.getKey().submit(entry.getValue());
                 metrics.accepted(entry.getKey().name(), entry.getValue().size());
+                if (journal != null) {
+                    journal.append(entry.getKey().name(), raw.get(entry.getKey()));
+                }
             } catch (QueueFullException e) {
                 ctx.header("Retry-After", "1");
                 throw new ApiException(429, "queue_full", e.getMessage());

@@ -49,11 +49,25 @@ public final class Main implements Runnable {
                         + "(env VIGIL_RULES; default ${DEFAULT-VALUE})")
         String rules;
 
+        @Option(names = "--journal", negatable = true, defaultValue = "${env:VIGIL_JOURNAL:-true}", fallbackValue = "true",
+                description = "keep a journal of accepted events in the database (env VIGIL_JOURNAL; default ${DEFAULT-VALUE})")
+        boolean journal;
+
+        @Option(names = "--journal-retention", defaultValue = "${env:VIGIL_JOURNAL_RETENTION:-7d}",
+                description = "how long journaled events are kept, e.g. 12h, 7d (env VIGIL_JOURNAL_RETENTION; default ${DEFAULT-VALUE})")
+        String journalRetention;
+
         @Override
         public Integer call() throws Exception {
             long started = System.nanoTime();
+            java.time.Duration retention;
+            try {
+                retention = journal ? dev.vigil.engine.ruleset.Durations.parse(journalRetention) : java.time.Duration.ZERO;
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--journal-retention: " + e.getMessage());
+            }
             var config = ServerConfig.defaults(data).withBind(bind).withPort(port)
-                    .withAdminToken(System.getenv("VIGIL_ADMIN_TOKEN"));
+                    .withAdminToken(System.getenv("VIGIL_ADMIN_TOKEN")).withJournal(retention);
             var server = VigilServer.start(config);
             var stopped = new CountDownLatch(1);
             RulesDirectory directory = null;

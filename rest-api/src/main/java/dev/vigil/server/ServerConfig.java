@@ -15,14 +15,19 @@ import java.util.Objects;
  * @param maxBodyBytes  the largest request body taken; larger ones get 413
  * @param clock         the wall clock
  * @param tick          how often idle sessions let time pass
+ * @param journal       how long accepted events stay in the journal; zero keeps no journal
  */
 public record ServerConfig(String bind, int port, Path dataDirectory, String adminToken, long maxBodyBytes,
-                           InstantSource clock, Duration tick) {
+                           InstantSource clock, Duration tick, Duration journal) {
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(tick, "tick");
+        Objects.requireNonNull(journal, "journal");
+        if (journal.isNegative()) {
+            throw new IllegalArgumentException("journal retention must not be negative, was " + journal);
+        }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
         }
@@ -31,24 +36,29 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
         }
     }
 
-    /** 127.0.0.1:8080, data in {@code dataDirectory}, a 10 MB body limit, the system clock. */
+    /** 127.0.0.1:8080, data in {@code dataDirectory}, a 10 MB body limit, the system clock, a 7-day journal. */
     public static ServerConfig defaults(Path dataDirectory) {
-        return new ServerConfig("127.0.0.1", 8080, dataDirectory, null, 10L << 20, InstantSource.system(), Duration.ofMillis(100));
+        return new ServerConfig("127.0.0.1", 8080, dataDirectory, null, 10L << 20, InstantSource.system(), Duration.ofMillis(100),
+                Duration.ofDays(7));
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(bind, value, dataDirectory, adminToken, maxBodyBytes, clock, tick);
+        return new ServerConfig(bind, value, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal);
     }
 
     public ServerConfig withBind(String value) {
-        return new ServerConfig(value, port, dataDirectory, adminToken, maxBodyBytes, clock, tick);
+        return new ServerConfig(value, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal);
     }
 
     public ServerConfig withAdminToken(String value) {
-        return new ServerConfig(bind, port, dataDirectory, value, maxBodyBytes, clock, tick);
+        return new ServerConfig(bind, port, dataDirectory, value, maxBodyBytes, clock, tick, journal);
     }
 
     public ServerConfig withMaxBodyBytes(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, value, clock, tick);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, value, clock, tick, journal);
+    }
+
+    public ServerConfig withJournal(Duration value) {
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, value);
     }
 }

@@ -10,6 +10,7 @@ import dev.vigil.server.api.Tokens;
 import dev.vigil.server.api.Views;
 import dev.vigil.server.store.AlertStore;
 import dev.vigil.server.store.Database;
+import dev.vigil.server.store.JournalStore;
 import dev.vigil.server.store.RuleSetStore;
 import dev.vigil.server.store.TokenStore;
 import io.javalin.Javalin;
@@ -38,6 +39,7 @@ public final class VigilServer implements AutoCloseable {
     private final Optional<String> generatedToken;
     private final RuleSetRoutes ruleSets;
     private final Metrics metrics;
+    private final Journal journal;
 
     private VigilServer(ServerConfig config) {
         // Decimals stay exact for BigDecimal fields, and are written as plain numbers.
@@ -55,7 +57,9 @@ public final class VigilServer implements AutoCloseable {
         var tokens = loaded.tokens();
         var ruleSets = new RuleSetRoutes(engine, ruleSetStore, json, config.clock());
         this.ruleSets = ruleSets;
-        var events = new EventRoutes(engine, json, metrics);
+        this.journal = config.journal().isZero() ? null
+                : new Journal(new JournalStore(database), config.clock(), config.journal());
+        var events = new EventRoutes(engine, json, metrics, journal);
         var alertRoutes = new AlertRoutes(alertStore, alerts, json, config.clock());
         var views = new Views(json);
         ruleSets.restoreActive();
@@ -211,6 +215,9 @@ public final class VigilServer implements AutoCloseable {
         app.stop();
         engine.close();
         alerts.close();
+        if (journal != null) {
+            journal.close();
+        }
         metrics.close();
         database.close();
     }

@@ -276,6 +276,22 @@ class ServerIT {
     }
 
     @Test
+    void acceptedEvents_areJournaledWithTheirRuleSet_rejectedOnesAreNot() throws Exception {
+        start();
+        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        send("POST", "/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 5000) + ","
+                + event("t2", "2026-11-20T10:00:01Z", "a2", 10) + "]");
+        send("POST", "/api/v1/events", "[" + event("t3", "2026-11-20T10:00:02Z", "a3", 10) + ", {\"type\": \"Refund\"}]");
+        server.close();
+        server = null;
+
+        try (var database = dev.vigil.server.store.Database.open(data)) {
+            var journal = new dev.vigil.server.store.JournalStore(database).read("fraud", 10);
+            assertThat(journal).extracting(e -> json.readTree(e.event()).get("id").asText()).containsExactly("t1", "t2");
+        }
+    }
+
+    @Test
     void restart_keepsVersionsAndAlerts() throws Exception {
         start();
         send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));

@@ -1,0 +1,103 @@
+package dev.vigil.server;
+
+import dev.vigil.server.store.JournalStore;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes accepted events to the journal in batches on a thread of its own, and drops what is
+ * older than the retention. Requests hand events over and return; when the database falls behind
+ * by more than the queue holds, events are not journaled (counted and logged), never refused.
+ */
+final class Journal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+    private static final int BATCH = 1_000;
+    private static final int CAPACITY = 500_000;
+    private static final long TRIM_EVERY_MILLIS = 60_000;
+
+    private final JournalStore store;
+    private final InstantSource clock;
+    private final Duration retention;
+    private final LinkedBlockingQueue<JournalStore.Entry> queue = new LinkedBlockingQueue<>(CAPACITY);
+    private final AtomicLong skipped = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean running = true;
+    private long lastTrim;
+
+    Journal(JournalStore store, InstantSource clock, Duration retention) {
+        this.store = store;
+        this.clock = clock;
+        this.retention = retention;
+        this.writer = new Thread(this::write, "vigil-journal-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    void append(String ruleSet, List<String> events) {
+        var at = clock.instant();
+        for (var event : events) {
+            if (!queue.offer(new JournalStore.Entry(ruleSet, at, event))) {
+                if (skipped.incrementAndGet() % 10_000 == 1) {
+                    LOG.warn("the journal is {} events behind; {} accepted events were not journaled so far", CAPACITY, skipped.get());
+                }
+            }
+        }
+    }
+
+    /** Accepted events that were not journaled because the journal fell behind. */
+    long skipped() {
+        return skipped.get();
+    }
+
+    private void write() {
+        var batch = new ArrayList<JournalStore.Entry>(BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                var first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, BATCH - 1);
+                    store.append(batch);
+                    batch.clear();
+                }
+                trim();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("journaling {} events failed: {}", batch.size(), e.getMessage());
+                skipped.addAndGet(batch.size());
+                batch.clear();
+            }
+        }
+    }
+
+    private void trim() {
+        long now = clock.millis();
+        if (now - lastTrim >= TRIM_EVERY_MILLIS) {
+            lastTrim = now;
+            int removed = store.deleteBefore(clock.instant().minus(retention));
+            if (removed > 0) {
+                LOG.info("journal: removed {} events older than {}", removed, retention);
+            }
+        }
+    }
+
+    /** Writes what is queued, then stops. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
