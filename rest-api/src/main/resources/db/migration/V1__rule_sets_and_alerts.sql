@@ -23,11 +23,11 @@ CREATE TABLE alert (
     rule        VARCHAR(512)             NOT NULL,
     severity    VARCHAR(16)              NOT NULL,
     alert_key   VARCHAR(1024)            NOT NULL,
-    message     CLOB                     NOT NULL,
+    message     VARCHAR(65536)           NOT NULL,
     event_time  TIMESTAMP WITH TIME ZONE NOT NULL,
     fired_at    TIMESTAMP WITH TIME ZONE NOT NULL,
-    evidence    CLOB                     NOT NULL, -- JSON array of event ids
-    attributes  CLOB                     NOT NULL, -- JSON object
+    evidence    VARCHAR(1048576)         NOT NULL, -- JSON array of event ids
+    attributes  VARCHAR(1048576)         NOT NULL, -- JSON object
     acked_at    TIMESTAMP WITH TIME ZONE
 );
 CREATE INDEX alert_rule_set ON alert (rule_set, seq);

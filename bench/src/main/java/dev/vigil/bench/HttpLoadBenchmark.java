@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * replaying the same events, so that the HTTP overhead shows.
  *
  * <p>Arguments (all optional): events for the NDJSON run, requests for the single-event run,
- * concurrent clients for the single-event run.
+ * concurrent clients for the single-event run, and {@code no-journal} to run without the journal.
  */
 public final class HttpLoadBenchmark {
     private static final String TOKEN = "bench-token";
@@ -66,15 +66,17 @@ public final class HttpLoadBenchmark {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
         int requests = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 16;
-        new HttpLoadBenchmark().run(events, requests, clients);
+        boolean journal = args.length <= 3 || !args[3].equals("no-journal");
+        new HttpLoadBenchmark().run(events, requests, clients, journal);
     }
 
-    private void run(int events, int requests, int clients) throws Exception {
+    private void run(int events, int requests, int clients, boolean journal) throws Exception {
         var data = Files.createTempDirectory("vigil-bench");
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withMaxBodyBytes(64L << 20));
+        var config = ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withMaxBodyBytes(64L << 20);
+        server = VigilServer.start(journal ? config : config.withJournal(Duration.ZERO));
         try {
-            System.out.printf("JVM %s, %d cores; server on port %d, journal on%n%n", System.getProperty("java.version"),
-                    Runtime.getRuntime().availableProcessors(), server.port());
+            System.out.printf("JVM %s, %d cores; server on port %d, journal %s%n%n", System.getProperty("java.version"),
+                    Runtime.getRuntime().availableProcessors(), server.port(), journal ? "on" : "off");
             deploy("ndjson", "lateness", "0s");
             double ndjson = ndjson(events, 2);
             deploy("single", "lateness", "1s");
