@@ -37,24 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class HttpLoadBenchmark {
     private static final String TOKEN = "bench-token";
     private static final long T0 = Instant.parse("2026-11-20T00:00:00Z").toEpochMilli();
-    private static final String DRL = """
-            package bench;
-            declare Transaction
-                @role(event)
-                @timestamp(time)
-                id : String
-                time : long
-                accountId : String
-                amount : double
-            end
-            rule "more than 5 transactions per account in 60 s"
-            when
-                $t : Transaction($acc : accountId) over window:time(60s)
-                Number(intValue > 5) from accumulate(Transaction(accountId == $acc) over window:time(60s), count(1))
-            then
-                alerts.raise($acc, "more than 5 transactions in 60 s");
-            end
-            """;
+    private static final String DRL = Workload.W1;
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -34,27 +34,6 @@ import org.kie.api.time.SessionPseudoClock;
  */
 public final class ReplayBenchmark {
     private static final long T0 = Instant.parse("2026-11-20T00:00:00Z").toEpochMilli();
-    private static final String DECLARE = """
-            package bench;
-            declare Transaction
-                @role(event)
-                @timestamp(time)
-                id : String
-                time : long
-                accountId : String
-                amount : double
-            end
-            """;
-    private static final String RULE = """
-            rule "more than 5 transactions per account in 60 s"
-            when
-                $t : Transaction($acc : accountId) over window:time(60s)
-                Number(intValue > 5) from accumulate(Transaction(accountId == $acc) over window:time(60s), count(1))
-            then
-                %s
-            end
-            """;
-
     /** One rule variant, written once for Vigil and once for raw Drools. */
     private enum Scenario {
         ALERTS("raises an alert on every firing",
@@ -69,9 +48,9 @@ public final class ReplayBenchmark {
 
         Scenario(String description, String annotation, String vigilConsequence, String rawConsequence) {
             this.description = description;
-            var rule = RULE.replace("when", annotation + "\nwhen");
-            this.vigilDrl = DECLARE + rule.formatted(vigilConsequence);
-            this.rawDrl = DECLARE + "global java.util.concurrent.atomic.AtomicLong hits;\n" + rule.formatted(rawConsequence);
+            this.vigilDrl = Workload.DECLARATION + Workload.rule(annotation, vigilConsequence);
+            this.rawDrl = Workload.DECLARATION + "global java.util.concurrent.atomic.AtomicLong hits;\n"
+                    + Workload.rule(annotation, rawConsequence);
         }
     }
 
