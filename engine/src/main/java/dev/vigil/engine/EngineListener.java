@@ -24,6 +24,16 @@ public interface EngineListener {
     default void onLateEvent(String ruleSet, Event event, long watermark, boolean inserted) {
     }
 
+    /**
+     * A rule set's session processed one submission.
+     *
+     * @param events          how many events it held
+     * @param waitedNanos     how long it waited in the queue after it was accepted
+     * @param processingNanos how long inserting it and firing the rules took
+     */
+    default void onProcessed(String ruleSet, int events, long waitedNanos, long processingNanos) {
+    }
+
     /** A rule set stopped: its rules looped without end or its session broke. Others keep running. */
     default void onRuleSetFailed(String ruleSet, String reason) {
     }

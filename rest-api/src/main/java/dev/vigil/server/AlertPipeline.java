@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes alerts off the rule sets' workers and stores them in batches on a thread of its own, so a
- * slow database never stalls rule evaluation; then hands each stored alert to the subscribers.
+ * The engine's listener: takes alerts off the rule sets' workers and stores them in batches on a
+ * thread of its own, so a slow database never stalls rule evaluation, then hands each stored alert
+ * to the subscribers; logs rule errors and failures; passes processing times to the metrics.
  */
 final class AlertPipeline implements EngineListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertPipeline.class);
@@ -28,6 +29,7 @@ final class AlertPipeline implements EngineListener, AutoCloseable {
     private final AtomicLong lost = new AtomicLong();
     private final Thread writer;
     private volatile boolean running = true;
+    private volatile Metrics metrics;
 
     AlertPipeline(AlertStore store) {
         this.store = store;
@@ -47,6 +49,19 @@ final class AlertPipeline implements EngineListener, AutoCloseable {
     @Override
     public void onRuleError(RuleError error) {
         LOG.warn("rule '{}' of rule set '{}' threw at {}: {}", error.rule(), error.ruleSet(), error.eventTime(), error.message());
+    }
+
+    @Override
+    public void onProcessed(String ruleSet, int events, long waitedNanos, long processingNanos) {
+        var m = metrics;
+        if (m != null) {
+            m.processed(ruleSet, events, waitedNanos, processingNanos);
+        }
+    }
+
+    /** Where processing times go, once the metrics exist. */
+    void useMetrics(Metrics value) {
+        this.metrics = value;
     }
 
     @Override

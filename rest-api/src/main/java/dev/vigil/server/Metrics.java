@@ -50,6 +50,15 @@ final class Metrics implements AutoCloseable {
                 .register(registry).increment();
     }
 
+    /** A submission processed by a rule set: how long from acceptance to processed, and how long the rules took. */
+    void processed(String ruleSet, int events, long waitedNanos, long processingNanos) {
+        Timer.builder("vigil.ingestion.latency").description("from an event's acceptance to its processing by the rules")
+                .tag("ruleset", ruleSet).publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry).record(waitedNanos + processingNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        Timer.builder("vigil.rules.processing").description("inserting a submission's events and firing the rules")
+                .tag("ruleset", ruleSet).register(registry).record(processingNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
     Timer requests(String method, String route, int status) {
         return Timer.builder("vigil.http.requests").description("HTTP requests")
                 .tag("method", method).tag("route", route).tag("status", Integer.toString(status))

@@ -51,6 +51,7 @@ public final class VigilServer implements AutoCloseable {
         this.alerts = new AlertPipeline(alertStore);
         this.engine = Engine.create(new EngineConfig(config.clock(), alerts, config.tick()));
         this.metrics = new Metrics(engine);
+        alerts.useMetrics(metrics);
         alerts.subscribe(metrics::alert);
         var loaded = Tokens.load(config.adminToken(), config.dataDirectory(), new TokenStore(database));
         this.generatedToken = loaded.generated();

@@ -184,6 +184,8 @@ class ServerIT {
                 .contains("vigil_alerts_total{rule=\"large\",ruleset=\"fraud\"} 1.0")
                 .contains("vigil_queue_depth{ruleset=\"fraud\"}")
                 .contains("vigil_http_requests_seconds_count{method=\"POST\",route=\"/api/v1/events\",status=\"202\"} 1")
+                .contains("vigil_ingestion_latency_seconds_count{ruleset=\"fraud\"}")
+                .contains("vigil_rules_processing_seconds_count{ruleset=\"fraud\"}")
                 .contains("jvm_memory_used_bytes");
     }
 

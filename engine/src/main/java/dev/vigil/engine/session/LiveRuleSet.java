@@ -94,7 +94,7 @@ public final class LiveRuleSet implements AutoCloseable {
         if (events.size() > capacity || !room.tryAcquire(events.size())) {
             throw new QueueFullException(name, events.size(), capacity);
         }
-        queue.add(new Command.Events(List.copyOf(events)));
+        queue.add(new Command.Events(List.copyOf(events), System.nanoTime()));
     }
 
     /** Swaps to {@code next} between batches; completes with the number of facts carried into changed types. */
@@ -157,6 +157,8 @@ public final class LiveRuleSet implements AutoCloseable {
     /** Returns false when the worker must stop. */
     private boolean handle(Command command) {
         if (command instanceof Command.Events events) {
+            // A stopwatch, not a clock: how long a submission waited and took, for the listener's metrics.
+            long started = System.nanoTime();
             try {
                 for (var event : events.events) {
                     runner.accept(event);
@@ -164,6 +166,7 @@ public final class LiveRuleSet implements AutoCloseable {
             } finally {
                 room.release(events.events.size());
             }
+            listener.onProcessed(name, events.events.size(), started - events.acceptedNanos, System.nanoTime() - started);
         } else if (command instanceof Command.Deploy deploy) {
             try {
                 int carried = runner.update(deploy.compiled, deploy.version);
@@ -225,7 +228,7 @@ public final class LiveRuleSet implements AutoCloseable {
     }
 
     private sealed interface Command {
-        record Events(List<Event> events) implements Command {
+        record Events(List<Event> events, long acceptedNanos) implements Command {
         }
 
         record Deploy(CompiledRuleSet compiled, int version, CompletableFuture<Integer> done) implements Command {
