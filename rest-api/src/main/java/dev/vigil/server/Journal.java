@@ -21,6 +21,7 @@ final class Journal implements AutoCloseable {
     private static final int BATCH = 1_000;
     private static final int CAPACITY = 500_000;
     private static final long TRIM_EVERY_MILLIS = 60_000;
+    private static final long GATHER_MILLIS = 50;
 
     private final JournalStore store;
     private final InstantSource clock;
@@ -63,7 +64,17 @@ final class Journal implements AutoCloseable {
                 var first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     batch.add(first);
-                    queue.drainTo(batch, BATCH - 1);
+                    // Gather for a moment: one transaction per few hundred events, not per request.
+                    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GATHER_MILLIS);
+                    while (batch.size() < BATCH && System.nanoTime() < until) {
+                        queue.drainTo(batch, BATCH - batch.size());
+                        if (batch.size() < BATCH) {
+                            var more = queue.poll(1, TimeUnit.MILLISECONDS);
+                            if (more != null) {
+                                batch.add(more);
+                            }
+                        }
+                    }
                     store.append(batch);
                     batch.clear();
                 }
