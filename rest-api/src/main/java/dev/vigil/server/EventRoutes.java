@@ -8,7 +8,6 @@ import dev.vigil.engine.event.Event;
 import dev.vigil.engine.event.EventError;
 import dev.vigil.engine.event.InvalidEventsException;
 import dev.vigil.engine.session.LiveRuleSet;
-import dev.vigil.engine.session.QueueFullException;
 import dev.vigil.engine.session.RuleSetFailedException;
 import dev.vigil.server.api.ApiException;
 import io.javalin.http.Context;
@@ -80,18 +79,29 @@ final class EventRoutes {
             metrics.rejected(events.size());
             throw new ApiException(400, "invalid_events", errors.size() + " problem(s) in the events; none was accepted", errors);
         }
+        // All or nothing across rule sets too: hold room in every queue before queuing into any.
+        var reserved = new ArrayList<Map.Entry<LiveRuleSet, List<Event>>>();
         for (var entry : decoded.entrySet()) {
-            try {
-                entry.getKey().submit(entry.getValue());
-                metrics.accepted(entry.getKey().name(), entry.getValue().size());
-                if (journal != null) {
-                    journal.append(entry.getKey().name(), raw.get(entry.getKey()));
-                }
-            } catch (QueueFullException e) {
+            var live = entry.getKey();
+            if (!live.reserve(entry.getValue().size())) {
+                reserved.forEach(r -> r.getKey().unreserve(r.getValue().size()));
                 ctx.header("Retry-After", "1");
-                throw new ApiException(429, "queue_full", e.getMessage());
+                throw new ApiException(429, "queue_full", entry.getValue().size() > live.capacity()
+                        ? "rule set '" + live.name() + "' cannot take " + entry.getValue().size() + " events at once: its queue holds "
+                                + live.capacity() + "; send them in smaller batches"
+                        : "rule set '" + live.name() + "' has no room for " + entry.getValue().size() + " more events now; retry after it drains");
+            }
+            reserved.add(entry);
+        }
+        for (var entry : reserved) {
+            try {
+                entry.getKey().submitReserved(entry.getValue());
             } catch (RuleSetFailedException e) {
                 throw new ApiException(503, "rule_set_failed", e.getMessage());
+            }
+            metrics.accepted(entry.getKey().name(), entry.getValue().size());
+            if (journal != null) {
+                journal.append(entry.getKey().name(), raw.get(entry.getKey()));
             }
         }
         ctx.status(202).json(Map.of("accepted", events.size()));

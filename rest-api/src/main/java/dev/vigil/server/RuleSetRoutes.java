@@ -27,6 +27,7 @@ final class RuleSetRoutes {
     private final ObjectMapper json;
     private final Views views;
     private final InstantSource clock;
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
 
     RuleSetRoutes(Engine engine, RuleSetStore store, ObjectMapper json, InstantSource clock) {
         this.engine = engine;
@@ -57,6 +58,13 @@ final class RuleSetRoutes {
 
     /** Deploys {@code files} as the next version of {@code name}, stores it, and describes the result. */
     ObjectNode deploy(String name, Map<String, String> files, ObjectNode settingsJson) {
+        // One deploy of a rule set at a time, so that two cannot take the same version number.
+        synchronized (locks.computeIfAbsent(name, n -> new Object())) {
+            return deployLocked(name, files, settingsJson);
+        }
+    }
+
+    private ObjectNode deployLocked(String name, Map<String, String> files, ObjectNode settingsJson) {
         var settings = SettingsJson.parse(settingsJson);
         var source = source(name, files, settings);
         int version = store.nextVersion(name);
@@ -162,10 +170,12 @@ final class RuleSetRoutes {
 
     void undeploy(Context ctx) {
         var name = ctx.pathParam("name");
-        if (!engine.undeploy(name)) {
-            throw ApiException.notFound("no rule set named '" + name + "' is deployed");
+        synchronized (locks.computeIfAbsent(name, n -> new Object())) {
+            if (!engine.undeploy(name)) {
+                throw ApiException.notFound("no rule set named '" + name + "' is deployed");
+            }
+            store.deactivate(name);
         }
-        store.deactivate(name);
         ctx.status(204);
     }
 

@@ -241,6 +241,28 @@ class ServerIT {
     }
 
     @Test
+    void fullQueue_is429WithRetryAfter_andNoRuleSetTakesAnyOfTheEvents() throws Exception {
+        start();
+        send("PUT", "/api/v1/rulesets/roomy", deployBody("1000"));
+        var small = json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL.formatted("1000")),
+                "settings", Map.of("queueCapacity", 2)));
+        assertThat(send("PUT", "/api/v1/rulesets/small", small).statusCode()).isEqualTo(200);
+
+        var response = send("POST", "/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 1) + ","
+                + event("t2", "2026-11-20T10:00:01Z", "a1", 1) + "," + event("t3", "2026-11-20T10:00:02Z", "a1", 1) + "]");
+
+        assertThat(response.statusCode()).isEqualTo(429);
+        assertThat(response.headers().firstValue("Retry-After")).contains("1");
+        assertThat(read(response).get("message").asText()).contains("rule set 'small' cannot take 3 events at once");
+        var accepted = send("POST", "/api/v1/events", event("t4", "2026-11-20T10:00:03Z", "a1", 1));
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                read(send("GET", "/api/v1/rulesets/roomy", null)).get("stats").get("eventsProcessed").asLong() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                read(send("GET", "/api/v1/rulesets/small", null)).get("stats").get("eventsProcessed").asLong() == 1);
+    }
+
+    @Test
     void withoutAValidToken_mutatingEndpointsAnswer401_healthNeedsNone() throws Exception {
         start();
         for (var call : new String[][] {{"PUT", "/api/v1/rulesets/fraud"}, {"POST", "/api/v1/rulesets/fraud/validate"},

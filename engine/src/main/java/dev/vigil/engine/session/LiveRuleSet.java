@@ -97,6 +97,39 @@ public final class LiveRuleSet implements AutoCloseable {
         queue.add(new Command.Events(List.copyOf(events), System.nanoTime()));
     }
 
+    /**
+     * Holds room for {@code events} more events, for a caller that must know every queue it
+     * submits to has room before it submits to any; false when there is none now.
+     */
+    public boolean reserve(int events) {
+        return events <= capacity && room.tryAcquire(events);
+    }
+
+    /** Gives back room {@link #reserve reserved} and not used. */
+    public void unreserve(int events) {
+        room.release(events);
+    }
+
+    /**
+     * Queues decoded events into room {@link #reserve reserved} for them.
+     *
+     * @throws RuleSetFailedException when the rule set has stopped (the room is given back)
+     */
+    public void submitReserved(List<Event> events) {
+        if (status.state() != RuleSetStatus.State.RUNNING) {
+            room.release(events.size());
+            throw new RuleSetFailedException(name, status);
+        }
+        if (!events.isEmpty()) {
+            queue.add(new Command.Events(List.copyOf(events), System.nanoTime()));
+        }
+    }
+
+    /** The most events the queue holds. */
+    public int capacity() {
+        return capacity;
+    }
+
     /** Swaps to {@code next} between batches; completes with the number of facts carried into changed types. */
     public CompletableFuture<Integer> deploy(CompiledRuleSet next, int version) {
         requireRunning();
