@@ -96,7 +96,7 @@ final class Journal implements AutoCloseable {
             lastTrim = now;
             int removed = store.deleteBefore(clock.instant().minus(retention));
             if (removed > 0) {
-                LOG.info("journal: removed {} events older than {}", removed, retention);
+                LOG.info("journal: removed {} batches of events older than {}", removed, retention);
             }
         }
     }

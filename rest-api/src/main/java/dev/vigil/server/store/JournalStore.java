@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The journal of accepted events: what each rule set took, in the order it took it. */
+/** The journal of accepted events: what each rule set took, in the order it took it, in batches. */
 public final class JournalStore {
     private final Database database;
 
@@ -24,18 +24,26 @@ public final class JournalStore {
     public record Entry(String ruleSet, Instant acceptedAt, String event) {
     }
 
-    /** Appends {@code entries} in one transaction. */
+    /** Appends {@code entries} in one transaction: one row per rule set, its events as NDJSON. */
     public void append(List<Entry> entries) {
         if (entries.isEmpty()) {
             return;
         }
+        var byRuleSet = new java.util.LinkedHashMap<String, List<Entry>>();
+        entries.forEach(e -> byRuleSet.computeIfAbsent(e.ruleSet(), r -> new ArrayList<>()).add(e));
         try (var c = database.connection()) {
             c.setAutoCommit(false);
-            try (var s = c.prepareStatement("INSERT INTO event_journal (rule_set, accepted_at, event) VALUES (?, ?, ?)")) {
-                for (var e : entries) {
-                    s.setString(1, e.ruleSet());
-                    s.setTimestamp(2, Timestamp.from(e.acceptedAt()));
-                    s.setString(3, e.event());
+            try (var s = c.prepareStatement("INSERT INTO event_journal (rule_set, first_accepted_at, last_accepted_at, event_count, events)"
+                    + " VALUES (?, ?, ?, ?, ?)")) {
+                for (var batch : byRuleSet.entrySet()) {
+                    var events = batch.getValue();
+                    var text = new StringBuilder();
+                    events.forEach(e -> text.append(e.event()).append('\n'));
+                    s.setString(1, batch.getKey());
+                    s.setTimestamp(2, Timestamp.from(events.get(0).acceptedAt()));
+                    s.setTimestamp(3, Timestamp.from(events.get(events.size() - 1).acceptedAt()));
+                    s.setInt(4, events.size());
+                    s.setString(5, text.toString());
                     s.addBatch();
                 }
                 s.executeBatch();
@@ -49,16 +57,23 @@ public final class JournalStore {
         }
     }
 
-    /** The events {@code ruleSet} accepted, oldest first, at most {@code limit}. */
+    /**
+     * The events {@code ruleSet} accepted, oldest first, at most {@code limit}; each carries the
+     * acceptance time of the first event of its batch.
+     */
     public List<Entry> read(String ruleSet, int limit) {
         try (var c = database.connection(); var s = c.prepareStatement(
-                "SELECT rule_set, accepted_at, event FROM event_journal WHERE rule_set = ? ORDER BY seq LIMIT ?")) {
+                "SELECT first_accepted_at, events FROM event_journal WHERE rule_set = ? ORDER BY seq")) {
             s.setString(1, ruleSet);
-            s.setInt(2, limit);
             try (var r = s.executeQuery()) {
                 var out = new ArrayList<Entry>();
-                while (r.next()) {
-                    out.add(new Entry(r.getString(1), r.getTimestamp(2).toInstant(), r.getString(3)));
+                while (r.next() && out.size() < limit) {
+                    var at = r.getTimestamp(1).toInstant();
+                    for (var line : r.getString(2).split("\n")) {
+                        if (!line.isEmpty() && out.size() < limit) {
+                            out.add(new Entry(ruleSet, at, line));
+                        }
+                    }
                 }
                 return out;
             }
@@ -67,9 +82,9 @@ public final class JournalStore {
         }
     }
 
-    /** Removes the events accepted before {@code cutoff}; returns how many. */
+    /** Removes the batches whose events were all accepted before {@code cutoff}; returns how many batches. */
     public int deleteBefore(Instant cutoff) {
-        try (var c = database.connection(); var s = c.prepareStatement("DELETE FROM event_journal WHERE accepted_at < ?")) {
+        try (var c = database.connection(); var s = c.prepareStatement("DELETE FROM event_journal WHERE last_accepted_at < ?")) {
             s.setTimestamp(1, Timestamp.from(cutoff));
             return s.executeUpdate();
         } catch (SQLException e) {
