@@ -123,7 +123,12 @@ public final class VigilServer implements AutoCloseable {
     /** Opens the database, deploys the rule sets that were active, and starts listening. */
     public static VigilServer start(ServerConfig config) {
         var server = new VigilServer(config);
-        server.app.start();
+        try {
+            server.app.start();
+        } catch (RuntimeException e) {
+            server.close();
+            throw new IllegalStateException("cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
         return server;
     }
 
