@@ -111,6 +111,19 @@ class EventTimeOrderingTest {
     }
 
     @Test
+    void lateEvent_olderThanItsWindow_leavesWorkingMemoryAtOnce() {
+        try (var h = RuleHarness.of(BURST)) {
+            h.send("Transaction", "5:00", "accountId", "a1");
+            for (int i = 0; i < 50; i++) {
+                h.send("Transaction", "0:" + String.format("%02d", i), "accountId", "a" + i);
+            }
+
+            assertThat(h.stats().lateEvents()).isEqualTo(50);
+            assertThat(h.stats().factCount()).as("only the 5:00 event is inside a 60 s window").isEqualTo(1);
+        }
+    }
+
+    @Test
     void lateEvent_dropPolicy_isCountedReportedAndLeftOut() {
         try (var h = RuleHarness.of(BURST, RuleSetSettings.DEFAULTS.withLatePolicy(LatePolicy.DROP))) {
             h.send("Transaction", "0:10", "accountId", "a1");
