@@ -10,24 +10,7 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/rules/bench"
-cat > "$work/rules/bench/bench.drl" <<'DRL'
-package bench;
-declare Transaction
-    @role(event)
-    @timestamp(time)
-    id : String
-    time : long
-    accountId : String
-    amount : double
-end
-rule "more than 5 transactions per account in 60 s"
-when
-    $t : Transaction($acc : accountId) over window:time(60s)
-    Number(intValue > 5) from accumulate(Transaction(accountId == $acc) over window:time(60s), count(1))
-then
-    alerts.raise($acc, "more than 5 transactions in 60 s");
-end
-DRL
+cp bench/src/main/resources/dev/vigil/bench/w1.drl "$work/rules/bench/bench.drl"
 export TOKEN=wrk-bench-token
 VIGIL_ADMIN_TOKEN=$TOKEN java -Xms1g -Xmx1g -jar rest-api/target/vigil.jar serve --port 18765 \
     --data "$work/data" --rules "$work/rules" ${JOURNAL:-} > "$work/server.log" 2>&1 &

@@ -1,4 +1,5 @@
 -- NDJSON batches of 1,000 Transactions per request.
+dofile("bench/wrk/common.lua")
 local token = os.getenv("TOKEN")
 local batch = 0
 -- A day after the single-event script's events, so that these are not late when both run against one server.
@@ -16,25 +17,6 @@ request = function()
     {["Content-Type"] = "application/x-ndjson", ["Authorization"] = "Bearer " .. token}, table.concat(lines, "\n"))
 end
 
-local threads = {}
-
-setup = function(thread)
-  table.insert(threads, thread)
-end
-
-accepted = 0
-response = function(status, headers, body)
-  if status == 202 then
-    accepted = accepted + 1
-  end
-end
-
 done = function(summary, latency, requests)
-  local ok = 0
-  for _, thread in ipairs(threads) do
-    ok = ok + thread:get("accepted")
-  end
-  local seconds = summary.duration / 1e6
-  io.write(string.format("%s: %.0f requests/s, %.0f accepted (202) requests/s, %d refused\n",
-    "ndjson", summary.requests / seconds, ok / seconds, summary.requests - ok))
+  report("ndjson", summary)
 end

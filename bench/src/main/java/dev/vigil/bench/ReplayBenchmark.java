@@ -48,9 +48,9 @@ public final class ReplayBenchmark {
 
         Scenario(String description, String annotation, String vigilConsequence, String rawConsequence) {
             this.description = description;
-            this.vigilDrl = Workload.DECLARATION + Workload.rule(annotation, vigilConsequence);
-            this.rawDrl = Workload.DECLARATION + "global java.util.concurrent.atomic.AtomicLong hits;\n"
-                    + Workload.rule(annotation, rawConsequence);
+            this.vigilDrl = Workload.variant(annotation, vigilConsequence);
+            this.rawDrl = Workload.variant(annotation, rawConsequence)
+                    .replace("package bench;", "package bench;\nglobal java.util.concurrent.atomic.AtomicLong hits;");
         }
     }
 

@@ -1,39 +1,33 @@
 package dev.vigil.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
 /**
  * The benchmarks' workload: transactions, and the rule "more than 5 transactions per account in
- * 60 s" (W1), written so that Vigil and raw Drools run the same DRL.
+ * 60 s" (W1), kept in {@code w1.drl} (which the wrk driver deploys too) and varied here so that
+ * Vigil and raw Drools run the same DRL.
  */
 final class Workload {
-    static final String DECLARATION = """
-            package bench;
-            declare Transaction
-                @role(event)
-                @timestamp(time)
-                id : String
-                time : long
-                accountId : String
-                amount : double
-            end
-            """;
-
-    /** W1 with Vigil's alert as its consequence. */
-    static final String W1 = DECLARATION + rule("", "alerts.raise($acc, \"more than 5 transactions in 60 s\");");
+    /** W1 as written, with Vigil's alert as its consequence. */
+    static final String W1 = read("w1.drl");
+    private static final String CONSEQUENCE = "alerts.raise($acc, \"more than 5 transactions in 60 s\");";
+    private static final String RULE_LINE = "rule \"more than 5 transactions per account in 60 s\"";
 
     private Workload() {
     }
 
-    /** W1 with {@code annotations} (such as {@code @suppress("10m")}) and {@code consequence}. */
-    static String rule(String annotations, String consequence) {
-        return """
-                rule "more than 5 transactions per account in 60 s"
-                %s
-                when
-                    $t : Transaction($acc : accountId) over window:time(60s)
-                    Number(intValue > 5) from accumulate(Transaction(accountId == $acc) over window:time(60s), count(1))
-                then
-                    %s
-                end
-                """.formatted(annotations, consequence);
+    /** W1 with {@code annotations} (such as {@code @suppress("10m")}) and {@code consequence} instead of the alert. */
+    static String variant(String annotations, String consequence) {
+        return W1.replace(RULE_LINE, RULE_LINE + "\n" + annotations).replace(CONSEQUENCE, consequence);
+    }
+
+    private static String read(String name) {
+        try (var in = Workload.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
