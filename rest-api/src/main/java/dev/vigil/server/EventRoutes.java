@@ -43,57 +43,58 @@ final class EventRoutes {
     void post(Context ctx) {
         var events = parse(ctx);
         var targets = targets(ctx.queryParam("ruleset"));
-        var decoded = new LinkedHashMap<LiveRuleSet, List<Event>>();
-        var raw = new LinkedHashMap<LiveRuleSet, List<String>>();
+        // Route by type first, which is cheap, so that a full queue is refused before any decoding.
+        var routes = new ArrayList<List<LiveRuleSet>>(events.size());
+        var counts = new LinkedHashMap<LiveRuleSet, Integer>();
         var errors = new ArrayList<Map<String, Object>>();
         for (int i = 0; i < events.size(); i++) {
             var event = events.get(i);
             var type = event.isObject() && event.get("type") != null ? event.get("type").asText() : null;
-            boolean routed = false;
+            var route = new ArrayList<LiveRuleSet>(1);
             for (var live : targets) {
-                var decoder = live.decoder();
-                if (type != null && !decoder.accepts(type)) {
-                    continue;
-                }
-                routed = true;
-                try {
-                    decoded.computeIfAbsent(live, l -> new ArrayList<>()).add(decoder.decode(event, i));
-                    if (journal != null) {
-                        raw.computeIfAbsent(live, l -> new ArrayList<>()).add(event.toString());
+                if (type == null || live.decoder().accepts(type)) {
+                    route.add(live);
+                    counts.merge(live, 1, Integer::sum);
+                    if (type == null) {
+                        break;
                     }
-                } catch (InvalidEventsException e) {
-                    e.errors().forEach(err -> errors.add(error(err, live.name())));
-                }
-                if (type == null) {
-                    break;
                 }
             }
-            if (!routed) {
+            if (route.isEmpty()) {
                 errors.add(error(new EventError(i, id(event), "type", type == null
                         ? "is required: the name of an event type"
                         : "'" + type + "' is not an event type of " + (targets.size() == 1 ? "rule set '" + targets.get(0).name() + "'"
                         : "any deployed rule set")), null));
             }
+            routes.add(route);
         }
         if (!errors.isEmpty()) {
-            metrics.rejected(events.size());
-            throw new ApiException(400, "invalid_events", errors.size() + " problem(s) in the events; none was accepted", errors);
+            decode(events, routes, errors, new LinkedHashMap<>(), new LinkedHashMap<>());
+            throw invalid(events.size(), errors);
         }
         // All or nothing across rule sets too: hold room in every queue before queuing into any.
-        var reserved = new ArrayList<Map.Entry<LiveRuleSet, List<Event>>>();
-        for (var entry : decoded.entrySet()) {
+        var reserved = new LinkedHashMap<LiveRuleSet, Integer>();
+        for (var entry : counts.entrySet()) {
             var live = entry.getKey();
-            if (!live.reserve(entry.getValue().size())) {
-                reserved.forEach(r -> r.getKey().unreserve(r.getValue().size()));
+            int n = entry.getValue();
+            if (!live.reserve(n)) {
+                reserved.forEach(LiveRuleSet::unreserve);
                 ctx.header("Retry-After", "1");
-                throw new ApiException(429, "queue_full", entry.getValue().size() > live.capacity()
-                        ? "rule set '" + live.name() + "' cannot take " + entry.getValue().size() + " events at once: its queue holds "
+                throw new ApiException(429, "queue_full", n > live.capacity()
+                        ? "rule set '" + live.name() + "' cannot take " + n + " events at once: its queue holds "
                                 + live.capacity() + "; send them in smaller batches"
-                        : "rule set '" + live.name() + "' has no room for " + entry.getValue().size() + " more events now; retry after it drains");
+                        : "rule set '" + live.name() + "' has no room for " + n + " more events now; retry after it drains");
             }
-            reserved.add(entry);
+            reserved.put(live, n);
         }
-        for (var entry : reserved) {
+        var decoded = new LinkedHashMap<LiveRuleSet, List<Event>>();
+        var raw = new LinkedHashMap<LiveRuleSet, List<String>>();
+        decode(events, routes, errors, decoded, raw);
+        if (!errors.isEmpty()) {
+            reserved.forEach(LiveRuleSet::unreserve);
+            throw invalid(events.size(), errors);
+        }
+        for (var entry : decoded.entrySet()) {
             try {
                 entry.getKey().submitReserved(entry.getValue());
             } catch (RuleSetFailedException e) {
@@ -105,6 +106,30 @@ final class EventRoutes {
             }
         }
         ctx.status(202).json(Map.of("accepted", events.size()));
+    }
+
+    /** Decodes each event for each rule set it goes to, collecting every problem into {@code errors}. */
+    private void decode(List<JsonNode> events, List<List<LiveRuleSet>> routes, List<Map<String, Object>> errors,
+                        Map<LiveRuleSet, List<Event>> decoded, Map<LiveRuleSet, List<String>> raw) {
+        for (int i = 0; i < events.size(); i++) {
+            var event = events.get(i);
+            for (var live : routes.get(i)) {
+                try {
+                    decoded.computeIfAbsent(live, l -> new ArrayList<>()).add(live.decoder().decode(event, i));
+                    if (journal != null) {
+                        raw.computeIfAbsent(live, l -> new ArrayList<>()).add(event.toString());
+                    }
+                } catch (InvalidEventsException e) {
+                    e.errors().forEach(err -> errors.add(error(err, live.name())));
+                }
+            }
+        }
+        errors.sort(java.util.Comparator.comparingInt(e -> (Integer) e.get("index")));
+    }
+
+    private ApiException invalid(int events, List<Map<String, Object>> errors) {
+        metrics.rejected(events);
+        return new ApiException(400, "invalid_events", errors.size() + " problem(s) in the events; none was accepted", errors);
     }
 
     private List<LiveRuleSet> targets(String ruleSet) {
