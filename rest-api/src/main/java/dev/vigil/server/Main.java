@@ -79,7 +79,7 @@ public final class Main implements Runnable {
                             "--rules: " + folder.toAbsolutePath() + " is not a folder; give one, or 'none'");
                 }
                 directory = new RulesDirectory(folder, server);
-                var deployed = directory.deployMissing();
+                var deployed = directory.deployChanged();
                 directory.watch();
                 LOG.info("rules folder {}: deployed {}", folder.toAbsolutePath(), deployed.isEmpty() ? "nothing new" : deployed);
             }

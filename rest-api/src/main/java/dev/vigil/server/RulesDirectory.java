@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A folder of rule sets, one sub-folder each, named after it, holding its {@code .drl} files.
- * Deploys those not yet deployed, and then watches the folder: saving a file redeploys its rule
- * set; a version that does not compile is logged with its diagnostics and changes nothing.
+ * Deploys those that do not run as written, and then watches the folder: saving a file redeploys
+ * its rule set; a version that does not compile is logged with its diagnostics and changes nothing.
  */
 final class RulesDirectory implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RulesDirectory.class);
@@ -37,13 +37,15 @@ final class RulesDirectory implements AutoCloseable {
         this.server = server;
     }
 
-    /** Deploys every rule set of the folder that is not deployed; returns their names. */
-    List<String> deployMissing() {
+    /**
+     * Deploys every rule set of the folder that is not running with exactly these files (new, or
+     * edited while the server was down); returns their names. One that runs as written is left alone.
+     */
+    List<String> deployChanged() {
         var deployed = new ArrayList<String>();
         for (var folder : folders()) {
-            var name = folder.getFileName().toString();
-            if (server.engine().ruleSet(name).isEmpty() && deploy(folder)) {
-                deployed.add(name);
+            if (deploy(folder)) {
+                deployed.add(folder.getFileName().toString());
             }
         }
         return deployed;
