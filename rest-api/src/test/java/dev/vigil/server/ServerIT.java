@@ -226,11 +226,13 @@ class ServerIT {
 
         var response = send("POST", "/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 5000)
                 + ", {\"type\": \"Transaction\", \"id\": \"t2\", \"amount\": \"lots\"}"
-                + ", {\"type\": \"Refund\", \"id\": \"t3\"}]");
+                + ", {\"type\": \"Refund\", \"id\": \"t3\"}, {\"id\": \"t4\", \"accountId\": \"a1\"}]");
 
         assertThat(response.statusCode()).isEqualTo(400);
         var details = read(response).get("details");
-        assertThat(details).hasSize(2);
+        assertThat(details).hasSize(3);
+        assertThat(details.get(2).get("index").asInt()).isEqualTo(3);
+        assertThat(details.get(2).get("field").asText()).isEqualTo("type");
         assertThat(details.get(0).get("index").asInt()).isEqualTo(1);
         assertThat(details.get(0).get("field").asText()).isEqualTo("amount");
         assertThat(details.get(1).get("index").asInt()).isEqualTo(2);
