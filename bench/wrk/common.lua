@@ -6,10 +6,23 @@ function setup(thread)
 end
 
 accepted = 0
+local refused = false
 function response(status, headers, body)
   if status == 202 then
     accepted = accepted + 1
+  elseif status == 429 then
+    refused = true
   end
+end
+
+-- After a 429 the connection waits 20 ms before its next request, as a client honouring
+-- Retry-After would, rather than hammering a server whose rules are catching up.
+function delay()
+  if refused then
+    refused = false
+    return 20
+  end
+  return 0
 end
 
 function report(label, summary)

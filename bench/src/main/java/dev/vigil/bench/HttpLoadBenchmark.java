@@ -160,7 +160,8 @@ public final class HttpLoadBenchmark {
             if (response.statusCode() != 429) {
                 throw new IllegalStateException(response.statusCode() + " " + response.body());
             }
-            Thread.onSpinWait();
+            // The queue is full: back off a little, as a client honouring Retry-After would.
+            TimeUnit.MILLISECONDS.sleep(20);
         }
     }
 

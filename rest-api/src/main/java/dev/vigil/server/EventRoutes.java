@@ -41,8 +41,9 @@ final class EventRoutes {
     }
 
     void post(Context ctx) {
-        var events = parse(ctx);
         var targets = targets(ctx.queryParam("ruleset"));
+        refuseEarlyWhenFull(ctx, targets);
+        var events = parse(ctx);
         // Route by type first, which is cheap, so that a full queue is refused before any decoding.
         var routes = new ArrayList<List<LiveRuleSet>>(events.size());
         var counts = new LinkedHashMap<LiveRuleSet, Integer>();
@@ -106,6 +107,35 @@ final class EventRoutes {
             }
         }
         ctx.status(202).json(Map.of("accepted", events.size()));
+    }
+
+    /**
+     * With one rule set to go to, an NDJSON body that cannot fit its queue is refused by counting
+     * its lines, before it is parsed: a client that keeps sending while the rules catch up costs
+     * little. (With several, each event's rule sets are only known once it is parsed.)
+     */
+    private static void refuseEarlyWhenFull(Context ctx, List<LiveRuleSet> targets) {
+        var contentType = ctx.contentType() == null ? "" : ctx.contentType();
+        if (targets.size() != 1 || !(contentType.startsWith("application/x-ndjson") || contentType.startsWith("application/jsonl"))) {
+            return;
+        }
+        var live = targets.get(0);
+        int lines = 0;
+        boolean content = false;
+        for (byte b : ctx.bodyAsBytes()) {
+            if (b == '\n') {
+                lines += content ? 1 : 0;
+                content = false;
+            } else if (b != ' ' && b != '\t' && b != '\r') {
+                content = true;
+            }
+        }
+        lines += content ? 1 : 0;
+        if (lines > live.room()) {
+            ctx.header("Retry-After", "1");
+            throw new ApiException(429, "queue_full", "rule set '" + live.name() + "' has no room for " + lines
+                    + " more events now; retry after it drains");
+        }
     }
 
     /** Decodes each event for each rule set it goes to, collecting every problem into {@code errors}. */

@@ -130,6 +130,11 @@ public final class LiveRuleSet implements AutoCloseable {
         return capacity;
     }
 
+    /** Room in the queue now, in events: a hint, since other submitters take room too. */
+    public int room() {
+        return room.availablePermits();
+    }
+
     /** Swaps to {@code next} between batches; completes with the number of facts carried into changed types. */
     public CompletableFuture<Integer> deploy(CompiledRuleSet next, int version) {
         requireRunning();
@@ -200,6 +205,7 @@ public final class LiveRuleSet implements AutoCloseable {
                 room.release(events.events.size());
             }
             listener.onProcessed(name, events.events.size(), started - events.acceptedNanos, System.nanoTime() - started);
+            stats = runner.stats(status, capacity - room.availablePermits());
         } else if (command instanceof Command.Deploy deploy) {
             try {
                 int carried = runner.update(deploy.compiled, deploy.version);
