@@ -20,9 +20,9 @@ import java.util.Map;
 
 /**
  * {@code POST /api/v1/events}: one JSON event, a JSON array, NDJSON, or CloudEvents in structured,
- * batch or binary mode. Each event goes to every
- * deployed rule set that declares its type ({@code ?ruleset=} narrows). All or nothing: one bad
- * event and none is taken, with every problem listed by event index and field.
+ * batch or binary mode. Each event goes to every deployed rule set that declares its type
+ * ({@code ?ruleset=} narrows). All or nothing: one bad event, or one rule set without room, and
+ * none is taken; every problem is listed by event index and field.
  */
 final class EventRoutes {
     private final Engine engine;
