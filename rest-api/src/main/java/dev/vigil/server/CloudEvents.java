@@ -92,7 +92,7 @@ final class CloudEvents {
             out.set("time", event.get("time"));
         }
         if (data != null && data.isObject()) {
-            data.fields().forEachRemaining(f -> {
+            data.properties().forEach(f -> {
                 if (!out.has(f.getKey())) {
                     out.set(f.getKey(), f.getValue());
                 }

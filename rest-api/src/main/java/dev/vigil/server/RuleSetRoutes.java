@@ -13,7 +13,6 @@ import dev.vigil.server.store.RuleSetStore;
 import dev.vigil.server.store.StoredVersion;
 import io.javalin.http.Context;
 import java.time.InstantSource;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -193,8 +192,7 @@ final class RuleSetRoutes {
             throw ApiException.badRequest("give the rule set's files: {\"files\": {\"rules.drl\": \"...\"}}");
         }
         var out = new LinkedHashMap<String, String>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = files.fields(); it.hasNext(); ) {
-            var e = it.next();
+        for (var e : files.properties()) {
             if (!e.getValue().isTextual()) {
                 throw ApiException.badRequest("file '" + e.getKey() + "' must be the text of the file");
             }
