@@ -1,4 +1,33 @@
--- Shared by the wrk scripts: counts the requests the server accepted (202) across threads.
+-- Shared by the wrk scripts. Events are Transactions 2 ms apart in event time from BASE (epoch
+-- milliseconds, from the environment), on ACCOUNTS accounts at random, as in the replay
+-- benchmark. Each event's id carries the wall-clock microsecond it was sent at, so that whoever
+-- reads the alerts can tell how long after its newest evidence each one arrived.
+local ffi = require("ffi")
+ffi.cdef [[
+  typedef struct { long tv_sec; long tv_nsec; } vigil_timespec;
+  int clock_gettime(int clock_id, vigil_timespec *tp);
+]]
+local timespec = ffi.new("vigil_timespec")
+
+function now_micros()
+  ffi.C.clock_gettime(0, timespec) -- CLOCK_REALTIME
+  return tonumber(timespec.tv_sec) * 1000000 + math.floor(tonumber(timespec.tv_nsec) / 1000)
+end
+
+token = os.getenv("TOKEN")
+ruleset = os.getenv("RULESET") or "bench"
+local base = tonumber(os.getenv("BASE") or "1795132800000")
+local accounts = tonumber(os.getenv("ACCOUNTS") or "10000")
+local sequence = 0
+
+-- One event as a line of JSON, the next in event time.
+function next_event(sent)
+  sequence = sequence + 1
+  return string.format('{"type":"Transaction","id":"e%.0f-%d","time":%.0f,"accountId":"acc-%d","amount":%d.5}',
+    sent, sequence, base + sequence * 2, math.random(0, accounts - 1), sequence % 1000)
+end
+
+-- Counts the requests the server accepted (202).
 local threads = {}
 
 function setup(thread)

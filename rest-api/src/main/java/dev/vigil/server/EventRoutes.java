@@ -10,6 +10,7 @@ import dev.vigil.engine.event.InvalidEventsException;
 import dev.vigil.engine.session.LiveRuleSet;
 import dev.vigil.engine.session.RuleSetFailedException;
 import dev.vigil.server.api.ApiException;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +31,12 @@ final class EventRoutes {
     private final CloudEvents cloudEvents;
     private final Metrics metrics;
     private final Journal journal;
+    private final long maxBodyBytes;
 
     /** {@code journal} may be null: no journal. */
-    EventRoutes(Engine engine, ObjectMapper json, Metrics metrics, Journal journal) {
+    EventRoutes(Engine engine, ObjectMapper json, Metrics metrics, Journal journal, long maxBodyBytes) {
         this.engine = engine;
+        this.maxBodyBytes = maxBodyBytes;
         this.json = json;
         this.metrics = metrics;
         this.journal = journal;
@@ -42,8 +45,11 @@ final class EventRoutes {
 
     void post(Context ctx) {
         var targets = targets(ctx.queryParam("ruleset"));
-        refuseEarlyWhenFull(ctx, targets);
-        var events = parse(ctx);
+        var contentType = ctx.contentType() == null ? "" : ctx.contentType();
+        byte[] body = Bodies.bytes(ctx, maxBodyBytes);
+        refuseEarlyWhenFull(ctx, contentType, body, targets);
+        var posted = parse(ctx, contentType, body);
+        var events = posted.events();
         // Route by type first, which is cheap, so that a full queue is refused before any decoding.
         var routes = new ArrayList<List<LiveRuleSet>>(events.size());
         var counts = new LinkedHashMap<LiveRuleSet, Integer>();
@@ -70,7 +76,7 @@ final class EventRoutes {
             routes.add(route);
         }
         if (!errors.isEmpty()) {
-            decode(events, routes, errors, new LinkedHashMap<>(), new LinkedHashMap<>());
+                decode(posted, routes, errors, new LinkedHashMap<>(), new LinkedHashMap<>());
             throw invalid(events.size(), errors);
         }
         // All or nothing across rule sets too: hold room in every queue before queuing into any.
@@ -90,7 +96,7 @@ final class EventRoutes {
         }
         var decoded = new LinkedHashMap<LiveRuleSet, List<Event>>();
         var raw = new LinkedHashMap<LiveRuleSet, List<String>>();
-        decode(events, routes, errors, decoded, raw);
+        decode(posted, routes, errors, decoded, raw);
         if (!errors.isEmpty()) {
             reserved.forEach(LiveRuleSet::unreserve);
             throw invalid(events.size(), errors);
@@ -106,7 +112,7 @@ final class EventRoutes {
                 journal.append(entry.getKey().name(), raw.get(entry.getKey()));
             }
         }
-        ctx.status(202).json(Map.of("accepted", events.size()));
+        ctx.status(202).contentType(ContentType.APPLICATION_JSON).result("{\"accepted\":" + events.size() + "}");
     }
 
     /**
@@ -114,15 +120,14 @@ final class EventRoutes {
      * its lines, before it is parsed: a client that keeps sending while the rules catch up costs
      * little. (With several, each event's rule sets are only known once it is parsed.)
      */
-    private static void refuseEarlyWhenFull(Context ctx, List<LiveRuleSet> targets) {
-        var contentType = ctx.contentType() == null ? "" : ctx.contentType();
-        if (targets.size() != 1 || !(contentType.startsWith("application/x-ndjson") || contentType.startsWith("application/jsonl"))) {
+    private static void refuseEarlyWhenFull(Context ctx, String contentType, byte[] body, List<LiveRuleSet> targets) {
+        if (targets.size() != 1 || !isNdjson(contentType)) {
             return;
         }
         var live = targets.get(0);
         int lines = 0;
         boolean content = false;
-        for (byte b : ctx.bodyAsBytes()) {
+        for (byte b : body) {
             if (b == '\n') {
                 lines += content ? 1 : 0;
                 content = false;
@@ -139,15 +144,16 @@ final class EventRoutes {
     }
 
     /** Decodes each event for each rule set it goes to, collecting every problem into {@code errors}. */
-    private void decode(List<JsonNode> events, List<List<LiveRuleSet>> routes, List<Map<String, Object>> errors,
+    private void decode(Posted posted, List<List<LiveRuleSet>> routes, List<Map<String, Object>> errors,
                         Map<LiveRuleSet, List<Event>> decoded, Map<LiveRuleSet, List<String>> raw) {
+        var events = posted.events();
         for (int i = 0; i < events.size(); i++) {
             var event = events.get(i);
             for (var live : routes.get(i)) {
                 try {
                     decoded.computeIfAbsent(live, l -> new ArrayList<>()).add(live.decoder().decode(event, i));
                     if (journal != null) {
-                        raw.computeIfAbsent(live, l -> new ArrayList<>()).add(event.toString());
+                        raw.computeIfAbsent(live, l -> new ArrayList<>()).add(posted.line(i));
                     }
                 } catch (InvalidEventsException e) {
                     e.errors().forEach(err -> errors.add(error(err, live.name())));
@@ -169,44 +175,89 @@ final class EventRoutes {
         return List.copyOf(engine.ruleSets());
     }
 
-    private List<JsonNode> parse(Context ctx) {
-        var contentType = ctx.contentType() == null ? "" : ctx.contentType();
-        byte[] body = ctx.bodyAsBytes();
-        if (contentType.startsWith("application/x-ndjson") || contentType.startsWith("application/jsonl")) {
-            var out = new ArrayList<JsonNode>();
-            var lines = new String(body, StandardCharsets.UTF_8).split("\r?\n");
-            for (int i = 0; i < lines.length; i++) {
-                if (lines[i].isBlank()) {
-                    continue;
-                }
-                try {
-                    out.add(json.readTree(lines[i]));
-                } catch (JsonProcessingException e) {
-                    throw new ApiException(400, "bad_json", "line " + (i + 1) + " is not valid JSON: " + e.getOriginalMessage(),
-                            List.of(Map.of("line", i + 1, "message", e.getOriginalMessage())));
-                }
-            }
-            return out;
+    /**
+     * The events of a request, and where the body already holds each on a line of its own (NDJSON,
+     * a one-line event), that line: the journal stores it as posted instead of writing it again.
+     */
+    private record Posted(List<JsonNode> events, List<String> lines) {
+        String line(int index) {
+            return lines == null ? events.get(index).toString() : lines.get(index);
+        }
+    }
+
+    private Posted parse(Context ctx, String contentType, byte[] body) {
+        if (isNdjson(contentType)) {
+            return parseNdjson(body);
         }
         if (ctx.header("ce-specversion") != null) {
-            return List.of(cloudEvents.binary(ctx.headerMap(), body.length == 0 ? null : readJson(body)));
+            return new Posted(List.of(cloudEvents.binary(ctx.headerMap(), body.length == 0 ? null : readJson(body))), null);
         }
         JsonNode node = readJson(body);
         if (node == null || node.isMissingNode()) {
             throw ApiException.badRequest("the body is empty: send an event, an array of events, or NDJSON");
         }
         if (contentType.startsWith(CloudEvents.STRUCTURED)) {
-            return List.of(cloudEvents.structured(node));
+            return new Posted(List.of(cloudEvents.structured(node)), null);
         }
         if (contentType.startsWith(CloudEvents.BATCH)) {
-            return cloudEvents.batch(node);
+            return new Posted(cloudEvents.batch(node), null);
         }
         if (node.isArray()) {
             var out = new ArrayList<JsonNode>();
             node.forEach(out::add);
-            return out;
+            return new Posted(out, null);
         }
-        return List.of(node);
+        return new Posted(List.of(node), oneLine(body) ? List.of(new String(body, StandardCharsets.UTF_8).strip()) : null);
+    }
+
+    private Posted parseNdjson(byte[] body) {
+        var events = new ArrayList<JsonNode>();
+        var lines = new ArrayList<String>();
+        int line = 0;
+        for (int start = 0; start < body.length; ) {
+            int end = start;
+            while (end < body.length && body[end] != '\n') {
+                end++;
+            }
+            line++;
+            int from = start;
+            int to = end;
+            while (from < to && isBlank(body[from])) {
+                from++;
+            }
+            while (to > from && isBlank(body[to - 1])) {
+                to--;
+            }
+            if (from < to) {
+                try {
+                    events.add(json.readTree(body, from, to - from));
+                } catch (IOException e) {
+                    var message = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+                    throw new ApiException(400, "bad_json", "line " + line + " is not valid JSON: " + message,
+                            List.of(Map.of("line", line, "message", message)));
+                }
+                lines.add(new String(body, from, to - from, StandardCharsets.UTF_8));
+            }
+            start = end + 1;
+        }
+        return new Posted(events, lines);
+    }
+
+    private static boolean isNdjson(String contentType) {
+        return contentType.startsWith("application/x-ndjson") || contentType.startsWith("application/jsonl");
+    }
+
+    private static boolean isBlank(byte b) {
+        return b == ' ' || b == '\t' || b == '\r';
+    }
+
+    private static boolean oneLine(byte[] body) {
+        for (byte b : body) {
+            if (b == '\n' || b == '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private JsonNode readJson(byte[] body) {

@@ -6,6 +6,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -26,7 +27,8 @@ final class Journal implements AutoCloseable {
     private final JournalStore store;
     private final InstantSource clock;
     private final Duration retention;
-    private final LinkedBlockingQueue<JournalStore.Entry> queue = new LinkedBlockingQueue<>(CAPACITY);
+    private final LinkedBlockingQueue<JournalStore.Chunk> queue = new LinkedBlockingQueue<>();
+    private final Semaphore room = new Semaphore(CAPACITY);
     private final AtomicLong skipped = new AtomicLong();
     private final Thread writer;
     private volatile boolean running = true;
@@ -41,15 +43,19 @@ final class Journal implements AutoCloseable {
         writer.start();
     }
 
+    /** Queues the events one request gave {@code ruleSet}, each one line of JSON. */
     void append(String ruleSet, List<String> events) {
-        var at = clock.instant();
-        for (var event : events) {
-            if (!queue.offer(new JournalStore.Entry(ruleSet, at, event))) {
-                if (skipped.incrementAndGet() % 10_000 == 1) {
-                    LOG.warn("the journal is {} events behind; {} accepted events were not journaled so far", CAPACITY, skipped.get());
-                }
-            }
+        if (events.isEmpty()) {
+            return;
         }
+        if (!room.tryAcquire(events.size())) {
+            long before = skipped.getAndAdd(events.size());
+            if (before / 10_000 != (before + events.size()) / 10_000 || before == 0) {
+                LOG.warn("the journal is {} events behind; {} accepted events were not journaled so far", CAPACITY, before + events.size());
+            }
+            return;
+        }
+        queue.add(new JournalStore.Chunk(ruleSet, clock.instant(), events));
     }
 
     /** Accepted events that were not journaled because the journal fell behind. */
@@ -58,34 +64,49 @@ final class Journal implements AutoCloseable {
     }
 
     private void write() {
-        var batch = new ArrayList<JournalStore.Entry>(BATCH);
+        var batch = new ArrayList<JournalStore.Chunk>();
+        int events = 0;
         while (running || !queue.isEmpty()) {
             try {
                 var first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     batch.add(first);
-                    // Gather for a moment: one transaction per few hundred events, not per request.
+                    events = first.events().size();
+                    // Gather for a moment: one transaction per thousand events or so, not per request.
                     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GATHER_MILLIS);
-                    while (batch.size() < BATCH && System.nanoTime() < until) {
-                        queue.drainTo(batch, BATCH - batch.size());
-                        if (batch.size() < BATCH) {
+                    while (events < BATCH && System.nanoTime() < until) {
+                        int gathered = batch.size();
+                        queue.drainTo(batch);
+                        for (int i = gathered; i < batch.size(); i++) {
+                            events += batch.get(i).events().size();
+                        }
+                        if (events < BATCH) {
                             var more = queue.poll(1, TimeUnit.MILLISECONDS);
                             if (more != null) {
                                 batch.add(more);
+                                events += more.events().size();
                             }
                         }
                     }
                     store.append(batch);
+                    room.release(events);
                     batch.clear();
+                    events = 0;
                 }
                 trim();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.error("journaling {} events failed: {}", batch.size(), e.getMessage());
-                skipped.addAndGet(batch.size());
-                batch.clear();
+                if (events > 0) {
+                    LOG.error("journaling {} events failed: {}", events, e.getMessage());
+                    skipped.addAndGet(events);
+                    room.release(events);
+                    batch.clear();
+                    events = 0;
+                } else {
+                    LOG.error("trimming the journal failed: {}", e.getMessage());
+                }
             }
         }
     }

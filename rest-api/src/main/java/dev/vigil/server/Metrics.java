@@ -5,6 +5,7 @@ import dev.vigil.engine.alert.Alert;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -14,8 +15,11 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The server's metrics in Prometheus text format: events accepted, rejected and late, alerts per
@@ -26,6 +30,8 @@ final class Metrics implements AutoCloseable {
     private final Engine engine;
     private final Set<String> bound = ConcurrentHashMap.newKeySet();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Map<MeterKey, Meter> meters = new ConcurrentHashMap<>();
+    private final Counter rejected;
 
     Metrics(Engine engine) {
         this.engine = engine;
@@ -34,35 +40,50 @@ final class Metrics implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        this.rejected = Counter.builder("vigil.events.rejected").description("events refused as invalid").register(registry);
     }
 
     void accepted(String ruleSet, int events) {
-        Counter.builder("vigil.events.accepted").description("events queued for a rule set").tag("ruleset", ruleSet)
-                .register(registry).increment(events);
+        meter("accepted", ruleSet, "", () -> Counter.builder("vigil.events.accepted").description("events queued for a rule set")
+                .tag("ruleset", ruleSet).register(registry)).increment(events);
     }
 
     void rejected(int events) {
-        Counter.builder("vigil.events.rejected").description("events refused as invalid").register(registry).increment(events);
+        rejected.increment(events);
     }
 
     void alert(Alert alert) {
-        Counter.builder("vigil.alerts").description("alerts raised").tag("ruleset", alert.ruleSet()).tag("rule", alert.rule())
-                .register(registry).increment();
+        meter("alerts", alert.ruleSet(), alert.rule(), () -> Counter.builder("vigil.alerts").description("alerts raised")
+                .tag("ruleset", alert.ruleSet()).tag("rule", alert.rule()).register(registry)).increment();
     }
 
     /** A submission processed by a rule set: how long from acceptance to processed, and how long the rules took. */
     void processed(String ruleSet, int events, long waitedNanos, long processingNanos) {
-        Timer.builder("vigil.ingestion.latency").description("from an event's acceptance to its processing by the rules")
-                .tag("ruleset", ruleSet).publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry).record(waitedNanos + processingNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        Timer.builder("vigil.rules.processing").description("inserting a submission's events and firing the rules")
-                .tag("ruleset", ruleSet).register(registry).record(processingNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        this.<Timer>meter("latency", ruleSet, "", () -> Timer.builder("vigil.ingestion.latency")
+                        .description("from an event's acceptance to its processing by the rules")
+                        .tag("ruleset", ruleSet).publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(30)).register(registry))
+                .record(waitedNanos + processingNanos, TimeUnit.NANOSECONDS);
+        this.<Timer>meter("processing", ruleSet, "", () -> Timer.builder("vigil.rules.processing")
+                        .description("inserting a submission's events and firing the rules").tag("ruleset", ruleSet).register(registry))
+                .record(processingNanos, TimeUnit.NANOSECONDS);
     }
 
     Timer requests(String method, String route, int status) {
-        return Timer.builder("vigil.http.requests").description("HTTP requests")
+        return meter("requests", method + ' ' + route, status, () -> Timer.builder("vigil.http.requests").description("HTTP requests")
                 .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
-                .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+                .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(10)).register(registry));
+    }
+
+    /**
+     * The meter of a kind for a subject and a detail, registered on first use: registering looks the meter
+     * up by its full id, which costs more than the increment itself on a request path.
+     */
+    @SuppressWarnings("unchecked")
+    private <M extends Meter> M meter(String kind, String subject, Object detail, Supplier<M> register) {
+        return (M) meters.computeIfAbsent(new MeterKey(kind, subject, detail), k -> register.get());
+    }
+
+    private record MeterKey(String kind, String subject, Object detail) {
     }
 
     /** The Prometheus text, with the gauges of rule sets deployed since the last scrape bound first. */

@@ -42,8 +42,8 @@ public final class VigilServer implements AutoCloseable {
     private final Journal journal;
 
     private VigilServer(ServerConfig config) {
-        // Decimals stay exact for BigDecimal fields, and are written as plain numbers.
-        var json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        // Decimals stay exact for BigDecimal fields, and are written as plain numbers; "{...} junk" is not JSON.
+        var json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         this.database = Database.open(config.dataDirectory());
         var ruleSetStore = new RuleSetStore(database, json);
@@ -60,7 +60,7 @@ public final class VigilServer implements AutoCloseable {
         this.ruleSets = ruleSets;
         this.journal = config.journal().isZero() ? null
                 : new Journal(new JournalStore(database), config.clock(), config.journal());
-        var events = new EventRoutes(engine, json, metrics, journal);
+        var events = new EventRoutes(engine, json, metrics, journal, config.maxBodyBytes());
         var alertRoutes = new AlertRoutes(alertStore, alerts, json, config.clock());
         var views = new Views(json);
         ruleSets.restoreActive();
@@ -69,6 +69,10 @@ public final class VigilServer implements AutoCloseable {
             cfg.jetty.host = config.bind();
             cfg.jetty.port = config.port();
             cfg.http.maxRequestSize = config.maxBodyBytes();
+            // Javalin copies each response through a buffer of this size, allocated per request: most
+            // answers here are a few hundred bytes, and 32 KB (the default) per request was most of
+            // the garbage an event post made.
+            cfg.http.responseBufferSize = 8192;
             cfg.jsonMapper(new JavalinJackson(json, false));
             cfg.routes.beforeMatched(ctx -> authorize(ctx, tokens, ctx.routeRoles()));
             cfg.routes.get("/api/v1/health", this::health);
@@ -109,10 +113,11 @@ public final class VigilServer implements AutoCloseable {
             cfg.routes.get("/api/v1/alerts/{id}", alertRoutes::get, Scope.ALERTS_READ);
             cfg.routes.post("/api/v1/alerts/{id}/ack", alertRoutes::ack, Scope.ALERTS_READ);
             cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.details()));
-            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
-                    e.getStatus() == 413 ? "body_too_large" : "http_" + e.getStatus(),
-                    e.getStatus() == 413 ? "the body is larger than the limit of " + config.maxBodyBytes() + " bytes" : e.getMessage(),
-                    List.of()));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                var refused = e.getStatus() == 413 ? Bodies.tooLarge(config.maxBodyBytes())
+                        : new ApiException(e.getStatus(), "http_" + e.getStatus(), e.getMessage());
+                error(ctx, refused.status(), refused.code(), refused.getMessage(), List.of());
+            });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, 500, "internal_error", "the server failed to handle the request: " + e.getMessage(), List.of());

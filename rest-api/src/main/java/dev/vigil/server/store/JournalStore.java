@@ -24,25 +24,41 @@ public final class JournalStore {
     public record Entry(String ruleSet, Instant acceptedAt, String event) {
     }
 
-    /** Appends {@code entries} in one transaction: one row per rule set, its events as NDJSON. */
-    public void append(List<Entry> entries) {
-        if (entries.isEmpty()) {
+    /**
+     * Events one request gave one rule set.
+     *
+     * @param ruleSet    the rule set that accepted them
+     * @param acceptedAt when the server accepted them
+     * @param events     each event's JSON on one line, as posted (CloudEvents already in Vigil's shape)
+     */
+    public record Chunk(String ruleSet, Instant acceptedAt, List<String> events) {
+    }
+
+    /** Appends {@code chunks} in one transaction: one row per rule set, its events as NDJSON. */
+    public void append(List<Chunk> chunks) {
+        if (chunks.isEmpty()) {
             return;
         }
-        var byRuleSet = new java.util.LinkedHashMap<String, List<Entry>>();
-        entries.forEach(e -> byRuleSet.computeIfAbsent(e.ruleSet(), r -> new ArrayList<>()).add(e));
+        var byRuleSet = new java.util.LinkedHashMap<String, List<Chunk>>();
+        chunks.forEach(e -> byRuleSet.computeIfAbsent(e.ruleSet(), r -> new ArrayList<>()).add(e));
         try (var c = database.connection()) {
             c.setAutoCommit(false);
             try (var s = c.prepareStatement("INSERT INTO event_journal (rule_set, first_accepted_at, last_accepted_at, event_count, events)"
                     + " VALUES (?, ?, ?, ?, ?)")) {
                 for (var batch : byRuleSet.entrySet()) {
-                    var events = batch.getValue();
+                    var ofRuleSet = batch.getValue();
                     var text = new StringBuilder();
-                    events.forEach(e -> text.append(e.event()).append('\n'));
+                    int count = 0;
+                    for (var chunk : ofRuleSet) {
+                        for (var event : chunk.events()) {
+                            text.append(event).append('\n');
+                        }
+                        count += chunk.events().size();
+                    }
                     s.setString(1, batch.getKey());
-                    s.setTimestamp(2, Timestamp.from(events.get(0).acceptedAt()));
-                    s.setTimestamp(3, Timestamp.from(events.get(events.size() - 1).acceptedAt()));
-                    s.setInt(4, events.size());
+                    s.setTimestamp(2, Timestamp.from(ofRuleSet.get(0).acceptedAt()));
+                    s.setTimestamp(3, Timestamp.from(ofRuleSet.get(ofRuleSet.size() - 1).acceptedAt()));
+                    s.setInt(4, count);
                     s.setString(5, text.toString());
                     s.addBatch();
                 }
@@ -53,7 +69,7 @@ public final class JournalStore {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StoreException("journaling " + entries.size() + " events", e);
+            throw new StoreException("journaling " + chunks.stream().mapToInt(ch -> ch.events().size()).sum() + " events", e);
         }
     }
 
