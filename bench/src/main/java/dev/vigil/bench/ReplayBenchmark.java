@@ -9,7 +9,6 @@ import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +96,7 @@ public final class ReplayBenchmark {
             }
             table.add(String.format("| %s: %s | %,.0f (%s) | %,.0f (%s) | %.2f | %,d alerts / %,d firings |",
                     scenario.name().toLowerCase(java.util.Locale.ROOT), scenario.description,
-                    median(vigil), list(vigil), median(raw), list(raw), median(vigil) / median(raw), v.matches, d.matches));
+                    Workload.median(vigil), Workload.list(vigil), Workload.median(raw), Workload.list(raw), Workload.median(vigil) / Workload.median(raw), v.matches, d.matches));
         }
         System.out.println();
         System.out.println("| rule consequence | Vigil replay, events/s: median (rounds) | raw Drools 10.2.0, events/s | ratio | Vigil alerts / raw firings |");
@@ -177,31 +176,7 @@ public final class ReplayBenchmark {
 
     /** The generated input as JSON events; {@code every} is called after each tenth of it. */
     private Iterator<JsonNode> jsonEvents(Runnable every) {
-        var random = new SplittableRandom(42);
-        int tenth = Math.max(1, events / 10);
-        return new Iterator<>() {
-            int i;
-
-            @Override
-            public boolean hasNext() {
-                return i < events;
-            }
-
-            @Override
-            public JsonNode next() {
-                if (every != null && i > 0 && i % tenth == 0) {
-                    every.run();
-                }
-                var node = json.createObjectNode()
-                        .put("type", "Transaction")
-                        .put("id", "t" + i)
-                        .put("time", T0 + i * spacing)
-                        .put("accountId", "acc-" + random.nextInt(accounts))
-                        .put("amount", random.nextInt(100_000) / 100.0);
-                i++;
-                return node;
-            }
-        };
+        return Workload.transactions(json, T0, events, accounts, spacing, every);
     }
 
     /** Heap in use after a full GC, each tenth of a Vigil replay. */
@@ -225,20 +200,5 @@ public final class ReplayBenchmark {
         System.out.println("| events replayed | heap used (MB) |");
         System.out.println("|---:|---:|");
         samples.forEach(System.out::println);
-    }
-
-    private static double median(double[] values) {
-        var sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static String list(double[] values) {
-        var out = new StringBuilder();
-        for (var v : values) {
-            out.append(out.length() == 0 ? "" : ", ").append(String.format("%,.0f", v));
-        }
-        return out.toString();
     }
 }

@@ -1,8 +1,13 @@
 package dev.vigil.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.SplittableRandom;
 
 /**
  * The benchmarks' workload: transactions, and the rule "more than 5 transactions per account in
@@ -21,6 +26,56 @@ final class Workload {
     /** W1 with {@code annotations} (such as {@code @suppress("10m")}) and {@code consequence} instead of the alert. */
     static String variant(String annotations, String consequence) {
         return W1.replace(RULE_LINE, RULE_LINE + "\n" + annotations).replace(CONSEQUENCE, consequence);
+    }
+
+    /**
+     * {@code events} transactions {@code spacing} ms apart from {@code start}, each on one of
+     * {@code accounts} accounts at random (seed 42), as JSON events; {@code everyTenth}, when
+     * given, runs after each tenth of them.
+     */
+    static Iterator<JsonNode> transactions(ObjectMapper json, long start, int events, int accounts, long spacing, Runnable everyTenth) {
+        var random = new SplittableRandom(42);
+        int tenth = Math.max(1, events / 10);
+        return new Iterator<>() {
+            int i;
+
+            @Override
+            public boolean hasNext() {
+                return i < events;
+            }
+
+            @Override
+            public JsonNode next() {
+                if (everyTenth != null && i > 0 && i % tenth == 0) {
+                    everyTenth.run();
+                }
+                var node = json.createObjectNode()
+                        .put("type", "Transaction")
+                        .put("id", "t" + i)
+                        .put("time", start + i * spacing)
+                        .put("accountId", "acc-" + random.nextInt(accounts))
+                        .put("amount", random.nextInt(100_000) / 100.0);
+                i++;
+                return node;
+            }
+        };
+    }
+
+    /** The median of {@code values}. */
+    static double median(double[] values) {
+        var sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** {@code values} as "1,234, 5,678". */
+    static String list(double[] values) {
+        var out = new StringBuilder();
+        for (var v : values) {
+            out.append(out.length() == 0 ? "" : ", ").append(String.format("%,.0f", v));
+        }
+        return out.toString();
     }
 
     private static String read(String name) {
