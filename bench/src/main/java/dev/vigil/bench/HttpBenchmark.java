@@ -45,17 +45,30 @@ import java.util.regex.Pattern;
  *       the server has stopped), so that the cost of HTTP shows.
  * </ul>
  *
- * <p>The server runs the replay benchmark's W1 rule with 1 s of allowed lateness: 16 connections
- * post concurrently, so events reach the server a little out of order. Arguments (optional):
- * seconds per run (default 15) and rounds (default 3). {@code VIGIL_JAVA_OPTS} is passed to the
- * server's JVM, as the {@code vigil} launcher does.
+ * <p>The server is started with the {@code vigil} launcher, so with its JVM options (or those of
+ * {@code VIGIL_JAVA_OPTS}); run this class's JVM with the same ones, since it replays the events
+ * for the engine-alone figure. The server runs the replay benchmark's W1 rule twice: as rule set {@code bench} for wrk, with
+ * 1 s of allowed lateness since 16 connections post concurrently and events reach the server a
+ * little out of order; and as {@code steady}, with none, for the steady run, so that no event is
+ * held back for ordering and the latency is the server's alone. Arguments (optional):
+ * seconds per run (default 15) and rounds (default 3).
  */
 public final class HttpBenchmark {
     private static final String TOKEN = "bench-" + Long.toHexString(System.nanoTime());
     private static final long EVENT_TIME_START = Instant.parse("2026-11-20T00:00:00Z").toEpochMilli();
     private static final long DAY = TimeUnit.DAYS.toMillis(1);
     private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+/)");
-    private static final Pattern WRK_REPORT = Pattern.compile("(\\S+): (\\d+) requests/s, (\\d+) accepted \\(202\\) requests/s");
+    /** Accounts the events are spread over, as in wrk's scripts and the replay. */
+    private static final int ACCOUNTS = 10_000;
+    /** Events per second of the steady run: well below what the server takes, so that latency is not queueing. */
+    private static final int PACED_RATE = 1_000;
+    /**
+     * The steady run's events are 60 ms apart in event time, on 1/30 of the accounts: each account
+     * sees as many events per minute of event time as in the other runs (so about as many alerts),
+     * and the 60-second windows fill within the first second.
+     */
+    private static final int PACED_SPACING = 60;
+    private static final int PACED_ACCOUNTS = ACCOUNTS * 2 / PACED_SPACING;
     private static final Pattern WRK_RATE = Pattern.compile("Requests/sec:\\s+([\\d.]+)");
     private static final Pattern SENT = Pattern.compile("^e(\\d+)-\\d+$");
 
@@ -76,8 +89,27 @@ public final class HttpBenchmark {
         new HttpBenchmark(seconds).run(rounds);
     }
 
-    private record Load(double requestsPerSecond, double acceptedEventsPerSecond, double processedPerSecond, long late,
-                        int alerts, double p50Millis, double p99Millis) {
+    /**
+     * One run's figures.
+     *
+     * @param requestsPerSecond  requests wrk completed per second
+     * @param endToEndPerSecond  events accepted during the run, per second from its start until the rules had processed them all
+     * @param processedPerSecond events the rules processed per second while the run lasted
+     * @param late               events that arrived behind the watermark
+     * @param alerts             alerts timed (whose newest evidence was sent during the run)
+     * @param p50Millis          median time from sending an alert's newest evidence to receiving the alert
+     * @param p99Millis          99th percentile of the same
+     * @param queuedMillis       mean time, in the server, from accepting a submission to the rules having processed it
+     * @param storingMillis      mean time, in the server, from a rule raising an alert to its being stored and streamed
+     */
+    private record Load(double requestsPerSecond, double endToEndPerSecond, double processedPerSecond, long late,
+                        int alerts, double p50Millis, double p99Millis, double queuedMillis, double storingMillis) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%,.0f req/s, %,.0f events/s end to end, %,.0f processed/s, %d late;"
+                            + " %d alerts p50 %.0f ms p99 %.0f ms; in the server: accepted to processed %.1f ms, raised to streamed %.1f ms (means)",
+                    requestsPerSecond, endToEndPerSecond, processedPerSecond, late, alerts, p50Millis, p99Millis, queuedMillis, storingMillis);
+        }
     }
 
     private void run(int rounds) throws Exception {
@@ -85,23 +117,23 @@ public final class HttpBenchmark {
         var server = startServer(data);
         var single = new ArrayList<Load>();
         var ndjson = new ArrayList<Load>();
+        var paced = new ArrayList<Load>();
         var health = new double[rounds];
         try {
-            deploy();
+            deploy("bench", "1s");
+            deploy("steady", "0s");
             streamAlerts();
             System.out.printf("server %s; wrk runs of %d s, %d rounds%n", url, seconds, rounds);
             System.out.println("warming up (JIT) ...");
             wrk("single-event.lua", 16, seconds * 2);
-            drain();
-            wrk("ndjson.lua", 2, seconds);
-            drain();
+            wrk("ndjson.lua", 1, seconds);
             for (int r = 0; r < rounds; r++) {
                 health[r] = wrk("health", 16, seconds).requestsPerSecond;
                 single.add(wrk("single-event.lua", 16, seconds));
-                drain();
-                ndjson.add(wrk("ndjson.lua", 2, seconds));
-                drain();
-                System.out.printf("round %d: health %,.0f req/s; single %s; ndjson %s%n", r + 1, health[r], single.get(r), ndjson.get(r));
+                ndjson.add(wrk("ndjson.lua", 1, seconds));
+                paced.add(paced(PACED_RATE, seconds));
+                System.out.printf("round %d: health %,.0f req/s%n  single: %s%n  ndjson: %s%n  paced:  %s%n",
+                        r + 1, health[r], single.get(r), ndjson.get(r), paced.get(r));
             }
         } finally {
             server.destroy();
@@ -113,18 +145,11 @@ public final class HttpBenchmark {
         for (int r = 0; r < rounds; r++) {
             engine[r] = replay(events);
         }
-        report(health, single, ndjson, engine);
+        report(health, single, ndjson, paced, engine);
     }
 
     private Process startServer(Path data) throws IOException {
-        var command = new ArrayList<String>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        var opts = System.getenv("VIGIL_JAVA_OPTS");
-        if (opts != null && !opts.isBlank()) {
-            command.addAll(Arrays.asList(opts.trim().split("\\s+")));
-        }
-        command.addAll(List.of("-jar", "rest-api/target/vigil.jar", "serve", "--port", "0", "--data", data.resolve("data").toString(),
-                "--rules", "none"));
+        var command = List.of("./vigil", "serve", "--port", "0", "--data", data.resolve("data").toString(), "--rules", "none");
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("VIGIL_ADMIN_TOKEN", TOKEN);
         var process = builder.start();
@@ -158,11 +183,11 @@ public final class HttpBenchmark {
         return process;
     }
 
-    private void deploy() throws IOException, InterruptedException {
+    private void deploy(String name, String lateness) throws IOException, InterruptedException {
         var body = json.createObjectNode();
         body.putObject("files").put("bench.drl", Workload.W1);
-        body.putObject("settings").put("lateness", "1s");
-        var response = send(HttpRequest.newBuilder(URI.create(url + "api/v1/rulesets/bench"))
+        body.putObject("settings").put("lateness", lateness);
+        var response = send(HttpRequest.newBuilder(URI.create(url + "api/v1/rulesets/" + name))
                 .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).header("Content-Type", "application/json"));
         if (response.statusCode() != 200 && response.statusCode() != 201) {
             throw new IllegalStateException("deploying the rule set failed: " + response.statusCode() + " " + response.body());
@@ -216,50 +241,96 @@ public final class HttpBenchmark {
         builder.environment().put("TOKEN", TOKEN);
         // Every run starts a day of event time after the last: none of its events is late.
         builder.environment().put("BASE", Long.toString(EVENT_TIME_START + runs * DAY));
-        var before = metrics();
+        var before = metrics("bench");
         long started = nowMicros();
         var process = builder.start();
         var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {
             throw new IllegalStateException("wrk failed:\n" + output);
         }
-        long ended = nowMicros();
-        var after = metrics();
         var rate = WRK_RATE.matcher(output);
         if (!rate.find()) {
             throw new IllegalStateException("no rate in wrk's output:\n" + output);
         }
-        double requests = Double.parseDouble(rate.group(1));
-        var report = WRK_REPORT.matcher(output);
-        double accepted = report.find() ? Double.parseDouble(report.group(3)) * (script.equals("ndjson.lua") ? 1_000 : 1) : 0;
-        double elapsed = (ended - started) / 1e6;
+        return measured("bench", started, before, Double.parseDouble(rate.group(1)));
+    }
+
+    /** The figures of a run that started at {@code started} (microseconds) with the server's counters at {@code before}. */
+    private Load measured(String ruleSet, long started, Counts before, double requestsPerSecond) throws IOException, InterruptedException {
+        long ended = nowMicros();
+        var after = metrics(ruleSet);
+        drain(ruleSet);
+        long drained = nowMicros();
+        var accepted = metrics(ruleSet).accepted - before.accepted;
+        // Alerts of the run's last events may still be on their way.
+        TimeUnit.SECONDS.sleep(1);
         var latencies = alertLatencies.stream().filter(l -> l[0] >= started && l[0] < ended).mapToLong(l -> l[1]).sorted().toArray();
-        return new Load(requests, accepted, (after.processed - before.processed) / elapsed, after.late - before.late,
-                latencies.length, percentile(latencies, 0.50) / 1e3, percentile(latencies, 0.99) / 1e3);
+        var done = metrics(ruleSet);
+        return new Load(requestsPerSecond, accepted / ((drained - started) / 1e6), (after.processed - before.processed) / ((ended - started) / 1e6),
+                after.late - before.late, latencies.length, percentile(latencies, 0.50) / 1e3, percentile(latencies, 0.99) / 1e3,
+                1e3 * (done.waitedSeconds - before.waitedSeconds) / Math.max(1, done.submissions - before.submissions),
+                1e3 * (done.alertDelaySeconds - before.alertDelaySeconds) / Math.max(1, done.alertsStored - before.alertsStored));
+    }
+
+    /**
+     * Single events at a steady {@code rate} per second for {@code duration} seconds, from this JVM:
+     * the latency of a server that is not saturated.
+     */
+    private Load paced(int rate, int duration) throws IOException, InterruptedException {
+        runs++;
+        long base = EVENT_TIME_START + runs * DAY;
+        var before = metrics("steady");
+        long started = nowMicros();
+        long start = System.nanoTime();
+        long interval = 1_000_000_000L / rate;
+        int total = rate * duration;
+        var sends = new ArrayList<CompletableFuture<HttpResponse<Void>>>(total);
+        var random = new java.util.SplittableRandom(7);
+        for (int i = 0; i < total; i++) {
+            long due = start + i * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            var body = String.format(Locale.ROOT, "{\"type\":\"Transaction\",\"id\":\"e%d-%d\",\"time\":%d,\"accountId\":\"acc-%d\",\"amount\":%d.5}",
+                    nowMicros(), i, base + i * (long) PACED_SPACING, random.nextInt(PACED_ACCOUNTS), i % 1000);
+            sends.add(http.sendAsync(HttpRequest.newBuilder(URI.create(url + "api/v1/events?ruleset=steady"))
+                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding()));
+        }
+        long refused = sends.stream().map(CompletableFuture::join).filter(r -> r.statusCode() != 202).count();
+        if (refused > 0) {
+            throw new IllegalStateException(refused + " paced events were refused");
+        }
+        return measured("steady", started, before, total / ((nowMicros() - started) / 1e6));
     }
 
     private static double percentile(long[] sorted, double p) {
         return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
-    private record Counts(long processed, long late, long queued) {
+    private record Counts(long accepted, long processed, long late, long queued, double waitedSeconds, long submissions,
+                          double alertDelaySeconds, long alertsStored) {
     }
 
-    private Counts metrics() throws IOException, InterruptedException {
+    private Counts metrics(String ruleSet) throws IOException, InterruptedException {
         var text = send(HttpRequest.newBuilder(URI.create(url + "metrics"))).body();
-        return new Counts(metric(text, "vigil_events_processed_total"), metric(text, "vigil_events_late_total"),
-                metric(text, "vigil_queue_depth"));
+        var labels = "{ruleset=\"" + ruleSet + "\"}";
+        return new Counts((long) metric(text, "vigil_events_accepted_total", labels), (long) metric(text, "vigil_events_processed_total", labels),
+                (long) metric(text, "vigil_events_late_total", labels), (long) metric(text, "vigil_queue_depth", labels),
+                metric(text, "vigil_ingestion_latency_seconds_sum", labels), (long) metric(text, "vigil_ingestion_latency_seconds_count", labels),
+                metric(text, "vigil_alerts_delay_seconds_sum", ""), (long) metric(text, "vigil_alerts_delay_seconds_count", ""));
     }
 
-    private static long metric(String text, String name) {
-        var m = Pattern.compile("(?m)^" + name + "\\{ruleset=\"bench\"} ([\\d.E+]+)$").matcher(text);
-        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    private static double metric(String text, String name, String labels) {
+        var m = Pattern.compile("(?m)^" + Pattern.quote(name + labels) + " ([\\d.E+-]+)$").matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     /** Waits until the rule set has processed what it accepted, so that one run does not bleed into the next. */
-    private void drain() throws IOException, InterruptedException {
+    private void drain(String ruleSet) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (metrics().queued > 0) {
+        while (metrics(ruleSet).queued > 0) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the rule set did not drain its queue in 2 minutes");
             }
@@ -275,30 +346,32 @@ public final class HttpBenchmark {
     private double replay(int events) {
         var compiled = new RuleSetCompiler().compile(RuleSetSource.of("bench", Map.of("bench.drl", Workload.W1))
                 .withSettings(RuleSetSettings.DEFAULTS.withAllowedLateness(Duration.ofSeconds(1))));
-        var result = Replay.run(compiled, Workload.transactions(json, EVENT_TIME_START, events, 10_000, 2, null), null,
+        var result = Replay.run(compiled, Workload.transactions(json, EVENT_TIME_START, events, ACCOUNTS, 2, null), null,
                 InstantSource.system(), alert -> { });
         return result.stats().eventsPerSecond();
     }
 
-    private static void report(double[] health, List<Load> single, List<Load> ndjson, double[] engine) {
+    private static void report(double[] health, List<Load> single, List<Load> ndjson, List<Load> paced, double[] engine) {
         double engineRate = Workload.median(engine);
         System.out.println();
         System.out.printf(Locale.ROOT, "| measure | median | rounds |%n|---|---:|---|%n");
         row("`/api/v1/health`, 16 connections: requests/s", health);
         row("single events, 16 connections: requests/s", single, Load::requestsPerSecond);
-        row("single events: events processed by the rules/s", single, Load::processedPerSecond);
-        row("single events: event-to-alert p50 (ms)", single, Load::p50Millis);
-        row("single events: event-to-alert p99 (ms)", single, Load::p99Millis);
-        row("NDJSON, batches of 1,000, 2 connections: events accepted/s", ndjson, Load::acceptedEventsPerSecond);
-        row("NDJSON: events processed by the rules/s", ndjson, Load::processedPerSecond);
-        row("NDJSON: event-to-alert p50 (ms)", ndjson, Load::p50Millis);
-        row("NDJSON: event-to-alert p99 (ms)", ndjson, Load::p99Millis);
+        row("single events: events/s end to end", single, Load::endToEndPerSecond);
+        row("single events, saturated: event-to-alert p50 (ms)", single, Load::p50Millis);
+        row("single events, saturated: event-to-alert p99 (ms)", single, Load::p99Millis);
+        row("NDJSON, batches of 1,000, 1 connection: events/s end to end", ndjson, Load::endToEndPerSecond);
+        row("NDJSON: events processed by the rules/s while posting", ndjson, Load::processedPerSecond);
+        row("NDJSON, saturated: event-to-alert p50 (ms)", ndjson, Load::p50Millis);
+        row("NDJSON, saturated: event-to-alert p99 (ms)", ndjson, Load::p99Millis);
+        row("single events at a steady " + PACED_RATE + "/s: event-to-alert p50 (ms)", paced, Load::p50Millis);
+        row("single events at a steady " + PACED_RATE + "/s: event-to-alert p99 (ms)", paced, Load::p99Millis);
         row("engine alone (replay of 500,000 such events): events/s", engine);
-        double ndjsonRate = Workload.median(ndjson.stream().mapToDouble(Load::processedPerSecond).toArray());
-        System.out.printf(Locale.ROOT, "| NDJSON processed / engine alone | %.2f | |%n", ndjsonRate / engineRate);
-        System.out.printf(Locale.ROOT, "%nalerts timed: single %s; NDJSON %s; late events: single %s; NDJSON %s%n",
-                single.stream().map(l -> Integer.toString(l.alerts())).toList(), ndjson.stream().map(l -> Integer.toString(l.alerts())).toList(),
-                single.stream().map(l -> Long.toString(l.late())).toList(), ndjson.stream().map(l -> Long.toString(l.late())).toList());
+        double ndjsonRate = Workload.median(ndjson.stream().mapToDouble(Load::endToEndPerSecond).toArray());
+        System.out.printf(Locale.ROOT, "| NDJSON end to end / engine alone | %.2f | |%n", ndjsonRate / engineRate);
+        System.out.printf(Locale.ROOT, "%nalerts timed: single %s; NDJSON %s; paced %s. Late events: single %s; NDJSON %s%n",
+                single.stream().map(Load::alerts).toList(), ndjson.stream().map(Load::alerts).toList(), paced.stream().map(Load::alerts).toList(),
+                single.stream().map(Load::late).toList(), ndjson.stream().map(Load::late).toList());
     }
 
     private static void row(String label, List<Load> loads, java.util.function.ToDoubleFunction<Load> measure) {

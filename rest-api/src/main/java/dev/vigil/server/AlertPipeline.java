@@ -24,7 +24,7 @@ final class AlertPipeline implements EngineListener, AutoCloseable {
     private static final int CAPACITY = 1_000_000;
 
     private final AlertStore store;
-    private final LinkedBlockingQueue<Alert> queue = new LinkedBlockingQueue<>(CAPACITY);
+    private final LinkedBlockingQueue<Raised> queue = new LinkedBlockingQueue<>(CAPACITY);
     private final CopyOnWriteArrayList<Consumer<Alert>> subscribers = new CopyOnWriteArrayList<>();
     private final AtomicLong lost = new AtomicLong();
     private final Thread writer;
@@ -40,7 +40,7 @@ final class AlertPipeline implements EngineListener, AutoCloseable {
 
     @Override
     public void onAlert(Alert alert) {
-        if (!queue.offer(alert)) {
+        if (!queue.offer(new Raised(alert, System.nanoTime()))) {
             lost.incrementAndGet();
             LOG.error("alert {} of rule set '{}' was not stored: {} alerts wait for the database", alert.id(), alert.ruleSet(), CAPACITY);
         }
@@ -79,7 +79,8 @@ final class AlertPipeline implements EngineListener, AutoCloseable {
     }
 
     private void write() {
-        var batch = new ArrayList<Alert>(BATCH);
+        var batch = new ArrayList<Raised>(BATCH);
+        var alerts = new ArrayList<Alert>(BATCH);
         while (running || !queue.isEmpty()) {
             try {
                 var first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -88,13 +89,19 @@ final class AlertPipeline implements EngineListener, AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
-                storeWithRetry(batch);
-                for (var alert : batch) {
+                batch.forEach(raised -> alerts.add(raised.alert));
+                storeWithRetry(alerts);
+                var m = metrics;
+                for (var raised : batch) {
+                    if (m != null) {
+                        m.alertStored(System.nanoTime() - raised.nanos);
+                    }
                     for (var subscriber : subscribers) {
-                        subscriber.accept(alert);
+                        subscriber.accept(raised.alert);
                     }
                 }
                 batch.clear();
+                alerts.clear();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -114,6 +121,10 @@ final class AlertPipeline implements EngineListener, AutoCloseable {
                 backoff = Math.min(backoff * 2, 10_000);
             }
         }
+    }
+
+    /** An alert and when (a stopwatch reading) the rule raised it. */
+    private record Raised(Alert alert, long nanos) {
     }
 
     /** Stores what is queued, then stops. */

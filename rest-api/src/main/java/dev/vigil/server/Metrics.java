@@ -32,6 +32,7 @@ final class Metrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Map<MeterKey, Meter> meters = new ConcurrentHashMap<>();
     private final Counter rejected;
+    private final Timer alertDelay;
 
     Metrics(Engine engine) {
         this.engine = engine;
@@ -41,6 +42,8 @@ final class Metrics implements AutoCloseable {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         this.rejected = Counter.builder("vigil.events.rejected").description("events refused as invalid").register(registry);
+        this.alertDelay = Timer.builder("vigil.alerts.delay").description("from a rule raising an alert to the alert stored and streamed")
+                .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
     }
 
     void accepted(String ruleSet, int events) {
@@ -66,6 +69,11 @@ final class Metrics implements AutoCloseable {
         this.<Timer>meter("processing", ruleSet, "", () -> Timer.builder("vigil.rules.processing")
                         .description("inserting a submission's events and firing the rules").tag("ruleset", ruleSet).register(registry))
                 .record(processingNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** An alert stored and about to be streamed, {@code nanos} after its rule raised it. */
+    void alertStored(long nanos) {
+        alertDelay.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     Timer requests(String method, String route, int status) {
