@@ -1,7 +1,8 @@
 -- Shared by the wrk scripts. Events are Transactions 2 ms apart in event time from BASE (epoch
 -- milliseconds, from the environment), on ACCOUNTS accounts at random, as in the replay
--- benchmark. Each event's id carries the wall-clock microsecond it was sent at, so that whoever
--- reads the alerts can tell how long after its newest evidence each one arrived.
+-- benchmark. Each event's id carries the wall-clock microsecond it was sent at and its event time
+-- ("e<sent>-<time>"), so that whoever reads the alerts can tell which event an alert's firing
+-- came with (the one whose time is the alert's) and how long after it was sent the alert arrived.
 local ffi = require("ffi")
 ffi.cdef [[
   typedef struct { long tv_sec; long tv_nsec; } vigil_timespec;
@@ -23,8 +24,9 @@ local sequence = 0
 -- One event as a line of JSON, the next in event time.
 function next_event(sent)
   sequence = sequence + 1
-  return string.format('{"type":"Transaction","id":"e%.0f-%d","time":%.0f,"accountId":"acc-%d","amount":%d.5}',
-    sent, sequence, base + sequence * 2, math.random(0, accounts - 1), sequence % 1000)
+  local time = base + sequence * 2
+  return string.format('{"type":"Transaction","id":"e%.0f-%.0f","time":%.0f,"accountId":"acc-%d","amount":%d.5}',
+    sent, time, time, math.random(0, accounts - 1), sequence % 1000)
 end
 
 -- Counts the requests the server accepted (202).

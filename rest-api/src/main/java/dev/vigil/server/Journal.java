@@ -9,6 +9,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ final class Journal implements AutoCloseable {
     private static final int CAPACITY = 500_000;
     private static final long TRIM_EVERY_MILLIS = 60_000;
     private static final long GATHER_MILLIS = 50;
+    private static final long GATHER_STEP_MILLIS = 5;
 
     private final JournalStore store;
     private final InstantSource clock;
@@ -73,20 +75,20 @@ final class Journal implements AutoCloseable {
                     batch.add(first);
                     events = first.events().size();
                     // Gather for a moment: one transaction per thousand events or so, not per request.
+                    // Sleeping between looks, rather than waiting on the queue, leaves the lock to the
+                    // requests that fill it.
                     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GATHER_MILLIS);
-                    while (events < BATCH && System.nanoTime() < until) {
+                    while (true) {
                         int gathered = batch.size();
                         queue.drainTo(batch);
                         for (int i = gathered; i < batch.size(); i++) {
                             events += batch.get(i).events().size();
                         }
-                        if (events < BATCH) {
-                            var more = queue.poll(1, TimeUnit.MILLISECONDS);
-                            if (more != null) {
-                                batch.add(more);
-                                events += more.events().size();
-                            }
+                        long left = until - System.nanoTime();
+                        if (events >= BATCH || left <= 0) {
+                            break;
                         }
+                        LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(GATHER_STEP_MILLIS)));
                     }
                     store.append(batch);
                     room.release(events);

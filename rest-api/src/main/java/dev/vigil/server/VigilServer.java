@@ -77,14 +77,11 @@ public final class VigilServer implements AutoCloseable {
             cfg.routes.beforeMatched(ctx -> authorize(ctx, tokens, ctx.routeRoles()));
             cfg.routes.get("/api/v1/health", this::health);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-            cfg.routes.before(ctx -> ctx.attribute("vigil.started", System.nanoTime()));
-            cfg.routes.after(ctx -> {
-                Long started = ctx.attribute("vigil.started");
+            // Javalin times every request itself; the logger hook hands that time over once it is written.
+            cfg.requestLogger.http((ctx, millis) -> {
                 var matched = ctx.endpoints().lastHttpEndpoint();
-                if (started != null) {
-                    metrics.requests(ctx.method().name(), matched == null ? "unmatched" : matched.path, ctx.statusCode())
-                            .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
-                }
+                metrics.requests(ctx.method().name(), matched == null ? "unmatched" : matched.path, ctx.statusCode())
+                        .record((long) (millis * 1_000_000), java.util.concurrent.TimeUnit.NANOSECONDS);
             });
             cfg.routes.get("/api/v1/rulesets", ruleSets::list, Scope.RULES_READ);
             cfg.routes.put("/api/v1/rulesets/{name}", ruleSets::deploy, Scope.RULES_WRITE);

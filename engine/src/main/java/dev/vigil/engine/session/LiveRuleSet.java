@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class LiveRuleSet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveRuleSet.class);
     private static final int COMMANDS_PER_BATCH = 256;
+    /** A submission at least this large refreshes the stats when done; smaller ones wait for the end of their batch. */
+    private static final int STATS_AFTER_EVENTS = 64;
 
     private final String name;
     private final int capacity;
@@ -205,7 +207,9 @@ public final class LiveRuleSet implements AutoCloseable {
                 room.release(events.events.size());
             }
             listener.onProcessed(name, events.events.size(), started - events.acceptedNanos, System.nanoTime() - started);
-            stats = runner.stats(status, capacity - room.availablePermits());
+            if (events.events.size() >= STATS_AFTER_EVENTS) {
+                stats = runner.stats(status, capacity - room.availablePermits());
+            }
         } else if (command instanceof Command.Deploy deploy) {
             try {
                 int carried = runner.update(deploy.compiled, deploy.version);

@@ -32,40 +32,88 @@ public final class AlertStore {
     public record Stored(long position, Alert alert, java.time.Instant ackedAt) {
     }
 
-    /** Stores {@code alerts} in one transaction, skipping ids already stored. */
+    private static final String COLUMNS = "id, rule_set, version, rule, severity, alert_key, message, event_time, fired_at, evidence, attributes";
+    private static final String INSERT = "INSERT INTO alert (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_IF_NEW = "INSERT INTO alert (" + COLUMNS + ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM DUAL"
+            + " WHERE NOT EXISTS (SELECT 1 FROM alert WHERE id = ?)";
+
+    /**
+     * Stores {@code alerts} in one transaction, skipping ids already stored. The engine drops
+     * repeats before they get here, so the batch is first inserted as it is; only when an id is
+     * already stored (an alert raised again after a restart) is it inserted again row by row,
+     * each only if new.
+     */
     public void saveAll(List<Alert> alerts) {
         if (alerts.isEmpty()) {
             return;
         }
         try (var c = database.connection()) {
             c.setAutoCommit(false);
-            try (var s = c.prepareStatement("""
-                    INSERT INTO alert (id, rule_set, version, rule, severity, alert_key, message, event_time, fired_at,
-                                       evidence, attributes)
-                    SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM alert WHERE id = ?)""")) {
-                for (var a : alerts) {
-                    s.setString(1, a.id());
-                    s.setString(2, a.ruleSet());
-                    s.setInt(3, a.version());
-                    s.setString(4, a.rule());
-                    s.setString(5, a.severity().label());
-                    s.setString(6, a.key());
-                    s.setString(7, a.message());
-                    s.setTimestamp(8, Timestamp.from(a.eventTime()));
-                    s.setTimestamp(9, Timestamp.from(a.firedAt()));
-                    s.setString(10, json.writeValueAsString(a.evidence()));
-                    s.setString(11, json.writeValueAsString(a.attributes()));
-                    s.setString(12, a.id());
-                    s.addBatch();
-                }
-                s.executeBatch();
+            try {
+                insert(c, alerts, false);
                 c.commit();
-            } catch (SQLException | JsonProcessingException | RuntimeException e) {
+            } catch (SQLException e) {
+                c.rollback();
+                if (!isDuplicateKey(e)) {
+                    throw e;
+                }
+                try {
+                    insert(c, alerts, true);
+                    c.commit();
+                } catch (SQLException | RuntimeException again) {
+                    c.rollback();
+                    throw again;
+                }
+            } catch (RuntimeException e) {
                 c.rollback();
                 throw e;
             }
-        } catch (SQLException | JsonProcessingException e) {
+        } catch (SQLException e) {
             throw new StoreException("storing " + alerts.size() + " alerts", e);
+        }
+    }
+
+    private void insert(java.sql.Connection c, List<Alert> alerts, boolean onlyNew) throws SQLException {
+        try (var s = c.prepareStatement(onlyNew ? INSERT_IF_NEW : INSERT)) {
+            for (var a : alerts) {
+                s.setString(1, a.id());
+                s.setString(2, a.ruleSet());
+                s.setInt(3, a.version());
+                s.setString(4, a.rule());
+                s.setString(5, a.severity().label());
+                s.setString(6, a.key());
+                s.setString(7, a.message());
+                s.setTimestamp(8, Timestamp.from(a.eventTime()));
+                s.setTimestamp(9, Timestamp.from(a.firedAt()));
+                s.setString(10, json(a.evidence()));
+                s.setString(11, json(a.attributes()));
+                if (onlyNew) {
+                    s.setString(12, a.id());
+                }
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    private static boolean isDuplicateKey(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+            if (t instanceof java.sql.BatchUpdateException batch && batch.getNextException() != null
+                    && "23505".equals(batch.getNextException().getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String json(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("an alert's evidence or attributes cannot be written as JSON: " + e.getMessage(), e);
         }
     }
 

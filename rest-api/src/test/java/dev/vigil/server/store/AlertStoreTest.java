@@ -43,6 +43,16 @@ class AlertStoreTest {
     }
 
     @Test
+    void saveAll_aRepeatWithinOneBatch_keepsTheFirst_andStoresTheRest() {
+        var first = alert("a1", "fraud", Severity.HIGH, "acc1", 0);
+        var again = alert("a1", "fraud", Severity.HIGH, "acc1", 50);
+        store.saveAll(List.of(first, alert("a2", "fraud", Severity.LOW, "acc2", 1), again));
+
+        assertThat(store.find(all(10))).extracting(s -> s.alert().id()).containsExactly("a2", "a1");
+        assertThat(store.find("a1").orElseThrow().alert().firedAt()).isEqualTo(first.firedAt());
+    }
+
+    @Test
     void find_filtersByRuleSetSeverityKeyAndTime() {
         store.saveAll(List.of(alert("a1", "fraud", Severity.LOW, "acc1", 0), alert("a2", "fraud", Severity.HIGH, "acc2", 10),
                 alert("a3", "ops", Severity.CRITICAL, "h1", 20), alert("a4", "fraud", Severity.MEDIUM, "acc1", 30)));
