@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -186,6 +187,7 @@ class ServerIT {
                 .contains("vigil_http_requests_seconds_count{method=\"POST\",route=\"/api/v1/events\",status=\"202\"} 1")
                 .contains("vigil_ingestion_latency_seconds_count{ruleset=\"fraud\"}")
                 .contains("vigil_rules_processing_seconds_count{ruleset=\"fraud\"}")
+                .contains("vigil_alerts_delay_seconds_count 1")
                 .contains("jvm_memory_used_bytes");
     }
 
@@ -199,6 +201,42 @@ class ServerIT {
 
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> read(send("GET", "/api/v1/alerts", null)).get("alerts").size() == 2);
+    }
+
+    @Test
+    void ndjson_withCrlfAndBlankLines_isAccepted_andABadLineIs400NamingIt_withNoneIngested() throws Exception {
+        start();
+        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        var good = "\r\n" + event("t1", "2026-11-20T10:00:00Z", "a1", 5000) + "\r\n  \r\n\t" + event("t2", "2026-11-20T10:00:01Z", "a2", 10) + " ";
+
+        var posted = send("POST", "/api/v1/events", good, "application/x-ndjson", TOKEN);
+        var bad = send("POST", "/api/v1/events", event("t3", "2026-11-20T10:00:02Z", "a3", 5000) + "\n\n{\"type\": \"Transaction\",\n",
+                "application/x-ndjson", TOKEN);
+
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+        assertThat(read(posted).get("accepted").asInt()).isEqualTo(2);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(read(bad).get("error").asText()).isEqualTo("bad_json");
+        assertThat(read(bad).get("details").get(0).get("line").asInt()).isEqualTo(3);
+        // One more event, queued behind anything the bad request might have left: the count stops at 3.
+        send("POST", "/api/v1/events", event("t9", "2026-11-20T10:00:09Z", "a9", 10));
+        await().atMost(Duration.ofSeconds(10)).until(() -> processed("fraud") == 3);
+        assertThat(processed("fraud")).isEqualTo(3);
+    }
+
+    private long processed(String ruleSet) throws IOException, InterruptedException {
+        return read(send("GET", "/api/v1/rulesets/" + ruleSet, null)).get("stats").get("eventsProcessed").asLong();
+    }
+
+    @Test
+    void anEventFollowedByMoreText_isNotJson() throws Exception {
+        start();
+        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+
+        var response = send("POST", "/api/v1/events", event("t1", "2026-11-20T10:00:00Z", "a1", 5000) + " {\"id\": \"t2\"}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(read(response).get("error").asText()).isEqualTo("bad_json");
     }
 
     @Test
@@ -308,12 +346,17 @@ class ServerIT {
         send("POST", "/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 5000) + ","
                 + event("t2", "2026-11-20T10:00:01Z", "a2", 10) + "]");
         send("POST", "/api/v1/events", "[" + event("t3", "2026-11-20T10:00:02Z", "a3", 10) + ", {\"type\": \"Refund\"}]");
+        send("POST", "/api/v1/events", event("t4", "2026-11-20T10:00:03Z", "a4", 10).replace(", ", ",\n  "));
+        send("POST", "/api/v1/events", event("t5", "2026-11-20T10:00:04Z", "a5", 10) + "\n" + event("t6", "2026-11-20T10:00:05Z", "a6", 10),
+                "application/x-ndjson", TOKEN);
         server.close();
         server = null;
 
         try (var database = dev.vigil.server.store.Database.open(data)) {
             var journal = new dev.vigil.server.store.JournalStore(database).read("fraud", 10);
-            assertThat(journal).extracting(e -> json.readTree(e.event()).get("id").asText()).containsExactly("t1", "t2");
+            assertThat(journal).extracting(e -> json.readTree(e.event()).get("id").asText()).containsExactly("t1", "t2", "t4", "t5", "t6");
+            assertThat(journal).allSatisfy(e -> assertThat(e.event()).doesNotContain("\n"));
+            assertThat(journal.get(3).event()).isEqualTo(event("t5", "2026-11-20T10:00:04Z", "a5", 10));
         }
     }
 
@@ -353,5 +396,19 @@ class ServerIT {
 
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(read(response).get("error").asText()).isEqualTo("body_too_large");
+    }
+
+    @Test
+    void chunkedBodyOverTheLimit_is413() throws Exception {
+        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withMaxBodyBytes(1_000));
+        var body = ("[" + (event("t", "2026-11-20T10:00:00Z", "a", 1) + ",").repeat(50) + "{}]").getBytes(StandardCharsets.UTF_8);
+
+        var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/events"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(read(response).get("message").asText()).contains("1000 bytes");
     }
 }
