@@ -2,7 +2,6 @@ package dev.vigil.server;
 
 import dev.vigil.server.api.ApiException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -11,8 +10,6 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -112,7 +109,7 @@ final class RulesDirectory implements AutoCloseable {
     private boolean deploy(Path folder) {
         var name = folder.getFileName().toString();
         try {
-            var files = files(folder);
+            var files = RuleSetFolder.files(folder);
             if (files.isEmpty()) {
                 return false;
             }
@@ -140,16 +137,6 @@ final class RulesDirectory implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the rules folder " + root + ": " + e.getMessage(), e);
         }
-    }
-
-    private static Map<String, String> files(Path folder) throws IOException {
-        var out = new TreeMap<String, String>();
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (var path : paths.filter(p -> p.toString().endsWith(".drl") && Files.isRegularFile(p)).toList()) {
-                out.put(folder.relativize(path).toString().replace('\\', '/'), Files.readString(path, StandardCharsets.UTF_8));
-            }
-        }
-        return out;
     }
 
     @Override
