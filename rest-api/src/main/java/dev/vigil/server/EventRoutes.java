@@ -109,7 +109,14 @@ final class EventRoutes {
             }
             metrics.accepted(entry.getKey().name(), entry.getValue().size());
             if (journal != null) {
-                journal.append(entry.getKey().name(), raw.get(entry.getKey()));
+                var accepted = entry.getValue();
+                long first = Long.MAX_VALUE;
+                long last = Long.MIN_VALUE;
+                for (var event : accepted) {
+                    first = Math.min(first, event.time());
+                    last = Math.max(last, event.time());
+                }
+                journal.append(entry.getKey().name(), raw.get(entry.getKey()), first, last);
             }
         }
         ctx.status(202).contentType(ContentType.APPLICATION_JSON).result("{\"accepted\":" + events.size() + "}");

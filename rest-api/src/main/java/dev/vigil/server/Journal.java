@@ -45,8 +45,8 @@ final class Journal implements AutoCloseable {
         writer.start();
     }
 
-    /** Queues the events one request gave {@code ruleSet}, each one line of JSON. */
-    void append(String ruleSet, List<String> events) {
+    /** Queues the events one request gave {@code ruleSet}, each one line of JSON, with their event-time span. */
+    void append(String ruleSet, List<String> events, long firstTime, long lastTime) {
         if (events.isEmpty()) {
             return;
         }
@@ -57,7 +57,7 @@ final class Journal implements AutoCloseable {
             }
             return;
         }
-        queue.add(new JournalStore.Chunk(ruleSet, clock.instant(), events));
+        queue.add(new JournalStore.Chunk(ruleSet, clock.instant(), events, firstTime, lastTime));
     }
 
     /** Accepted events that were not journaled because the journal fell behind. */

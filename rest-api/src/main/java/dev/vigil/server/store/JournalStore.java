@@ -18,6 +18,8 @@ import java.util.zip.GZIPOutputStream;
 public final class JournalStore {
     private final Database database;
 
+    private static final String OVERLAPS = "rule_set = ? AND (last_event_time IS NULL OR (last_event_time >= ? AND first_event_time < ?))";
+
     public JournalStore(Database database) {
         this.database = database;
     }
@@ -38,8 +40,10 @@ public final class JournalStore {
      * @param ruleSet    the rule set that accepted them
      * @param acceptedAt when the server accepted them
      * @param events     each event's JSON on one line, as posted (CloudEvents already in Vigil's shape)
+     * @param firstTime  the smallest event time among them, epoch milliseconds
+     * @param lastTime   the largest
      */
-    public record Chunk(String ruleSet, Instant acceptedAt, List<String> events) {
+    public record Chunk(String ruleSet, Instant acceptedAt, List<String> events, long firstTime, long lastTime) {
     }
 
     /** Appends {@code chunks} in one transaction: one row per rule set, its events as gzipped NDJSON. */
@@ -51,8 +55,8 @@ public final class JournalStore {
         chunks.forEach(e -> byRuleSet.computeIfAbsent(e.ruleSet(), r -> new ArrayList<>()).add(e));
         try (var c = database.connection()) {
             c.setAutoCommit(false);
-            try (var s = c.prepareStatement("INSERT INTO event_journal (rule_set, first_accepted_at, last_accepted_at, event_count, events_gzip)"
-                    + " VALUES (?, ?, ?, ?, ?)")) {
+            try (var s = c.prepareStatement("INSERT INTO event_journal (rule_set, first_accepted_at, last_accepted_at, event_count, events_gzip,"
+                    + " first_event_time, last_event_time) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 for (var batch : byRuleSet.entrySet()) {
                     var ofRuleSet = batch.getValue();
                     s.setString(1, batch.getKey());
@@ -60,6 +64,8 @@ public final class JournalStore {
                     s.setTimestamp(3, Timestamp.from(ofRuleSet.get(ofRuleSet.size() - 1).acceptedAt()));
                     s.setInt(4, ofRuleSet.stream().mapToInt(chunk -> chunk.events().size()).sum());
                     s.setBytes(5, gzip(ofRuleSet));
+                    s.setLong(6, ofRuleSet.stream().mapToLong(Chunk::firstTime).min().orElseThrow());
+                    s.setLong(7, ofRuleSet.stream().mapToLong(Chunk::lastTime).max().orElseThrow());
                     s.addBatch();
                 }
                 s.executeBatch();
@@ -97,6 +103,102 @@ public final class JournalStore {
             }
         } catch (SQLException e) {
             throw new StoreException("reading the journal of rule set '" + ruleSet + "'", e);
+        }
+    }
+
+    /**
+     * The journaled events of {@code ruleSet} whose batches overlap the event-time range
+     * {@code from} (inclusive) to {@code to} (exclusive), in the order they were accepted, read a
+     * batch at a time while the caller iterates: close it when done. The caller drops the events
+     * of those batches that fall outside the range (it decodes them anyway). Batches journaled
+     * before event times were recorded are all read.
+     */
+    public Range range(String ruleSet, Instant from, Instant to) {
+        try {
+            return new Range(database.connection(), ruleSet, from, to);
+        } catch (SQLException e) {
+            throw new StoreException("reading the journal of rule set '" + ruleSet + "'", e);
+        }
+    }
+
+    /** How many events the batches of {@link #range} hold: at least as many as the range. */
+    public long count(String ruleSet, Instant from, Instant to) {
+        try (var c = database.connection(); var s = c.prepareStatement("SELECT COALESCE(SUM(event_count), 0) FROM event_journal WHERE " + OVERLAPS)) {
+            s.setString(1, ruleSet);
+            s.setLong(2, from.toEpochMilli());
+            s.setLong(3, to.toEpochMilli());
+            try (var r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("counting the journal of rule set '" + ruleSet + "'", e);
+        }
+    }
+
+    /** A journal range being read: the events' JSON lines, one batch in memory at a time. */
+    public static final class Range implements java.util.Iterator<String>, AutoCloseable {
+        private final java.sql.Connection connection;
+        private final java.sql.PreparedStatement statement;
+        private final java.sql.ResultSet rows;
+        private java.util.Iterator<String> batch = java.util.Collections.emptyIterator();
+        private String next;
+
+        private Range(java.sql.Connection connection, String ruleSet, Instant from, Instant to) throws SQLException {
+            this.connection = connection;
+            try {
+                this.statement = connection.prepareStatement("SELECT events, events_gzip FROM event_journal WHERE " + OVERLAPS
+                        + " ORDER BY seq");
+                statement.setString(1, ruleSet);
+                statement.setLong(2, from.toEpochMilli());
+                statement.setLong(3, to.toEpochMilli());
+                this.rows = statement.executeQuery();
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null) {
+                if (batch.hasNext()) {
+                    var line = batch.next();
+                    if (!line.isEmpty()) {
+                        next = line;
+                    }
+                    continue;
+                }
+                try {
+                    if (!rows.next()) {
+                        return false;
+                    }
+                    var gzipped = rows.getBytes(2);
+                    batch = java.util.Arrays.asList((gzipped == null ? rows.getString(1) : gunzip(gzipped)).split("\n")).iterator();
+                } catch (SQLException e) {
+                    throw new StoreException("reading the journal", e);
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public String next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            var out = next;
+            next = null;
+            return out;
+        }
+
+        @Override
+        public void close() {
+            try (connection; statement; rows) {
+                // closed in reverse order by the try
+            } catch (SQLException e) {
+                throw new StoreException("closing a journal read", e);
+            }
         }
     }
 

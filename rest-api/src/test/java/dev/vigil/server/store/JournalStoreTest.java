@@ -21,6 +21,10 @@ class JournalStoreTest {
         database.close();
     }
 
+    private static JournalStore.Chunk chunk(String ruleSet, Instant at, List<String> events) {
+        return new JournalStore.Chunk(ruleSet, at, events, at.toEpochMilli(), at.toEpochMilli());
+    }
+
     private static String event(String id) {
         return "{\"type\":\"Transaction\",\"id\":\"" + id + "\",\"note\":\"caf\u00e9\"}";
     }
@@ -28,10 +32,10 @@ class JournalStoreTest {
     @Test
     void append_keepsEachRuleSetsEventsInOrder_acrossChunksAndBatches() {
         store.append(List.of(
-                new JournalStore.Chunk("fraud", T0, List.of(event("f1"), event("f2"))),
-                new JournalStore.Chunk("ops", T0, List.of(event("o1"))),
-                new JournalStore.Chunk("fraud", T0.plusSeconds(1), List.of(event("f3")))));
-        store.append(List.of(new JournalStore.Chunk("fraud", T0.plusSeconds(2), List.of(event("f4")))));
+                chunk("fraud", T0, List.of(event("f1"), event("f2"))),
+                chunk("ops", T0, List.of(event("o1"))),
+                chunk("fraud", T0.plusSeconds(1), List.of(event("f3")))));
+        store.append(List.of(chunk("fraud", T0.plusSeconds(2), List.of(event("f4")))));
 
         assertThat(store.read("fraud", 10)).extracting(JournalStore.Entry::event)
                 .containsExactly(event("f1"), event("f2"), event("f3"), event("f4"));
@@ -43,7 +47,7 @@ class JournalStoreTest {
     @Test
     void batchesAreStoredCompressed() throws SQLException {
         var events = IntStream.range(0, 1_000).mapToObj(i -> event("e" + i)).toList();
-        store.append(List.of(new JournalStore.Chunk("fraud", T0, events)));
+        store.append(List.of(chunk("fraud", T0, events)));
 
         int raw = events.stream().mapToInt(e -> e.length() + 1).sum();
         try (var c = database.connection(); var s = c.createStatement();
@@ -64,17 +68,41 @@ class JournalStoreTest {
             s.setString(3, event("old1") + "\n" + event("old2") + "\n");
             s.executeUpdate();
         }
-        store.append(List.of(new JournalStore.Chunk("fraud", T0.plusSeconds(1), List.of(event("new1")))));
+        store.append(List.of(chunk("fraud", T0.plusSeconds(1), List.of(event("new1")))));
 
         assertThat(store.read("fraud", 10)).extracting(JournalStore.Entry::event)
                 .containsExactly(event("old1"), event("old2"), event("new1"));
     }
 
     @Test
+    void range_readsTheBatchesOverlappingAnEventTimeRange_andBatchesWithoutTimes() throws SQLException {
+        store.append(List.of(new JournalStore.Chunk("fraud", T0, List.of(event("early1"), event("early2")), 1_000, 1_999)));
+        store.append(List.of(new JournalStore.Chunk("fraud", T0, List.of(event("mid")), 2_000, 2_999),
+                new JournalStore.Chunk("ops", T0, List.of(event("other")), 2_000, 2_999)));
+        store.append(List.of(new JournalStore.Chunk("fraud", T0, List.of(event("late")), 3_000, 3_999)));
+
+        try (var range = store.range("fraud", Instant.ofEpochMilli(1_999), Instant.ofEpochMilli(3_000))) {
+            var lines = new java.util.ArrayList<String>();
+            range.forEachRemaining(lines::add);
+            assertThat(lines).containsExactly(event("early1"), event("early2"), event("mid"));
+        }
+        assertThat(store.count("fraud", Instant.ofEpochMilli(2_000), Instant.ofEpochMilli(3_000))).isEqualTo(1);
+        assertThat(store.count("fraud", Instant.ofEpochMilli(5_000), Instant.ofEpochMilli(6_000))).isZero();
+
+        try (var c = database.connection(); var s = c.createStatement()) {
+            s.executeUpdate("UPDATE event_journal SET first_event_time = NULL, last_event_time = NULL WHERE rule_set = 'ops'");
+        }
+        try (var range = store.range("ops", Instant.ofEpochMilli(5_000), Instant.ofEpochMilli(6_000))) {
+            assertThat(range.next()).isEqualTo(event("other"));
+            assertThat(range.hasNext()).isFalse();
+        }
+    }
+
+    @Test
     void deleteBefore_removesOnlyBatchesWhollyOlderThanTheCutoff() {
-        store.append(List.of(new JournalStore.Chunk("fraud", T0, List.of(event("a")))));
-        store.append(List.of(new JournalStore.Chunk("fraud", T0.plusSeconds(10), List.of(event("b"))),
-                new JournalStore.Chunk("fraud", T0.plusSeconds(30), List.of(event("c")))));
+        store.append(List.of(chunk("fraud", T0, List.of(event("a")))));
+        store.append(List.of(chunk("fraud", T0.plusSeconds(10), List.of(event("b"))),
+                chunk("fraud", T0.plusSeconds(30), List.of(event("c")))));
 
         assertThat(store.deleteBefore(T0.plusSeconds(20))).isEqualTo(1);
         assertThat(store.read("fraud", 10)).extracting(JournalStore.Entry::event).containsExactly(event("b"), event("c"));
