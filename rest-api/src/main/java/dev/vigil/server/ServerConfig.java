@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param clock         the wall clock
  * @param tick          how often idle sessions let time pass
  * @param journal       how long accepted events stay in the journal; zero keeps no journal
+ * @param replayJobBytes a replay whose posted events are larger than this runs as a job
  */
 public record ServerConfig(String bind, int port, Path dataDirectory, String adminToken, long maxBodyBytes,
-                           InstantSource clock, Duration tick, Duration journal) {
+                           InstantSource clock, Duration tick, Duration journal, long replayJobBytes) {
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -31,34 +32,41 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
         }
+        if (replayJobBytes < 0) {
+            throw new IllegalArgumentException("replayJobBytes must not be negative, was " + replayJobBytes);
+        }
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("maxBodyBytes must be positive, was " + maxBodyBytes);
         }
     }
 
-    /** 127.0.0.1:8080, data in {@code dataDirectory}, a 10 MB body limit, the system clock, a 7-day journal. */
+    /** 127.0.0.1:8080, data in {@code dataDirectory}, a 10 MB body limit, the system clock, a 7-day journal, replay jobs above 8 MB. */
     public static ServerConfig defaults(Path dataDirectory) {
         return new ServerConfig("127.0.0.1", 8080, dataDirectory, null, 10L << 20, InstantSource.system(), Duration.ofMillis(100),
-                Duration.ofDays(7));
+                Duration.ofDays(7), 8L << 20);
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(bind, value, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal);
+        return new ServerConfig(bind, value, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes);
     }
 
     public ServerConfig withBind(String value) {
-        return new ServerConfig(value, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal);
+        return new ServerConfig(value, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes);
     }
 
     public ServerConfig withAdminToken(String value) {
-        return new ServerConfig(bind, port, dataDirectory, value, maxBodyBytes, clock, tick, journal);
+        return new ServerConfig(bind, port, dataDirectory, value, maxBodyBytes, clock, tick, journal, replayJobBytes);
     }
 
     public ServerConfig withMaxBodyBytes(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, value, clock, tick, journal);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, value, clock, tick, journal, replayJobBytes);
     }
 
     public ServerConfig withJournal(Duration value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, value);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, value, replayJobBytes);
+    }
+
+    public ServerConfig withReplayJobBytes(long value) {
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, value);
     }
 }

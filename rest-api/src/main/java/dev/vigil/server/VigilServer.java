@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class VigilServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
+    /** The context attribute holding the scopes the request's token grants, once authorized. */
+    static final String GRANTED_SCOPES = "vigil.scopes";
 
     private final Database database;
     private final AlertPipeline alerts;
@@ -40,6 +42,7 @@ public final class VigilServer implements AutoCloseable {
     private final RuleSetRoutes ruleSets;
     private final Metrics metrics;
     private final Journal journal;
+    private final ReplayRoutes replays;
 
     private VigilServer(ServerConfig config) {
         // Decimals stay exact for BigDecimal fields, and are written as plain numbers; "{...} junk" is not JSON.
@@ -61,6 +64,8 @@ public final class VigilServer implements AutoCloseable {
         this.journal = config.journal().isZero() ? null
                 : new Journal(new JournalStore(database), config.clock(), config.journal());
         var events = new EventRoutes(engine, json, metrics, journal, config.maxBodyBytes());
+        this.replays = new ReplayRoutes(engine, ruleSetStore, config.journal().isZero() ? null : new JournalStore(database), json,
+                config.dataDirectory().resolve("replays"), config.replayJobBytes(), config.clock());
         var alertRoutes = new AlertRoutes(alertStore, alerts, json, config.clock());
         var views = new Views(json);
         ruleSets.restoreActive();
@@ -97,6 +102,8 @@ public final class VigilServer implements AutoCloseable {
                 ctx.json(out);
             }, Scope.RULES_READ);
             cfg.routes.post("/api/v1/events", events::post, Scope.EVENTS_WRITE);
+            cfg.routes.post("/api/v1/replays", replays::start, Scope.RULES_READ);
+            cfg.routes.get("/api/v1/replays/{id}", replays::get, Scope.RULES_READ);
             cfg.routes.post("/api/v1/tokens", ctx -> issueToken(ctx, tokens, json, config), Scope.ADMIN);
             cfg.routes.delete("/api/v1/tokens/{name}", ctx -> {
                 if (!tokens.revoke(ctx.pathParam("name"))) {
@@ -202,6 +209,7 @@ public final class VigilServer implements AutoCloseable {
             throw new ApiException(401, "unauthorized", bearer == null
                     ? "send a token: Authorization: Bearer <token>" : "the token is not valid");
         }
+        ctx.attribute(GRANTED_SCOPES, granted);
         for (var role : required) {
             if (!granted.contains(role)) {
                 throw new ApiException(403, "forbidden", "the token lacks the scope " + ((Scope) role).label());
@@ -221,6 +229,7 @@ public final class VigilServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        replays.close();
         engine.close();
         alerts.close();
         if (journal != null) {

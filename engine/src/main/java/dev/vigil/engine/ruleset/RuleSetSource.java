@@ -41,6 +41,10 @@ public record RuleSetSource(String name, Map<String, String> files, RuleSetSetti
         return new RuleSetSource(name, files, RuleSetSettings.DEFAULTS);
     }
 
+    public RuleSetSource withName(String value) {
+        return new RuleSetSource(value, files, settings);
+    }
+
     public RuleSetSource withSettings(RuleSetSettings value) {
         return new RuleSetSource(name, files, value);
     }

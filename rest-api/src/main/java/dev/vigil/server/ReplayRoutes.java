@@ -1,0 +1,579 @@
+package dev.vigil.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.engine.Engine;
+import dev.vigil.engine.alert.Alert;
+import dev.vigil.engine.clock.ClockMode;
+import dev.vigil.engine.replay.EventInput;
+import dev.vigil.engine.replay.EventInputException;
+import dev.vigil.engine.replay.EventReaders;
+import dev.vigil.engine.replay.Replay;
+import dev.vigil.engine.replay.ReplayResult;
+import dev.vigil.engine.ruleset.CompiledRuleSet;
+import dev.vigil.engine.ruleset.RuleSetCompilationException;
+import dev.vigil.engine.ruleset.RuleSetCompiler;
+import dev.vigil.engine.ruleset.RuleSetSource;
+import dev.vigil.server.api.ApiException;
+import dev.vigil.server.api.Scope;
+import dev.vigil.server.api.SettingsJson;
+import dev.vigil.server.api.Views;
+import dev.vigil.server.store.JournalStore;
+import dev.vigil.server.store.RuleSetStore;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /api/v1/replays}: rules times events, to alerts and statistics, apart from everything
+ * live (no live session, no stored alert, no webhook is touched).
+ *
+ * <p>Rules: a deployed rule set ({@code ruleset}, optionally {@code version}) or inline
+ * {@code files} and {@code settings}. Events: inline {@code events}, a journal range of event time,
+ * or the body itself as NDJSON or CSV with the rules and options in query parameters. With
+ * {@code compareWith}, a second rule set runs over the same events and the answer adds the
+ * difference. An input larger than the configured size (or {@code async}) runs as a job: 202 with
+ * its id, then {@code GET /api/v1/replays/{id}} for progress and the result. Inputs are streamed,
+ * never held whole: bodies go to a file in the data folder first.
+ */
+final class ReplayRoutes implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplayRoutes.class);
+    /** Alerts a result lists; all are counted. */
+    static final int MAX_ALERTS_LISTED = 10_000;
+    /** Inline events or a journal range of more events than this run as a job. */
+    private static final long JOB_EVENTS = 100_000;
+    /** How long a finished job's result is kept. */
+    private static final java.time.Duration KEEP_JOBS = java.time.Duration.ofHours(1);
+    private static final Set<String> KEYS = Set.of("ruleset", "version", "files", "settings", "events", "journal", "compareWith",
+            "until", "async");
+
+    private final Engine engine;
+    private final RuleSetStore ruleSets;
+    private final JournalStore journal;
+    private final ObjectMapper json;
+    private final Views views;
+    private final Path spool;
+    private final long jobBytes;
+    private final InstantSource clock;
+    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
+        var thread = new Thread(r, "vigil-replay");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    ReplayRoutes(Engine engine, RuleSetStore ruleSets, JournalStore journal, ObjectMapper json, Path spool, long jobBytes,
+                 InstantSource clock) {
+        this.engine = engine;
+        this.ruleSets = ruleSets;
+        this.journal = journal;
+        this.json = json;
+        this.views = new Views(json);
+        this.spool = spool;
+        this.jobBytes = jobBytes;
+        this.clock = clock;
+    }
+
+    /** What to replay, resolved from a request: rules, the rules to compare with, and where the events come from. */
+    private record Request(RuleSetSource rules, RuleSetSource compareWith, Instant until, boolean async, Input input) {
+    }
+
+    /** Where a replay's events come from; opened when the replay runs. */
+    private interface Input {
+        EventInput open(CompiledRuleSet compiled);
+
+        /** Events in it when known, else -1. */
+        long total();
+
+        /** Bytes it holds when it is a file, else -1. */
+        long bytes();
+
+        default void discard() {
+        }
+    }
+
+    void start(Context ctx) {
+        var request = parse(ctx);
+        jobs.values().removeIf(j -> j.finishedAt != null && j.finishedAt.plus(KEEP_JOBS).isBefore(clock.instant()));
+        if (request.async || request.input.bytes() > jobBytes || request.input.total() > JOB_EVENTS) {
+            var job = new Job(UUID.randomUUID().toString(), request.input.total(), clock);
+            jobs.put(job.id, job);
+            runner.execute(() -> job.run(() -> replay(request, job.done)));
+            ctx.status(202).json(Map.of("id", job.id, "status", "queued", "href", "/api/v1/replays/" + job.id));
+            return;
+        }
+        ctx.json(replay(request, new AtomicLong()));
+    }
+
+    void get(Context ctx) {
+        var id = ctx.pathParam("id");
+        var job = jobs.get(id);
+        if (job == null) {
+            throw ApiException.notFound("no replay job with id '" + id + "' (jobs are kept in memory until the server restarts)");
+        }
+        ctx.json(job.view(json));
+    }
+
+    private ObjectNode replay(Request request, AtomicLong done) {
+        CompiledRuleSet rules = compile(request.rules, "the rules");
+        CompiledRuleSet other = null;
+        try {
+            other = request.compareWith == null ? null : compile(request.compareWith, "compareWith");
+        } catch (RuntimeException e) {
+            rules.close();
+            request.input.discard();
+            throw e;
+        }
+        try (var events = request.input.open(rules)) {
+            var counted = counting(events, done);
+            var out = json.createObjectNode();
+            if (other == null) {
+                var listed = new java.util.ArrayList<Alert>();
+                var result = Replay.run(rules, counted, request.until, clock, alert -> {
+                    if (listed.size() < MAX_ALERTS_LISTED) {
+                        listed.add(alert);
+                    }
+                });
+                write(out, listed, result);
+            } else {
+                var comparison = Replay.compare(other, rules, counted, request.until, clock);
+                write(out, comparison.candidate().alerts(), comparison.candidate());
+                var diff = out.putObject("diff");
+                var added = diff.putArray("added");
+                comparison.diff().added().stream().limit(MAX_ALERTS_LISTED).forEach(a -> added.add(views.alert(a)));
+                var removed = diff.putArray("removed");
+                comparison.diff().removed().stream().limit(MAX_ALERTS_LISTED).forEach(a -> removed.add(views.alert(a)));
+                diff.put("unchanged", comparison.diff().unchanged());
+                diff.put("addedCount", comparison.diff().added().size()).put("removedCount", comparison.diff().removed().size());
+            }
+            return out;
+        } catch (EventInputException e) {
+            throw new ApiException(400, "bad_input", e.getMessage(),
+                    List.of(details(e)));
+        } finally {
+            request.input.discard();
+        }
+    }
+
+    private static Map<String, Object> details(EventInputException e) {
+        var out = new LinkedHashMap<String, Object>();
+        out.put("line", e.line());
+        if (e.column() != null) {
+            out.put("column", e.column());
+        }
+        out.put("message", e.getMessage());
+        return out;
+    }
+
+    private void write(ObjectNode out, List<Alert> alerts, ReplayResult result) {
+        var list = out.putArray("alerts");
+        alerts.stream().limit(MAX_ALERTS_LISTED).forEach(a -> list.add(views.alert(a)));
+        var stats = result.stats();
+        long total = stats.alertsPerRule().values().stream().mapToLong(Long::longValue).sum();
+        out.put("alertsListed", list.size());
+        var s = out.putObject("stats");
+        s.put("events", stats.events()).put("invalid", stats.invalidEvents()).put("late", stats.lateEvents())
+                .put("alerts", total).put("suppressed", stats.suppressed()).put("ruleErrors", stats.ruleErrors());
+        var byRule = s.putObject("alertsByRule");
+        new java.util.TreeMap<>(stats.alertsPerRule()).forEach(byRule::put);
+        s.put("elapsedMs", stats.elapsed().toMillis()).put("eventsPerSecond", Math.round(stats.eventsPerSecond()))
+                .put("firstEventTime", stats.firstEventTime() == null ? null : stats.firstEventTime().toString())
+                .put("lastEventTime", stats.lastEventTime() == null ? null : stats.lastEventTime().toString());
+        var errors = out.putArray("errors");
+        result.errors().forEach(e -> {
+            var node = errors.addObject().put("index", e.index()).put("message", e.message());
+            if (e.field() != null) {
+                node.put("field", e.field());
+            }
+            if (e.eventId() != null) {
+                node.put("id", e.eventId());
+            }
+        });
+        var ruleErrors = out.putArray("ruleErrors");
+        result.ruleErrors().forEach(e -> ruleErrors.addObject().put("rule", e.rule()).put("message", e.message()));
+    }
+
+    private static Iterator<JsonNode> counting(Iterator<JsonNode> events, AtomicLong done) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return events.hasNext();
+            }
+
+            @Override
+            public JsonNode next() {
+                var event = events.next();
+                done.incrementAndGet();
+                return event;
+            }
+        };
+    }
+
+    private CompiledRuleSet compile(RuleSetSource source, String what) {
+        try {
+            return new RuleSetCompiler().compile(source);
+        } catch (RuleSetCompilationException e) {
+            throw new ApiException(422, "rules_do_not_compile", what + " do not compile",
+                    e.diagnostics().stream().map(views::diagnostic).toList());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(what + ": " + e.getMessage());
+        }
+    }
+
+    private Request parse(Context ctx) {
+        var contentType = ctx.contentType() == null ? "" : ctx.contentType();
+        if (contentType.startsWith("application/json") || contentType.isEmpty()) {
+            return parseJson(ctx, Bodies.object(ctx, json));
+        }
+        boolean csv = contentType.startsWith("text/csv");
+        if (!csv && !contentType.startsWith("application/x-ndjson") && !contentType.startsWith("application/jsonl")) {
+            throw new ApiException(415, "unsupported_media_type", "send the replay as application/json, or the events as "
+                    + "application/x-ndjson or text/csv with the rules in query parameters");
+        }
+        var name = ctx.queryParam("ruleset");
+        if (name == null) {
+            throw ApiException.badRequest("with events in the body, name the rules: ?ruleset=<name>[&version=<n>]");
+        }
+        var rules = deployed(name, ctx.queryParam("version"), ctx);
+        var compareName = ctx.queryParam("compareWith");
+        var compareWith = compareName == null ? null
+                : deployed(compareName, ctx.queryParam("compareVersion"), ctx).withName(rules.name());
+        var type = ctx.queryParam("type");
+        var time = ctx.queryParam("time");
+        if (csv && (type == null || time == null)) {
+            throw ApiException.badRequest("a CSV replay needs the event type and the time column: ?type=<EventType>&time=<column>");
+        }
+        var file = spoolBody(ctx);
+        Input input = new Input() {
+            @Override
+            public EventInput open(CompiledRuleSet compiled) {
+                InputStream in;
+                try {
+                    in = Files.newInputStream(file);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                if (!csv) {
+                    return EventReaders.ndjson(in, json);
+                }
+                var eventType = compiled.eventTypes().stream().filter(t -> t.name().equals(type)).findFirst()
+                        .orElseThrow(() -> ApiException.badRequest("'" + type + "' is not an event type of the rules; they declare "
+                                + compiled.eventTypes().stream().map(t -> t.name()).toList()));
+                return EventReaders.csv(in, eventType, time, json);
+            }
+
+            @Override
+            public long total() {
+                return -1;
+            }
+
+            @Override
+            public long bytes() {
+                try {
+                    return Files.size(file);
+                } catch (IOException e) {
+                    return -1;
+                }
+            }
+
+            @Override
+            public void discard() {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    LOG.warn("could not delete the replay input {}: {}", file, e.getMessage());
+                }
+            }
+        };
+        return new Request(rules, compareWith, instant(ctx.queryParam("until"), "until"), "true".equals(ctx.queryParam("async")), input);
+    }
+
+    private Request parseJson(Context ctx, ObjectNode body) {
+        var unknown = new java.util.ArrayList<String>();
+        body.fieldNames().forEachRemaining(k -> {
+            if (!KEYS.contains(k)) {
+                unknown.add(k);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw ApiException.badRequest("unknown keys " + unknown + "; a replay takes " + new java.util.TreeSet<>(KEYS));
+        }
+        var rules = rules(body, ctx, "the rules");
+        var compare = body.get("compareWith");
+        var compareWith = compare == null || compare.isNull() ? null : rules(compare, ctx, "compareWith").withName(rules.name());
+        var events = body.get("events");
+        var range = body.get("journal");
+        if ((events == null) == (range == null)) {
+            throw ApiException.badRequest("give the events: either \"events\": [...] or \"journal\": {\"ruleset\", \"from\", \"to\"}"
+                    + " (or post them as NDJSON or CSV with the rules in query parameters)");
+        }
+        Input input;
+        if (events != null) {
+            if (!events.isArray()) {
+                throw ApiException.badRequest("events must be an array of events");
+            }
+            input = new Input() {
+                @Override
+                public EventInput open(CompiledRuleSet compiled) {
+                    return EventReaders.array(events);
+                }
+
+                @Override
+                public long total() {
+                    return events.size();
+                }
+
+                @Override
+                public long bytes() {
+                    return -1;
+                }
+            };
+        } else {
+            input = journalInput(range, rules.name());
+        }
+        return new Request(rules, compareWith, instant(text(body, "until"), "until"), body.path("async").asBoolean(false), input);
+    }
+
+    private Input journalInput(JsonNode range, String defaultRuleSet) {
+        if (journal == null) {
+            throw new ApiException(409, "no_journal", "this server keeps no journal (it runs with --no-journal)");
+        }
+        var ruleSet = range.path("ruleset").asText(defaultRuleSet);
+        var from = instant(text(range, "from"), "journal.from");
+        var to = instant(text(range, "to"), "journal.to");
+        if (from == null || to == null || !from.isBefore(to)) {
+            throw ApiException.badRequest("journal needs \"from\" before \"to\", ISO-8601 instants of event time");
+        }
+        long total = journal.count(ruleSet, from, to);
+        return new Input() {
+            @Override
+            public EventInput open(CompiledRuleSet compiled) {
+                return journalEvents(journal.range(ruleSet, from, to), from.toEpochMilli(), to.toEpochMilli());
+            }
+
+            @Override
+            public long total() {
+                return total;
+            }
+
+            @Override
+            public long bytes() {
+                return -1;
+            }
+        };
+    }
+
+    /**
+     * The journaled events inside {@code [from, to)} of event time. The journal gives whole batches;
+     * events outside the range are dropped here by their {@code time} (ISO-8601 or epoch ms, as
+     * accepted); an event without one arrived at its acceptance and is kept with its batch.
+     */
+    private EventInput journalEvents(JournalStore.Range range, long from, long to) {
+        return new EventInput() {
+            private JsonNode next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && range.hasNext()) {
+                    JsonNode event;
+                    try {
+                        event = json.readTree(range.next());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("a journaled event is not JSON", e);
+                    }
+                    var time = event.get("time");
+                    long millis;
+                    if (time == null || time.isNull()) {
+                        next = event;
+                        break;
+                    } else if (time.isNumber()) {
+                        millis = time.asLong();
+                    } else {
+                        try {
+                            millis = Instant.parse(time.asText()).toEpochMilli();
+                        } catch (DateTimeParseException e) {
+                            next = event;
+                            break;
+                        }
+                    }
+                    if (millis >= from && millis < to) {
+                        next = event;
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public JsonNode next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                var out = next;
+                next = null;
+                return out;
+            }
+
+            @Override
+            public void close() {
+                range.close();
+            }
+        };
+    }
+
+    /** Rules given inline ({@code files}, {@code settings}) or by name ({@code ruleset}, {@code version}). */
+    private RuleSetSource rules(JsonNode node, Context ctx, String what) {
+        if (!node.isObject()) {
+            throw ApiException.badRequest(what + " must be an object: {\"ruleset\": ...} or {\"files\": {...}}");
+        }
+        var files = node.get("files");
+        var name = text(node, "ruleset");
+        if ((files == null) == (name == null)) {
+            throw ApiException.badRequest(what + ": give either \"ruleset\" (a deployed rule set) or \"files\" (inline rules)");
+        }
+        if (name != null) {
+            return deployed(name, text(node, "version"), ctx);
+        }
+        requireScope(ctx, Scope.RULES_WRITE, "running inline rules");
+        if (!files.isObject() || files.isEmpty()) {
+            throw ApiException.badRequest(what + ": files must be an object of path to rule text");
+        }
+        var texts = new java.util.TreeMap<String, String>();
+        files.properties().forEach(e -> texts.put(e.getKey(), e.getValue().asText()));
+        try {
+            return forReplay(RuleSetSource.of("replay", texts).withSettings(SettingsJson.parse(node.get("settings"))));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(what + ": " + e.getMessage());
+        }
+    }
+
+    /** A deployed rule set's version: the active one when {@code version} is null. */
+    private RuleSetSource deployed(String name, String version, Context ctx) {
+        if (version == null) {
+            var live = engine.ruleSet(name).orElseThrow(() -> ApiException.notFound("no rule set named '" + name + "' is deployed"));
+            return forReplay(live.running().source());
+        }
+        int v = Bodies.intParam(version, "version");
+        var stored = ruleSets.version(name, v)
+                .orElseThrow(() -> ApiException.notFound("rule set '" + name + "' has no version " + v));
+        return forReplay(RuleSetSource.of(name, stored.files()).withSettings(SettingsJson.parse(stored.settings())));
+    }
+
+    /** Replays run on event time whatever clock the rule set runs on live. */
+    private static RuleSetSource forReplay(RuleSetSource source) {
+        return source.settings().clockMode() == ClockMode.EVENT_TIME ? source
+                : source.withSettings(source.settings().withClockMode(ClockMode.EVENT_TIME));
+    }
+
+    private static void requireScope(Context ctx, Scope scope, String what) {
+        Set<?> granted = ctx.attribute(VigilServer.GRANTED_SCOPES);
+        if (granted == null || !granted.contains(scope)) {
+            throw new ApiException(403, "forbidden", what + " needs the scope " + scope.label() + ", as deploying does");
+        }
+    }
+
+    private Path spoolBody(Context ctx) {
+        try {
+            Files.createDirectories(spool);
+            var file = Files.createTempFile(spool, "replay-", ".input");
+            try (var in = ctx.req().getInputStream()) {
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return file;
+        } catch (IOException e) {
+            throw ApiException.badRequest("the body could not be read: " + e.getMessage());
+        }
+    }
+
+    private static String text(JsonNode node, String key) {
+        var value = node.get(key);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static Instant instant(String text, String name) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest(name + " must be an ISO-8601 instant such as 2026-11-20T10:00:00Z, was '" + text + "'");
+        }
+    }
+
+    @Override
+    public void close() {
+        runner.shutdownNow();
+    }
+
+    /** A replay that runs in the background, and what it has done. */
+    private static final class Job {
+        final String id;
+        final long total;
+        final AtomicLong done = new AtomicLong();
+        private final InstantSource clock;
+        volatile String status = "queued";
+        volatile Instant finishedAt;
+        volatile ObjectNode result;
+        volatile ApiException failure;
+
+        Job(String id, long total, InstantSource clock) {
+            this.id = id;
+            this.total = total;
+            this.clock = clock;
+        }
+
+        void run(java.util.function.Supplier<ObjectNode> replay) {
+            status = "running";
+            try {
+                result = replay.get();
+                status = "done";
+            } catch (ApiException e) {
+                failure = e;
+                status = "failed";
+            } catch (RuntimeException e) {
+                LOG.error("replay job {} failed", id, e);
+                failure = new ApiException(500, "internal_error", "the replay failed: " + e.getMessage());
+                status = "failed";
+            } finally {
+                finishedAt = clock.instant();
+            }
+        }
+
+        ObjectNode view(ObjectMapper json) {
+            var out = json.createObjectNode().put("id", id).put("status", status);
+            var progress = out.putObject("progress").put("events", done.get());
+            if (total >= 0) {
+                progress.put("total", total);
+            }
+            if (result != null) {
+                out.set("result", result);
+            }
+            if (failure != null) {
+                out.putObject("error").put("error", failure.code()).put("message", failure.getMessage())
+                        .set("details", json.valueToTree(failure.details()));
+            }
+            return out;
+        }
+    }
+}
