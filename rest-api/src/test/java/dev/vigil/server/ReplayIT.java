@@ -1,0 +1,254 @@
+package dev.vigil.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code POST /api/v1/replays} against the real server on port 0 with a temporary H2 database. */
+class ReplayIT {
+    private static final String TOKEN = "test-admin-token";
+    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+    private static final String DECLARE = """
+            package fraud;
+            declare Transaction
+                @role(event)
+                @timestamp(time)
+                id : String
+                time : long
+                accountId : String
+                amount : double
+            end
+            """;
+    private static final String LARGE = """
+            rule "large"
+            when
+                $t : Transaction(amount > 1000, $acc : accountId) over window:time(1m)
+            then
+                alerts.raise($acc, "large transaction");
+            end
+            """;
+    private static final String BURST = """
+            rule "burst"
+            when
+                $t : Transaction($acc : accountId) over window:time(1m)
+                Number(intValue >= 3) from accumulate(Transaction(accountId == $acc) over window:time(1m), count(1))
+            then
+                alerts.raise($acc, "3 or more transactions in a minute");
+            end
+            """;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    @TempDir
+    Path data;
+    private VigilServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private void start(ServerConfig config) {
+        server = VigilServer.start(config.withPort(0).withAdminToken(TOKEN));
+    }
+
+    private void start() {
+        start(ServerConfig.defaults(data));
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String contentType, String token)
+            throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", contentType);
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode post(String path, Object body) throws IOException, InterruptedException {
+        var response = send("POST", path, json.writeValueAsString(body), "application/json", TOKEN);
+        assertThat(response.statusCode()).as(response.body()).isBetween(200, 202);
+        return json.readTree(response.body());
+    }
+
+    private void deploy(String name, String drl) throws IOException, InterruptedException {
+        var response = send("PUT", "/api/v1/rulesets/" + name, json.writeValueAsString(Map.of("files", Map.of("fraud.drl", drl))),
+                "application/json", TOKEN);
+        assertThat(response.statusCode()).as(response.body()).isBetween(200, 201);
+    }
+
+    /** Transactions a second apart: accounts a0..a2 in turn, every fourth one large. */
+    private static List<Map<String, Object>> events(int count, Instant start) {
+        return IntStream.range(0, count).mapToObj(i -> Map.<String, Object>of("type", "Transaction", "id", "t" + i,
+                "time", start.plusSeconds(i).toString(), "accountId", "a" + (i % 3), "amount", i % 4 == 0 ? 5_000.0 : 10.0)).toList();
+    }
+
+    private String ndjson(List<Map<String, Object>> events) throws IOException {
+        var out = new StringBuilder();
+        for (var event : events) {
+            out.append(json.writeValueAsString(event)).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String csv(List<Map<String, Object>> events) {
+        var out = new StringBuilder("id,when,accountId,amount\n");
+        for (var e : events) {
+            out.append(e.get("id")).append(',').append(Instant.parse((String) e.get("time")).toEpochMilli()).append(',')
+                    .append(e.get("accountId")).append(',').append(e.get("amount")).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static List<String> ids(JsonNode result) {
+        var out = new ArrayList<String>();
+        result.get("alerts").forEach(a -> out.add(a.get("id").asText()));
+        return out;
+    }
+
+    @Test
+    void aReplay_raisesTheAlertsAndIdsOfTheSameEventsIngestedLive_andTouchesNothingLive() throws Exception {
+        start();
+        deploy("fraud", DECLARE + LARGE + BURST);
+        var events = events(30, T0);
+
+        var replayed = post("/api/v1/replays", Map.of("ruleset", "fraud", "events", events));
+        var again = post("/api/v1/replays", Map.of("ruleset", "fraud", "events", events));
+        send("POST", "/api/v1/events?ruleset=fraud", json.writeValueAsString(events), "application/json", TOKEN);
+        await().atMost(Duration.ofSeconds(10)).until(() -> json.readTree(send("GET", "/api/v1/alerts?limit=1000", null,
+                "application/json", TOKEN).body()).get("alerts").size() >= replayed.get("alerts").size());
+        var live = json.readTree(send("GET", "/api/v1/alerts?limit=1000", null, "application/json", TOKEN).body());
+        var liveIds = new ArrayList<String>();
+        live.get("alerts").forEach(a -> liveIds.add(a.get("id").asText()));
+
+        assertThat(ids(replayed)).containsExactlyInAnyOrderElementsOf(liveIds);
+        assertThat(ids(again)).isEqualTo(ids(replayed));
+        assertThat(replayed.get("stats").get("events").asLong()).isEqualTo(30);
+        assertThat(replayed.get("stats").get("firstEventTime").asText()).isEqualTo(T0.toString());
+        assertThat(replayed.get("stats").get("lastEventTime").asText()).isEqualTo(T0.plusSeconds(29).toString());
+        assertThat(replayed.get("stats").get("alertsByRule").get("large").asLong()).isEqualTo(8);
+        var stats = json.readTree(send("GET", "/api/v1/rulesets/fraud", null, "application/json", TOKEN).body()).get("stats");
+        assertThat(stats.get("eventsProcessed").asLong()).isEqualTo(30);
+        assertThat(json.readTree(send("GET", "/api/v1/alerts?limit=1000", null, "application/json", TOKEN).body()).get("alerts"))
+                .hasSize(liveIds.size());
+    }
+
+    @Test
+    void inlineNdjsonAndCsv_giveTheSameResult() throws Exception {
+        start();
+        deploy("fraud", DECLARE + LARGE + BURST);
+        var events = events(40, T0);
+
+        var inline = post("/api/v1/replays", Map.of("ruleset", "fraud", "events", events));
+        var ndjson = send("POST", "/api/v1/replays?ruleset=fraud", ndjson(events), "application/x-ndjson", TOKEN);
+        var csv = send("POST", "/api/v1/replays?ruleset=fraud&type=Transaction&time=when", csv(events), "text/csv", TOKEN);
+
+        assertThat(ndjson.statusCode()).as(ndjson.body()).isEqualTo(200);
+        assertThat(csv.statusCode()).as(csv.body()).isEqualTo(200);
+        assertThat(ids(json.readTree(ndjson.body()))).isEqualTo(ids(inline)).isNotEmpty();
+        assertThat(ids(json.readTree(csv.body()))).isEqualTo(ids(inline));
+    }
+
+    @Test
+    void compare_showsAnAddedRulesAlertsAsAdded_andARemovedRulesAsRemoved() throws Exception {
+        start();
+        deploy("fraud", DECLARE + LARGE);
+        var events = events(12, T0);
+
+        var withBurst = post("/api/v1/replays", Map.of("files", Map.of("fraud.drl", DECLARE + LARGE + BURST),
+                "compareWith", Map.of("ruleset", "fraud"), "events", events));
+        var withoutLarge = post("/api/v1/replays", Map.of("files", Map.of("fraud.drl", DECLARE + BURST),
+                "compareWith", Map.of("ruleset", "fraud"), "events", events));
+
+        var diff = withBurst.get("diff");
+        assertThat(diff.get("added")).isNotEmpty().allSatisfy(a -> assertThat(a.get("rule").asText()).isEqualTo("burst"));
+        assertThat(diff.get("removed")).isEmpty();
+        assertThat(diff.get("unchanged").asLong()).isEqualTo(3);
+        var reverse = withoutLarge.get("diff");
+        assertThat(reverse.get("removed")).hasSize(3).allSatisfy(a -> assertThat(a.get("rule").asText()).isEqualTo("large"));
+        assertThat(reverse.get("unchanged").asLong()).isZero();
+    }
+
+    @Test
+    void aJournalRange_replaysExactlyTheEventsOfThatRangeOfEventTime() throws Exception {
+        start();
+        deploy("fraud", DECLARE + LARGE);
+        send("POST", "/api/v1/events?ruleset=fraud", json.writeValueAsString(events(20, T0)), "application/json", TOKEN);
+        send("POST", "/api/v1/events?ruleset=fraud", ndjson(events(20, T0.plusSeconds(20)).stream()
+                .map(e -> { var m = new java.util.HashMap<>(e); m.put("id", "u" + m.get("id")); return (Map<String, Object>) m; })
+                .toList()), "application/x-ndjson", TOKEN);
+        // The journal writes in batches a moment after accepting.
+        var range = Map.of("ruleset", "fraud", "from", T0.plusSeconds(10).toString(), "to", T0.plusSeconds(30).toString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> post("/api/v1/replays", Map.of("ruleset", "fraud", "journal", range))
+                .get("stats").get("events").asLong() == 20);
+
+        var replayed = post("/api/v1/replays", Map.of("ruleset", "fraud", "journal", range));
+
+        assertThat(replayed.get("stats").get("firstEventTime").asText()).isEqualTo(T0.plusSeconds(10).toString());
+        assertThat(replayed.get("stats").get("lastEventTime").asText()).isEqualTo(T0.plusSeconds(29).toString());
+        assertThat(replayed.get("alerts")).allSatisfy(a -> assertThat(Instant.parse(a.get("eventTime").asText()))
+                .isBetween(T0.plusSeconds(10), T0.plusSeconds(29)));
+    }
+
+    @Test
+    void aLargeInput_runsAsAJob_withProgress_thenTheResult() throws Exception {
+        start(ServerConfig.defaults(data).withReplayJobBytes(1_000));
+        deploy("fraud", DECLARE + LARGE);
+        var body = ndjson(events(200, T0));
+
+        var accepted = send("POST", "/api/v1/replays?ruleset=fraud", body, "application/x-ndjson", TOKEN);
+
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        var href = json.readTree(accepted.body()).get("href").asText();
+        await().atMost(Duration.ofSeconds(20)).until(() -> json.readTree(send("GET", href, null, "application/json", TOKEN).body())
+                .get("status").asText().equals("done"));
+        var job = json.readTree(send("GET", href, null, "application/json", TOKEN).body());
+        assertThat(job.get("progress").get("events").asLong()).isEqualTo(200);
+        assertThat(job.get("result").get("stats").get("alerts").asLong()).isEqualTo(50);
+        assertThat(send("GET", "/api/v1/replays/nope", null, "application/json", TOKEN).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void badInput_namesTheLine_andInlineRulesNeedTheRightToDeploy() throws Exception {
+        start();
+        deploy("fraud", DECLARE + LARGE);
+        var reader = json.readTree(send("POST", "/api/v1/tokens", json.writeValueAsString(Map.of("name", "reader",
+                "scopes", List.of("rules:read"))), "application/json", TOKEN).body()).get("token").asText();
+
+        var bad = send("POST", "/api/v1/replays?ruleset=fraud", ndjson(events(3, T0)) + "{oops\n", "application/x-ndjson", TOKEN);
+        var inline = send("POST", "/api/v1/replays", json.writeValueAsString(Map.of("files", Map.of("x.drl", DECLARE + LARGE),
+                "events", events(2, T0))), "application/json", reader);
+        var deployed = send("POST", "/api/v1/replays", json.writeValueAsString(Map.of("ruleset", "fraud",
+                "events", events(2, T0))), "application/json", reader);
+        var broken = send("POST", "/api/v1/replays", json.writeValueAsString(Map.of("files", Map.of("x.drl", DECLARE + "rule x when Nope() then end"),
+                "events", events(2, T0))), "application/json", TOKEN);
+
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(bad.body()).get("details").get(0).get("line").asInt()).isEqualTo(4);
+        assertThat(inline.statusCode()).isEqualTo(403);
+        assertThat(deployed.statusCode()).isEqualTo(200);
+        assertThat(broken.statusCode()).isEqualTo(422);
+        assertThat(json.readTree(broken.body()).get("details").get(0).get("line").asInt()).isPositive();
+    }
+}
