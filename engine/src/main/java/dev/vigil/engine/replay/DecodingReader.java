@@ -23,34 +23,48 @@ final class DecodingReader implements AutoCloseable {
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(BATCHES_AHEAD);
     private final Thread thread;
     private volatile long read;
-    private volatile long invalid;
+    private final long[] invalid;
     private boolean done;
 
-    /** A decoded batch: the valid events in input order, and the errors of the rest. */
-    record Batch(List<Event> events, List<EventError> errors) {
+    /**
+     * A decoded batch, for each decoder: the valid events in input order, and the errors of the rest.
+     *
+     * @param events the events each decoder took, by decoder
+     * @param errors the errors each decoder found, by decoder
+     */
+    record Batch(List<List<Event>> events, List<List<EventError>> errors) {
     }
 
     private static final Object END = new Object();
 
-    DecodingReader(Iterator<? extends JsonNode> input, EventDecoder decoder) {
-        this.thread = new Thread(() -> produce(input, decoder), "vigil-replay-reader");
+    /** Decodes each event with each of {@code decoders}: one per rule set replayed over the same input. */
+    DecodingReader(Iterator<? extends JsonNode> input, List<EventDecoder> decoders) {
+        this.invalid = new long[decoders.size()];
+        this.thread = new Thread(() -> produce(input, decoders), "vigil-replay-reader");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void produce(Iterator<? extends JsonNode> input, EventDecoder decoder) {
+    private void produce(Iterator<? extends JsonNode> input, List<EventDecoder> decoders) {
         try {
             long index = 0;
             while (input.hasNext()) {
-                var events = new ArrayList<Event>(BATCH);
-                var errors = new ArrayList<EventError>(0);
-                while (events.size() + errors.size() < BATCH && input.hasNext()) {
+                var events = new ArrayList<List<Event>>(decoders.size());
+                var errors = new ArrayList<List<EventError>>(decoders.size());
+                for (int d = 0; d < decoders.size(); d++) {
+                    events.add(new ArrayList<>(BATCH));
+                    errors.add(new ArrayList<>(0));
+                }
+                for (int n = 0; n < BATCH && input.hasNext(); n++) {
                     var json = input.next();
-                    try {
-                        events.add(decoder.decode(json, (int) Math.min(Integer.MAX_VALUE, index)));
-                    } catch (InvalidEventsException e) {
-                        invalid++;
-                        errors.addAll(e.errors());
+                    int at = (int) Math.min(Integer.MAX_VALUE, index);
+                    for (int d = 0; d < decoders.size(); d++) {
+                        try {
+                            events.get(d).add(decoders.get(d).decode(json, at));
+                        } catch (InvalidEventsException e) {
+                            invalid[d]++;
+                            errors.get(d).addAll(e.errors());
+                        }
                     }
                     index++;
                 }
@@ -95,9 +109,9 @@ final class DecodingReader implements AutoCloseable {
         return read;
     }
 
-    /** Events that could not be decoded so far. */
-    long invalid() {
-        return invalid;
+    /** Events decoder {@code d} could not decode, once {@link #next()} has returned null. */
+    long invalid(int d) {
+        return invalid[d];
     }
 
     @Override

@@ -12,7 +12,9 @@ import dev.vigil.engine.session.RuleSetStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import dev.vigil.engine.event.Event;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
@@ -55,51 +57,132 @@ public final class Replay {
      */
     public static ReplayResult run(CompiledRuleSet compiled, Iterator<? extends JsonNode> events, Instant until,
                                    InstantSource wallClock, Consumer<Alert> sink) {
-        if (compiled.source().settings().clockMode() != ClockMode.EVENT_TIME) {
-            compiled.close();
-            throw new IllegalArgumentException("replays run on event time: compile rule set '" + compiled.name()
-                    + "' with clock mode EVENT_TIME");
+        return runAll(List.of(compiled), events, until, wallClock, List.of(sink)).get(0);
+    }
+
+    /**
+     * Replays {@code events} once through both rule sets and tells the alerts {@code candidate}
+     * raises that {@code baseline} does not, and the reverse: what a new version would change.
+     * Alert ids derive from the rule set's name, so both must be compiled under the same name.
+     * Consumes both.
+     */
+    public static Comparison compare(CompiledRuleSet baseline, CompiledRuleSet candidate, Iterator<? extends JsonNode> events,
+                                     Instant until, InstantSource wallClock) {
+        if (!baseline.name().equals(candidate.name())) {
+            var message = "compared rule sets must have the same name, since alert ids derive from it: '"
+                    + baseline.name() + "' and '" + candidate.name() + "'";
+            baseline.close();
+            candidate.close();
+            throw new IllegalArgumentException(message);
         }
-        var ruleErrors = new ArrayList<RuleError>();
-        var errors = new ArrayList<EventError>();
-        var collect = new EngineListener() {
-            long errorCount;
+        var before = new ArrayList<Alert>();
+        var after = new ArrayList<Alert>();
+        var results = runAll(List.of(baseline, candidate), events, until, wallClock, List.of(before::add, after::add));
+        var baseResult = new ReplayResult(before, results.get(0).stats(), results.get(0).errors(), results.get(0).ruleErrors());
+        var candidateResult = new ReplayResult(after, results.get(1).stats(), results.get(1).errors(), results.get(1).ruleErrors());
+        var beforeIds = new HashSet<String>();
+        before.forEach(alert -> beforeIds.add(alert.id()));
+        var afterIds = new HashSet<String>();
+        after.forEach(alert -> afterIds.add(alert.id()));
+        var added = after.stream().filter(alert -> !beforeIds.contains(alert.id())).toList();
+        var removed = before.stream().filter(alert -> !afterIds.contains(alert.id())).toList();
+        long unchanged = after.stream().filter(alert -> beforeIds.contains(alert.id())).count();
+        return new Comparison(baseResult, candidateResult, new AlertDiff(added, removed, unchanged));
+    }
 
-            @Override
-            public void onAlert(Alert alert) {
-                sink.accept(alert);
+    /** One pass over {@code events} through each rule set, each alert to the sink of its rule set; results without alerts. */
+    private static List<ReplayResult> runAll(List<CompiledRuleSet> compiled, Iterator<? extends JsonNode> events, Instant until,
+                                             InstantSource wallClock, List<Consumer<Alert>> sinks) {
+        for (var each : compiled) {
+            if (each.source().settings().clockMode() != ClockMode.EVENT_TIME) {
+                compiled.forEach(CompiledRuleSet::close);
+                throw new IllegalArgumentException("replays run on event time: compile rule set '" + each.name()
+                        + "' with clock mode EVENT_TIME");
             }
-
-            @Override
-            public void onRuleError(RuleError error) {
-                errorCount++;
-                if (ruleErrors.size() < MAX_REPORTED_ERRORS) {
-                    ruleErrors.add(error);
-                }
-            }
-        };
+        }
+        var runs = new ArrayList<Run>();
         long started = System.nanoTime();
-        try (var runner = new RuleSetRunner(compiled, 1, wallClock, collect);
-             var reader = new DecodingReader(events, runner.decoder())) {
-            for (var batch = reader.next(); batch != null; batch = reader.next()) {
-                batch.events().forEach(runner::accept);
-                for (var error : batch.errors()) {
-                    if (errors.size() < MAX_REPORTED_ERRORS) {
-                        errors.add(error);
+        try {
+            for (int i = 0; i < compiled.size(); i++) {
+                runs.add(new Run(compiled.get(i), wallClock, sinks.get(i)));
+            }
+            try (var reader = new DecodingReader(events, runs.stream().map(r -> r.runner.decoder()).toList())) {
+                for (var batch = reader.next(); batch != null; batch = reader.next()) {
+                    for (int i = 0; i < runs.size(); i++) {
+                        runs.get(i).take(batch.events().get(i), batch.errors().get(i));
                     }
                 }
+                var elapsed = Duration.ofNanos(System.nanoTime() - started);
+                var out = new ArrayList<ReplayResult>();
+                for (int i = 0; i < runs.size(); i++) {
+                    out.add(runs.get(i).finish(until, reader.read(), reader.invalid(i), elapsed));
+                }
+                return out;
             }
+        } finally {
+            runs.forEach(Run::close);
+            for (int i = runs.size(); i < compiled.size(); i++) {
+                compiled.get(i).close();
+            }
+        }
+    }
+
+    /** One rule set's session in a replay, and what it has seen. */
+    private static final class Run implements AutoCloseable {
+        final RuleSetRunner runner;
+        final List<RuleError> ruleErrors = new ArrayList<>();
+        final List<EventError> errors = new ArrayList<>();
+        long ruleErrorCount;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+
+        Run(CompiledRuleSet compiled, InstantSource wallClock, Consumer<Alert> sink) {
+            this.runner = new RuleSetRunner(compiled, 1, wallClock, new EngineListener() {
+                @Override
+                public void onAlert(Alert alert) {
+                    sink.accept(alert);
+                }
+
+                @Override
+                public void onRuleError(RuleError error) {
+                    ruleErrorCount++;
+                    if (ruleErrors.size() < MAX_REPORTED_ERRORS) {
+                        ruleErrors.add(error);
+                    }
+                }
+            });
+        }
+
+        void take(List<Event> events, List<EventError> invalid) {
+            for (var event : events) {
+                first = Math.min(first, event.time());
+                last = Math.max(last, event.time());
+                runner.accept(event);
+            }
+            for (var error : invalid) {
+                if (errors.size() < MAX_REPORTED_ERRORS) {
+                    errors.add(error);
+                }
+            }
+        }
+
+        ReplayResult finish(Instant until, long count, long invalid, Duration elapsed) {
             if (until != null) {
                 runner.advanceClockTo(until.toEpochMilli());
             } else {
                 runner.finish();
             }
             var stats = runner.stats(RuleSetStatus.STOPPED, 0);
-            var elapsed = Duration.ofNanos(System.nanoTime() - started);
             double seconds = Math.max(1e-9, elapsed.toNanos() / 1e9);
-            long count = reader.read();
-            return new ReplayResult(List.of(), new ReplayStats(count, reader.invalid(), stats.lateEvents(),
-                    stats.alertsPerRule(), stats.suppressed(), collect.errorCount, elapsed, count / seconds), errors, ruleErrors);
+            return new ReplayResult(List.of(), new ReplayStats(count, invalid, stats.lateEvents(), stats.alertsPerRule(),
+                    stats.suppressed(), ruleErrorCount, elapsed, count / seconds,
+                    first == Long.MAX_VALUE ? null : Instant.ofEpochMilli(first),
+                    last == Long.MIN_VALUE ? null : Instant.ofEpochMilli(last)), errors, ruleErrors);
+        }
+
+        @Override
+        public void close() {
+            runner.close();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.engine.replay;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -14,6 +15,8 @@ import java.util.Map;
  * @param ruleErrors      consequences that threw
  * @param elapsed         time taken
  * @param eventsPerSecond events divided by elapsed seconds
+ * @param firstEventTime  the earliest event time among the events taken; null when none was
+ * @param lastEventTime   the latest
  */
 public record ReplayStats(
         long events,
@@ -23,7 +26,9 @@ public record ReplayStats(
         long suppressed,
         long ruleErrors,
         Duration elapsed,
-        double eventsPerSecond) {
+        double eventsPerSecond,
+        Instant firstEventTime,
+        Instant lastEventTime) {
     public ReplayStats {
         alertsPerRule = Map.copyOf(alertsPerRule);
     }

@@ -1,0 +1,256 @@
+package dev.vigil.engine.replay;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.vigil.engine.event.EventField;
+import dev.vigil.engine.event.EventType;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/** Replay inputs read lazily, an event at a time: NDJSON, CSV, or a JSON array already in memory. */
+public final class EventReaders {
+    private static final Set<String> INTEGRAL = Set.of("int", "long", "short", "byte", "Integer", "Long", "Short", "Byte",
+            "java.lang.Integer", "java.lang.Long", "java.lang.Short", "java.lang.Byte");
+    private static final Set<String> DECIMAL = Set.of("double", "float", "Double", "Float", "java.lang.Double", "java.lang.Float",
+            "BigDecimal", "java.math.BigDecimal");
+    private static final Set<String> BOOLEAN = Set.of("boolean", "Boolean", "java.lang.Boolean");
+    private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+
+    private EventReaders() {
+    }
+
+    /**
+     * One event per line of UTF-8; blank lines and CRLF endings are fine. A line that is not a JSON
+     * object stops the input with an {@link EventInputException} naming it (lines count from 1).
+     */
+    public static EventInput ndjson(InputStream in, ObjectMapper json) {
+        var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        return new EventInput() {
+            private long line;
+            private JsonNode next;
+
+            @Override
+            public boolean hasNext() {
+                try {
+                    while (next == null) {
+                        var text = reader.readLine();
+                        if (text == null) {
+                            return false;
+                        }
+                        line++;
+                        if (text.isBlank()) {
+                            continue;
+                        }
+                        JsonNode node;
+                        try {
+                            node = json.readTree(text);
+                        } catch (JsonProcessingException e) {
+                            throw new EventInputException(line, null, "not JSON: " + e.getOriginalMessage());
+                        }
+                        if (!node.isObject()) {
+                            throw new EventInputException(line, null, "an event must be a JSON object");
+                        }
+                        next = node;
+                    }
+                    return true;
+                } catch (IOException e) {
+                    throw new UncheckedIOException("reading line " + (line + 1) + ": " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public JsonNode next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                var out = next;
+                next = null;
+                return out;
+            }
+
+            @Override
+            public void close() {
+                closeQuietly(reader);
+            }
+        };
+    }
+
+    /**
+     * A CSV file with a header row: each row an event of {@code type}, its {@code timeColumn} the
+     * event time (ISO-8601, {@code yyyy-MM-dd HH:mm:ss} in UTC, or epoch milliseconds), the other
+     * columns fields by name, converted to the types the event type declares (an empty cell leaves
+     * the field out; an undeclared column stays text, for the decoder to judge).
+     */
+    public static EventInput csv(InputStream in, EventType type, String timeColumn, ObjectMapper json) {
+        var mapper = new CsvMapper().enable(CsvParser.Feature.TRIM_SPACES);
+        MappingIterator<Map<String, String>> rows;
+        try {
+            rows = mapper.readerForMapOf(String.class).with(CsvSchema.emptySchema().withHeader()).readValues(in);
+            rows.hasNextValue(); // reads the header
+            var columns = columnNames(rows);
+            if (!columns.contains(timeColumn)) {
+                closeQuietly(in);
+                throw new EventInputException(1, timeColumn, "the header has no time column '" + timeColumn + "'; its columns are " + columns);
+            }
+        } catch (IOException e) {
+            closeQuietly(in);
+            throw new EventInputException(1, null, "not CSV: " + e.getMessage());
+        }
+        return new EventInput() {
+            @Override
+            public boolean hasNext() {
+                try {
+                    return rows.hasNextValue();
+                } catch (IOException e) {
+                    throw new EventInputException(line(), null, "not CSV: " + e.getMessage());
+                }
+            }
+
+            @Override
+            public JsonNode next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Map<String, String> row;
+                try {
+                    row = rows.nextValue();
+                } catch (IOException e) {
+                    throw new EventInputException(line(), null, "not CSV: " + e.getMessage());
+                }
+                long line = line();
+                ObjectNode event = json.createObjectNode().put("type", type.name());
+                var time = row.get(timeColumn);
+                if (time == null || time.isEmpty()) {
+                    throw new EventInputException(line, timeColumn, "the event time is missing");
+                }
+                event.put("time", time(time, line, timeColumn));
+                for (var cell : row.entrySet()) {
+                    var column = cell.getKey();
+                    var value = cell.getValue();
+                    if (column.equals(timeColumn) || value == null || value.isEmpty()) {
+                        continue;
+                    }
+                    var field = type.field(column).map(EventField::type).orElse("String");
+                    try {
+                        if (INTEGRAL.contains(field)) {
+                            event.put(column, Long.parseLong(value));
+                        } else if (DECIMAL.contains(field)) {
+                            event.put(column, new BigDecimal(value));
+                        } else if (BOOLEAN.contains(field)) {
+                            if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                                throw new NumberFormatException();
+                            }
+                            event.put(column, Boolean.parseBoolean(value.toLowerCase(Locale.ROOT)));
+                        } else {
+                            event.put(column, value);
+                        }
+                    } catch (NumberFormatException e) {
+                        throw new EventInputException(line, column, "'" + value + "' is not "
+                                + (BOOLEAN.contains(field) ? "true or false" : INTEGRAL.contains(field) ? "a whole number" : "a number")
+                                + " (field " + column + " is " + field + ")");
+                    }
+                }
+                return event;
+            }
+
+            /** The line of the row just read: where its last value is. */
+            private long line() {
+                var location = rows.getParser().currentTokenLocation();
+                return location == null ? -1 : location.getLineNr();
+            }
+
+            @Override
+            public void close() {
+                try {
+                    rows.close();
+                } catch (IOException e) {
+                    // Nothing more to read from it.
+                }
+            }
+        };
+    }
+
+    private static List<String> columnNames(MappingIterator<?> rows) {
+        var schema = (CsvSchema) rows.getParser().getSchema();
+        var out = new java.util.ArrayList<String>();
+        schema.forEach(c -> out.add(c.getName()));
+        return out;
+    }
+
+    /** An inline JSON array of events. */
+    public static EventInput array(JsonNode array) {
+        var elements = array.elements();
+        return new EventInput() {
+            @Override
+            public boolean hasNext() {
+                return elements.hasNext();
+            }
+
+            @Override
+            public JsonNode next() {
+                return elements.next();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** Epoch milliseconds of an ISO-8601 instant (or local date-time, as UTC), a {@code yyyy-MM-dd HH:mm:ss} UTC time, or digits. */
+    static long time(String text, long line, String column) {
+        if (text.chars().allMatch(Character::isDigit)) {
+            return Long.parseLong(text);
+        }
+        try {
+            return Instant.parse(text).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            // try the other forms
+        }
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            // try the other forms
+        }
+        try {
+            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            // try the other forms
+        }
+        try {
+            return LocalDateTime.parse(text, SPACED).toInstant(ZoneOffset.UTC).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new EventInputException(line, column, "'" + text + "' is not a time: give ISO-8601 (2026-11-20T10:00:00Z), "
+                    + "yyyy-MM-dd HH:mm:ss (UTC) or epoch milliseconds");
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // Closing an input that is done with.
+        }
+    }
+}
