@@ -85,4 +85,69 @@ class CommandLineTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("DIR");
     }
+
+    private Path ruleSet(String name, String drl) throws Exception {
+        var folder = dir.resolve(name);
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve(name + ".drl"), drl);
+        return folder;
+    }
+
+    private static String transaction(int i, String account, double amount) {
+        return "{\"type\":\"Transaction\",\"id\":\"t" + i + "\",\"time\":\"2026-11-20T10:00:" + String.format("%02d", i)
+                + "Z\",\"accountId\":\"" + account + "\",\"amount\":" + amount + "}";
+    }
+
+    @Test
+    void replay_writesTheAlertsAsNdjson_andASummary() throws Exception {
+        var rules = ruleSet("fraud", GOOD);
+        var events = dir.resolve("events.ndjson");
+        Files.writeString(events, transaction(1, "a1", 5000) + "\n" + transaction(2, "a2", 10) + "\n\n" + transaction(3, "a3", 2000) + "\n");
+        var out = dir.resolve("alerts.ndjson");
+
+        var run = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--out", out.toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        var alerts = Files.readAllLines(out);
+        assertThat(alerts).hasSize(2).allSatisfy(line -> assertThat(line).contains("\"rule\":\"large\""));
+        assertThat(alerts.get(0)).contains("\"key\":\"a1\"");
+        assertThat(run.err()).containsPattern("events\\s+3").containsPattern("large\\s+2")
+                .contains("2026-11-20T10:00:01Z .. 2026-11-20T10:00:03Z");
+    }
+
+    @Test
+    void replay_ofCsv_andComparedWithOtherRules_marksEachAlert() throws Exception {
+        var rules = ruleSet("fraud", GOOD.replace("amount > 1000", "amount > 100"));
+        var before = ruleSet("before", GOOD);
+        var events = dir.resolve("events.csv");
+        Files.writeString(events, "id,when,accountId,amount\nt1,2026-11-20 10:00:01,a1,5000\nt2,1795168802000,a2,500\n");
+        var out = dir.resolve("alerts.ndjson");
+
+        var run = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--type", "Transaction",
+                "--time", "when", "--compare", before.toString(), "--out", out.toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        var alerts = Files.readAllLines(out);
+        assertThat(alerts).hasSize(2);
+        assertThat(alerts.get(0)).contains("\"key\":\"a1\"").contains("\"diff\":\"unchanged\"");
+        assertThat(alerts.get(1)).contains("\"key\":\"a2\"").contains("\"diff\":\"added\"");
+        assertThat(run.err()).contains("1 added, 0 removed, 1 unchanged");
+    }
+
+    @Test
+    void replay_aBrokenLine_exits1NamingIt_andACsvWithoutTypeIsAUsageError() throws Exception {
+        var rules = ruleSet("fraud", GOOD);
+        var events = dir.resolve("events.ndjson");
+        Files.writeString(events, transaction(1, "a1", 5000) + "\n{\"type\":\n");
+        var csv = dir.resolve("events.csv");
+        Files.writeString(csv, "id,when\n");
+
+        var broken = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--out", dir.resolve("out").toString());
+        var usage = vigil("replay", "--rules", rules.toString(), "--events", csv.toString());
+
+        assertThat(broken.exit()).isEqualTo(1);
+        assertThat(broken.err()).contains("line 2: not JSON");
+        assertThat(usage.exit()).isEqualTo(2);
+        assertThat(usage.err()).contains("--type and --time");
+    }
 }
