@@ -150,4 +150,42 @@ class CommandLineTest {
         assertThat(usage.exit()).isEqualTo(2);
         assertThat(usage.err()).contains("--type and --time");
     }
+
+    @Test
+    void test_printsEachCase_andExits1WhenOneFails() throws Exception {
+        var rules = ruleSet("fraud", GOOD);
+        Files.writeString(rules.resolve("large.test.yaml"), """
+                name: a large transaction alerts
+                events:
+                  - {at: 0s, type: Transaction, id: t1, accountId: a1, amount: 5000}
+                expect:
+                  - {rule: large, key: a1, at: 0s}
+                """);
+        var passing = vigil("test", dir.toString());
+        Files.writeString(rules.resolve("small.test.yaml"), """
+                name: a small one does not
+                events:
+                  - {at: 0s, type: Transaction, id: t1, accountId: a1, amount: 5000}
+                expectNone:
+                  - {rule: large}
+                """);
+
+        var failing = vigil("test", rules.toString());
+
+        assertThat(passing.exit()).as(passing.out() + passing.err()).isZero();
+        assertThat(passing.out()).contains("PASS " + rules.resolve("large.test.yaml") + ": a large transaction alerts", "1 passed, 0 failed");
+        assertThat(failing.exit()).isEqualTo(1);
+        assertThat(failing.out()).contains("FAIL " + rules.resolve("small.test.yaml") + ": a small one does not")
+                .contains("expected no alert of rule \"large\"; fired: \"large\" key a1 at 0s").contains("1 passed, 1 failed");
+    }
+
+    @Test
+    void test_withNoCasesAtAll_exits1() throws Exception {
+        ruleSet("fraud", GOOD);
+
+        var run = vigil("test", dir.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("no test cases found");
+    }
 }

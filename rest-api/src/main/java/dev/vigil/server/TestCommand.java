@@ -1,0 +1,71 @@
+package dev.vigil.server;
+
+import dev.vigil.engine.ruletest.RuleTestFormatException;
+import dev.vigil.engine.ruletest.RuleTests;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code vigil test DIR...}: runs the rule test cases kept next to rule sets, for a rule author's CI. */
+@Command(name = "test", mixinStandardHelpOptions = true,
+        description = "Run the rule test cases (*.test.yaml) of rule set folders. Prints each case as PASS or FAIL with the "
+                + "reason; exits 1 when any fails, or when there is none to run.")
+final class TestCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "DIR", description = "a rule set folder, or a folder of rule set folders")
+    List<Path> folders;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        int passed = 0;
+        int failed = 0;
+        for (var given : folders) {
+            List<Path> ruleSets;
+            try {
+                ruleSets = RuleSetFolder.find(given);
+            } catch (IllegalArgumentException | UncheckedIOException e) {
+                err.println("error: " + e.getMessage());
+                failed++;
+                continue;
+            }
+            for (var folder : ruleSets) {
+                try {
+                    var cases = RuleTests.load(folder);
+                    if (cases.isEmpty()) {
+                        out.println(folder + ": no test cases");
+                        continue;
+                    }
+                    var report = RuleTests.run(RuleSetFolder.load(folder), cases);
+                    for (var c : report.cases()) {
+                        out.printf(Locale.ROOT, "%s %s: %s%n", c.passed() ? "PASS" : "FAIL", folder.resolve(c.file()), c.name());
+                        c.failures().forEach(f -> out.println("    " + f));
+                        if (c.passed()) {
+                            passed++;
+                        } else {
+                            failed++;
+                        }
+                    }
+                } catch (RuleTestFormatException e) {
+                    out.println("FAIL " + folder + ": " + e.getMessage());
+                    failed++;
+                }
+            }
+        }
+        out.printf(Locale.ROOT, "%d passed, %d failed%n", passed, failed);
+        out.flush();
+        if (passed + failed == 0) {
+            err.println("error: no test cases found under " + folders);
+            return 1;
+        }
+        return failed > 0 ? 1 : 0;
+    }
+}
