@@ -23,9 +23,18 @@ final class RuleSetFolder {
 
     /** The rule files under {@code folder}, by relative path; empty when it has none. */
     static Map<String, String> files(Path folder) throws IOException {
+        return read(folder, p -> p.endsWith(".drl"));
+    }
+
+    /** The rule files and the rule test cases ({@code *.test.yaml}) under {@code folder}: what a version of it holds. */
+    static Map<String, String> filesAndTests(Path folder) throws IOException {
+        return read(folder, p -> p.endsWith(".drl") || RuleSetRoutes.isTestFile(p));
+    }
+
+    private static Map<String, String> read(Path folder, java.util.function.Predicate<String> wanted) throws IOException {
         var out = new TreeMap<String, String>();
         try (Stream<Path> paths = Files.walk(folder)) {
-            for (var path : paths.filter(p -> p.toString().endsWith(".drl") && Files.isRegularFile(p)).sorted().toList()) {
+            for (var path : paths.filter(p -> wanted.test(p.toString()) && Files.isRegularFile(p)).sorted().toList()) {
                 out.put(folder.relativize(path).toString().replace('\\', '/'), Files.readString(path, StandardCharsets.UTF_8));
             }
         }

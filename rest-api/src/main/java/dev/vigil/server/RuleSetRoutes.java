@@ -41,7 +41,7 @@ final class RuleSetRoutes {
         for (var version : store.active()) {
             try {
                 var settings = SettingsJson.parse(version.settings());
-                engine.deploy(new RuleSetSource(version.name(), version.files(), settings), version.version());
+                engine.deploy(new RuleSetSource(version.name(), ruleFiles(version.files()), settings), version.version());
                 LOG.info("rule set '{}' version {} deployed", version.name(), version.version());
             } catch (RuntimeException e) {
                 LOG.error("rule set '{}' version {} could not be deployed again: {}", version.name(), version.version(), e.getMessage());
@@ -123,7 +123,8 @@ final class RuleSetRoutes {
         var stats = live.stats();
         var stored = store.version(name, stats.version());
         var out = json.createObjectNode().put("name", name).put("version", stats.version());
-        out.set("files", json.valueToTree(live.running().source().files()));
+        // The version's files as deployed: its rules and the test cases kept with them.
+        out.set("files", json.valueToTree(stored.map(StoredVersion::files).orElse(live.running().source().files())));
         out.set("settings", SettingsJson.write(live.running().source().settings(), json.createObjectNode()));
         live.running().rules().forEach(r -> out.withArray("rules").add(views.rule(r)));
         live.running().eventTypes().forEach(t -> out.withArray("eventTypes").add(views.eventType(t)));
@@ -178,12 +179,72 @@ final class RuleSetRoutes {
         ctx.status(204);
     }
 
+    /**
+     * The rule set of a version's files: its rules. Test cases ({@code *.test.yaml}) are kept with
+     * the version, next to the rules they test, but are not rules.
+     */
     private static RuleSetSource source(String name, Map<String, String> files, dev.vigil.engine.ruleset.RuleSetSettings settings) {
         try {
-            return new RuleSetSource(name, files, settings);
+            return new RuleSetSource(name, ruleFiles(files), settings);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
+    }
+
+    static boolean isTestFile(String path) {
+        return path.endsWith(".test.yaml");
+    }
+
+    private static Map<String, String> ruleFiles(Map<String, String> files) {
+        var out = new java.util.TreeMap<String, String>();
+        files.forEach((path, text) -> {
+            if (!isTestFile(path)) {
+                out.put(path, text);
+            }
+        });
+        return out;
+    }
+
+    /** The files of the active version of {@code name}, rules and test cases, or empty when none is active. */
+    Map<String, String> activeFiles(String name) {
+        return store.active().stream().filter(v -> v.name().equals(name)).findFirst().map(StoredVersion::files).orElse(Map.of());
+    }
+
+    /**
+     * {@code POST /api/v1/rulesets/{name}/tests}: runs rule test cases against the active version:
+     * those sent as {@code {"files": {"x.test.yaml": "..."}}}, else those deployed with it.
+     */
+    void test(Context ctx) {
+        var name = ctx.pathParam("name");
+        var live = engine.ruleSet(name).orElseThrow(() -> ApiException.notFound("no rule set named '" + name + "' is deployed"));
+        var body = ctx.body().isBlank() ? json.createObjectNode() : Bodies.object(ctx, json);
+        var files = body.has("files") ? files(body) : activeFiles(name);
+        var cases = new java.util.ArrayList<dev.vigil.engine.ruletest.RuleTestCase>();
+        try {
+            for (var file : new java.util.TreeMap<>(files).entrySet()) {
+                if (isTestFile(file.getKey())) {
+                    cases.addAll(dev.vigil.engine.ruletest.RuleTests.parse(file.getKey(), file.getValue()));
+                }
+            }
+        } catch (dev.vigil.engine.ruletest.RuleTestFormatException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        if (cases.isEmpty()) {
+            throw ApiException.badRequest("rule set '" + name + "' has no test cases: send {\"files\": {\"x.test.yaml\": \"...\"}},"
+                    + " or deploy *.test.yaml files with its rules");
+        }
+        var report = dev.vigil.engine.ruletest.RuleTests.run(live.running().source(), cases);
+        var out = json.createObjectNode().put("name", name).put("version", live.stats().version()).put("passed", report.passed())
+                .put("failed", report.failed());
+        var list = out.putArray("cases");
+        for (var c : report.cases()) {
+            var node = list.addObject().put("file", c.file()).put("name", c.name()).put("passed", c.passed());
+            var failures = node.putArray("failures");
+            c.failures().forEach(failures::add);
+            var fired = node.putArray("fired");
+            c.fired().forEach(a -> fired.add(views.alert(a)));
+        }
+        ctx.json(out);
     }
 
     private static Map<String, String> files(JsonNode body) {

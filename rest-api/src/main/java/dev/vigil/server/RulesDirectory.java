@@ -109,12 +109,11 @@ final class RulesDirectory implements AutoCloseable {
     private boolean deploy(Path folder) {
         var name = folder.getFileName().toString();
         try {
-            var files = RuleSetFolder.files(folder);
-            if (files.isEmpty()) {
+            var files = RuleSetFolder.filesAndTests(folder);
+            if (files.keySet().stream().allMatch(RuleSetRoutes::isTestFile)) {
                 return false;
             }
-            var running = server.engine().ruleSet(name);
-            if (running.isPresent() && running.get().running().source().files().equals(files)) {
+            if (server.ruleSets().activeFiles(name).equals(files)) {
                 return false;
             }
             var result = server.ruleSets().deploy(name, files, null);

@@ -96,6 +96,7 @@ public final class VigilServer implements AutoCloseable {
             cfg.routes.get("/api/v1/rulesets/{name}/versions", ruleSets::versions, Scope.RULES_READ);
             cfg.routes.get("/api/v1/rulesets/{name}/versions/{version}", ruleSets::version, Scope.RULES_READ);
             cfg.routes.post("/api/v1/rulesets/{name}/rollback", ruleSets::rollback, Scope.RULES_WRITE);
+            cfg.routes.post("/api/v1/rulesets/{name}/tests", ruleSets::test, Scope.RULES_READ);
             cfg.routes.get("/api/v1/event-types", ctx -> {
                 var out = json.createArrayNode();
                 engine.eventTypes().forEach((ruleSet, types) -> types.forEach(t -> out.add(views.eventType(t).put("ruleSet", ruleSet))));

@@ -411,4 +411,33 @@ class ServerIT {
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(read(response).get("message").asText()).contains("1000 bytes");
     }
+
+    @Test
+    void ruleTests_deployedWithTheRules_orSentInTheBody_runAgainstTheActiveVersion() throws Exception {
+        start();
+        var passing = """
+                name: a large transaction alerts
+                events:
+                  - {at: 0s, type: Transaction, accountId: a1, amount: 5000}
+                expect:
+                  - {rule: large, key: a1, severity: high}
+                """;
+        var deployed = send("PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files",
+                Map.of("fraud.drl", DRL.formatted("1000"), "large.test.yaml", passing))));
+        assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
+
+        var stored = read(send("POST", "/api/v1/rulesets/fraud/tests", ""));
+        var sent = read(send("POST", "/api/v1/rulesets/fraud/tests", json.writeValueAsString(Map.of("files",
+                Map.of("small.test.yaml", passing.replace("amount: 5000", "amount: 50"))))));
+        var bad = send("POST", "/api/v1/rulesets/fraud/tests", json.writeValueAsString(Map.of("files", Map.of("x.test.yaml", "name: x\n"))));
+
+        assertThat(stored.get("passed").asBoolean()).as(stored.toString()).isTrue();
+        assertThat(stored.get("cases").get(0).get("fired").get(0).get("key").asText()).isEqualTo("a1");
+        assertThat(sent.get("passed").asBoolean()).isFalse();
+        assertThat(sent.get("cases").get(0).get("failures").get(0).asText())
+                .isEqualTo("line 5: expected an alert of rule \"large\" with key a1 of severity high; fired: none");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(read(send("GET", "/api/v1/rulesets/fraud", null)).get("files").has("large.test.yaml")).isTrue();
+        assertThat(read(send("GET", "/api/v1/rulesets/fraud", null)).get("rules")).hasSize(1);
+    }
 }
