@@ -126,7 +126,11 @@ final class ReplayCommand implements Callable<Integer> {
                 progress.start();
             }
             if (baseline == null) {
-                var result = Replay.run(compiled, counted, end, InstantSource.system(), alert -> write(writer, alert, null));
+                ReplayResult result;
+                // Alerts are written on a thread of their own: turning them into JSON would slow the session.
+                try (var background = new AlertWriter(alert -> write(writer, alert, null))) {
+                    result = Replay.run(compiled, counted, end, InstantSource.system(), background::accept);
+                }
                 finish(progress);
                 summary(err, result.stats(), result);
             } else {
@@ -222,6 +226,46 @@ final class ReplayCommand implements Callable<Integer> {
     private static void finish(Progress progress) {
         if (progress != null) {
             progress.stop();
+        }
+    }
+
+    /** Hands alerts to {@code write} on a thread of its own, a bounded distance behind; close waits for the last. */
+    private static final class AlertWriter implements AutoCloseable {
+        private static final Alert END = new Alert("end", "end", 0, "end", dev.vigil.engine.alert.Severity.LOW, "", "", Instant.EPOCH,
+                Instant.EPOCH, java.util.List.of(), java.util.Map.of());
+        private final java.util.concurrent.BlockingQueue<Alert> queue = new java.util.concurrent.ArrayBlockingQueue<>(8_192);
+        private final Thread thread;
+
+        AlertWriter(java.util.function.Consumer<Alert> write) {
+            this.thread = new Thread(() -> {
+                try {
+                    for (var alert = queue.take(); alert != END; alert = queue.take()) {
+                        write.accept(alert);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "vigil-alert-writer");
+            thread.start();
+        }
+
+        void accept(Alert alert) {
+            try {
+                queue.put(alert);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while writing alerts", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                queue.put(END);
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
