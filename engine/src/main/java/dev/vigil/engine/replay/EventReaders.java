@@ -1,6 +1,8 @@
 package dev.vigil.engine.replay;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,10 +12,8 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.vigil.engine.event.EventField;
 import dev.vigil.engine.event.EventType;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -41,41 +41,46 @@ public final class EventReaders {
     }
 
     /**
-     * One event per line of UTF-8; blank lines and CRLF endings are fine. A line that is not a JSON
-     * object stops the input with an {@link EventInputException} naming it (lines count from 1).
+     * One event per line of UTF-8; blank lines and CRLF endings are fine. An event that is not a
+     * JSON object stops the input with an {@link EventInputException} naming the line it starts on
+     * (lines count from 1).
      */
     public static EventInput ndjson(InputStream in, ObjectMapper json) {
-        var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        // Jackson reads the values straight from the bytes, one after the other (whitespace,
+        // newlines included, separates them), and knows the line of each.
+        JsonParser parser;
+        try {
+            parser = json.getFactory().createParser(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return new EventInput() {
-            private long line;
             private JsonNode next;
 
             @Override
             public boolean hasNext() {
-                try {
-                    while (next == null) {
-                        var text = reader.readLine();
-                        if (text == null) {
-                            return false;
-                        }
-                        line++;
-                        if (text.isBlank()) {
-                            continue;
-                        }
-                        JsonNode node;
-                        try {
-                            node = json.readTree(text);
-                        } catch (JsonProcessingException e) {
-                            throw new EventInputException(line, null, "not JSON: " + e.getOriginalMessage());
-                        }
-                        if (!node.isObject()) {
-                            throw new EventInputException(line, null, "an event must be a JSON object");
-                        }
-                        next = node;
-                    }
+                if (next != null) {
                     return true;
+                }
+                long line = 0;
+                try {
+                    var token = parser.nextToken();
+                    if (token == null) {
+                        return false;
+                    }
+                    line = parser.currentTokenLocation().getLineNr();
+                    if (token != JsonToken.START_OBJECT) {
+                        throw new EventInputException(line, null, "an event must be a JSON object");
+                    }
+                    next = json.readTree(parser);
+                    return true;
+                } catch (JsonProcessingException e) {
+                    // The line the broken event starts on: where the parser gave up may be lines later.
+                    var location = e.getLocation();
+                    long at = line > 0 ? line : location == null ? 0 : location.getLineNr();
+                    throw new EventInputException(at, null, "not JSON: " + e.getOriginalMessage().replaceAll(" \\(start marker at .*\\)", ""));
                 } catch (IOException e) {
-                    throw new UncheckedIOException("reading line " + (line + 1) + ": " + e.getMessage(), e);
+                    throw new UncheckedIOException("reading the events: " + e.getMessage(), e);
                 }
             }
 
@@ -91,7 +96,7 @@ public final class EventReaders {
 
             @Override
             public void close() {
-                closeQuietly(reader);
+                closeQuietly(parser);
             }
         };
     }
