@@ -48,6 +48,8 @@ public final class EventReaders {
     public static EventInput ndjson(InputStream in, ObjectMapper json) {
         // Jackson reads the values straight from the bytes, one after the other (whitespace,
         // newlines included, separates them), and knows the line of each.
+        // Values follow each other in one stream here, whatever the mapper says of trailing tokens.
+        var reader = json.reader().without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         JsonParser parser;
         try {
             parser = json.getFactory().createParser(in);
@@ -72,7 +74,7 @@ public final class EventReaders {
                     if (token != JsonToken.START_OBJECT) {
                         throw new EventInputException(line, null, "an event must be a JSON object");
                     }
-                    next = json.readTree(parser);
+                    next = reader.readTree(parser);
                     return true;
                 } catch (JsonProcessingException e) {
                     // The line the broken event starts on: where the parser gave up may be lines later.

@@ -39,6 +39,13 @@ class EventReadersTest {
     }
 
     @Test
+    void ndjson_readsWithAMapperThatRefusesTrailingTokens() {
+        var strict = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+        assertThat(all(EventReaders.ndjson(in("{\"id\":\"a\"}\n{\"id\":\"b\"}\n"), strict))).hasSize(2);
+    }
+
+    @Test
     void ndjson_aLineThatIsNotAnObject_isNamedByItsNumber() {
         var input = EventReaders.ndjson(in("{\"id\":\"a\"}\n\n{\"id\":\n[1]\n"), JSON);
 
