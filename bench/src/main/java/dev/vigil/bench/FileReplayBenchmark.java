@@ -43,6 +43,11 @@ public final class FileReplayBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("engine-once")) {
+            // A fresh JVM replaying once, as vigil replay does: prints its events per second.
+            System.out.println(new FileReplayBenchmark(Integer.parseInt(args[1])).engine(Integer.parseInt(args[1])));
+            return;
+        }
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         new FileReplayBenchmark(events).run(rounds);
@@ -68,6 +73,7 @@ public final class FileReplayBenchmark {
         var cliReplay = new double[rounds];
         var http = new double[rounds];
         var engine = new double[rounds];
+        var engineCold = new double[rounds];
         try {
             engine(events / 4);
             for (int r = 0; r < rounds; r++) {
@@ -76,8 +82,9 @@ public final class FileReplayBenchmark {
                 cliReplay[r] = run[1];
                 http[r] = http(server.url, file);
                 engine[r] = engine(events);
-                System.out.printf("round %d: vigil replay %,.0f (its replay: %,.0f), POST /replays %,.0f, engine alone %,.0f events/s%n",
-                        r + 1, cli[r], cliReplay[r], http[r], engine[r]);
+                engineCold[r] = engineInAFreshJvm();
+                System.out.printf("round %d: vigil replay %,.0f (its replay: %,.0f), POST /replays %,.0f, engine alone %,.0f"
+                        + " (in a fresh JVM: %,.0f) events/s%n", r + 1, cli[r], cliReplay[r], http[r], engine[r], engineCold[r]);
             }
         } finally {
             server.process.destroy();
@@ -94,6 +101,11 @@ public final class FileReplayBenchmark {
         System.out.printf("| `POST /api/v1/replays` with the file as the body | %,.0f (%s) | %.2f |%n",
                 Workload.median(http), Workload.list(http), Workload.median(http) / base);
         System.out.printf("| engine alone (`Replay.run` over events generated in memory) | %,.0f (%s) | 1.00 |%n", base, Workload.list(engine));
+        double cold = Workload.median(engineCold);
+        System.out.printf("| engine alone, in a fresh JVM replaying once (as `vigil replay` runs) | %,.0f (%s) | %.2f |%n", cold,
+                Workload.list(engineCold), cold / base);
+        System.out.printf("%n`vigil replay` against the engine in a fresh JVM: %.2f (whole process), %.2f (its replay)%n",
+                Workload.median(cli) / cold, Workload.median(cliReplay) / cold);
     }
 
     /**
@@ -147,6 +159,17 @@ public final class FileReplayBenchmark {
             throw new IllegalStateException("the server replayed " + body.get("stats").get("events") + " events");
         }
         return events / ((System.nanoTime() - started) / 1e9);
+    }
+
+    private double engineInAFreshJvm() throws IOException, InterruptedException {
+        var process = new ProcessBuilder(javaBin(), "-XX:+UseParallelGC", "-Xms1g", "-cp", System.getProperty("java.class.path"),
+                FileReplayBenchmark.class.getName(), "engine-once", Integer.toString(events)).redirectErrorStream(true).start();
+        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("the engine-once run failed:\n" + output);
+        }
+        var lines = output.lines().toList();
+        return Double.parseDouble(lines.get(lines.size() - 1));
     }
 
     private double engine(int count) {
