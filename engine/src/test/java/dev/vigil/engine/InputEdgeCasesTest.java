@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.vigil.engine.TestClock;
 import dev.vigil.engine.event.EventDecoder;
 import dev.vigil.engine.event.InvalidEventsException;
-import dev.vigil.engine.ruleset.Durations;
+import dev.vigil.dsl.Durations;
 import dev.vigil.engine.ruleset.RuleSetCompilationException;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
 import dev.vigil.engine.ruleset.RuleSetSource;

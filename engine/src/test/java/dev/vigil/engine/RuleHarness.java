@@ -58,6 +58,11 @@ public final class RuleHarness implements AutoCloseable {
         return of(drl, RuleSetSettings.DEFAULTS);
     }
 
+    /** A rule set of several files: DRL and rule-language files together. */
+    public static RuleHarness of(Map<String, String> files) {
+        return new RuleHarness(new RuleSetSource("test", files, RuleSetSettings.DEFAULTS));
+    }
+
     public static RuleHarness of(String drl, RuleSetSettings settings) {
         return new RuleHarness(new RuleSetSource("test", Map.of("rules.drl", drl), settings));
     }

@@ -62,7 +62,7 @@ public final class Main implements Runnable {
             long started = System.nanoTime();
             java.time.Duration retention;
             try {
-                retention = journal ? dev.vigil.engine.ruleset.Durations.parse(journalRetention) : java.time.Duration.ZERO;
+                retention = journal ? dev.vigil.dsl.Durations.parse(journalRetention) : java.time.Duration.ZERO;
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--journal-retention: " + e.getMessage());
             }

@@ -129,6 +129,36 @@ public final class Alerts {
                 Instant.ofEpochMilli(eventTime), wallClock.instant(), evidence, copy));
     }
 
+    /**
+     * {@code value} as a message shows it: whole numbers without a fraction ({@code 30000}, not
+     * {@code 30000.0}), other numbers to at most four decimals, anything else as its text.
+     */
+    public String text(Object value) {
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                return String.valueOf(d);
+            }
+            return java.math.BigDecimal.valueOf(d).setScale(4, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+        }
+        if (value instanceof java.math.BigDecimal b) {
+            return b.stripTrailingZeros().toPlainString();
+        }
+        return String.valueOf(value);
+    }
+
+    /** Attributes from names and values in turn: {@code attributes("count", 6, "amount", 12.5)}; a null value is kept as null. */
+    public Map<String, Object> attributes(Object... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("attributes take names and values in pairs, got " + namesAndValues.length + " arguments");
+        }
+        var out = new LinkedHashMap<String, Object>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            out.put(String.valueOf(namesAndValues[i]), namesAndValues[i + 1]);
+        }
+        return out;
+    }
+
     /** A map that forgets its oldest entries beyond {@link #REMEMBERED_IDS}. */
     private static <K> Map<K, Boolean> bounded() {
         return new LinkedHashMap<>(1024, 0.75f, false) {

@@ -22,11 +22,13 @@ public final class CompiledRuleSet implements AutoCloseable {
     private final Map<String, Map<String, String>> declaredFields;
     private final List<RuleInfo> rules;
     private final List<Diagnostic> warnings;
+    private final Map<String, String> generated;
     private boolean adopted;
     private boolean moduleKept;
 
     CompiledRuleSet(RuleSetSource source, ReleaseId releaseId, KieContainer container, List<EventType> eventTypes,
-                    Map<String, Map<String, String>> declaredFields, List<RuleInfo> rules, List<Diagnostic> warnings) {
+                    Map<String, Map<String, String>> declaredFields, List<RuleInfo> rules, List<Diagnostic> warnings,
+                    Map<String, String> generated) {
         this.source = source;
         this.releaseId = releaseId;
         this.container = container;
@@ -34,6 +36,12 @@ public final class CompiledRuleSet implements AutoCloseable {
         this.declaredFields = Map.copyOf(declaredFields);
         this.rules = List.copyOf(rules);
         this.warnings = List.copyOf(warnings);
+        this.generated = Map.copyOf(generated);
+    }
+
+    /** The DRL generated from each rule-language file ({@code *.rule.yaml}), by its path. */
+    public Map<String, String> generated() {
+        return generated;
     }
 
     public RuleSetSource source() {

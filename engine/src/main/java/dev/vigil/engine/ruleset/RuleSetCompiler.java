@@ -1,5 +1,7 @@
 package dev.vigil.engine.ruleset;
 
+import dev.vigil.dsl.Durations;
+import dev.vigil.dsl.Generated;
 import dev.vigil.engine.alert.Alerts;
 import dev.vigil.engine.alert.Severity;
 import dev.vigil.engine.clock.ClockMode;
@@ -47,13 +49,25 @@ public final class RuleSetCompiler {
         var kfs = kieServices.newKieFileSystem();
         kfs.generateAndWritePomXML(releaseId);
         kfs.writeKModuleXML(kmodule(source.settings().clockMode()));
-        source.files().forEach((path, text) -> kfs.write(RESOURCES + path, withAlertsGlobal(text)));
-        var builder = kieServices.newKieBuilder(kfs);
         var diagnostics = new ArrayList<Diagnostic>();
+        var generated = RuleLanguageFiles.compile(source.files());
+        var generatedDrl = new TreeMap<String, String>();
+        source.files().forEach((path, text) -> {
+            var fromRuleLanguage = generated.get(path);
+            if (fromRuleLanguage == null) {
+                kfs.write(RESOURCES + path, withAlertsGlobal(text));
+            } else if (fromRuleLanguage.ok()) {
+                generatedDrl.put(path, fromRuleLanguage.drl());
+                kfs.write(RESOURCES + path + RuleLanguageFiles.GENERATED, withAlertsGlobal(fromRuleLanguage.drl()));
+            } else {
+                fromRuleLanguage.diagnostics().forEach(d -> diagnostics.add(Diagnostic.error(d.file(), d.line(), d.column(), d.message())));
+            }
+        });
+        var builder = kieServices.newKieBuilder(kfs);
         try {
             builder.buildAll();
             for (var message : builder.getResults().getMessages(Message.Level.ERROR)) {
-                diagnostics.add(diagnostic(message, source.files()));
+                diagnostics.add(diagnostic(message, source.files(), generated));
             }
             dropParserEchoes(diagnostics);
         } catch (RuntimeException e) {
@@ -91,7 +105,7 @@ public final class RuleSetCompiler {
                         .forEach(f -> fields.put(f.getName(), f.getType().getName()));
                 declared.put(td.getTypeClassName(), fields);
             }
-            return new CompiledRuleSet(source, releaseId, container, eventTypes, declared, rules, sorted(warnings));
+            return new CompiledRuleSet(source, releaseId, container, eventTypes, declared, rules, sorted(warnings), generatedDrl);
         } catch (RuntimeException e) {
             container.dispose();
             CompiledRuleSet.release(releaseId);
@@ -122,12 +136,9 @@ public final class RuleSetCompiler {
         return text + (text.endsWith("\n") ? "" : "\n") + "global " + Alerts.class.getName() + " " + Alerts.GLOBAL + ";\n";
     }
 
-    private static Diagnostic diagnostic(Message message, Map<String, String> files) {
+    private static Diagnostic diagnostic(Message message, Map<String, String> files, Map<String, Generated> generated) {
         var path = message.getPath();
         var file = path == null ? null : path.startsWith(RESOURCES) ? path.substring(RESOURCES.length()) : path;
-        if (file != null && !files.containsKey(file)) {
-            file = null;
-        }
         int line = Math.max(0, message.getLine());
         int column = Math.max(0, message.getColumn());
         var text = message.getText().trim();
@@ -140,6 +151,17 @@ public final class RuleSetCompiler {
             if (column == 0) {
                 column = Integer.parseInt(m.group(2)) + 1;
             }
+        }
+        if (file != null && file.endsWith(RuleLanguageFiles.GENERATED)) {
+            var ruleFile = generated.get(file.substring(0, file.length() - RuleLanguageFiles.GENERATED.length()));
+            if (ruleFile != null) {
+                // The rule language checked names and types, so this is most likely a fault of its own: say so, at the rule's line.
+                return Diagnostic.error(ruleFile.file(), ruleFile.sourceLine(line), 0, "the DRL generated for this rule does not compile"
+                        + " (line " + line + " of the generated DRL: see it with vigil dsl): " + text);
+            }
+        }
+        if (file != null && !files.containsKey(file)) {
+            file = null;
         }
         return Diagnostic.error(file, line, column, text);
     }

@@ -6,14 +6,15 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * A rule set as its author wrote it: a name, its files (path -> DRL text) and its settings.
+ * A rule set as its author wrote it: a name, its files (path -> text) and its settings.
  *
- * <p>File paths are relative, use {@code /}, and end in {@code .drl}. Types declared in one file
- * are visible in the others.
+ * <p>File paths are relative, use {@code /}, and end in {@code .drl} (DRL) or {@code .rule.yaml}
+ * (Vigil's rule language, compiled to DRL). Types declared in one DRL file are visible in the
+ * others and in the rule language's files.
  */
 public record RuleSetSource(String name, Map<String, String> files, RuleSetSettings settings) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-    private static final Pattern PATH = Pattern.compile("([A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*\\.drl");
+    private static final Pattern PATH = Pattern.compile("([A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*(\\.drl|\\.rule\\.yaml)");
 
     public RuleSetSource {
         Objects.requireNonNull(name, "name");
@@ -29,11 +30,16 @@ public record RuleSetSource(String name, Map<String, String> files, RuleSetSetti
         for (var path : files.keySet()) {
             if (!PATH.matcher(path).matches() || path.contains("..")) {
                 throw new IllegalArgumentException("file '" + path + "' of rule set '" + name
-                        + "': a path must be relative, use '/', end in .drl, and no name in it may start with '.' or '-'");
+                        + "': a path must be relative, use '/', end in .drl or .rule.yaml, and no name in it may start with '.' or '-'");
             }
             Objects.requireNonNull(files.get(path), () -> "file '" + path + "' has no text");
         }
         files = Map.copyOf(new TreeMap<>(files));
+    }
+
+    /** Whether {@code path} names a file of rules: DRL ({@code .drl}) or the rule language ({@code .rule.yaml}). */
+    public static boolean isRuleFile(String path) {
+        return path.endsWith(".drl") || dev.vigil.dsl.RuleDsl.isRuleFile(path);
     }
 
     /** A rule set with the default settings. */

@@ -11,7 +11,7 @@ import dev.vigil.engine.clock.ClockMode;
 import dev.vigil.engine.replay.Replay;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
 import dev.vigil.engine.ruleset.Diagnostic;
-import dev.vigil.engine.ruleset.Durations;
+import dev.vigil.dsl.Durations;
 import dev.vigil.engine.ruleset.RuleSetCompilationException;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
 import dev.vigil.engine.ruleset.RuleSetSource;

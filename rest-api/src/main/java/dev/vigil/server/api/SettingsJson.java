@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.engine.clock.ClockMode;
 import dev.vigil.engine.clock.LatePolicy;
-import dev.vigil.engine.ruleset.Durations;
+import dev.vigil.dsl.Durations;
 import dev.vigil.engine.ruleset.RuleSetSettings;
 import java.util.ArrayList;
 import java.util.Map;

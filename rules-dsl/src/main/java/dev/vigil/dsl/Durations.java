@@ -1,4 +1,4 @@
-package dev.vigil.engine.ruleset;
+package dev.vigil.dsl;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -43,6 +43,20 @@ public final class Durations {
             throw new IllegalArgumentException("'" + text + "' is too long a duration: it must fit in milliseconds of a long");
         }
         return total;
+    }
+
+    /** {@code d} in the largest unit that divides it: {@code 15m}, {@code 90s}, {@code 500ms}; the form rules and DRL read. */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms != 0) {
+            for (var unit : new Object[][] {{86_400_000L, "d"}, {3_600_000L, "h"}, {60_000L, "m"}, {1_000L, "s"}}) {
+                long size = (Long) unit[0];
+                if (ms % size == 0) {
+                    return ms / size + (String) unit[1];
+                }
+            }
+        }
+        return ms + "ms";
     }
 
     private static IllegalArgumentException invalid(String text) {

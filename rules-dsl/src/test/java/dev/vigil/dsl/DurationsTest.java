@@ -1,4 +1,4 @@
-package dev.vigil.engine.ruleset;
+package dev.vigil.dsl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,113 @@
+package dev.vigil.engine.ruleset;
+
+import dev.vigil.dsl.EventTypeInfo;
+import dev.vigil.dsl.Generated;
+import dev.vigil.dsl.RuleDsl;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.drools.drl.ast.descr.AbstractClassTypeDeclarationDescr;
+import org.drools.drl.ast.descr.TypeDeclarationDescr;
+import org.drools.drl.parser.DrlParser;
+import org.drools.drl.parser.DroolsParserException;
+
+/**
+ * The rule language's files of a rule set, compiled to DRL against the event types its DRL files
+ * declare. The declarations are read with Drools' parser alone, without building anything, so
+ * the rule language's checks cost little before the one real build.
+ */
+final class RuleLanguageFiles {
+    /** The suffix of a generated DRL resource: {@code velocity.rule.yaml} becomes {@code velocity.rule.yaml.drl}. */
+    static final String GENERATED = ".drl";
+
+    private RuleLanguageFiles() {
+    }
+
+    /** Each rule-language file of {@code files} by path, compiled. */
+    static Map<String, Generated> compile(Map<String, String> files) {
+        var generated = new LinkedHashMap<String, Generated>();
+        List<EventTypeInfo> types = null;
+        for (var entry : files.entrySet()) {
+            if (RuleDsl.isRuleFile(entry.getKey())) {
+                if (types == null) {
+                    types = eventTypes(files);
+                }
+                generated.put(entry.getKey(), RuleDsl.compile(entry.getKey(), entry.getValue(), types));
+            }
+        }
+        return generated;
+    }
+
+    /** The event types that the DRL files declare ({@code @role(event)}), with their fields, inherited ones included. */
+    static List<EventTypeInfo> eventTypes(Map<String, String> files) {
+        var declared = new LinkedHashMap<String, TypeDeclarationDescr>();
+        for (var entry : files.entrySet()) {
+            if (!entry.getKey().endsWith(".drl")) {
+                continue;
+            }
+            try {
+                var parser = new DrlParser();
+                var pkg = parser.parse(false, entry.getValue());
+                if (pkg == null) {
+                    continue;
+                }
+                for (var td : pkg.getTypeDeclarations()) {
+                    if (td.getNamespace() == null || td.getNamespace().isEmpty()) {
+                        td.setNamespace(pkg.getNamespace() == null ? "" : pkg.getNamespace());
+                    }
+                    declared.putIfAbsent(td.getTypeName(), td);
+                }
+            } catch (DroolsParserException | RuntimeException e) {
+                // The DRL file's own errors are reported by the build; its types are just not known here.
+            }
+        }
+        var types = new ArrayList<EventTypeInfo>();
+        for (var td : declared.values()) {
+            if (!isEvent(td, declared)) {
+                continue;
+            }
+            var fields = new LinkedHashMap<String, String>();
+            collectFields(td, declared, fields, 0);
+            types.add(new EventTypeInfo(td.getTypeName(), td.getNamespace() == null ? "" : td.getNamespace(),
+                    timestamp(td, declared, 0), fields));
+        }
+        return types;
+    }
+
+    private static boolean isEvent(TypeDeclarationDescr td, Map<String, TypeDeclarationDescr> declared) {
+        for (int depth = 0; td != null && depth < 10; depth++) {
+            var role = td.getAnnotation("role");
+            if (role != null) {
+                return "event".equalsIgnoreCase(role.getSingleValueAsString());
+            }
+            td = parent(td, declared);
+        }
+        return false;
+    }
+
+    private static String timestamp(TypeDeclarationDescr td, Map<String, TypeDeclarationDescr> declared, int depth) {
+        var annotation = td.getAnnotation("timestamp");
+        if (annotation != null) {
+            return annotation.getSingleValueAsString();
+        }
+        var parent = parent(td, declared);
+        return parent == null || depth > 10 ? "" : timestamp(parent, declared, depth + 1);
+    }
+
+    private static void collectFields(AbstractClassTypeDeclarationDescr td, Map<String, TypeDeclarationDescr> declared,
+                                      Map<String, String> fields, int depth) {
+        var parent = td instanceof TypeDeclarationDescr t ? parent(t, declared) : null;
+        if (parent != null && depth < 10) {
+            collectFields(parent, declared, fields, depth + 1);
+        }
+        td.getFields().values().stream()
+                .sorted(java.util.Comparator.comparingInt(f -> f.getIndex()))
+                .forEach(f -> fields.put(f.getFieldName(), f.getPattern().getObjectType()));
+    }
+
+    private static TypeDeclarationDescr parent(TypeDeclarationDescr td, Map<String, TypeDeclarationDescr> declared) {
+        var superName = td.getSuperTypeName();
+        return superName == null ? null : declared.get(superName);
+    }
+}

@@ -1,0 +1,450 @@
+package dev.vigil.dsl;
+
+import dev.vigil.dsl.Expr.Binary;
+import dev.vigil.dsl.RuleSpec.Absence;
+import dev.vigil.dsl.RuleSpec.Aggregate;
+import dev.vigil.dsl.RuleSpec.Change;
+import dev.vigil.dsl.RuleSpec.Count;
+import dev.vigil.dsl.RuleSpec.Distinct;
+import dev.vigil.dsl.RuleSpec.Flatline;
+import dev.vigil.dsl.RuleSpec.Match;
+import dev.vigil.dsl.RuleSpec.NewValue;
+import dev.vigil.dsl.RuleSpec.Pattern;
+import dev.vigil.dsl.RuleSpec.Sequence;
+import dev.vigil.dsl.RuleSpec.Spike;
+import dev.vigil.dsl.RuleSpec.Step;
+import dev.vigil.dsl.RuleSpec.Sustained;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Writes checked rules as DRL for people to read: one DRL rule per rule, named after it, with a
+ * comment pointing back to the rule file.
+ *
+ * <p>How each pattern keeps memory bounded: every event pattern is either inside a sliding window
+ * ({@code over window:time}) or tied to another event by a bounded temporal operator
+ * ({@code after[0ms, 15m]}), so Drools infers a finite expiry for every event type the rules use.
+ * Patterns that raise on each new event (count, aggregate, distinct, spike) trigger on the newest
+ * event of the key only, which a {@code not ... this after $event} keeps to one match per event.
+ */
+final class DrlWriter {
+    /** How long a matched event stays a trigger in a match rule: bounds its memory, and lets a late event in realtime still match. */
+    static final Duration MATCH_WINDOW = Duration.ofMinutes(1);
+
+    private final String file;
+    private final List<Integer> sourceLines = new ArrayList<>();
+    private final StringBuilder out = new StringBuilder();
+
+    private DrlWriter(String file) {
+        this.file = file;
+    }
+
+    /** The DRL of {@code rules}, and for each of its lines the line of the rule file it comes from. */
+    static Generated write(String file, List<RuleSpec> rules) {
+        var writer = new DrlWriter(file);
+        var types = new LinkedHashMap<String, EventTypeInfo>();
+        for (var rule : rules) {
+            for (var step : allSteps(rule.pattern())) {
+                types.putIfAbsent(step.type().qualifiedName(), step.type());
+            }
+        }
+        var packageName = types.values().stream().map(EventTypeInfo::packageName).filter(p -> !p.isEmpty()).findFirst().orElse("rules");
+        writer.line("// Generated from " + file + " by Vigil's rule language: edit that file, not this one.", 1);
+        writer.line("package " + packageName + ";", 1);
+        var imports = new TreeSet<String>();
+        for (var type : types.values()) {
+            if (!type.packageName().equals(packageName) && !type.packageName().isEmpty()) {
+                imports.add(type.qualifiedName());
+            }
+        }
+        if (!imports.isEmpty()) {
+            writer.line("", 1);
+            imports.forEach(i -> writer.line("import " + i + ";", 1));
+        }
+        for (var rule : rules) {
+            writer.line("", rule.pos().line());
+            writer.rule(rule);
+        }
+        int[] lines = writer.sourceLines.stream().mapToInt(Integer::intValue).toArray();
+        return new Generated(file, writer.out.toString(), rules.stream().map(RuleSpec::name).toList(), List.of(), lines);
+    }
+
+    private static List<Step> allSteps(Pattern pattern) {
+        if (pattern instanceof Absence a) {
+            return List.of(a.first(), a.missing());
+        }
+        return pattern.steps();
+    }
+
+    private void line(String text, int sourceLine) {
+        for (var part : text.split("\n", -1)) {
+            out.append(part).append('\n');
+            sourceLines.add(sourceLine);
+        }
+    }
+
+    private void rule(RuleSpec rule) {
+        int at = rule.pos().line();
+        line("// " + file + ":" + at + ": " + rule.name(), at);
+        if (rule.description() != null) {
+            rule.description().lines().forEach(l -> line("// " + l, at));
+        }
+        line("rule " + Conditions.quote(rule.name()), at);
+        line("    @severity(\"" + rule.severity() + "\")", at);
+        if (!rule.suppress().isZero()) {
+            line("    @suppress(\"" + Durations.format(rule.suppress()) + "\")", at);
+        }
+        line("when", at);
+        var context = new Context(rule);
+        lhs(rule.pattern(), context);
+        line("then", rule.message().pos().line());
+        consequence(rule, context);
+        line("end", at);
+    }
+
+    /** What a rule's patterns bind, so the consequence can name it. */
+    private static final class Context {
+        final RuleSpec rule;
+        final Pattern pattern;
+        /** Per step name: the fields a template names, bound as {@code $step_field}. */
+        final Map<String, Set<String>> fieldBindings = new LinkedHashMap<>();
+
+        Context(RuleSpec rule) {
+            this.rule = rule;
+            this.pattern = rule.pattern();
+            var templates = new ArrayList<Template>();
+            templates.add(rule.message());
+            templates.addAll(rule.attributes().values());
+            for (var template : templates) {
+                for (var part : template.parts()) {
+                    if (part instanceof Template.Placeholder p) {
+                        var target = Placeholders.resolve(p.name(), pattern);
+                        if (target.step() != null) {
+                            fieldBindings.computeIfAbsent(target.step().name(), k -> new LinkedHashSet<>()).add(target.field());
+                        }
+                    }
+                }
+            }
+            if (pattern.per().isEmpty() && pattern.steps().get(0).type().fields().containsKey("id")) {
+                fieldBindings.computeIfAbsent(pattern.steps().get(0).name(), k -> new LinkedHashSet<>()).add("id");
+            }
+        }
+
+        String key() {
+            var per = pattern.per();
+            if (per.isEmpty()) {
+                var first = pattern.steps().get(0);
+                return first.type().fields().containsKey("id") ? "$" + first.name() + "_id" : Conditions.quote(first.type().name());
+            }
+            if (per.size() == 1) {
+                return "$key";
+            }
+            var parts = new ArrayList<String>();
+            for (int i = 1; i <= per.size(); i++) {
+                parts.add("$key" + i);
+            }
+            return String.join(" + \"/\" + ", parts);
+        }
+
+        /** {@code $key : cardId} for the first pattern, one per key field. */
+        String keyBindings() {
+            var per = pattern.per();
+            var parts = new ArrayList<String>();
+            for (int i = 0; i < per.size(); i++) {
+                parts.add((per.size() == 1 ? "$key" : "$key" + (i + 1)) + " : " + per.get(i));
+            }
+            return String.join(", ", parts);
+        }
+
+        /** {@code cardId == $key} for the later patterns. */
+        String keyJoins() {
+            var per = pattern.per();
+            var parts = new ArrayList<String>();
+            for (int i = 0; i < per.size(); i++) {
+                parts.add(per.get(i) + " == " + (per.size() == 1 ? "$key" : "$key" + (i + 1)));
+            }
+            return String.join(", ", parts);
+        }
+
+        String fieldBindings(Step step) {
+            var fields = fieldBindings.getOrDefault(step.name(), Set.of());
+            return String.join(", ", fields.stream().map(f -> "$" + step.name() + "_" + f + " : " + f).toList());
+        }
+    }
+
+    private static String where(Step step) {
+        return step.where() == null ? "" : Conditions.drl(step.where(), r -> r.step() == null ? r.field() : "$" + r.step() + "." + r.field());
+    }
+
+    /** {@code Type(a, b, c)} from the non-empty constraints. */
+    private static String pattern(String type, String... constraints) {
+        var parts = new ArrayList<String>();
+        for (var c : constraints) {
+            if (c != null && !c.isEmpty()) {
+                parts.add(c);
+            }
+        }
+        return type + "(" + String.join(", ", parts) + ")";
+    }
+
+    private static String window(Duration d) {
+        return " over window:time(" + Durations.format(d) + ")";
+    }
+
+    private static String range(Duration from, Duration to) {
+        return "[" + Durations.format(from) + ", " + Durations.format(to) + "]";
+    }
+
+    private int whereLine(Step step) {
+        return step.pos().line();
+    }
+
+    private void lhs(Pattern pattern, Context c) {
+        if (pattern instanceof Match m) {
+            var e = m.event();
+            line("    $event : " + pattern(e.type().name(), where(e), c.keyBindings(), c.fieldBindings(e)) + window(MATCH_WINDOW), whereLine(e));
+        } else if (pattern instanceof Count p) {
+            newest(p.event(), p.within(), c);
+            line("    accumulate(" + pattern(p.event().type().name(), where(p.event()), c.keyJoins()) + window(p.within()) + ";", whereLine(p.event()));
+            line("            $count : count(); $count " + threshold(p.threshold()) + ")", whereLine(p.event()));
+        } else if (pattern instanceof Aggregate p) {
+            newest(p.event(), p.within(), c);
+            var function = p.function().equals("avg") ? "average" : p.function();
+            line("    accumulate(" + pattern(p.event().type().name(), where(p.event()), c.keyJoins(), "$value : " + p.field())
+                    + window(p.within()) + ";", whereLine(p.event()));
+            line("            $" + p.function() + " : " + function + "($value), $count : count(); $" + p.function() + " "
+                    + threshold(p.threshold()) + ")", whereLine(p.event()));
+        } else if (pattern instanceof Distinct p) {
+            newest(p.event(), p.within(), c);
+            line("    accumulate(" + pattern(p.event().type().name(), where(p.event()), c.keyJoins(), "$value : " + p.field())
+                    + window(p.within()) + ";", whereLine(p.event()));
+            line("            $values : collectSet($value); $values.size() " + threshold(p.threshold()) + ")", whereLine(p.event()));
+        } else if (pattern instanceof Sequence p) {
+            sequence(p, c);
+        } else if (pattern instanceof Absence p) {
+            var first = p.first();
+            line("    $first : " + pattern(first.type().name(), where(first), c.keyBindings(), c.fieldBindings(first)), whereLine(first));
+            var missing = p.missing();
+            line("    not " + pattern(missing.type().name(), where(missing), c.keyJoins(), same(missing, first),
+                    "this after" + range(Duration.ZERO, p.within()) + " $first"), whereLine(missing));
+        } else if (pattern instanceof Flatline p) {
+            var e = p.event();
+            line("    $event : " + pattern(e.type().name(), where(e), c.keyBindings(), c.fieldBindings(e)), whereLine(e));
+            // Only a later event ends a silence. after[1ms, ...] would say so too, but Drools then keeps
+            // the type's events forever, so the strictness is a constraint on the timestamp instead.
+            var ts = e.type().timestampField();
+            line("    not " + pattern(e.type().name(), where(e), c.keyJoins(), "this != $event",
+                    "this after" + range(Duration.ZERO, p.duration()) + " $event", ts + " > $event." + ts), whereLine(e));
+        } else if (pattern instanceof Sustained p) {
+            sustained(p, c);
+        } else if (pattern instanceof Spike p) {
+            spike(p, c);
+        } else if (pattern instanceof NewValue p) {
+            var e = p.event();
+            var type = e.type().name();
+            var back = "this before" + range(Duration.ZERO, p.within()) + " $event";
+            line("    $event : " + pattern(type, where(e), c.keyBindings(), "$value : " + p.field(), c.fieldBindings(e)), whereLine(e));
+            if (!p.newKeys()) {
+                line("    exists " + pattern(type, where(e), c.keyJoins(), "this != $event", back), whereLine(e));
+            }
+            line("    not " + pattern(type, where(e), c.keyJoins(), p.field() + " == $value", "this != $event", back), whereLine(e));
+        } else if (pattern instanceof Change p) {
+            var e = p.event();
+            var type = e.type().name();
+            var within = p.within();
+            line("    $event : " + pattern(type, where(e), c.keyBindings(), "$value : " + p.field(), c.fieldBindings(e)), whereLine(e));
+            line("    $previous : " + pattern(type, where(e), c.keyJoins(), "this != $event", "this before" + range(Duration.ZERO, within) + " $event",
+                    p.field() + " != $value", "$previousValue : " + p.field()), whereLine(e));
+            line("    not " + pattern(type, where(e), c.keyJoins(), "this != $event", "this != $previous",
+                    "this after" + range(Duration.ZERO, within) + " $previous", "this before" + range(Duration.ZERO, within) + " $event"), whereLine(e));
+        } else {
+            throw new IllegalStateException("no DRL for " + pattern);
+        }
+    }
+
+    /** The newest event of its key that satisfies the condition: the trigger of the windowed patterns. */
+    private void newest(Step e, Duration within, Context c) {
+        var type = e.type().name();
+        line("    $event : " + pattern(type, where(e), c.keyBindings(), c.fieldBindings(e)) + window(within), whereLine(e));
+        line("    not " + pattern(type, where(e), c.keyJoins(), "this after $event") + window(within), whereLine(e));
+    }
+
+    private void sequence(Sequence p, Context c) {
+        var steps = p.steps();
+        var first = steps.get(0);
+        line("    $" + first.name() + " : " + pattern(first.type().name(), where(first), c.keyBindings(), c.fieldBindings(first)), whereLine(first));
+        for (int i = 1; i < steps.size(); i++) {
+            var step = steps.get(i);
+            var previous = steps.get(i - 1);
+            var constraints = new ArrayList<String>();
+            constraints.add(where(step));
+            constraints.add(c.keyJoins());
+            for (int j = 0; j < i; j++) {
+                constraints.add(same(step, steps.get(j)));
+            }
+            constraints.add("this after" + range(Duration.ZERO, p.within()) + " $" + previous.name());
+            if (i > 1) {
+                constraints.add("this after" + range(Duration.ZERO, p.within()) + " $" + first.name());
+            }
+            constraints.add(c.fieldBindings(step));
+            line("    $" + step.name() + " : " + pattern(step.type().name(), constraints.toArray(String[]::new)), whereLine(step));
+        }
+    }
+
+    /** {@code this != $other} when two steps match the same type, so one event is not both. */
+    private static String same(Step step, Step other) {
+        return step.type().qualifiedName().equals(other.type().qualifiedName()) ? "this != $" + other.name() : "";
+    }
+
+    /**
+     * A run starts at an event that satisfies the condition when the key's event before it did not
+     * (or there was none within the duration); the rule fires when the duration has passed from
+     * there with no event breaking the condition.
+     */
+    private void sustained(Sustained p, Context c) {
+        var e = p.event();
+        var type = e.type().name();
+        var condition = Conditions.drl(p.condition(), r -> r.field());
+        var broken = "!(" + condition + ")";
+        var d = p.duration();
+        int at = p.conditionPos().line();
+        line("    $event : " + pattern(type, where(e), condition, c.keyBindings(), c.fieldBindings(e)), at);
+        line("    (", at);
+        line("        not " + pattern(type, where(e), c.keyJoins(), "this before" + range(Duration.ofMillis(1), d) + " $event"), at);
+        line("        or", at);
+        line("        ($breach : " + pattern(type, where(e), c.keyJoins(), broken, "this before" + range(Duration.ofMillis(1), d) + " $event"), at);
+        line("         and not " + pattern(type, where(e), c.keyJoins(), "this != $breach", "this != $event",
+                "this after" + range(Duration.ZERO, d) + " $breach", "this before" + range(Duration.ZERO, d) + " $event") + ")", at);
+        line("    )", at);
+        line("    not " + pattern(type, where(e), c.keyJoins(), broken, "this after" + range(Duration.ZERO, d) + " $event"), at);
+    }
+
+    /**
+     * The recent window against the baseline window before it. A rate is normalised by the part of
+     * the baseline the key has been seen in, so a key that is new does not look like a spike; with
+     * less history than one recent window there is no baseline yet.
+     */
+    private void spike(Spike p, Context c) {
+        var e = p.event();
+        var type = e.type().name();
+        long w = p.within().toMillis();
+        long b = p.baseline().toMillis();
+        var timestamp = e.type().timestampField();
+        int at = whereLine(e);
+        line("    $event : " + pattern(type, where(e), c.keyBindings(), "$now : " + timestamp, c.fieldBindings(e)) + window(p.within()), at);
+        line("    not " + pattern(type, where(e), c.keyJoins(), "this after $event") + window(p.within()), at);
+        var baselineRange = "this before" + range(p.within(), p.within().plus(p.baseline())) + " $event";
+        var factor = p.factor().toPlainString();
+        if (p.field() == null) {
+            line("    accumulate(" + pattern(type, where(e), c.keyJoins()) + window(p.within()) + ";", at);
+            line("            $recentCount : count(); $recentCount >= " + p.minEvents() + ")", at);
+            line("    accumulate(" + pattern(type, where(e), c.keyJoins(), baselineRange, "$time : " + timestamp)
+                    + window(p.within().plus(p.baseline())) + ";", at);
+            line("            $baselineCount : count(), $since : min($time); $baselineCount > 0)", at);
+            var span = "Math.min(" + b + "L, " + millis("$now", e) + " - " + w + "L - $since.longValue())";
+            line("    eval(" + span + " >= " + w + "L", at);
+            line("            && $recentCount * (double) " + span + " > " + factor + " * $baselineCount * " + w + ".0)", at);
+        } else {
+            line("    accumulate(" + pattern(type, where(e), c.keyJoins(), "$value : " + p.field()) + window(p.within()) + ";", at);
+            line("            $recentAverage : average($value), $recentCount : count(); $recentCount >= " + p.minEvents() + ")", at);
+            line("    accumulate(" + pattern(type, where(e), c.keyJoins(), baselineRange, "$value : " + p.field())
+                    + window(p.within().plus(p.baseline())) + ";", at);
+            line("            $baselineAverage : average($value), $baselineCount : count(); $baselineCount > 0)", at);
+            line("    eval($recentAverage.doubleValue() > " + factor + " * $baselineAverage.doubleValue())", at);
+        }
+    }
+
+    /** The event time as epoch milliseconds, whether the timestamp field is a long or a Date. */
+    private static String millis(String binding, Step e) {
+        var type = e.type().fields().get(e.type().timestampField());
+        return type != null && (type.equals("java.util.Date") || type.equals("Date")) ? binding + ".getTime()" : binding;
+    }
+
+    private static String threshold(Binary threshold) {
+        return threshold.op().drl + " " + Conditions.drl(threshold.right(), r -> r.field());
+    }
+
+    private void consequence(RuleSpec rule, Context c) {
+        int at = rule.message().pos().line();
+        var pattern = rule.pattern();
+        var figures = new LinkedHashMap<String, String>();
+        if (pattern instanceof Count) {
+            figures.put("count", "$count");
+        } else if (pattern instanceof Aggregate a) {
+            figures.put(a.function(), "$" + a.function());
+            figures.put("count", "$count");
+        } else if (pattern instanceof Distinct) {
+            figures.put("count", "$values.size()");
+            figures.put("values", "$values");
+        } else if (pattern instanceof Spike s) {
+            if (s.field() == null) {
+                long w = s.within().toMillis();
+                var span = "Math.min(" + s.baseline().toMillis() + "L, " + millis("$now", s.event()) + " - " + w + "L - $since.longValue())";
+                line("    double recent = $recentCount;", at);
+                line("    double baseline = $baselineCount * " + w + ".0 / " + span + ";", at);
+            } else {
+                line("    double recent = $recentAverage.doubleValue();", at);
+                line("    double baseline = $baselineAverage.doubleValue();", at);
+            }
+            figures.put("recent", "recent");
+            figures.put("baseline", "baseline");
+            figures.put("ratio", "recent / baseline");
+        } else if (pattern instanceof NewValue) {
+            figures.put("value", "$value");
+        } else if (pattern instanceof Change) {
+            figures.put("value", "$value");
+            figures.put("previous", "$previousValue");
+        }
+        var message = text(rule.message(), c, figures);
+        var attributes = new ArrayList<String>();
+        figures.forEach((name, value) -> attributes.add(Conditions.quote(name) + ", " + value));
+        rule.attributes().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
+            var template = entry.getValue();
+            var value = template.isSinglePlaceholder() ? value(((Template.Placeholder) template.parts().get(0)).name(), c, figures)
+                    : text(template, c, figures);
+            attributes.add(Conditions.quote(entry.getKey()) + ", " + value);
+        });
+        if (attributes.isEmpty()) {
+            line("    alerts.raise(" + c.key() + ", " + message + ");", at);
+        } else {
+            line("    alerts.raise(" + c.key() + ", " + message + ",", at);
+            line("            alerts.attributes(" + String.join(", ", attributes) + "));", at);
+        }
+    }
+
+    private static String text(Template template, Context c, Map<String, String> figures) {
+        if (template.parts().isEmpty()) {
+            return "\"\"";
+        }
+        var parts = new ArrayList<String>();
+        for (var part : template.parts()) {
+            if (part instanceof Template.Text t) {
+                parts.add(Conditions.quote(t.text()));
+            } else {
+                parts.add("alerts.text(" + value(((Template.Placeholder) part).name(), c, figures) + ")");
+            }
+        }
+        return String.join(" + ", parts);
+    }
+
+    private static String value(String name, Context c, Map<String, String> figures) {
+        var target = Placeholders.resolve(name, c.pattern);
+        if (target.figure() != null) {
+            return switch (target.figure()) {
+                case "rule" -> Conditions.quote(c.rule.name());
+                case "key" -> c.pattern.per().isEmpty() ? c.key() : "(" + c.key() + ")";
+                default -> figures.get(target.figure());
+            };
+        }
+        if (target.keyIndex() >= 0) {
+            return c.pattern.per().size() == 1 ? "$key" : "$key" + (target.keyIndex() + 1);
+        }
+        return "$" + target.step().name() + "_" + target.field();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.vigil.dsl;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a rule file compiles to: DRL text, or the diagnostics that stopped it.
+ *
+ * @param file        the rule file
+ * @param drl         the generated DRL, null when there are diagnostics
+ * @param rules       the names of the rules, in the file's order
+ * @param diagnostics every error found, in the file's order; empty when {@code drl} is set
+ * @param sourceLines for each line of the DRL (index 0 is line 1), the line of the rule file it comes from
+ */
+public record Generated(String file, String drl, List<String> rules, List<DslDiagnostic> diagnostics, int[] sourceLines) {
+    public Generated {
+        Objects.requireNonNull(file, "file");
+        rules = List.copyOf(rules);
+        diagnostics = List.copyOf(diagnostics);
+        sourceLines = sourceLines.clone();
+    }
+
+    public boolean ok() {
+        return diagnostics.isEmpty();
+    }
+
+    /** The line of the rule file that produced {@code drlLine} (1-based), or 0 when it is unknown. */
+    public int sourceLine(int drlLine) {
+        return drlLine >= 1 && drlLine <= sourceLines.length ? sourceLines[drlLine - 1] : 0;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Generated g && file.equals(g.file) && Objects.equals(drl, g.drl) && rules.equals(g.rules)
+                && diagnostics.equals(g.diagnostics) && java.util.Arrays.equals(sourceLines, g.sourceLines);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(file, drl, rules, diagnostics, java.util.Arrays.hashCode(sourceLines));
+    }
+
+    @Override
+    public String toString() {
+        return ok() ? "Generated[" + file + ", " + rules + "]" : "Generated[" + file + ", " + diagnostics + "]";
+    }
+}

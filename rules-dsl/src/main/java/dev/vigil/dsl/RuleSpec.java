@@ -1,0 +1,141 @@
+package dev.vigil.dsl;
+
+import dev.vigil.dsl.Expr.Binary;
+import dev.vigil.dsl.Yaml.Pos;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A rule of the rule language, read and checked: the syntax tree the DRL is written from.
+ *
+ * @param name        the rule's name, which the DRL rule takes
+ * @param pos         where the rule starts in its file
+ * @param description what it is for, or null
+ * @param severity    low, medium, high or critical
+ * @param suppress    at most one alert per key within this, in event time; zero for none
+ * @param pattern     what it matches
+ * @param message     the alert's message
+ * @param attributes  the alert's attributes beyond the pattern's figures
+ */
+record RuleSpec(String name, Pos pos, String description, String severity, Duration suppress, Pattern pattern, Template message,
+                Map<String, Template> attributes) {
+
+    /** Events of one type that a pattern matches, and the name later steps and templates call them by. */
+    record Step(String name, EventTypeInfo type, Expr where, Pos pos) {
+    }
+
+    /** One of the language's patterns. */
+    sealed interface Pattern {
+        /** The fields that key it: the alert's key. Empty for a match without {@code per}. */
+        List<String> per();
+
+        /** The events it matches; the last is the one whose fields templates name without a step. */
+        List<Step> steps();
+
+        /** The figures it computes, which templates and attributes may name. */
+        default List<String> figures() {
+            return List.of();
+        }
+    }
+
+    /** Every event that satisfies the condition. */
+    record Match(Step event, List<String> per) implements Pattern {
+        public List<Step> steps() {
+            return List.of(event);
+        }
+    }
+
+    /** The number of events of a key in a sliding window against a threshold. */
+    record Count(Step event, List<String> per, Duration within, Binary threshold) implements Pattern {
+        public List<Step> steps() {
+            return List.of(event);
+        }
+
+        public List<String> figures() {
+            return List.of("count");
+        }
+    }
+
+    /** {@code sum}, {@code avg}, {@code min} or {@code max} of a field over a sliding window against a threshold. */
+    record Aggregate(Step event, List<String> per, Duration within, String function, String field, Binary threshold) implements Pattern {
+        public List<Step> steps() {
+            return List.of(event);
+        }
+
+        public List<String> figures() {
+            return List.of(function, "count");
+        }
+    }
+
+    /** The number of distinct values of a field in a sliding window against a threshold. */
+    record Distinct(Step event, List<String> per, Duration within, String field, Binary threshold) implements Pattern {
+        public List<Step> steps() {
+            return List.of(event);
+        }
+
+        public List<String> figures() {
+            return List.of("count", "values");
+        }
+    }
+
+    /** Events one after the other for the same key, all within a time of the first. */
+    record Sequence(List<Step> steps, List<String> per, Duration within) implements Pattern {
+    }
+
+    /** An event not followed by another for the same key within a time. */
+    record Absence(Step first, Step missing, List<String> per, Duration within) implements Pattern {
+        public List<Step> steps() {
+            return List.of(first);
+        }
+    }
+
+    /** No event for a key that has been seen, for a time. */
+    record Flatline(Step event, List<String> per, Duration duration) implements Pattern {
+        public List<Step> steps() {
+            return List.of(event);
+        }
+    }
+
+    /** Every event of a key satisfying a condition for at least a time. */
+    record Sustained(Step event, List<String> per, Duration duration, Expr condition, Pos conditionPos) implements Pattern {
+        public List<Step> steps() {
+            return List.of(event);
+        }
+    }
+
+    /** The rate, or the average of a field, in a recent window more than {@code factor} times that of a baseline window before it. */
+    record Spike(Step event, List<String> per, Duration within, Duration baseline, BigDecimal factor, String field, int minEvents)
+            implements Pattern {
+        public List<Step> steps() {
+            return List.of(event);
+        }
+
+        public List<String> figures() {
+            return List.of("recent", "baseline", "ratio");
+        }
+    }
+
+    /** The first time a key shows a value of a field within a memory period. */
+    record NewValue(Step event, List<String> per, Duration within, String field, boolean newKeys) implements Pattern {
+        public List<Step> steps() {
+            return List.of(event);
+        }
+
+        public List<String> figures() {
+            return List.of("value");
+        }
+    }
+
+    /** A field's value differs from the key's previous event. */
+    record Change(Step event, List<String> per, Duration within, String field) implements Pattern {
+        public List<Step> steps() {
+            return List.of(event);
+        }
+
+        public List<String> figures() {
+            return List.of("value", "previous");
+        }
+    }
+}
