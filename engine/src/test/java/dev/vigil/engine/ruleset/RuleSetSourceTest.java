@@ -44,7 +44,7 @@ class RuleSetSourceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rules.drl", "fraud/velocity.drl", "a/b/c_d-1.drl"})
+    @ValueSource(strings = {"rules.drl", "fraud/velocity.drl", "a/b/c_d-1.drl", "fraud/velocity.rule.yaml"})
     void of_relativeDrlPath_isKept(String path) {
         assertThat(RuleSetSource.of("fraud", Map.of(path, DRL)).files()).containsOnlyKeys(path);
     }
@@ -55,7 +55,7 @@ class RuleSetSourceTest {
     void of_badPath_saysWhatAPathIs(String path) {
         assertThatThrownBy(() -> RuleSetSource.of("fraud", Map.of(path, DRL)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("file '" + path + "' of rule set 'fraud': a path must be relative, use '/', end in .drl, and no name in it may start with '.' or '-'");
+                .hasMessage("file '" + path + "' of rule set 'fraud': a path must be relative, use '/', end in .drl or .rule.yaml, and no name in it may start with '.' or '-'");
     }
 
     @Test
