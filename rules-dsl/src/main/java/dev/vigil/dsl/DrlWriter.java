@@ -229,12 +229,15 @@ final class DrlWriter {
             sequence(p, c);
         } else if (pattern instanceof Absence p) {
             var first = p.first();
+            line("    // fires " + Durations.format(p.within()) + " after the " + first.type().name() + " unless a " + p.missing().type().name()
+                    + " of the key comes first", whereLine(first));
             line("    $first : " + pattern(first.type().name(), where(first), c.keyBindings(), c.fieldBindings(first)), whereLine(first));
             var missing = p.missing();
             line("    not " + pattern(missing.type().name(), where(missing), c.keyJoins(), same(missing, first),
                     "this after" + range(Duration.ZERO, p.within()) + " $first"), whereLine(missing));
         } else if (pattern instanceof Flatline p) {
             var e = p.event();
+            line("    // fires " + Durations.format(p.duration()) + " after the key's last event unless a later one comes", whereLine(e));
             line("    $event : " + pattern(e.type().name(), where(e), c.keyBindings(), c.fieldBindings(e)), whereLine(e));
             // Only a later event ends a silence. after[1ms, ...] would say so too, but Drools then keeps
             // the type's events forever, so the strictness is a constraint on the timestamp instead.
@@ -271,6 +274,7 @@ final class DrlWriter {
     /** The newest event of its key that satisfies the condition: the trigger of the windowed patterns. */
     private void newest(Step e, Duration within, Context c) {
         var type = e.type().name();
+        line("    // each new event of the key checks the window; the 'not' leaves out the older ones", whereLine(e));
         line("    $event : " + pattern(type, where(e), c.keyBindings(), c.fieldBindings(e)) + window(within), whereLine(e));
         line("    not " + pattern(type, where(e), c.keyJoins(), "this after $event") + window(within), whereLine(e));
     }
@@ -314,6 +318,7 @@ final class DrlWriter {
         var broken = "!(" + condition + ")";
         var d = p.duration();
         int at = p.conditionPos().line();
+        line("    // a run starts where the key's event before broke the condition, or there was none in " + Durations.format(d), at);
         line("    $event : " + pattern(type, where(e), condition, c.keyBindings(), c.fieldBindings(e)), at);
         line("    (", at);
         line("        not " + pattern(type, where(e), c.keyJoins(), "this before" + range(Duration.ofMillis(1), d) + " $event"), at);
@@ -322,6 +327,7 @@ final class DrlWriter {
         line("         and not " + pattern(type, where(e), c.keyJoins(), "this != $breach", "this != $event",
                 "this after" + range(Duration.ZERO, d) + " $breach", "this before" + range(Duration.ZERO, d) + " $event") + ")", at);
         line("    )", at);
+        line("    // fires " + Durations.format(d) + " after the start unless an event breaks the condition", at);
         line("    not " + pattern(type, where(e), c.keyJoins(), broken, "this after" + range(Duration.ZERO, d) + " $event"), at);
     }
 
@@ -337,6 +343,8 @@ final class DrlWriter {
         long b = p.baseline().toMillis();
         var timestamp = e.type().timestampField();
         int at = whereLine(e);
+        line("    // each new event of the key compares the last " + Durations.format(p.within()) + " with the " + Durations.format(p.baseline())
+                + " before it", at);
         line("    $event : " + pattern(type, where(e), c.keyBindings(), "$now : " + timestamp, c.fieldBindings(e)) + window(p.within()), at);
         line("    not " + pattern(type, where(e), c.keyJoins(), "this after $event") + window(p.within()), at);
         var baselineRange = "this before" + range(p.within(), p.within().plus(p.baseline())) + " $event";
@@ -348,6 +356,7 @@ final class DrlWriter {
                     + window(p.within().plus(p.baseline())) + ";", at);
             line("            $baselineCount : count(), $since : min($time); $baselineCount > 0)", at);
             var span = "Math.min(" + b + "L, " + millis("$now", e) + " - " + w + "L - $since.longValue())";
+            line("    // the baseline's rate over the part of it the key was seen in, so a new key is no spike", at);
             line("    eval(" + span + " >= " + w + "L", at);
             line("            && $recentCount * (double) " + span + " > " + factor + " * $baselineCount * " + w + ".0)", at);
         } else {

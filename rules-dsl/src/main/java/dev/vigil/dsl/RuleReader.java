@@ -265,11 +265,9 @@ final class RuleReader {
 
     private Pattern single(String kind, Mapping when) {
         var step = step(when, "event", Map.of());
-        if (step == null) {
-            return null;
-        }
-        var per = per(when, List.of(step.type()));
-        if (per == null) {
+        var per = per(when, step == null ? List.of() : List.of(step.type()));
+        if (step == null || per == null) {
+            checkWithoutType(kind, when);
             return null;
         }
         return switch (kind) {
@@ -312,6 +310,23 @@ final class RuleReader {
             }
             default -> throw new IllegalStateException("pattern " + kind + " has no reader");
         };
+    }
+
+    /** The options that do not depend on the event type, checked when it is unknown, so that every problem shows at once. */
+    private void checkWithoutType(String kind, Mapping when) {
+        for (var option : OPTIONS.get(kind)) {
+            if (when.entry(option) == null) {
+                continue;
+            }
+            switch (option) {
+                case "within", "for", "baseline" -> duration(when, option);
+                case "count" -> threshold(when, option);
+                case "factor", "minEvents" -> number(when, option);
+                case "newKeys" -> flag(when, option);
+                default -> {
+                }
+            }
+        }
     }
 
     private Pattern aggregate(Mapping when, Step step, List<String> per) {

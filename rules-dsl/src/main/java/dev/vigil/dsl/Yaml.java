@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -98,7 +99,15 @@ final class Yaml {
             var at = e.getLocation();
             var pos = at == null ? new Pos(1, 1) : new Pos(Math.max(1, at.getLineNr()), Math.max(1, at.getColumnNr()));
             var reason = e.getOriginalMessage().lines().findFirst().orElse("").trim();
-            throw new SyntaxError(pos, "not valid YAML: " + reason + hint(lines, pos.line(), reason));
+            var context = reason;
+            if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+                // The parser's own marks: where the problem is, and what it is, beyond "while scanning ...".
+                var mark = marked.getProblemMark();
+                pos = new Pos(mark.getLine() + 1, mark.getColumn() + 1);
+                reason = marked.getProblem() == null ? reason : marked.getProblem().lines().findFirst().orElse("").trim()
+                        .replaceAll("found (.)\\(\\d+\\)", "found '$1'");
+            }
+            throw new SyntaxError(pos, "not valid YAML: " + reason + hint(lines, pos.line(), context));
         } catch (IOException e) {
             throw new SyntaxError(new Pos(1, 1), "not valid YAML: " + e.getMessage());
         }

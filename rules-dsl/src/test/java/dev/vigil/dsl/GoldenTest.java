@@ -1,0 +1,38 @@
+package dev.vigil.dsl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The DRL each pattern compiles to, against a reviewed copy in {@code src/test/resources/golden}:
+ * a change to what the language generates shows up here as a diff to read. Run with
+ * {@code -Dvigil.golden.write=true} to write the copies anew, then review them.
+ */
+class GoldenTest {
+    private static final Path GOLDEN = Path.of("src/test/resources/golden");
+
+    static Stream<String> patterns() {
+        return RuleDsl.patterns().stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("patterns")
+    void compile_eachPattern_givesTheReviewedDrl(String pattern) throws IOException {
+        var file = pattern + ".rule.yaml";
+        var yaml = Files.readString(GOLDEN.resolve(file), StandardCharsets.UTF_8);
+        var generated = RuleDsl.compile(file, yaml, TestTypes.ALL);
+        assertThat(generated.diagnostics()).isEmpty();
+        var expected = GOLDEN.resolve(pattern + ".drl");
+        if (Boolean.getBoolean("vigil.golden.write")) {
+            Files.writeString(expected, generated.drl(), StandardCharsets.UTF_8);
+        }
+        assertThat(generated.drl()).isEqualTo(Files.readString(expected, StandardCharsets.UTF_8));
+    }
+}
