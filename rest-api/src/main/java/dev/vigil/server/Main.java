@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The {@code vigil} command line. */
-@Command(name = "vigil", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class, ReplayCommand.class, TestCommand.class, ValidateCommand.class},
+@Command(name = "vigil", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class, ReplayCommand.class, TestCommand.class, ValidateCommand.class, DslCommand.class},
         description = "A complex-event-processing rule engine on Drools Fusion.")
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -23,12 +23,12 @@ final class RuleSetFolder {
 
     /** The rule files under {@code folder}, by relative path; empty when it has none. */
     static Map<String, String> files(Path folder) throws IOException {
-        return read(folder, p -> p.endsWith(".drl"));
+        return read(folder, RuleSetSource::isRuleFile);
     }
 
     /** The rule files and the rule test cases ({@code *.test.yaml}) under {@code folder}: what a version of it holds. */
     static Map<String, String> filesAndTests(Path folder) throws IOException {
-        return read(folder, p -> p.endsWith(".drl") || RuleSetRoutes.isTestFile(p));
+        return read(folder, p -> RuleSetSource.isRuleFile(p) || RuleSetRoutes.isTestFile(p));
     }
 
     private static Map<String, String> read(Path folder, java.util.function.Predicate<String> wanted) throws IOException {
@@ -46,7 +46,7 @@ final class RuleSetFolder {
         try {
             var files = files(folder);
             if (files.isEmpty()) {
-                throw new IllegalArgumentException(folder + " holds no rule files (*.drl)");
+                throw new IllegalArgumentException(folder + " holds no rule files (*.drl, *.rule.yaml)");
             }
             return RuleSetSource.of(folder.toAbsolutePath().normalize().getFileName().toString(), files);
         } catch (IOException e) {
@@ -64,7 +64,7 @@ final class RuleSetFolder {
         }
         try (Stream<Path> entries = Files.list(path)) {
             var list = entries.sorted().toList();
-            if (list.stream().anyMatch(p -> Files.isRegularFile(p) && p.toString().endsWith(".drl"))) {
+            if (list.stream().anyMatch(p -> Files.isRegularFile(p) && RuleSetSource.isRuleFile(p.toString()))) {
                 return List.of(path);
             }
             var out = new ArrayList<Path>();
@@ -74,7 +74,7 @@ final class RuleSetFolder {
                 }
             }
             if (out.isEmpty()) {
-                throw new IllegalArgumentException(path + " holds no rule files (*.drl), nor folders of them");
+                throw new IllegalArgumentException(path + " holds no rule files (*.drl, *.rule.yaml), nor folders of them");
             }
             return out;
         } catch (IOException e) {

@@ -96,6 +96,9 @@ final class RuleSetRoutes {
             compiled.warnings().forEach(w -> diagnostics.add(views.diagnostic(w)));
             compiled.rules().forEach(r -> out.withArray("rules").add(views.rule(r)));
             compiled.eventTypes().forEach(t -> out.withArray("eventTypes").add(views.eventType(t)));
+            if (!compiled.generated().isEmpty()) {
+                out.set("generated", json.valueToTree(compiled.generated()));
+            }
         } catch (RuleSetCompilationException e) {
             out.put("valid", false);
             e.diagnostics().forEach(d -> diagnostics.add(views.diagnostic(d)));
@@ -128,6 +131,10 @@ final class RuleSetRoutes {
         out.set("settings", SettingsJson.write(live.running().source().settings(), json.createObjectNode()));
         live.running().rules().forEach(r -> out.withArray("rules").add(views.rule(r)));
         live.running().eventTypes().forEach(t -> out.withArray("eventTypes").add(views.eventType(t)));
+        if ("true".equalsIgnoreCase(ctx.queryParam("generated"))) {
+            // The DRL each rule-language file became, by the file's path.
+            out.set("generated", json.valueToTree(live.running().generated()));
+        }
         out.set("stats", json.valueToTree(stats));
         stored.ifPresent(v -> out.put("deployedAt", v.createdAt().toString()));
         ctx.json(out);

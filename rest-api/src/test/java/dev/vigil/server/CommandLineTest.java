@@ -71,6 +71,31 @@ class CommandLineTest {
     }
 
     @Test
+    void dsl_printsTheGeneratedDrl_orTheDiagnosticsAndExits1() throws Exception {
+        Files.createDirectories(dir.resolve("fraud"));
+        Files.writeString(dir.resolve("fraud/fraud.drl"), GOOD);
+        var rule = dir.resolve("fraud/burst.rule.yaml");
+        Files.writeString(rule, """
+                rule: burst
+                when: {pattern: count, event: Transaction, per: accountId, count: "> 3", within: 10s}
+                """);
+
+        var run = vigil("dsl", rule.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("// Generated from burst.rule.yaml").contains("package fraud;", "rule \"burst\"",
+                "accumulate(Transaction(accountId == $key) over window:time(10s);");
+
+        Files.writeString(rule, "rule: burst\nwhen: {pattern: count, event: Transaction, per: account, count: \"> 3\", within: 10s}\n");
+        var broken = vigil("dsl", rule.toString());
+        assertThat(broken.exit()).isEqualTo(1);
+        assertThat(broken.out()).isEmpty();
+        assertThat(broken.err()).startsWith(rule + ":2:49: per: Transaction has no field 'account'");
+
+        assertThat(vigil("validate", dir.resolve("fraud").toString()).out()).contains(rule + ":2:49: per: Transaction has no field");
+        assertThat(vigil("dsl", dir.resolve("fraud/fraud.drl").toString()).exit()).isEqualTo(2);
+    }
+
+    @Test
     void validate_aFolderWithoutRules_isAnError() {
         var run = vigil("validate", dir.toString());
 

@@ -239,6 +239,65 @@ class ServerIT {
         assertThat(read(response).get("error").asText()).isEqualTo("bad_json");
     }
 
+    private static final String VELOCITY_YAML = """
+            rule: velocity
+            severity: critical
+            when:
+              pattern: count
+              event: Transaction
+              per: accountId
+              count: ">= 2"
+              within: 1m
+            then:
+              message: "{accountId}: {count} transactions"
+            """;
+
+    @Test
+    void ruleLanguageFile_deploysWithTheDrl_alerts_andShowsItsGeneratedDrl() throws Exception {
+        start();
+        var deployed = send("PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files",
+                Map.of("fraud.drl", DRL.formatted("1000"), "velocity.rule.yaml", VELOCITY_YAML))));
+        assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
+
+        send("POST", "/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 5) + ","
+                + event("t2", "2026-11-20T10:00:30Z", "a1", 5) + "]");
+        await().atMost(Duration.ofSeconds(10)).until(() -> read(send("GET", "/api/v1/alerts?rule=velocity", null)).get("alerts").size() == 1);
+        var alert = read(send("GET", "/api/v1/alerts?rule=velocity", null)).get("alerts").get(0);
+        assertThat(alert.get("severity").asText()).isEqualTo("critical");
+        assertThat(alert.get("message").asText()).isEqualTo("a1: 2 transactions");
+        assertThat(alert.get("attributes").get("count").asInt()).isEqualTo(2);
+
+        var plain = read(send("GET", "/api/v1/rulesets/fraud", null));
+        assertThat(plain.has("generated")).isFalse();
+        assertThat(plain.get("files").has("velocity.rule.yaml")).isTrue();
+        var generated = read(send("GET", "/api/v1/rulesets/fraud?generated=true", null)).get("generated").get("velocity.rule.yaml").asText();
+        assertThat(generated).contains("rule \"velocity\"", "// velocity.rule.yaml:1: velocity", "over window:time(1m)");
+    }
+
+    @Test
+    void ruleLanguageErrors_areDiagnosticsOfValidateAndDeploy_andTheRunningVersionStays() throws Exception {
+        start();
+        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        var files = Map.of("fraud.drl", DRL.formatted("1000"), "velocity.rule.yaml",
+                VELOCITY_YAML.replace("per: accountId", "per: account").replace("1m", "one minute"));
+
+        var validated = read(send("POST", "/api/v1/rulesets/fraud/validate", json.writeValueAsString(Map.of("files", files))));
+        assertThat(validated.get("valid").asBoolean()).isFalse();
+        var diagnostics = validated.get("diagnostics");
+        assertThat(diagnostics).hasSize(2);
+        assertThat(diagnostics.get(0).get("file").asText()).isEqualTo("velocity.rule.yaml");
+        assertThat(diagnostics.get(0).get("line").asInt()).isEqualTo(6);
+        assertThat(diagnostics.get(0).get("column").asInt()).isEqualTo(8);
+        assertThat(diagnostics.get(0).get("message").asText()).startsWith("per: Transaction has no field 'account'");
+        assertThat(diagnostics.get(1).get("line").asInt()).isEqualTo(8);
+        assertThat(diagnostics.get(1).get("message").asText()).startsWith("within: 'one minute' is not a duration");
+
+        var deployed = send("PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files", files)));
+        assertThat(deployed.statusCode()).isEqualTo(422);
+        assertThat(read(deployed).get("details")).hasSize(2);
+        assertThat(read(send("GET", "/api/v1/rulesets/fraud", null)).get("version").asInt()).isEqualTo(1);
+    }
+
     @Test
     void invalidRuleSet_is422WithLines_andThePreviousVersionKeepsAlerting() throws Exception {
         start();
