@@ -1,5 +1,6 @@
 package dev.vigil.engine.ruleset;
 
+import dev.vigil.dsl.DslDiagnostic;
 import dev.vigil.dsl.EventTypeInfo;
 import dev.vigil.dsl.Generated;
 import dev.vigil.dsl.RuleDsl;
@@ -28,15 +29,71 @@ final class RuleLanguageFiles {
     static Map<String, Generated> compile(Map<String, String> files) {
         var generated = new LinkedHashMap<String, Generated>();
         List<EventTypeInfo> types = null;
+        Map<String, String> drlRules = null;
         for (var entry : files.entrySet()) {
             if (RuleDsl.isRuleFile(entry.getKey())) {
                 if (types == null) {
                     types = eventTypes(files);
+                    drlRules = drlRules(files);
                 }
-                generated.put(entry.getKey(), RuleDsl.compile(entry.getKey(), entry.getValue(), types));
+                generated.put(entry.getKey(), clashes(RuleDsl.compile(entry.getKey(), entry.getValue(), types), drlRules));
             }
         }
         return generated;
+    }
+
+    /**
+     * A rule named like a DRL rule of the same package: said at the rule's own line, where Drools
+     * would blame whichever of the two it read second.
+     */
+    private static Generated clashes(Generated generated, Map<String, String> drlRules) {
+        if (!generated.ok()) {
+            return generated;
+        }
+        var lines = generated.drl().split("\n", -1);
+        var pkg = "";
+        var problems = new ArrayList<DslDiagnostic>();
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].startsWith("package ")) {
+                pkg = lines[i].substring(8).replace(";", "").trim();
+            }
+            for (var name : generated.rules()) {
+                if (lines[i].equals("rule " + quote(name))) {
+                    var where = drlRules.get(pkg + "\u0000" + name);
+                    if (where != null) {
+                        problems.add(new DslDiagnostic(generated.file(), generated.sourceLine(i + 1), 0, "a rule named '" + name
+                                + "' is already in " + where + " (package " + pkg + "): rule names must differ within a package"));
+                    }
+                }
+            }
+        }
+        return problems.isEmpty() ? generated : new Generated(generated.file(), null, List.of(), problems, new int[0]);
+    }
+
+    private static String quote(String name) {
+        return "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** "package NUL rule name" to "file, line n" for the rules of the DRL files. */
+    private static Map<String, String> drlRules(Map<String, String> files) {
+        var rules = new LinkedHashMap<String, String>();
+        for (var entry : files.entrySet()) {
+            if (!entry.getKey().endsWith(".drl")) {
+                continue;
+            }
+            try {
+                var pkg = new DrlParser().parse(false, entry.getValue());
+                if (pkg != null) {
+                    for (var rule : pkg.getRules()) {
+                        rules.putIfAbsent((pkg.getNamespace() == null ? "" : pkg.getNamespace()) + "\u0000" + rule.getName(),
+                                entry.getKey() + ", line " + rule.getLine());
+                    }
+                }
+            } catch (DroolsParserException | RuntimeException e) {
+                // Reported by the build.
+            }
+        }
+        return rules;
     }
 
     /** The event types that the DRL files declare ({@code @role(event)}), with their fields, inherited ones included. */
@@ -64,7 +121,7 @@ final class RuleLanguageFiles {
         }
         var types = new ArrayList<EventTypeInfo>();
         for (var td : declared.values()) {
-            if (!isEvent(td, declared)) {
+            if (!isEvent(td)) {
                 continue;
             }
             var fields = new LinkedHashMap<String, String>();
@@ -75,15 +132,10 @@ final class RuleLanguageFiles {
         return types;
     }
 
-    private static boolean isEvent(TypeDeclarationDescr td, Map<String, TypeDeclarationDescr> declared) {
-        for (int depth = 0; td != null && depth < 10; depth++) {
-            var role = td.getAnnotation("role");
-            if (role != null) {
-                return "event".equalsIgnoreCase(role.getSingleValueAsString());
-            }
-            td = parent(td, declared);
-        }
-        return false;
+    /** Drools does not pass {@code @role(event)} down to a declared subtype, so neither does this. */
+    private static boolean isEvent(TypeDeclarationDescr td) {
+        var role = td.getAnnotation("role");
+        return role != null && "event".equalsIgnoreCase(role.getSingleValueAsString());
     }
 
     private static String timestamp(TypeDeclarationDescr td, Map<String, TypeDeclarationDescr> declared, int depth) {
