@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A folder of rule sets, one sub-folder each, named after it, holding its {@code .drl} files.
+ * A folder of rule sets, one sub-folder each, named after it, holding its {@code .drl} and {@code .rule.yaml} files.
  * Deploys those that do not run as written, and then watches the folder: saving a file redeploys
  * its rule set; a version that does not compile is logged with its diagnostics and changes nothing.
  */
