@@ -159,7 +159,15 @@ class RuleTestsTest {
     @Test
     void theDefaultFraudRules_passTheirOwnCases() {
         var folder = Path.of("..", "rules", "fraud");
-        var source = RuleSetSource.of("fraud", Map.of("transactions.drl", read(folder.resolve("transactions.drl"))));
+        var files = new java.util.TreeMap<String, String>();
+        try (var paths = java.nio.file.Files.list(folder)) {
+            paths.filter(p -> RuleSetSource.isRuleFile(p.getFileName().toString()))
+                    .forEach(p -> files.put(p.getFileName().toString(), read(p)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(files).containsKeys("transactions.drl", "spend.rule.yaml");
+        var source = RuleSetSource.of("fraud", files);
 
         var report = RuleTests.run(source, RuleTests.load(folder));
 
