@@ -1,0 +1,129 @@
+package dev.vigil.samples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code samples/run feed}: posts an NDJSON file of events to a running server, paced so that
+ * event time passes {@code speed} times faster than the wall clock, to watch alerts arrive live.
+ */
+@Command(name = "feed", mixinStandardHelpOptions = true,
+        description = "Post NDJSON events to a running Vigil, paced at --speed times real time (0: as fast as it takes them).")
+final class FeedCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--events", required = true, paramLabel = "FILE", description = "NDJSON events, in time order")
+    Path events;
+
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "the server (default: ${DEFAULT-VALUE})")
+    String url;
+
+    @Option(names = "--token", defaultValue = "${env:VIGIL_TOKEN}", description = "a token with events:write (default: $VIGIL_TOKEN)")
+    String token;
+
+    @Option(names = "--speed", defaultValue = "100", description = "event time per wall-clock time (default: ${DEFAULT-VALUE})")
+    double speed;
+
+    @Option(names = "--batch", defaultValue = "200", description = "events per request at most (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (token == null || token.isBlank()) {
+            spec.commandLine().getErr().println("error: give a token with --token or VIGIL_TOKEN (cat data/admin-token)");
+            return 2;
+        }
+        var http = HttpClient.newHttpClient();
+        var out = spec.commandLine().getOut();
+        long startedNanos = System.nanoTime();
+        Instant first = null;
+        long sent = 0;
+        var pending = new ArrayList<String>();
+        try (BufferedReader in = Files.newBufferedReader(events, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                var time = time(JSON.readTree(line));
+                if (first == null) {
+                    first = time;
+                }
+                if (speed > 0 && time != null) {
+                    // Wait until the wall clock reaches this event's time, scaled; send what is pending first.
+                    long dueNanos = startedNanos + (long) (Duration.between(first, time).toNanos() / speed);
+                    if (dueNanos > System.nanoTime() && !pending.isEmpty()) {
+                        sent += post(http, pending);
+                    }
+                    long wait = dueNanos - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                }
+                pending.add(line);
+                if (pending.size() >= batch) {
+                    sent += post(http, pending);
+                }
+                if (sent > 0 && sent % 10_000 < batch && !pending.isEmpty()) {
+                    out.printf("%,d events sent, event time %s%n", sent, time);
+                    out.flush();
+                }
+            }
+        }
+        sent += post(http, pending);
+        out.printf("%,d events sent%n", sent);
+        out.flush();
+        return 0;
+    }
+
+    private static Instant time(JsonNode event) {
+        var t = event.get("time");
+        if (t == null || t.isNull()) {
+            return null;
+        }
+        return t.isNumber() ? Instant.ofEpochMilli(t.asLong()) : Instant.parse(t.asText());
+    }
+
+    /** Posts the lines as one NDJSON request, waiting out 429s; the number sent. */
+    private int post(HttpClient http, List<String> lines) throws Exception {
+        if (lines.isEmpty()) {
+            return 0;
+        }
+        var body = String.join("\n", lines) + "\n";
+        while (true) {
+            var request = HttpRequest.newBuilder(URI.create(url + "/api/v1/events")).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 429) {
+                TimeUnit.MILLISECONDS.sleep(200);
+                continue;
+            }
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException("the server answered " + response.statusCode() + ": " + response.body());
+            }
+            int n = lines.size();
+            lines.clear();
+            return n;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.vigil.samples;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.engine.alert.Alert;
+import dev.vigil.engine.replay.EventReaders;
+import dev.vigil.engine.replay.Replay;
+import dev.vigil.engine.ruleset.RuleSetCompiler;
+import dev.vigil.engine.ruleset.RuleSetSource;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+
+/** A rule set replayed over NDJSON events in this process, as {@code vigil replay} does: the alerts it raises. */
+public final class Replays {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Replays() {
+    }
+
+    /**
+     * The alerts {@code rules} raise over the NDJSON {@code events}, the clock moved on to
+     * {@code until} (when not null) after the last one so that absences still fire.
+     */
+    public static List<Alert> alerts(RuleSetSource rules, InputStream events, Instant until) {
+        var compiled = new RuleSetCompiler().compile(rules);
+        var input = EventReaders.ndjson(events, JSON);
+        var result = Replay.run(compiled, input, until, InstantSource.fixed(Instant.EPOCH));
+        if (!result.errors().isEmpty()) {
+            throw new IllegalArgumentException("the events do not fit the rules' types: " + result.errors().get(0));
+        }
+        return result.alerts();
+    }
+}
