@@ -80,7 +80,7 @@ class ServeCommandIT {
         assertThat(output).anyMatch(l -> l.contains("admin token"));
         var token = Files.readString(work.resolve("data").resolve("admin-token")).trim();
 
-        Files.writeString(file, Files.readString(file).replace("amount >= 10000", "amount >= 5000"));
+        Files.writeString(file, Files.readString(file) + "\n// edited\n");
 
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 json.readTree(get(port, "/api/v1/rulesets/fraud", token)).get("version").asInt() == 2);

@@ -264,8 +264,10 @@ final class DrlWriter {
             line("    $event : " + pattern(type, where(e), c.keyBindings(), "$value : " + p.field(), c.fieldBindings(e)), whereLine(e));
             line("    $previous : " + pattern(type, where(e), c.keyJoins(), "this != $event", "this before" + range(Duration.ZERO, within) + " $event",
                     p.field() + " != $value", "$previousValue : " + p.field()), whereLine(e));
+            // "Between" compares timestamps: an 'after $previous' inside a 'not' would make Drools wait out the window first.
+            var ts = e.type().timestampField();
             line("    not " + pattern(type, where(e), c.keyJoins(), "this != $event", "this != $previous",
-                    "this after" + range(Duration.ZERO, within) + " $previous", "this before" + range(Duration.ZERO, within) + " $event"), whereLine(e));
+                    ts + " >= $previous." + ts, "this before" + range(Duration.ZERO, within) + " $event"), whereLine(e));
         } else {
             throw new IllegalStateException("no DRL for " + pattern);
         }
@@ -324,8 +326,9 @@ final class DrlWriter {
         line("        not " + pattern(type, where(e), c.keyJoins(), "this before" + range(Duration.ofMillis(1), d) + " $event"), at);
         line("        or", at);
         line("        ($breach : " + pattern(type, where(e), c.keyJoins(), broken, "this before" + range(Duration.ofMillis(1), d) + " $event"), at);
+        var ts = e.type().timestampField();
         line("         and not " + pattern(type, where(e), c.keyJoins(), "this != $breach", "this != $event",
-                "this after" + range(Duration.ZERO, d) + " $breach", "this before" + range(Duration.ZERO, d) + " $event") + ")", at);
+                ts + " >= $breach." + ts, "this before" + range(Duration.ZERO, d) + " $event") + ")", at);
         line("    )", at);
         line("    // fires " + Durations.format(d) + " after the start unless an event breaks the condition", at);
         line("    not " + pattern(type, where(e), c.keyJoins(), broken, "this after" + range(Duration.ZERO, d) + " $event"), at);
@@ -354,18 +357,18 @@ final class DrlWriter {
             line("            $recentCount : count(); $recentCount >= " + p.minEvents() + ")", at);
             line("    accumulate(" + pattern(type, where(e), c.keyJoins(), baselineRange, "$time : " + timestamp)
                     + window(p.within().plus(p.baseline())) + ";", at);
-            line("            $baselineCount : count(), $since : min($time); $baselineCount > 0)", at);
             var span = "Math.min(" + b + "L, " + millis("$now", e) + " - " + w + "L - $since.longValue())";
-            line("    // the baseline's rate over the part of it the key was seen in, so a new key is no spike", at);
-            line("    eval(" + span + " >= " + w + "L", at);
+            line("            $baselineCount : count(), $since : min($time);", at);
+            line("            // the baseline's rate over the part of it the key was seen in, so a new key is no spike", at);
+            line("            $baselineCount > 0 && " + span + " >= " + w + "L", at);
             line("            && $recentCount * (double) " + span + " > " + factor + " * $baselineCount * " + w + ".0)", at);
         } else {
             line("    accumulate(" + pattern(type, where(e), c.keyJoins(), "$value : " + p.field()) + window(p.within()) + ";", at);
             line("            $recentAverage : average($value), $recentCount : count(); $recentCount >= " + p.minEvents() + ")", at);
             line("    accumulate(" + pattern(type, where(e), c.keyJoins(), baselineRange, "$value : " + p.field())
                     + window(p.within().plus(p.baseline())) + ";", at);
-            line("            $baselineAverage : average($value), $baselineCount : count(); $baselineCount > 0)", at);
-            line("    eval($recentAverage.doubleValue() > " + factor + " * $baselineAverage.doubleValue())", at);
+            line("            $baselineAverage : average($value), $baselineCount : count();", at);
+            line("            $baselineCount > 0 && $recentAverage > " + factor + " * $baselineAverage)", at);
         }
     }
 
