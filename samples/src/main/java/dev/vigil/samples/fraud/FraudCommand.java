@@ -1,16 +1,98 @@
 package dev.vigil.samples.fraud;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code samples/run fraud ...}: the fraud sample's generator and scorer. */
-@Command(name = "fraud", mixinStandardHelpOptions = true, description = "The fraud sample: generate, score.")
+@Command(name = "fraud", mixinStandardHelpOptions = true, description = "The fraud sample: generate payments with labelled fraud, score alerts.",
+        subcommands = {FraudCommand.Generate.class, FraudCommand.Score.class})
 public final class FraudCommand implements Runnable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = "Write payments and fraud reports (events.ndjson) and the fraudulent payments (labels.ndjson) to a folder.")
+    static final class Generate implements Callable<Integer> {
+        @Option(names = "--out", defaultValue = "samples/fraud/data", description = "the folder (default: ${DEFAULT-VALUE})")
+        Path out;
+
+        @Option(names = "--seed", defaultValue = "7", description = "the random seed (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--customers", defaultValue = "2000", description = "customers, one card each (default: ${DEFAULT-VALUE})")
+        int customers;
+
+        @Option(names = "--days", defaultValue = "14", description = "days of traffic (default: ${DEFAULT-VALUE})")
+        int days;
+
+        @Option(names = "--start", defaultValue = "2026-01-05T00:00:00Z", description = "the first day (default: ${DEFAULT-VALUE})")
+        Instant start;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            Files.createDirectories(out);
+            try (var events = Files.newBufferedWriter(out.resolve("events.ndjson"), StandardCharsets.UTF_8);
+                 var labels = Files.newBufferedWriter(out.resolve("labels.ndjson"), StandardCharsets.UTF_8)) {
+                var summary = new FraudGenerator(new FraudGenerator.Settings(seed, customers, days, start)).write(events, labels);
+                spec.commandLine().getOut().printf("%s: %,d payments, %,d fraud reports; %,d fraudulent payments in %d cases (%s)%n",
+                        out, summary.transactions(), summary.reports(), summary.fraudulent(), summary.cases(), out.resolve("labels.ndjson"));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "score", mixinStandardHelpOptions = true,
+            description = "Score alerts (NDJSON, as vigil replay --out writes them) against the labels: precision, recall, delay.")
+    static final class Score implements Callable<Integer> {
+        @Option(names = "--alerts", required = true, description = "the alerts, NDJSON")
+        Path alerts;
+
+        @Option(names = "--labels", defaultValue = "samples/fraud/data/labels.ndjson", description = "the labels (default: ${DEFAULT-VALUE})")
+        Path labels;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            var result = FraudScore.score(read(alerts, FraudScore.Scored::of), read(labels, FraudScore.Label::of));
+            spec.commandLine().getOut().print(FraudScore.table(result));
+            return 0;
+        }
+    }
+
+    static <T> List<T> read(Path file, Function<com.fasterxml.jackson.databind.JsonNode, T> parse) throws IOException {
+        var out = new ArrayList<T>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.isBlank()) {
+                    out.add(parse.apply(JSON.readTree(line)));
+                }
+            }
+        }
+        return out;
     }
 }
