@@ -393,7 +393,7 @@ final class DrlWriter {
             figures.put("count", "$count");
         } else if (pattern instanceof Distinct) {
             figures.put("count", "$values.size()");
-            figures.put("values", "$values");
+            figures.put("values", "alerts.sorted($values)");
         } else if (pattern instanceof Spike s) {
             if (s.field() == null) {
                 long w = s.within().toMillis();

@@ -147,6 +147,13 @@ public final class Alerts {
         return String.valueOf(value);
     }
 
+    /** {@code values} in order of their text, nulls first: a set's contents, the same way every time. */
+    public List<Object> sorted(java.util.Collection<?> values) {
+        var out = new ArrayList<Object>(values);
+        out.sort(java.util.Comparator.comparing(v -> v == null ? "" : v.toString()));
+        return out;
+    }
+
     /** Attributes from names and values in turn: {@code attributes("count", 6, "amount", 12.5)}; a null value is kept as null. */
     public Map<String, Object> attributes(Object... namesAndValues) {
         if (namesAndValues.length % 2 != 0) {
