@@ -204,14 +204,17 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private void summary(PrintWriter err, ReplayStats stats, ReplayResult result) {
-        err.printf(Locale.ROOT, "%n%-28s %,d%n", "events", stats.events());
-        err.printf(Locale.ROOT, "%-28s %,d%n", "invalid (skipped)", stats.invalidEvents());
-        err.printf(Locale.ROOT, "%-28s %,d%n", "late", stats.lateEvents());
-        err.printf(Locale.ROOT, "%-28s %s .. %s%n", "event time", stats.firstEventTime(), stats.lastEventTime());
-        err.printf(Locale.ROOT, "%-28s %,.0f events/s (%.1f s)%n", "speed", stats.eventsPerSecond(), stats.elapsed().toMillis() / 1000.0);
+        // The labels' column is as wide as the longest rule name, indented by two.
+        int width = Math.max(28, stats.alertsPerRule().keySet().stream().mapToInt(String::length).max().orElse(0) + 2);
+        var label = "%-" + width + "s ";
+        err.printf(Locale.ROOT, "%n" + label + "%,d%n", "events", stats.events());
+        err.printf(Locale.ROOT, label + "%,d%n", "invalid (skipped)", stats.invalidEvents());
+        err.printf(Locale.ROOT, label + "%,d%n", "late", stats.lateEvents());
+        err.printf(Locale.ROOT, label + "%s .. %s%n", "event time", stats.firstEventTime(), stats.lastEventTime());
+        err.printf(Locale.ROOT, label + "%,.0f events/s (%.1f s)%n", "speed", stats.eventsPerSecond(), stats.elapsed().toMillis() / 1000.0);
         long total = stats.alertsPerRule().values().stream().mapToLong(Long::longValue).sum();
-        err.printf(Locale.ROOT, "%-28s %,d%n", "alerts", total);
-        new TreeMap<>(stats.alertsPerRule()).forEach((rule, n) -> err.printf(Locale.ROOT, "  %-26s %,d%n", rule, n));
+        err.printf(Locale.ROOT, label + "%,d%n", "alerts", total);
+        new TreeMap<>(stats.alertsPerRule()).forEach((rule, n) -> err.printf(Locale.ROOT, "  %-" + (width - 2) + "s %,d%n", rule, n));
         result.errors().stream().limit(10).forEach(e -> err.printf(Locale.ROOT, "invalid event %d%s: %s%n", e.index(),
                 e.field() == null ? "" : " (" + e.field() + ")", e.message()));
         result.ruleErrors().stream().limit(10).forEach(e -> err.printf(Locale.ROOT, "rule %s threw: %s%n", e.rule(), e.message()));

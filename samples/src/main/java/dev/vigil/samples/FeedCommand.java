@@ -119,7 +119,9 @@ final class FeedCommand implements Callable<Integer> {
                 continue;
             }
             if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException("the server answered " + response.statusCode() + ": " + response.body());
+                var answer = response.body();
+                throw new IllegalStateException("the server answered " + response.statusCode() + ": "
+                        + (answer.length() > 600 ? answer.substring(0, 600) + "..." : answer));
             }
             int n = lines.size();
             lines.clear();

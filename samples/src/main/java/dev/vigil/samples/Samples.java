@@ -14,7 +14,11 @@ public final class Samples implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Samples()).execute(args));
+        var line = new CommandLine(new Samples());
+        int exit = line.execute(args);
+        line.getOut().flush();
+        line.getErr().flush();
+        System.exit(exit);
     }
 
     @Override

@@ -131,7 +131,7 @@ public final class Alerts {
 
     /**
      * {@code value} as a message shows it: whole numbers without a fraction ({@code 30000}, not
-     * {@code 30000.0}), other numbers to at most four decimals, anything else as its text.
+     * {@code 30000.0}), other numbers to at most two decimals, anything else as its text.
      */
     public String text(Object value) {
         if (value instanceof Double || value instanceof Float) {
@@ -139,7 +139,7 @@ public final class Alerts {
             if (Double.isNaN(d) || Double.isInfinite(d)) {
                 return String.valueOf(d);
             }
-            return java.math.BigDecimal.valueOf(d).setScale(4, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+            return java.math.BigDecimal.valueOf(d).setScale(2, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
         }
         if (value instanceof java.math.BigDecimal b) {
             return b.stripTrailingZeros().toPlainString();
