@@ -233,8 +233,10 @@ final class DrlWriter {
                     + " of the key comes first", whereLine(first));
             line("    $first : " + pattern(first.type().name(), where(first), c.keyBindings(), c.fieldBindings(first)), whereLine(first));
             var missing = p.missing();
+            // The window keeps a missing event as long as the first one: left to Drools it would keep
+            // it a millisecond, and the absence would fire once it was gone.
             line("    not " + pattern(missing.type().name(), where(missing), c.keyJoins(), same(missing, first),
-                    "this after" + range(Duration.ZERO, p.within()) + " $first"), whereLine(missing));
+                    "this after" + range(Duration.ZERO, p.within()) + " $first") + window(p.within().plusMillis(1)), whereLine(missing));
         } else if (pattern instanceof Flatline p) {
             var e = p.event();
             line("    // fires " + Durations.format(p.duration()) + " after the key's last event unless a later one comes", whereLine(e));
@@ -252,11 +254,14 @@ final class DrlWriter {
             var e = p.event();
             var type = e.type().name();
             var back = "this before" + range(Duration.ZERO, p.within()) + " $event";
-            line("    $event : " + pattern(type, where(e), c.keyBindings(), "$value : " + p.field(), c.fieldBindings(e)), whereLine(e));
+            // An earlier event with the value outlives the new one's window, so its expiry cannot make the value look new.
+            line("    $event : " + pattern(type, where(e), c.keyBindings(), "$value : " + p.field(), c.fieldBindings(e)) + window(MATCH_WINDOW),
+                    whereLine(e));
             if (!p.newKeys()) {
-                line("    exists " + pattern(type, where(e), c.keyJoins(), "this != $event", back), whereLine(e));
+                line("    exists " + pattern(type, where(e), c.keyJoins(), "this != $event", back) + window(p.within()), whereLine(e));
             }
-            line("    not " + pattern(type, where(e), c.keyJoins(), p.field() + " == $value", "this != $event", back), whereLine(e));
+            line("    not " + pattern(type, where(e), c.keyJoins(), p.field() + " == $value", "this != $event", back)
+                    + window(p.within().plus(MATCH_WINDOW)), whereLine(e));
         } else if (pattern instanceof Change p) {
             var e = p.event();
             var type = e.type().name();
@@ -321,7 +326,9 @@ final class DrlWriter {
         var d = p.duration();
         int at = p.conditionPos().line();
         line("    // a run starts where the key's event before broke the condition, or there was none in " + Durations.format(d), at);
-        line("    $event : " + pattern(type, where(e), condition, c.keyBindings(), c.fieldBindings(e)), at);
+        // The window retires the start once its time has come: without it, the start would fire again
+        // when the events that showed it was no start expire.
+        line("    $event : " + pattern(type, where(e), condition, c.keyBindings(), c.fieldBindings(e)) + window(d.plusMillis(1)), at);
         line("    (", at);
         line("        not " + pattern(type, where(e), c.keyJoins(), "this before" + range(Duration.ofMillis(1), d) + " $event"), at);
         line("        or", at);
