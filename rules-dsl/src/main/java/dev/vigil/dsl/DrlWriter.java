@@ -265,14 +265,15 @@ final class DrlWriter {
         } else if (pattern instanceof Change p) {
             var e = p.event();
             var type = e.type().name();
-            var within = p.within();
-            line("    $event : " + pattern(type, where(e), c.keyBindings(), "$value : " + p.field(), c.fieldBindings(e)), whereLine(e));
-            line("    $previous : " + pattern(type, where(e), c.keyJoins(), "this != $event", "this before" + range(Duration.ZERO, within) + " $event",
-                    p.field() + " != $value", "$previousValue : " + p.field()), whereLine(e));
-            // "Between" compares timestamps: an 'after $previous' inside a 'not' would make Drools wait out the window first.
             var ts = e.type().timestampField();
-            line("    not " + pattern(type, where(e), c.keyJoins(), "this != $event", "this != $previous",
-                    ts + " >= $previous." + ts, "this before" + range(Duration.ZERO, within) + " $event"), whereLine(e));
+            line("    // the key's previous event is the latest before this one; then compare", whereLine(e));
+            line("    $event : " + pattern(type, where(e), c.keyBindings(), "$value : " + p.field(), c.fieldBindings(e)) + window(MATCH_WINDOW),
+                    whereLine(e));
+            line("    accumulate(" + pattern(type, where(e), c.keyJoins(), "this != $event", "this before" + range(Duration.ZERO, p.within())
+                    + " $event", "$time : " + ts) + window(p.within().plus(MATCH_WINDOW)) + ";", whereLine(e));
+            line("            $latest : max($time), $earlier : count(); $earlier > 0)", whereLine(e));
+            line("    " + pattern(type, where(e), c.keyJoins(), "this != $event", ts + " == $latest.longValue()", p.field() + " != $value",
+                    "$previousValue : " + p.field()) + window(p.within().plus(MATCH_WINDOW)), whereLine(e));
         } else {
             throw new IllegalStateException("no DRL for " + pattern);
         }
