@@ -24,6 +24,7 @@ final class AlertPipeline implements EngineListener, AutoCloseable {
     private static final int CAPACITY = 1_000_000;
 
     private final AlertStore store;
+    private final AlertStore.WithStored alsoDo;
     private final LinkedBlockingQueue<Raised> queue = new LinkedBlockingQueue<>(CAPACITY);
     private final CopyOnWriteArrayList<Consumer<Alert>> subscribers = new CopyOnWriteArrayList<>();
     private final AtomicLong lost = new AtomicLong();
@@ -31,8 +32,10 @@ final class AlertPipeline implements EngineListener, AutoCloseable {
     private volatile boolean running = true;
     private volatile Metrics metrics;
 
-    AlertPipeline(AlertStore store) {
+    /** {@code alsoDo} runs in the transaction that stores each batch: the webhook outbox. */
+    AlertPipeline(AlertStore store, AlertStore.WithStored alsoDo) {
         this.store = store;
+        this.alsoDo = alsoDo;
         this.writer = new Thread(this::write, "vigil-alert-writer");
         writer.setDaemon(true);
         writer.start();
@@ -113,7 +116,7 @@ final class AlertPipeline implements EngineListener, AutoCloseable {
         long backoff = 100;
         while (true) {
             try {
-                store.saveAll(batch);
+                store.saveAll(batch, alsoDo);
                 return;
             } catch (RuntimeException e) {
                 LOG.warn("storing {} alerts failed, retrying in {} ms: {}", batch.size(), backoff, e.getMessage());

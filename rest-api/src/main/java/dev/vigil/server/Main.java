@@ -57,6 +57,14 @@ public final class Main implements Runnable {
                 description = "how long journaled events are kept, e.g. 12h, 7d (env VIGIL_JOURNAL_RETENTION; default ${DEFAULT-VALUE})")
         String journalRetention;
 
+        @Option(names = "--webhook-timeout", defaultValue = "${env:VIGIL_WEBHOOK_TIMEOUT:-10s}",
+                description = "how long one webhook request may take (env VIGIL_WEBHOOK_TIMEOUT; default ${DEFAULT-VALUE})")
+        String webhookTimeout;
+
+        @Option(names = "--webhook-max-age", defaultValue = "${env:VIGIL_WEBHOOK_MAX_AGE:-24h}",
+                description = "how long a webhook delivery is retried before it is marked failed (env VIGIL_WEBHOOK_MAX_AGE; default ${DEFAULT-VALUE})")
+        String webhookMaxAge;
+
         @Override
         public Integer call() throws Exception {
             long started = System.nanoTime();
@@ -66,8 +74,11 @@ public final class Main implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--journal-retention: " + e.getMessage());
             }
+            var defaults = dev.vigil.server.webhook.Webhooks.Settings.DEFAULTS;
+            var webhooks = new dev.vigil.server.webhook.Webhooks.Settings(duration("--webhook-timeout", webhookTimeout), defaults.backoff(),
+                    defaults.maxBackoff(), duration("--webhook-max-age", webhookMaxAge), defaults.concurrency());
             var config = ServerConfig.defaults(data).withBind(bind).withPort(port)
-                    .withAdminToken(System.getenv("VIGIL_ADMIN_TOKEN")).withJournal(retention);
+                    .withAdminToken(System.getenv("VIGIL_ADMIN_TOKEN")).withJournal(retention).withWebhooks(webhooks);
             var server = VigilServer.start(config);
             var stopped = new CountDownLatch(1);
             RulesDirectory directory = null;
@@ -98,6 +109,18 @@ public final class Main implements Runnable {
             }, "vigil-shutdown"));
             stopped.await();
             return 0;
+        }
+
+        private java.time.Duration duration(String option, String text) {
+            try {
+                var d = dev.vigil.dsl.Durations.parse(text);
+                if (d.isZero()) {
+                    throw new IllegalArgumentException("'" + text + "' must be longer than zero");
+                }
+                return d;
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(new CommandLine(this), option + ": " + e.getMessage());
+            }
         }
     }
 }

@@ -72,6 +72,18 @@ final class Metrics implements AutoCloseable {
     }
 
     /** An alert stored and about to be streamed, {@code nanos} after its rule raised it. */
+    /** The webhook outbox's size, read at each scrape. */
+    void webhooks(dev.vigil.server.webhook.Webhooks webhooks) {
+        io.micrometer.core.instrument.Gauge.builder("vigil.webhook.pending", webhooks, w -> w.pending())
+                .description("webhook deliveries waiting to be sent or retried").register(registry);
+    }
+
+    /** A webhook delivery attempt and how it went: delivered, retry or failed. */
+    void webhookDelivery(String outcome) {
+        meter("webhook", outcome, "", () -> Counter.builder("vigil.webhook.deliveries").description("webhook delivery attempts by outcome")
+                .tag("outcome", outcome).register(registry)).increment();
+    }
+
     void alertStored(long nanos) {
         alertDelay.record(nanos, TimeUnit.NANOSECONDS);
     }

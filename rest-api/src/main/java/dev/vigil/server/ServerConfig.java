@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.server.webhook.Webhooks;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -17,15 +18,18 @@ import java.util.Objects;
  * @param tick          how often idle sessions let time pass
  * @param journal       how long accepted events stay in the journal; zero keeps no journal
  * @param replayJobBytes a replay whose posted events are larger than this runs as a job
+ * @param webhooks      how webhook deliveries are made and retried
  */
 public record ServerConfig(String bind, int port, Path dataDirectory, String adminToken, long maxBodyBytes,
-                           InstantSource clock, Duration tick, Duration journal, long replayJobBytes) {
+                           InstantSource clock, Duration tick, Duration journal, long replayJobBytes,
+                           Webhooks.Settings webhooks) {
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(tick, "tick");
         Objects.requireNonNull(journal, "journal");
+        Objects.requireNonNull(webhooks, "webhooks");
         if (journal.isNegative()) {
             throw new IllegalArgumentException("journal retention must not be negative, was " + journal);
         }
@@ -43,30 +47,34 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
     /** 127.0.0.1:8080, data in {@code dataDirectory}, a 10 MB body limit, the system clock, a 7-day journal, replay jobs above 8 MB. */
     public static ServerConfig defaults(Path dataDirectory) {
         return new ServerConfig("127.0.0.1", 8080, dataDirectory, null, 10L << 20, InstantSource.system(), Duration.ofMillis(100),
-                Duration.ofDays(7), 8L << 20);
+                Duration.ofDays(7), 8L << 20, Webhooks.Settings.DEFAULTS);
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(bind, value, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes);
+        return new ServerConfig(bind, value, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, webhooks);
     }
 
     public ServerConfig withBind(String value) {
-        return new ServerConfig(value, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes);
+        return new ServerConfig(value, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, webhooks);
     }
 
     public ServerConfig withAdminToken(String value) {
-        return new ServerConfig(bind, port, dataDirectory, value, maxBodyBytes, clock, tick, journal, replayJobBytes);
+        return new ServerConfig(bind, port, dataDirectory, value, maxBodyBytes, clock, tick, journal, replayJobBytes, webhooks);
     }
 
     public ServerConfig withMaxBodyBytes(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, value, clock, tick, journal, replayJobBytes);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, value, clock, tick, journal, replayJobBytes, webhooks);
     }
 
     public ServerConfig withJournal(Duration value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, value, replayJobBytes);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, value, replayJobBytes, webhooks);
+    }
+
+    public ServerConfig withWebhooks(Webhooks.Settings value) {
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, value);
     }
 
     public ServerConfig withReplayJobBytes(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, value);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, value, webhooks);
     }
 }

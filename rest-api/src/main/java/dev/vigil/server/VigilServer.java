@@ -13,6 +13,9 @@ import dev.vigil.server.store.Database;
 import dev.vigil.server.store.JournalStore;
 import dev.vigil.server.store.RuleSetStore;
 import dev.vigil.server.store.TokenStore;
+import dev.vigil.server.store.WebhookStore;
+import dev.vigil.server.webhook.Payloads;
+import dev.vigil.server.webhook.Webhooks;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -43,6 +46,7 @@ public final class VigilServer implements AutoCloseable {
     private final Metrics metrics;
     private final Journal journal;
     private final ReplayRoutes replays;
+    private final Webhooks webhooks;
 
     private VigilServer(ServerConfig config) {
         // Decimals stay exact for BigDecimal fields, and are written as plain numbers; "{...} junk" is not JSON.
@@ -51,11 +55,16 @@ public final class VigilServer implements AutoCloseable {
         this.database = Database.open(config.dataDirectory());
         var ruleSetStore = new RuleSetStore(database, json);
         var alertStore = new AlertStore(database, json);
-        this.alerts = new AlertPipeline(alertStore);
+        this.webhooks = new Webhooks(new WebhookStore(database, json), alertStore, new Payloads(json), config.clock(), config.webhooks());
+        this.alerts = new AlertPipeline(alertStore, webhooks.outbox());
         this.engine = Engine.create(new EngineConfig(config.clock(), alerts, config.tick()));
         this.metrics = new Metrics(engine);
         alerts.useMetrics(metrics);
         alerts.subscribe(metrics::alert);
+        alerts.subscribe(alert -> webhooks.wake());
+        webhooks.useOutcomes(metrics::webhookDelivery);
+        metrics.webhooks(webhooks);
+        var webhookRoutes = new WebhookRoutes(webhooks, json);
         var loaded = Tokens.load(config.adminToken(), config.dataDirectory(), new TokenStore(database));
         this.generatedToken = loaded.generated();
         var tokens = loaded.tokens();
@@ -112,6 +121,13 @@ public final class VigilServer implements AutoCloseable {
                 }
                 ctx.status(204);
             }, Scope.ADMIN);
+            cfg.routes.post("/api/v1/webhooks", webhookRoutes::create, Scope.WEBHOOKS_WRITE);
+            cfg.routes.get("/api/v1/webhooks", webhookRoutes::list, Scope.WEBHOOKS_WRITE);
+            cfg.routes.get("/api/v1/webhooks/{id}", webhookRoutes::get, Scope.WEBHOOKS_WRITE);
+            cfg.routes.delete("/api/v1/webhooks/{id}", webhookRoutes::delete, Scope.WEBHOOKS_WRITE);
+            cfg.routes.post("/api/v1/webhooks/{id}/test", webhookRoutes::test, Scope.WEBHOOKS_WRITE);
+            cfg.routes.get("/api/v1/webhooks/{id}/deliveries", webhookRoutes::deliveries, Scope.WEBHOOKS_WRITE);
+            cfg.routes.post("/api/v1/webhooks/{id}/deliveries/{alertId}/retry", webhookRoutes::retry, Scope.WEBHOOKS_WRITE);
             cfg.routes.get("/api/v1/alerts", alertRoutes::list, Scope.ALERTS_READ);
             cfg.routes.before("/api/v1/alerts/stream", ctx -> authorize(ctx, tokens, java.util.Set.of(Scope.ALERTS_READ)));
             cfg.routes.sse("/api/v1/alerts/stream", alertRoutes::stream);
@@ -233,6 +249,7 @@ public final class VigilServer implements AutoCloseable {
         replays.close();
         engine.close();
         alerts.close();
+        webhooks.close();
         if (journal != null) {
             journal.close();
         }

@@ -166,7 +166,7 @@ class RuleTestsTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        assertThat(files).containsKeys("transactions.drl", "spend.rule.yaml");
+        assertThat(files).containsKeys("transactions.drl", "velocity.rule.yaml");
         var source = RuleSetSource.of("fraud", files);
 
         var report = RuleTests.run(source, RuleTests.load(folder));

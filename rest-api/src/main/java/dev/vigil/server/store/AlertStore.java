@@ -44,6 +44,17 @@ public final class AlertStore {
      * each only if new.
      */
     public void saveAll(List<Alert> alerts) {
+        saveAll(alerts, (c, stored) -> { });
+    }
+
+    /** Work done in the transaction that stores alerts, with the alerts it stored (not those stored before). */
+    @FunctionalInterface
+    public interface WithStored {
+        void accept(java.sql.Connection c, List<Alert> stored) throws SQLException;
+    }
+
+    /** Like {@link #saveAll(List)}, doing {@code alsoDo} in the same transaction: the webhook outbox. */
+    public void saveAll(List<Alert> alerts, WithStored alsoDo) {
         if (alerts.isEmpty()) {
             return;
         }
@@ -51,6 +62,7 @@ public final class AlertStore {
             c.setAutoCommit(false);
             try {
                 insert(c, alerts, false);
+                alsoDo.accept(c, alerts);
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();
@@ -58,7 +70,7 @@ public final class AlertStore {
                     throw e;
                 }
                 try {
-                    insert(c, alerts, true);
+                    alsoDo.accept(c, insert(c, alerts, true));
                     c.commit();
                 } catch (SQLException | RuntimeException again) {
                     c.rollback();
@@ -73,7 +85,8 @@ public final class AlertStore {
         }
     }
 
-    private void insert(java.sql.Connection c, List<Alert> alerts, boolean onlyNew) throws SQLException {
+    /** Inserts the alerts; the ones inserted (all of them, unless {@code onlyNew} skipped some already stored). */
+    private List<Alert> insert(java.sql.Connection c, List<Alert> alerts, boolean onlyNew) throws SQLException {
         try (var s = c.prepareStatement(onlyNew ? INSERT_IF_NEW : INSERT)) {
             for (var a : alerts) {
                 s.setString(1, a.id());
@@ -92,7 +105,17 @@ public final class AlertStore {
                 }
                 s.addBatch();
             }
-            s.executeBatch();
+            int[] counts = s.executeBatch();
+            if (!onlyNew) {
+                return alerts;
+            }
+            var inserted = new ArrayList<Alert>();
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] != 0) {
+                    inserted.add(alerts.get(i));
+                }
+            }
+            return inserted;
         }
     }
 

@@ -1,0 +1,447 @@
+package dev.vigil.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.vigil.server.webhook.Webhooks;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Webhook subscriptions and deliveries, from the real server on port 0 to a real HTTP receiver on localhost. */
+class WebhooksIT {
+    private static final String TOKEN = "test-admin-token";
+    private static final String DRL = """
+            package fraud;
+            declare Transaction
+                @role(event)
+                @timestamp(time)
+                @expires(1m)
+                id : String
+                time : long
+                accountId : String
+                amount : double
+            end
+            rule "large"
+                @severity("high")
+            when
+                $t : Transaction(amount > 100)
+            then
+                alerts.raise($t.getAccountId(), "large " + $t.getId());
+            end
+            rule "small"
+                @severity("low")
+            when
+                $t : Transaction(amount <= 100)
+            then
+                alerts.raise($t.getAccountId(), "small " + $t.getId());
+            end
+            """;
+    private static final Webhooks.Settings FAST = new Webhooks.Settings(Duration.ofMillis(500), Duration.ofMillis(100),
+            Duration.ofMillis(400), Duration.ofMinutes(5), 4);
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<Receiver> receivers = new ArrayList<>();
+    @TempDir
+    Path data;
+    private VigilServer server;
+
+    /** A receiver on localhost: records every request, answers as told per path. */
+    private static final class Receiver implements AutoCloseable {
+        record Request(String path, Map<String, String> headers, String body) {
+        }
+
+        final HttpServer server;
+        final List<Request> requests = new CopyOnWriteArrayList<>();
+        final Map<String, IntSupplier> answers = new ConcurrentHashMap<>();
+        final CountDownLatch release = new CountDownLatch(1);
+
+        Receiver(int port) throws IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+            server.setExecutor(Executors.newCachedThreadPool());
+            server.createContext("/", exchange -> {
+                var path = exchange.getRequestURI().getPath();
+                var headers = new java.util.TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
+                exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, v.get(0)));
+                var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                requests.add(new Request(path, headers, body));
+                if (path.startsWith("/hang")) {
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                int status = answers.getOrDefault(path, () -> 200).getAsInt();
+                exchange.sendResponseHeaders(status, -1);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        int port() {
+            return server.getAddress().getPort();
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + port() + path;
+        }
+
+        List<Request> at(String path) {
+            return requests.stream().filter(r -> r.path().equals(path)).toList();
+        }
+
+        @Override
+        public void close() {
+            release.countDown();
+            server.stop(0);
+        }
+    }
+
+    private Receiver receiver() throws IOException {
+        return receiver(0);
+    }
+
+    private Receiver receiver(int port) throws IOException {
+        var r = new Receiver(port);
+        receivers.add(r);
+        return r;
+    }
+
+    private VigilServer start() throws Exception {
+        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withWebhooks(FAST));
+        var deployed = send("PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL))));
+        assertThat(deployed.statusCode()).as(deployed.body()).isIn(200, 201);
+        return server;
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        receivers.forEach(Receiver::close);
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode subscribe(Map<String, ?> body) throws Exception {
+        var response = send("POST", "/api/v1/webhooks", json.writeValueAsString(body));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return json.readTree(response.body());
+    }
+
+    /** Posts transactions t{from}..t{to-1} of the given amount, one second apart, each raising one alert. */
+    private void post(int from, int to, double amount) throws Exception {
+        var lines = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            lines.append(String.format("{\"type\": \"Transaction\", \"id\": \"t%d\", \"time\": \"%s\", \"accountId\": \"a%d\", \"amount\": %s}%n",
+                    i, Instant.parse("2026-11-20T10:00:00Z").plusSeconds(i), i, amount));
+        }
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/events"))
+                .header("Content-Type", "application/x-ndjson").header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(lines.toString())).build();
+        var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    }
+
+    private JsonNode deliveries(String webhookId) throws Exception {
+        return json.readTree(send("GET", "/api/v1/webhooks/" + webhookId + "/deliveries", null).body()).get("deliveries");
+    }
+
+    /** Whether the subscription's log holds {@code n} deliveries, every one delivered. */
+    private boolean allDelivered(String webhookId, int n) throws Exception {
+        var log = json.readTree(send("GET", "/api/v1/webhooks/" + webhookId + "/deliveries?limit=1000", null).body()).get("deliveries");
+        if (log.size() != n) {
+            return false;
+        }
+        for (var d : log) {
+            if (!d.get("state").asText().equals("delivered")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The Standard Webhooks check, written from the specification apart from the server's signer. */
+    private static boolean verifies(String secret, Receiver.Request r) throws Exception {
+        var key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
+        var mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        var content = r.headers().get("webhook-id") + "." + r.headers().get("webhook-timestamp") + "." + r.body();
+        var expected = "v1," + Base64.getEncoder().encodeToString(mac.doFinal(content.getBytes(StandardCharsets.UTF_8)));
+        long age = Math.abs(Instant.now().getEpochSecond() - Long.parseLong(r.headers().get("webhook-timestamp")));
+        return age < 300 && List.of(r.headers().get("webhook-signature").split(" ")).contains(expected);
+    }
+
+    @Test
+    void aDelivery_isTheAlertAsTheApiGivesIt_signedSoThatTheSpecVerifiesIt() throws Exception {
+        var receiver = receiver();
+        start();
+        var sub = subscribe(Map.of("url", receiver.url("/hook")));
+        assertThat(sub.get("secret").asText()).startsWith("whsec_");
+        assertThat(sub.get("id").asText()).isNotBlank();
+
+        post(0, 1, 500);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.at("/hook").size() == 1);
+        var request = receiver.at("/hook").get(0);
+        assertThat(verifies(sub.get("secret").asText(), request)).isTrue();
+        var alert = json.readTree(request.body());
+        var stored = json.readTree(send("GET", "/api/v1/alerts", null).body()).get("alerts").get(0);
+        assertThat(request.headers().get("webhook-id")).isEqualTo(stored.get("id").asText());
+        assertThat(alert.get("id")).isEqualTo(stored.get("id"));
+        assertThat(alert.get("message").asText()).isEqualTo("large t0");
+        assertThat(alert.get("evidence").get(0).asText()).isEqualTo("t0");
+        await().atMost(Duration.ofSeconds(5)).until(() -> deliveries(sub.get("id").asText()).get(0).get("state").asText().equals("delivered"));
+        var logged = deliveries(sub.get("id").asText()).get(0);
+        assertThat(logged.get("attempts").asInt()).isEqualTo(1);
+        assertThat(logged.get("lastStatus").asInt()).isEqualTo(200);
+        assertThat(logged.get("deliveredAt").isNull()).isFalse();
+    }
+
+    @Test
+    void aReceiverDownThenUp_getsTheAlertOnce_afterBackoff() throws Exception {
+        var probe = receiver();
+        int port = probe.port();
+        probe.close();
+        start();
+        var sub = subscribe(Map.of("url", "http://127.0.0.1:" + port + "/hook"));
+        post(0, 1, 500);
+        var id = sub.get("id").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(id).size() == 1 && deliveries(id).get(0).get("attempts").asInt() >= 2);
+        var waiting = deliveries(id).get(0);
+        assertThat(waiting.get("state").asText()).isEqualTo("pending");
+        assertThat(waiting.get("lastError").asText()).startsWith("cannot reach the receiver");
+        assertThat(waiting.get("nextAttempt").isNull()).isFalse();
+
+        var receiver = receiver(port);
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(id).get(0).get("state").asText().equals("delivered"));
+        assertThat(receiver.at("/hook")).hasSize(1);
+    }
+
+    @Test
+    void fiveHundredThreeTimesThenOk_isFourAttemptsAndOneDelivery_andGoneIsFailedAtOnceUntilRetriedByHand() throws Exception {
+        var receiver = receiver();
+        var calls = new AtomicInteger();
+        receiver.answers.put("/flaky", () -> calls.incrementAndGet() <= 3 ? 500 : 200);
+        var gone = new AtomicInteger(410);
+        receiver.answers.put("/gone", gone::get);
+        start();
+        var flaky = subscribe(Map.of("url", receiver.url("/flaky"))).get("id").asText();
+        var goneId = subscribe(Map.of("url", receiver.url("/gone"))).get("id").asText();
+        post(0, 1, 500);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(flaky).get(0).get("state").asText().equals("delivered"));
+        assertThat(deliveries(flaky).get(0).get("attempts").asInt()).isEqualTo(4);
+        assertThat(receiver.at("/flaky")).hasSize(4).extracting(r -> r.headers().get("webhook-id")).containsOnly(
+                receiver.at("/flaky").get(0).headers().get("webhook-id"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(goneId).get(0).get("state").asText().equals("failed"));
+        var failed = deliveries(goneId).get(0);
+        assertThat(failed.get("attempts").asInt()).isEqualTo(1);
+        assertThat(failed.get("lastStatus").asInt()).isEqualTo(410);
+        assertThat(failed.get("lastError").asText()).isEqualTo("the receiver answered 410: not retried");
+
+        gone.set(200);
+        var retried = send("POST", "/api/v1/webhooks/" + goneId + "/deliveries/" + failed.get("alertId").asText() + "/retry", null);
+        assertThat(retried.statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(goneId).get(0).get("state").asText().equals("delivered"));
+        assertThat(receiver.at("/gone")).hasSize(2);
+        assertThat(send("POST", "/api/v1/webhooks/" + goneId + "/deliveries/nope/retry", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aHangingReceiver_doesNotDelayAnotherSubscription() throws Exception {
+        var receiver = receiver();
+        start();
+        subscribe(Map.of("url", receiver.url("/hang")));
+        var ok = subscribe(Map.of("url", receiver.url("/ok"))).get("id").asText();
+        post(0, 3, 500);
+        await().atMost(Duration.ofSeconds(5)).until(() -> receiver.at("/ok").size() == 3);
+        assertThat(deliveries(ok)).allSatisfy(d -> assertThat(d.get("state").asText()).isEqualTo("delivered"));
+    }
+
+    @Test
+    void filters_byRuleSetRuleAndSeverity() throws Exception {
+        var receiver = receiver();
+        start();
+        subscribe(Map.of("url", receiver.url("/high"), "filter", Map.of("minSeverity", "high")));
+        subscribe(Map.of("url", receiver.url("/small"), "filter", Map.of("rules", List.of("small"))));
+        subscribe(Map.of("url", receiver.url("/other"), "filter", Map.of("rulesets", List.of("ops"))));
+        subscribe(Map.of("url", receiver.url("/all")));
+        post(0, 2, 500);
+        post(2, 5, 5);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.at("/all").size() == 5);
+        await().atMost(Duration.ofSeconds(5)).until(() -> receiver.at("/high").size() == 2 && receiver.at("/small").size() == 3);
+        assertThat(receiver.at("/high")).allSatisfy(r -> assertThat(r.body()).contains("\"severity\":\"high\""));
+        assertThat(receiver.at("/small")).allSatisfy(r -> assertThat(r.body()).contains("\"rule\":\"small\""));
+        assertThat(receiver.at("/other")).isEmpty();
+    }
+
+    @Test
+    void alertsOfOneSubscription_arriveInTheOrderTheyFired_evenAcrossRetries() throws Exception {
+        var receiver = receiver();
+        var calls = new AtomicInteger();
+        receiver.answers.put("/ordered", () -> calls.incrementAndGet() % 7 == 1 ? 503 : 200);
+        start();
+        var id = subscribe(Map.of("url", receiver.url("/ordered"))).get("id").asText();
+        post(0, 30, 500);
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.at("/ordered").stream().map(r -> r.headers().get("webhook-id"))
+                .distinct().count() == 30);
+        var firstSeen = new ArrayList<String>();
+        for (var r : receiver.at("/ordered")) {
+            var message = json.readTree(r.body()).get("message").asText();
+            if (!firstSeen.contains(message)) {
+                firstSeen.add(message);
+            }
+        }
+        var expected = new ArrayList<String>();
+        for (int i = 0; i < 30; i++) {
+            expected.add("large t" + i);
+        }
+        assertThat(firstSeen).containsExactlyElementsOf(expected);
+        assertThat(deliveries(id)).allSatisfy(d -> assertThat(d.get("state").asText()).isEqualTo("delivered"));
+    }
+
+    @Test
+    void aRestartWithDeliveriesPending_deliversThemAll_noneTwice() throws Exception {
+        var probe = receiver();
+        int port = probe.port();
+        probe.close();
+        start();
+        subscribe(Map.of("url", "http://127.0.0.1:" + port + "/hook"));
+        post(0, 20, 500);
+        await().atMost(Duration.ofSeconds(10)).until(() -> json.readTree(send("GET", "/api/v1/alerts?limit=100", null).body())
+                .get("alerts").size() == 20);
+        server.close();
+
+        var receiver = receiver(port);
+        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withWebhooks(FAST));
+        var id = json.readTree(send("GET", "/api/v1/webhooks", null).body()).get(0).get("id").asText();
+        await().atMost(Duration.ofSeconds(15)).until(() -> allDelivered(id, 20));
+        var ids = receiver.at("/hook").stream().map(r -> r.headers().get("webhook-id")).toList();
+        assertThat(new HashSet<>(ids)).hasSize(20);
+        assertThat(ids).hasSize(20);
+    }
+
+    @Test
+    void aThousandAlertsToThreeSubscribers_areThreeThousandDeliveries_withoutDuplicates() throws Exception {
+        var receiver = receiver();
+        start();
+        for (var path : List.of("/a", "/b", "/c")) {
+            subscribe(Map.of("url", receiver.url(path)));
+        }
+        post(0, 1000, 500);
+        var subscriptions = json.readTree(send("GET", "/api/v1/webhooks", null).body());
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            for (var s : subscriptions) {
+                if (!allDelivered(s.get("id").asText(), 1000)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        for (var path : List.of("/a", "/b", "/c")) {
+            var ids = receiver.at(path).stream().map(r -> r.headers().get("webhook-id")).toList();
+            assertThat(ids).hasSize(1000).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void formats_alertmanagerAndSlack_carryTheAlert() throws Exception {
+        var receiver = receiver();
+        start();
+        subscribe(Map.of("url", receiver.url("/am"), "format", "alertmanager"));
+        subscribe(Map.of("url", receiver.url("/slack"), "format", "slack"));
+        post(0, 1, 500);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.at("/am").size() == 1 && receiver.at("/slack").size() == 1);
+        var am = json.readTree(receiver.at("/am").get(0).body());
+        assertThat(am.get("version").asText()).isEqualTo("4");
+        assertThat(am.get("status").asText()).isEqualTo("firing");
+        var labels = am.get("alerts").get(0).get("labels");
+        assertThat(labels.get("alertname").asText()).isEqualTo("large");
+        assertThat(labels.get("ruleset").asText()).isEqualTo("fraud");
+        assertThat(labels.get("severity").asText()).isEqualTo("high");
+        assertThat(labels.get("key").asText()).isEqualTo("a0");
+        assertThat(am.get("alerts").get(0).get("annotations").get("message").asText()).isEqualTo("large t0");
+        assertThat(am.get("alerts").get(0).get("startsAt").asText()).isEqualTo("2026-11-20T10:00:00Z");
+        var slack = json.readTree(receiver.at("/slack").get(0).body());
+        assertThat(slack.get("text").asText()).isEqualTo("[HIGH] large (a0): large t0");
+        assertThat(slack.get("blocks").toString()).contains("*Key*\\na0", "*Severity*\\nhigh", "large t0");
+    }
+
+    @Test
+    void subscriptions_areListedWithSecretsMasked_testedAndDeleted() throws Exception {
+        var receiver = receiver();
+        start();
+        var secret = "whsec_" + Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+        var sub = subscribe(Map.of("url", receiver.url("/t"), "secret", secret, "format", "slack"));
+        assertThat(sub.get("secret").asText()).isEqualTo(secret);
+        var id = sub.get("id").asText();
+        var listed = json.readTree(send("GET", "/api/v1/webhooks", null).body());
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).get("secret").asText()).isEqualTo("whsec_…" + secret.substring(secret.length() - 4));
+        assertThat(json.readTree(send("GET", "/api/v1/webhooks/" + id, null).body()).get("format").asText()).isEqualTo("slack");
+
+        var tested = send("POST", "/api/v1/webhooks/" + id + "/test", null);
+        assertThat(tested.statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.at("/t").size() == 1);
+        assertThat(verifies(secret, receiver.at("/t").get(0))).isTrue();
+
+        assertThat(send("DELETE", "/api/v1/webhooks/" + id, null).statusCode()).isEqualTo(204);
+        assertThat(send("GET", "/api/v1/webhooks/" + id, null).statusCode()).isEqualTo(404);
+        assertThat(send("DELETE", "/api/v1/webhooks/" + id, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void badSubscriptions_are400NamingEachField() throws Exception {
+        start();
+        var response = send("POST", "/api/v1/webhooks", json.writeValueAsString(Map.of("url", "ftp://example.com/x", "format", "xml",
+                "secret", "hunter2", "filter", Map.of("minSeverity", "urgent", "rulesets", "fraud"), "colour", "red")));
+        assertThat(response.statusCode()).isEqualTo(400);
+        var body = json.readTree(response.body());
+        assertThat(body.get("error").asText()).isEqualTo("invalid_subscription");
+        var fields = new ArrayList<String>();
+        body.get("details").forEach(d -> fields.add(d.get("field").asText()));
+        assertThat(fields).containsExactlyInAnyOrder("colour", "url", "format", "secret", "filter.rulesets", "filter.minSeverity");
+        assertThat(body.get("details").toString()).contains("the url must be http or https, not 'ftp'");
+        var missing = send("POST", "/api/v1/webhooks", "{}");
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(missing.body()).get("details").get(0).get("field").asText()).isEqualTo("url");
+        assertThat(json.readTree(send("GET", "/api/v1/webhooks", null).body())).isEmpty();
+    }
+}
