@@ -1,16 +1,139 @@
 package dev.vigil.samples.monitoring;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code samples/run monitoring ...}: the monitoring sample's generator, NAB converter and scorer. */
-@Command(name = "monitoring", mixinStandardHelpOptions = true, description = "The monitoring sample: generate, convert NAB data, score.")
+@Command(name = "monitoring", mixinStandardHelpOptions = true, description = "The monitoring sample: generate, convert NAB data, score.",
+        subcommands = {MonitoringCommand.Generate.class, MonitoringCommand.NabConvert.class, MonitoringCommand.Score.class})
 public final class MonitoringCommand implements Runnable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = "Write a fleet's metrics, heartbeats and requests (events.ndjson) and its incidents (labels.ndjson) to a folder.")
+    static final class Generate implements Callable<Integer> {
+        @Option(names = "--out", defaultValue = "samples/monitoring/data", description = "the folder (default: ${DEFAULT-VALUE})")
+        Path out;
+
+        @Option(names = "--seed", defaultValue = "7", description = "the random seed (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--hosts", defaultValue = "20", description = "hosts (default: ${DEFAULT-VALUE})")
+        int hosts;
+
+        @Option(names = "--services", defaultValue = "5", description = "services (default: ${DEFAULT-VALUE})")
+        int services;
+
+        @Option(names = "--days", defaultValue = "3", description = "days (default: ${DEFAULT-VALUE})")
+        int days;
+
+        @Option(names = "--start", defaultValue = "2026-03-02T00:00:00Z", description = "the first day (default: ${DEFAULT-VALUE})")
+        Instant start;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            Files.createDirectories(out);
+            try (var events = Files.newBufferedWriter(out.resolve("events.ndjson"), StandardCharsets.UTF_8);
+                 var labels = Files.newBufferedWriter(out.resolve("labels.ndjson"), StandardCharsets.UTF_8)) {
+                var summary = new MonitoringGenerator(new MonitoringGenerator.Settings(seed, hosts, services, days, start)).write(events);
+                MonitoringGenerator.writeLabels(summary.incidents(), labels);
+                spec.commandLine().getOut().printf("%s: %,d events, %d incidents%n", out, summary.events(), summary.incidents().size());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "nab", mixinStandardHelpOptions = true,
+            description = "Convert the NAB files of a folder (timestamp,value CSV, combined_windows.json) into Metric events and labels.")
+    static final class NabConvert implements Callable<Integer> {
+        @Option(names = "--nab", required = true, description = "the folder of the NAB files")
+        Path nab;
+
+        @Option(names = "--out", defaultValue = "samples/monitoring/nab", description = "where to write (default: ${DEFAULT-VALUE})")
+        Path out;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            Files.createDirectories(out);
+            for (var file : Nab.files(nab)) {
+                try (var w = Files.newBufferedWriter(out.resolve(Nab.host(file) + ".ndjson"), StandardCharsets.UTF_8)) {
+                    spec.commandLine().getOut().printf("%s: %,d readings%n", Nab.host(file), Nab.convert(file, w));
+                }
+            }
+            try (var labels = Files.newBufferedWriter(out.resolve("labels.ndjson"), StandardCharsets.UTF_8)) {
+                MonitoringGenerator.writeLabels(Nab.windows(nab), labels);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "score", mixinStandardHelpOptions = true,
+            description = "Score alerts (NDJSON, as vigil replay --out writes them) against incident windows: caught, delay, false positives.")
+    static final class Score implements Callable<Integer> {
+        @Option(names = "--alerts", required = true, arity = "1..*", description = "the alerts, NDJSON (several files for NAB)")
+        java.util.List<Path> alerts;
+
+        @Option(names = "--labels", defaultValue = "samples/monitoring/data/labels.ndjson", description = "the windows (default: ${DEFAULT-VALUE})")
+        Path labels;
+
+        @Option(names = "--hosts", split = ",", description = "every host or service, to count those without incidents too (default: those of the labels and alerts)")
+        java.util.List<String> hosts;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            var windows = new ArrayList<IncidentScore.Window>();
+            for (var line : Files.readAllLines(labels, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    var w = JSON.readTree(line);
+                    windows.add(new IncidentScore.Window(w.get("host").asText(), Instant.parse(w.get("start").asText()),
+                            Instant.parse(w.get("end").asText()), w.get("kind").asText()));
+                }
+            }
+            var raised = new ArrayList<IncidentScore.Raised>();
+            for (var file : alerts) {
+                for (var line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    if (!line.isBlank()) {
+                        var a = JSON.readTree(line);
+                        raised.add(new IncidentScore.Raised(IncidentScore.hostOf(a.get("key").asText()), a.get("rule").asText(),
+                                Instant.parse(a.get("eventTime").asText())));
+                    }
+                }
+            }
+            var all = new TreeSet<String>();
+            if (hosts != null) {
+                all.addAll(hosts);
+            }
+            windows.forEach(w -> all.add(w.host()));
+            raised.forEach(r -> all.add(r.host()));
+            spec.commandLine().getOut().print(IncidentScore.table(IncidentScore.score(new ArrayList<>(all), windows, raised)));
+            return 0;
+        }
     }
 }
