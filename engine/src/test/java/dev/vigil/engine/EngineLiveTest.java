@@ -139,6 +139,7 @@ class EngineLiveTest {
         var deployment = engine.deploy(fraud(TRANSACTION + burst(4)));
         assertThat(deployment.version()).isEqualTo(2);
         assertThat(deployment.carriedFacts()).isZero();
+        assertThat(engine.ruleSet("fraud").orElseThrow().stats().version()).as("the stats right after the deploy").isEqualTo(2);
 
         send("fraud", tx("e4", "0:30", "a1"));
         flush("fraud");

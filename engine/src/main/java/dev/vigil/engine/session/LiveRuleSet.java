@@ -215,6 +215,8 @@ public final class LiveRuleSet implements AutoCloseable {
                 int carried = runner.update(deploy.compiled, deploy.version);
                 running = deploy.compiled;
                 decoder = runner.decoder();
+                // Before the caller hears of it, so that the stats it reads next show the new version.
+                stats = runner.stats(status, capacity - room.availablePermits());
                 deploy.done.complete(carried);
             } catch (RuntimeException e) {
                 deploy.done.completeExceptionally(e);
