@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Replays generated transactions (2 ms apart on 10,000 accounts, through "more than 5 in 60 s")
- * in a JVM of its own, alerts counted, never kept; prints "events N alerts M". Run by
+ * Replays generated transactions (arguments: how many, on how many accounts, how many ms apart)
+ * through "more than 5 in 60 s" in a JVM of its own, alerts counted, never kept; prints
+ * "events N alerts M". Run by
  * {@link BoundedReplayTest} with a small heap.
  */
 public final class BoundedReplayMain {
@@ -22,6 +23,8 @@ public final class BoundedReplayMain {
 
     public static void main(String[] args) {
         int events = Integer.parseInt(args[0]);
+        int accounts = Integer.parseInt(args[1]);
+        long spacing = Long.parseLong(args[2]);
         var json = new ObjectMapper();
         long start = Instant.parse("2026-11-20T00:00:00Z").toEpochMilli();
         var random = new SplittableRandom(42);
@@ -35,8 +38,8 @@ public final class BoundedReplayMain {
 
             @Override
             public JsonNode next() {
-                var node = json.createObjectNode().put("type", "Transaction").put("time", start + 2L * i)
-                        .put("accountId", "acc-" + random.nextInt(10_000)).put("amount", i % 1000);
+                var node = json.createObjectNode().put("type", "Transaction").put("time", start + spacing * i)
+                        .put("accountId", "acc-" + random.nextInt(accounts)).put("amount", i % 1000);
                 i++;
                 return node;
             }

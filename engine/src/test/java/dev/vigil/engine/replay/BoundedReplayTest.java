@@ -3,20 +3,33 @@ package dev.vigil.engine.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Memory stays bounded by the rules' windows, not by the size of the input. */
+/**
+ * Memory stays bounded by the rules' windows, not by the size of the input: two million
+ * transactions (4 ms apart on 10,000 accounts, 2.2 hours of event time) replay in 256 MB.
+ */
 class BoundedReplayTest {
+    @TempDir
+    Path work;
+
     @Test
     void twoMillionEvents_replayWithA256MbHeap() throws Exception {
+        var log = work.resolve("replay.log");
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var process = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                BoundedReplayMain.class.getName(), "2000000").redirectErrorStream(true).start();
+                BoundedReplayMain.class.getName(), "2000000", "10000", "4").redirectErrorStream(true).redirectOutput(log.toFile()).start();
 
-        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        boolean ended = process.waitFor(5, TimeUnit.MINUTES);
+        if (!ended) {
+            process.destroyForcibly();
+        }
+        var output = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(ended).as("ended within 5 minutes: %s", output).isTrue();
 
         assertThat(process.exitValue()).as(output).isZero();
         assertThat(output).containsPattern("events 2000000 alerts [1-9]\\d+");
