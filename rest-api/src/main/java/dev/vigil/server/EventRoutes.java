@@ -3,6 +3,7 @@ package dev.vigil.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.event.Event;
 import dev.vigil.engine.event.EventError;
@@ -158,9 +159,10 @@ final class EventRoutes {
             var event = events.get(i);
             for (var live : routes.get(i)) {
                 try {
-                    decoded.computeIfAbsent(live, l -> new ArrayList<>()).add(live.decoder().decode(event, i));
+                    var decodedEvent = live.decoder().decode(event, i);
+                    decoded.computeIfAbsent(live, l -> new ArrayList<>()).add(decodedEvent);
                     if (journal != null) {
-                        raw.computeIfAbsent(live, l -> new ArrayList<>()).add(posted.line(i));
+                        raw.computeIfAbsent(live, l -> new ArrayList<>()).add(journalLine(posted, i, decodedEvent));
                     }
                 } catch (InvalidEventsException e) {
                     e.errors().forEach(err -> errors.add(error(err, live.name())));
@@ -168,6 +170,20 @@ final class EventRoutes {
             }
         }
         errors.sort(java.util.Comparator.comparingInt(e -> (Integer) e.get("index")));
+    }
+
+    /**
+     * The line the journal keeps for event {@code index}: as posted, or, when it came without a
+     * time and so happened at its arrival, with that time, so that a replay of the journal puts it
+     * where it was and not at the time of the replay.
+     */
+    private static String journalLine(Posted posted, int index, Event decoded) {
+        var event = posted.events().get(index);
+        var time = event.get("time");
+        if ((time == null || time.isNull()) && event instanceof ObjectNode object) {
+            return object.deepCopy().put("time", decoded.time()).toString();
+        }
+        return posted.line(index);
     }
 
     private ApiException invalid(int events, List<Map<String, Object>> errors) {

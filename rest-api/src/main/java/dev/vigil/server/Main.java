@@ -65,6 +65,16 @@ public final class Main implements Runnable {
                 description = "how long a webhook delivery is retried before it is marked failed (env VIGIL_WEBHOOK_MAX_AGE; default ${DEFAULT-VALUE})")
         String webhookMaxAge;
 
+        @Option(names = "--replay-job-size", defaultValue = "${env:VIGIL_REPLAY_JOB_SIZE:-8MB}",
+                description = "a replay whose posted events are larger than this (e.g. 512KB, 8MB, 1GB) runs as a job "
+                        + "(env VIGIL_REPLAY_JOB_SIZE; default ${DEFAULT-VALUE})")
+        String replayJobSize;
+
+        @Option(names = "--replay-job-events", defaultValue = "${env:VIGIL_REPLAY_JOB_EVENTS:-100000}",
+                description = "a replay of more inline or journaled events than this runs as a job "
+                        + "(env VIGIL_REPLAY_JOB_EVENTS; default ${DEFAULT-VALUE})")
+        long replayJobEvents;
+
         @Override
         public Integer call() throws Exception {
             long started = System.nanoTime();
@@ -78,7 +88,8 @@ public final class Main implements Runnable {
             var webhooks = new dev.vigil.server.webhook.Webhooks.Settings(duration("--webhook-timeout", webhookTimeout), defaults.backoff(),
                     defaults.maxBackoff(), duration("--webhook-max-age", webhookMaxAge), defaults.concurrency());
             var config = ServerConfig.defaults(data).withBind(bind).withPort(port)
-                    .withAdminToken(System.getenv("VIGIL_ADMIN_TOKEN")).withJournal(retention).withWebhooks(webhooks);
+                    .withAdminToken(System.getenv("VIGIL_ADMIN_TOKEN")).withJournal(retention).withWebhooks(webhooks)
+                    .withReplayJobBytes(bytes("--replay-job-size", replayJobSize)).withReplayJobEvents(count("--replay-job-events", replayJobEvents));
             var server = VigilServer.start(config);
             var stopped = new CountDownLatch(1);
             RulesDirectory directory = null;
@@ -109,6 +120,29 @@ public final class Main implements Runnable {
             }, "vigil-shutdown"));
             stopped.await();
             return 0;
+        }
+
+        private long bytes(String option, String text) {
+            var m = java.util.regex.Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?", java.util.regex.Pattern.CASE_INSENSITIVE).matcher(text.trim());
+            if (!m.matches()) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        option + ": '" + text + "' is not a size; give bytes with an optional unit: 512KB, 8MB, 1GB");
+            }
+            var unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(java.util.Locale.ROOT);
+            int shift = switch (unit) {
+                case "KB" -> 10;
+                case "MB" -> 20;
+                case "GB" -> 30;
+                default -> 0;
+            };
+            return Long.parseLong(m.group(1)) << shift;
+        }
+
+        private long count(String option, long value) {
+            if (value < 0) {
+                throw new CommandLine.ParameterException(new CommandLine(this), option + ": must not be negative, was " + value);
+            }
+            return value;
         }
 
         private java.time.Duration duration(String option, String text) {

@@ -107,9 +107,10 @@ final class ReplayCommand implements Callable<Integer> {
         long size = Files.size(events);
         var read = new AtomicLong();
         var eventsRead = new AtomicLong();
-        var progress = System.console() != null ? new Progress(err, size, read, eventsRead) : null;
+        // A progress bar when a person is watching and the alerts do not go to the same terminal.
+        var progress = System.console() != null && out != null ? new Progress(err, size, read, eventsRead) : null;
         try (var writer = alertWriter();
-             var input = open(compiled, new Counting(Files.newInputStream(events), read))) {
+             var input = open(compiled, csv, new Counting(Files.newInputStream(events), read))) {
             var counted = new java.util.Iterator<com.fasterxml.jackson.databind.JsonNode>() {
                 @Override
                 public boolean hasNext() {
@@ -156,8 +157,8 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private EventInput open(CompiledRuleSet compiled, InputStream in) {
-        if (type == null) {
+    private EventInput open(CompiledRuleSet compiled, boolean csv, InputStream in) {
+        if (!csv) {
             return EventReaders.ndjson(in, json);
         }
         var eventType = compiled.eventTypes().stream().filter(t -> t.name().equals(type)).findFirst()

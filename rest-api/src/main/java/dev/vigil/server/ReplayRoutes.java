@@ -61,8 +61,6 @@ final class ReplayRoutes implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayRoutes.class);
     /** Alerts a result lists; all are counted. */
     static final int MAX_ALERTS_LISTED = 10_000;
-    /** Inline events or a journal range of more events than this run as a job. */
-    private static final long JOB_EVENTS = 100_000;
     /** How long a finished job's result is kept. */
     private static final java.time.Duration KEEP_JOBS = java.time.Duration.ofHours(1);
     private static final Set<String> KEYS = Set.of("ruleset", "version", "files", "settings", "events", "journal", "compareWith",
@@ -75,6 +73,7 @@ final class ReplayRoutes implements AutoCloseable {
     private final Views views;
     private final Path spool;
     private final long jobBytes;
+    private final long jobEvents;
     private final InstantSource clock;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
@@ -84,7 +83,7 @@ final class ReplayRoutes implements AutoCloseable {
     });
 
     ReplayRoutes(Engine engine, RuleSetStore ruleSets, JournalStore journal, ObjectMapper json, Path spool, long jobBytes,
-                 InstantSource clock) {
+                 long jobEvents, InstantSource clock) {
         this.engine = engine;
         this.ruleSets = ruleSets;
         this.journal = journal;
@@ -92,6 +91,7 @@ final class ReplayRoutes implements AutoCloseable {
         this.views = new Views(json);
         this.spool = spool;
         this.jobBytes = jobBytes;
+        this.jobEvents = jobEvents;
         this.clock = clock;
     }
 
@@ -116,7 +116,7 @@ final class ReplayRoutes implements AutoCloseable {
     void start(Context ctx) {
         var request = parse(ctx);
         jobs.values().removeIf(j -> j.finishedAt != null && j.finishedAt.plus(KEEP_JOBS).isBefore(clock.instant()));
-        if (request.async || request.input.bytes() > jobBytes || request.input.total() > JOB_EVENTS) {
+        if (request.async || request.input.bytes() > jobBytes || request.input.total() > jobEvents) {
             var job = new Job(UUID.randomUUID().toString(), request.input.total(), clock);
             jobs.put(job.id, job);
             runner.execute(() -> job.run(() -> replay(request, job.done)));
@@ -136,44 +136,50 @@ final class ReplayRoutes implements AutoCloseable {
     }
 
     private ObjectNode replay(Request request, AtomicLong done) {
-        CompiledRuleSet rules = compile(request.rules, "the rules");
+        CompiledRuleSet rules = null;
         CompiledRuleSet other = null;
+        // The replay consumes the compiled rule sets; closing them again here covers every way out before it.
         try {
+            rules = compile(request.rules, "the rules");
             other = request.compareWith == null ? null : compile(request.compareWith, "compareWith");
-        } catch (RuntimeException e) {
-            rules.close();
-            request.input.discard();
-            throw e;
-        }
-        try (var events = request.input.open(rules)) {
-            var counted = counting(events, done);
-            var out = json.createObjectNode();
-            if (other == null) {
-                var listed = new java.util.ArrayList<Alert>();
-                var result = Replay.run(rules, counted, request.until, clock, alert -> {
-                    if (listed.size() < MAX_ALERTS_LISTED) {
-                        listed.add(alert);
-                    }
-                });
-                write(out, listed, result);
-            } else {
-                var comparison = Replay.compare(other, rules, counted, request.until, clock);
-                write(out, comparison.candidate().alerts(), comparison.candidate());
-                var diff = out.putObject("diff");
-                var added = diff.putArray("added");
-                comparison.diff().added().stream().limit(MAX_ALERTS_LISTED).forEach(a -> added.add(views.alert(a)));
-                var removed = diff.putArray("removed");
-                comparison.diff().removed().stream().limit(MAX_ALERTS_LISTED).forEach(a -> removed.add(views.alert(a)));
-                diff.put("unchanged", comparison.diff().unchanged());
-                diff.put("addedCount", comparison.diff().added().size()).put("removedCount", comparison.diff().removed().size());
+            try (var events = request.input.open(rules)) {
+                return replay(rules, other, counting(events, done), request.until);
             }
-            return out;
         } catch (EventInputException e) {
-            throw new ApiException(400, "bad_input", e.getMessage(),
-                    List.of(details(e)));
+            throw new ApiException(400, "bad_input", e.getMessage(), List.of(details(e)));
         } finally {
+            if (rules != null) {
+                rules.close();
+            }
+            if (other != null) {
+                other.close();
+            }
             request.input.discard();
         }
+    }
+
+    private ObjectNode replay(CompiledRuleSet rules, CompiledRuleSet other, Iterator<JsonNode> events, Instant until) {
+        var out = json.createObjectNode();
+        if (other == null) {
+            var listed = new java.util.ArrayList<Alert>();
+            var result = Replay.run(rules, events, until, clock, alert -> {
+                if (listed.size() < MAX_ALERTS_LISTED) {
+                    listed.add(alert);
+                }
+            });
+            write(out, listed, result);
+            return out;
+        }
+        var comparison = Replay.compare(other, rules, events, until, clock);
+        write(out, comparison.candidate().alerts(), comparison.candidate());
+        var diff = out.putObject("diff");
+        var added = diff.putArray("added");
+        comparison.diff().added().stream().limit(MAX_ALERTS_LISTED).forEach(a -> added.add(views.alert(a)));
+        var removed = diff.putArray("removed");
+        comparison.diff().removed().stream().limit(MAX_ALERTS_LISTED).forEach(a -> removed.add(views.alert(a)));
+        diff.put("unchanged", comparison.diff().unchanged());
+        diff.put("addedCount", comparison.diff().added().size()).put("removedCount", comparison.diff().removed().size());
+        return out;
     }
 
     private static Map<String, Object> details(EventInputException e) {
@@ -264,6 +270,7 @@ final class ReplayRoutes implements AutoCloseable {
         if (csv && (type == null || time == null)) {
             throw ApiException.badRequest("a CSV replay needs the event type and the time column: ?type=<EventType>&time=<column>");
         }
+        var until = instant(ctx.queryParam("until"), "until");
         var file = spoolBody(ctx);
         Input input = new Input() {
             @Override
@@ -306,7 +313,7 @@ final class ReplayRoutes implements AutoCloseable {
                 }
             }
         };
-        return new Request(rules, compareWith, instant(ctx.queryParam("until"), "until"), "true".equals(ctx.queryParam("async")), input);
+        return new Request(rules, compareWith, until, "true".equals(ctx.queryParam("async")), input);
     }
 
     private Request parseJson(Context ctx, ObjectNode body) {

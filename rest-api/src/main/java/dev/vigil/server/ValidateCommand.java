@@ -32,7 +32,7 @@ final class ValidateCommand implements Callable<Integer> {
             List<Path> ruleSets;
             try {
                 ruleSets = RuleSetFolder.find(given);
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
                 err.println("error: " + e.getMessage());
                 failed = true;
                 continue;

@@ -74,7 +74,8 @@ public final class VigilServer implements AutoCloseable {
                 : new Journal(new JournalStore(database), config.clock(), config.journal());
         var events = new EventRoutes(engine, json, metrics, journal, config.maxBodyBytes());
         this.replays = new ReplayRoutes(engine, ruleSetStore, config.journal().isZero() ? null : new JournalStore(database), json,
-                config.dataDirectory().resolve("replays"), config.replayJobBytes(), config.clock());
+                config.dataDirectory().resolve("replays"), config.replayJobBytes(), config.replayJobEvents(),
+                config.clock());
         var alertRoutes = new AlertRoutes(alertStore, alerts, json, config.clock());
         var views = new Views(json);
         ruleSets.restoreActive();

@@ -212,6 +212,78 @@ class ReplayIT {
     }
 
     @Test
+    void aJournaledEventWithoutATime_replaysAtItsArrival_notAtTheTimeOfTheReplay() throws Exception {
+        start();
+        deploy("fraud", DECLARE + LARGE);
+        var before = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        var posted = send("POST", "/api/v1/events?ruleset=fraud", json.writeValueAsString(Map.of("type", "Transaction", "id", "now",
+                "accountId", "a1", "amount", 5_000.0)), "application/json", TOKEN);
+        var after = Instant.now().plusMillis(1);
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+        var range = Map.of("ruleset", "fraud", "from", before.toString(), "to", after.toString());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> post("/api/v1/replays", Map.of("ruleset", "fraud", "journal", range))
+                .get("stats").get("events").asLong() == 1);
+        var replayed = post("/api/v1/replays", Map.of("ruleset", "fraud", "journal", range));
+
+        assertThat(Instant.parse(replayed.get("stats").get("firstEventTime").asText())).isBetween(before, after);
+        assertThat(replayed.get("alerts")).singleElement().satisfies(a -> assertThat(Instant.parse(a.get("eventTime").asText()))
+                .isBetween(before, after));
+    }
+
+    @Test
+    void aReplay_sendsNoWebhook_whileALiveAlertIsDelivered() throws Exception {
+        var received = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            received.add(exchange.getRequestHeaders().getFirst("webhook-id"));
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            start();
+            deploy("fraud", DECLARE + LARGE);
+            var subscribed = send("POST", "/api/v1/webhooks", json.writeValueAsString(Map.of("url",
+                    "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")), "application/json", TOKEN);
+            assertThat(subscribed.statusCode()).as(subscribed.body()).isEqualTo(201);
+
+            var replayed = post("/api/v1/replays", Map.of("ruleset", "fraud", "events", events(12, T0)));
+            send("POST", "/api/v1/events?ruleset=fraud", json.writeValueAsString(Map.of("type", "Transaction", "id", "live",
+                    "time", T0.plusSeconds(3600).toString(), "accountId", "a0", "amount", 5_000.0)), "application/json", TOKEN);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
+            var live = json.readTree(send("GET", "/api/v1/alerts", null, "application/json", TOKEN).body()).get("alerts");
+            assertThat(replayed.get("alerts")).hasSize(3);
+            assertThat(received).containsExactly(live.get(0).get("id").asText());
+            assertThat(ids(replayed)).doesNotContainAnyElementsOf(received);
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
+    void moreInlineEventsThanTheConfiguredNumber_runAsAJob_withTheirTotal() throws Exception {
+        start(ServerConfig.defaults(data).withReplayJobEvents(10));
+        deploy("fraud", DECLARE + LARGE);
+
+        var small = send("POST", "/api/v1/replays", json.writeValueAsString(Map.of("ruleset", "fraud", "events", events(10, T0))),
+                "application/json", TOKEN);
+        var large = send("POST", "/api/v1/replays", json.writeValueAsString(Map.of("ruleset", "fraud", "events", events(11, T0))),
+                "application/json", TOKEN);
+
+        assertThat(small.statusCode()).isEqualTo(200);
+        assertThat(large.statusCode()).isEqualTo(202);
+        var href = json.readTree(large.body()).get("href").asText();
+        await().atMost(Duration.ofSeconds(20)).until(() -> json.readTree(send("GET", href, null, "application/json", TOKEN).body())
+                .get("status").asText().equals("done"));
+        var progress = json.readTree(send("GET", href, null, "application/json", TOKEN).body()).get("progress");
+        assertThat(progress.get("events").asLong()).isEqualTo(11);
+        assertThat(progress.get("total").asLong()).isEqualTo(11);
+    }
+
+    @Test
     void aLargeInput_runsAsAJob_withProgress_thenTheResult() throws Exception {
         start(ServerConfig.defaults(data).withReplayJobBytes(1_000));
         deploy("fraud", DECLARE + LARGE);

@@ -74,10 +74,11 @@ final class DecodingReader implements AutoCloseable {
             queue.put(END);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            // The input itself failed (an unreadable file, say): the consumer rethrows it.
+        } catch (RuntimeException | Error e) {
+            // The input itself failed (an unreadable file, say; or memory ran out): the consumer
+            // rethrows it, instead of waiting for a batch that never comes.
             queue.clear();
-            queue.offer(e);
+            queue.offer(e instanceof RuntimeException r ? r : new IllegalStateException("reading the replay's input failed: " + e, e));
         }
     }
 

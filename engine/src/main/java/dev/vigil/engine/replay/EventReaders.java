@@ -35,6 +35,7 @@ public final class EventReaders {
     private static final Set<String> DECIMAL = Set.of("double", "float", "Double", "Float", "java.lang.Double", "java.lang.Float",
             "BigDecimal", "java.math.BigDecimal");
     private static final Set<String> BOOLEAN = Set.of("boolean", "Boolean", "java.lang.Boolean");
+    private static final Set<String> DATE = Set.of("Date", "java.util.Date");
     private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
     private EventReaders() {
@@ -164,6 +165,9 @@ public final class EventReaders {
                             event.put(column, Long.parseLong(value));
                         } else if (DECIMAL.contains(field)) {
                             event.put(column, new BigDecimal(value));
+                        } else if (DATE.contains(field)) {
+                            // Any of the time column's forms; the decoder reads epoch milliseconds into a Date.
+                            event.put(column, time(value, line, column));
                         } else if (BOOLEAN.contains(field)) {
                             if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
                                 throw new NumberFormatException();

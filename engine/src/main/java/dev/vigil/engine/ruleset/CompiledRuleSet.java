@@ -25,6 +25,7 @@ public final class CompiledRuleSet implements AutoCloseable {
     private final Map<String, String> generated;
     private boolean adopted;
     private boolean moduleKept;
+    private boolean closed;
 
     CompiledRuleSet(RuleSetSource source, ReleaseId releaseId, KieContainer container, List<EventType> eventTypes,
                     Map<String, Map<String, String>> declaredFields, List<RuleInfo> rules, List<Diagnostic> warnings,
@@ -95,9 +96,13 @@ public final class CompiledRuleSet implements AutoCloseable {
         return container;
     }
 
-    /** Disposes what was not adopted: the container, and the module unless a running container uses it. */
+    /** Disposes what was not adopted: the container, and the module unless a running container uses it. Closing again does nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (!adopted) {
             container.dispose();
         }

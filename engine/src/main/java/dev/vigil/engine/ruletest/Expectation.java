@@ -4,7 +4,10 @@ import dev.vigil.engine.alert.Alert;
 import dev.vigil.engine.alert.Severity;
 import java.time.Duration;
 import java.time.Instant;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * An alert a test case expects, or expects not to see: every field given must equal the alert's.
@@ -14,14 +17,36 @@ import java.util.ArrayList;
  * @param at       the alert's event time after the case's start, or null for any
  * @param severity the alert's severity, or null for any
  * @param message  the alert's message, or null for any
+ * @param attributes attributes the alert must carry, with their values as written ({@code 6} matches
+ *                 a count of 6 and an amount of 6.0); empty for any
  * @param line     where it is written
  */
-public record Expectation(String rule, String key, Duration at, Severity severity, String message, int line) {
+public record Expectation(String rule, String key, Duration at, Severity severity, String message, Map<String, String> attributes,
+                          int line) {
+    public Expectation {
+        attributes = Map.copyOf(attributes);
+    }
+
     /** Whether {@code alert}, raised in a case that started at {@code start}, is one this describes. */
     public boolean matches(Alert alert, Instant start) {
         return rule.equals(alert.rule()) && (key == null || key.equals(alert.key()))
                 && (at == null || start.plus(at).equals(alert.eventTime()))
-                && (severity == null || severity == alert.severity()) && (message == null || message.equals(alert.message()));
+                && (severity == null || severity == alert.severity()) && (message == null || message.equals(alert.message()))
+                && attributes.entrySet().stream().allMatch(e -> same(e.getValue(), alert.attributes().get(e.getKey())));
+    }
+
+    private static boolean same(String expected, Object actual) {
+        if (actual == null) {
+            return false;
+        }
+        if (actual instanceof Number number) {
+            try {
+                return new BigDecimal(expected).compareTo(new BigDecimal(number.toString())) == 0;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return expected.equals(String.valueOf(actual));
     }
 
     /** As a reader would say it: {@code an alert of rule "Velocity" with key a1 at 50s}. */
@@ -39,6 +64,9 @@ public record Expectation(String rule, String key, Duration at, Severity severit
         }
         if (message != null) {
             parts.add("saying \"" + message + "\"");
+        }
+        if (!attributes.isEmpty()) {
+            parts.add("with " + new TreeMap<>(attributes));
         }
         return String.join(" ", parts);
     }

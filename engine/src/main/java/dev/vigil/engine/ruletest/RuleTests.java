@@ -55,7 +55,7 @@ public final class RuleTests {
     public static final Instant DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z");
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final Set<String> CASE_KEYS = Set.of("name", "start", "events", "expect", "expectNone", "exactly", "until");
-    private static final Set<String> EXPECTATION_KEYS = Set.of("rule", "key", "at", "severity", "message");
+    private static final Set<String> EXPECTATION_KEYS = Set.of("rule", "key", "at", "severity", "message", "attributes");
 
     private RuleTests() {
     }
@@ -205,9 +205,17 @@ public final class RuleTests {
                     throw new RuleTestFormatException(file, line, e.getMessage());
                 }
             }
+            var attributes = new java.util.LinkedHashMap<String, String>();
+            if (node.hasNonNull("attributes")) {
+                var given = node.get("attributes");
+                if (!given.isObject() || given.properties().stream().anyMatch(e -> !e.getValue().isValueNode())) {
+                    throw new RuleTestFormatException(file, line, "attributes is a mapping of attribute to value: {count: 6, terminal: T1}");
+                }
+                given.properties().forEach(e -> attributes.put(e.getKey(), e.getValue().asText()));
+            }
             out.add(new Expectation(node.get("rule").asText(), node.hasNonNull("key") ? node.get("key").asText() : null,
                     node.hasNonNull("at") ? duration(file, line, "at", node.get("at").asText()) : null, severity,
-                    node.hasNonNull("message") ? node.get("message").asText() : null, line));
+                    node.hasNonNull("message") ? node.get("message").asText() : null, attributes, line));
         }
         return out;
     }

@@ -17,7 +17,7 @@ class EventReadersTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final EventType READING = new EventType("Reading", "ops", List.of(new EventField("id", "String"),
             new EventField("time", "long"), new EventField("host", "String"), new EventField("value", "double"),
-            new EventField("count", "int"), new EventField("up", "boolean")), "time", null, null, null);
+            new EventField("count", "int"), new EventField("up", "boolean"), new EventField("seen", "java.util.Date")), "time", null, null, null);
 
     private static ByteArrayInputStream in(String text) {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
@@ -80,6 +80,20 @@ class EventReadersTest {
         assertThat(events.get(1).has("count")).isFalse();
         assertThat(events.get(1).get("up").booleanValue()).isFalse();
         assertThat(events.get(1).has("note")).isFalse();
+    }
+
+    @Test
+    void csv_aDateColumn_takesEachTimeFormat_asEpochMilliseconds() {
+        var events = all(EventReaders.csv(in("""
+                id,ts,seen
+                r1,1000,2026-11-20T10:00:00Z
+                r2,2000,2026-11-20 10:00:01
+                r3,3000,1795168802000
+                """), READING, "ts", JSON));
+
+        assertThat(events).extracting(e -> e.get("seen").asLong()).containsExactly(1795168800000L, 1795168801000L, 1795168802000L);
+        assertThatThrownBy(() -> all(EventReaders.csv(in("id,ts,seen\nr1,1000,soon\n"), READING, "ts", JSON)))
+                .hasMessageStartingWith("line 2, column 'seen': 'soon' is not a time");
     }
 
     @Test

@@ -105,6 +105,28 @@ class RuleTestsTest {
     }
 
     @Test
+    void attributes_mustEachBeCarriedWithTheGivenValue_numbersByValue() {
+        var big = RuleSetSource.of("fraud", Map.of("fraud.drl", TestRules.TRANSACTION + """
+                rule "big"
+                when
+                    Transaction($acc : accountId, $amount : amount, amount > 5)
+                then
+                    alerts.raise($acc, "big", alerts.attributes("amount", $amount, "account", $acc));
+                end
+                """));
+        var given = run(big, "name: big\n" + EVENTS + "expect:\n  - {rule: big, key: a1, attributes: {amount: 10, account: a1}}\n");
+        var wrong = run(big, "name: big\n" + EVENTS + "expect:\n  - {rule: big, key: a1, attributes: {amount: 11}}\n");
+        var missing = run(big, "name: big\n" + EVENTS + "expect:\n  - {rule: big, key: a1, attributes: {terminal: T1}}\n");
+
+        assertThat(given.passed()).as(given.toString()).isTrue();
+        assertThat(wrong.cases().get(0).failures()).singleElement().asString()
+                .startsWith("line 8: expected an alert of rule \"big\" with key a1 with {amount=11}; fired: ");
+        assertThat(missing.passed()).isFalse();
+        assertThatThrownBy(() -> RuleTests.parse("x.test.yaml", "name: x\n" + EVENTS + "expect:\n  - {rule: big, attributes: [1]}\n"))
+                .hasMessageContaining("attributes is a mapping of attribute to value");
+    }
+
+    @Test
     void anUnwantedAlert_fails_andExactlyFailsOnAnExtraOne() {
         var unwanted = run(BURST, "name: burst\n" + EVENTS + "expectNone:\n  - {rule: burst, key: a1}\n");
         var exactly = run(RuleSetSource.of("fraud", Map.of("fraud.drl", TestRules.TRANSACTION + TestRules.burst(2) + """
