@@ -15,11 +15,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,14 +75,20 @@ class WebhooksIT {
     Path data;
     private VigilServer server;
 
-    /** A receiver on localhost: records every request, answers as told per path. */
+    /**
+     * A receiver on localhost: records every request and when it came, answers as told per path.
+     * Paths starting with /hang answer only when the test ends; /trickle sends a 200 and part of a
+     * body, and finishes it only when the test ends.
+     */
     private static final class Receiver implements AutoCloseable {
-        record Request(String path, Map<String, String> headers, String body) {
+        record Request(String path, Map<String, String> headers, String body, long nanos) {
         }
 
         final HttpServer server;
         final List<Request> requests = new CopyOnWriteArrayList<>();
         final Map<String, IntSupplier> answers = new ConcurrentHashMap<>();
+        final Map<String, String> retryAfter = new ConcurrentHashMap<>();
+        final Map<String, Runnable> before = new ConcurrentHashMap<>();
         final CountDownLatch release = new CountDownLatch(1);
 
         Receiver(int port) throws IOException {
@@ -92,19 +99,35 @@ class WebhooksIT {
                 var headers = new java.util.TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
                 exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, v.get(0)));
                 var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                requests.add(new Request(path, headers, body));
+                requests.add(new Request(path, headers, body, System.nanoTime()));
+                before.getOrDefault(path, () -> { }).run();
                 if (path.startsWith("/hang")) {
-                    try {
-                        release.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+                    awaitRelease();
+                }
+                if (path.startsWith("/trickle")) {
+                    exchange.sendResponseHeaders(200, 0);
+                    exchange.getResponseBody().write("{\"ok\":".getBytes(StandardCharsets.UTF_8));
+                    exchange.getResponseBody().flush();
+                    awaitRelease();
+                    exchange.close();
+                    return;
                 }
                 int status = answers.getOrDefault(path, () -> 200).getAsInt();
+                if (retryAfter.containsKey(path)) {
+                    exchange.getResponseHeaders().set("Retry-After", retryAfter.get(path));
+                }
                 exchange.sendResponseHeaders(status, -1);
                 exchange.close();
             });
             server.start();
+        }
+
+        private void awaitRelease() {
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         int port() {
@@ -117,6 +140,10 @@ class WebhooksIT {
 
         List<Request> at(String path) {
             return requests.stream().filter(r -> r.path().equals(path)).toList();
+        }
+
+        List<String> ids(String path) {
+            return at(path).stream().map(r -> r.headers().get("webhook-id")).toList();
         }
 
         @Override
@@ -136,15 +163,34 @@ class WebhooksIT {
         return r;
     }
 
+    private static Webhooks.Settings fast(Duration timeout, Duration maxAge) {
+        return new Webhooks.Settings(timeout, FAST.backoff(), FAST.maxBackoff(), maxAge, FAST.concurrency());
+    }
+
     private VigilServer start() throws Exception {
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withWebhooks(FAST));
+        return start(FAST);
+    }
+
+    private VigilServer start(Webhooks.Settings settings) throws Exception {
+        restart(settings);
         var deployed = send("PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL))));
         assertThat(deployed.statusCode()).as(deployed.body()).isIn(200, 201);
         return server;
     }
 
+    /** Starts the server on the data folder as it is, deploying nothing. */
+    private void restart(Webhooks.Settings settings) {
+        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withWebhooks(settings));
+    }
+
+    /** A connection to the server's database, beside the server's own, as an operator's console would open. */
+    private Connection database() throws Exception {
+        return DriverManager.getConnection("jdbc:h2:file:" + data.toAbsolutePath().resolve("vigil") + ";AUTO_SERVER=FALSE", "vigil", "");
+    }
+
     @AfterEach
     void stop() {
+        receivers.forEach(r -> r.release.countDown());
         if (server != null) {
             server.close();
         }
@@ -180,6 +226,12 @@ class WebhooksIT {
 
     private JsonNode deliveries(String webhookId) throws Exception {
         return json.readTree(send("GET", "/api/v1/webhooks/" + webhookId + "/deliveries", null).body()).get("deliveries");
+    }
+
+    private List<String> states(String webhookId) throws Exception {
+        var out = new ArrayList<String>();
+        deliveries(webhookId).forEach(d -> out.add(d.get("state").asText()));
+        return out;
     }
 
     /** Whether the subscription's log holds {@code n} deliveries, every one delivered. */
@@ -220,6 +272,7 @@ class WebhooksIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.at("/hook").size() == 1);
         var request = receiver.at("/hook").get(0);
         assertThat(verifies(sub.get("secret").asText(), request)).isTrue();
+        assertThat(request.headers()).doesNotContainKeys("Upgrade", "HTTP2-Settings");
         var alert = json.readTree(request.body());
         var stored = json.readTree(send("GET", "/api/v1/alerts", null).body()).get("alerts").get(0);
         assertThat(request.headers().get("webhook-id")).isEqualTo(stored.get("id").asText());
@@ -296,6 +349,22 @@ class WebhooksIT {
     }
 
     @Test
+    void aReceiverThatSendsHeadersButNeverFinishesTheBody_holdsItsDeliveryOnlyUntilTheTimeout() throws Exception {
+        var receiver = receiver();
+        start();
+        var id = subscribe(Map.of("url", receiver.url("/trickle"))).get("id").asText();
+        post(0, 2, 500);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> receiver.at("/trickle").size() == 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> states(id).equals(List.of("delivered", "delivered")));
+        assertThat(deliveries(id)).allSatisfy(d -> {
+            assertThat(d.get("attempts").asInt()).isEqualTo(1);
+            assertThat(d.get("lastStatus").asInt()).isEqualTo(200);
+        });
+        assertThat(receiver.ids("/trickle")).doesNotHaveDuplicates();
+    }
+
+    @Test
     void filters_byRuleSetRuleAndSeverity() throws Exception {
         var receiver = receiver();
         start();
@@ -350,12 +419,79 @@ class WebhooksIT {
         server.close();
 
         var receiver = receiver(port);
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withWebhooks(FAST));
+        restart(FAST);
         var id = json.readTree(send("GET", "/api/v1/webhooks", null).body()).get(0).get("id").asText();
         await().atMost(Duration.ofSeconds(15)).until(() -> allDelivered(id, 20));
-        var ids = receiver.at("/hook").stream().map(r -> r.headers().get("webhook-id")).toList();
-        assertThat(new HashSet<>(ids)).hasSize(20);
-        assertThat(ids).hasSize(20);
+        assertThat(receiver.ids("/hook")).hasSize(20).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aRestartWhileADeliveryIsInFlight_waitsForItsAnswer_soThatNothingIsReceivedTwice() throws Exception {
+        var receiver = receiver();
+        var calls = new AtomicInteger();
+        var never = new CountDownLatch(1);
+        receiver.before.put("/hook", () -> {
+            if (calls.incrementAndGet() == 6) {
+                try {
+                    never.await(1500, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        var settings = fast(Duration.ofSeconds(5), FAST.maxAge());
+        start(settings);
+        var id = subscribe(Map.of("url", receiver.url("/hook"))).get("id").asText();
+        post(0, 20, 500);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.at("/hook").size() == 6);
+        assertThat(states(id)).containsOnly("pending", "delivered").contains("pending", "delivered");
+        server.close();
+        assertThat(receiver.at("/hook")).hasSize(6);
+
+        restart(settings);
+        await().atMost(Duration.ofSeconds(15)).until(() -> allDelivered(id, 20));
+        assertThat(receiver.ids("/hook")).hasSize(20).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aDeliveryTheDatabaseCannotRecord_isNotSentAgain_andIsRecordedOnceItCan() throws Exception {
+        var receiver = receiver();
+        start();
+        var id = subscribe(Map.of("url", receiver.url("/hook"))).get("id").asText();
+        try (var console = database(); var st = console.createStatement()) {
+            st.execute("ALTER TABLE webhook_delivery ADD CONSTRAINT not_yet CHECK (state <> 'delivered')");
+            post(0, 1, 500);
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.at("/hook").size() == 1);
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> receiver.at("/hook").size() == 1);
+            assertThat(states(id)).containsExactly("pending");
+            st.execute("ALTER TABLE webhook_delivery DROP CONSTRAINT not_yet");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> states(id).equals(List.of("delivered")));
+        assertThat(receiver.at("/hook")).hasSize(1);
+        assertThat(deliveries(id).get(0).get("attempts").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aTestDeliveryPendingAtARestart_isSentAfterIt() throws Exception {
+        var probe = receiver();
+        int port = probe.port();
+        probe.close();
+        start();
+        var id = subscribe(Map.of("url", "http://127.0.0.1:" + port + "/t")).get("id").asText();
+        var tested = send("POST", "/api/v1/webhooks/" + id + "/test", null);
+        assertThat(tested.statusCode()).isEqualTo(202);
+        var alertId = json.readTree(tested.body()).get("alertId").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(id).get(0).get("attempts").asInt() >= 1);
+        server.close();
+
+        var receiver = receiver(port);
+        restart(FAST);
+        await().atMost(Duration.ofSeconds(10)).until(() -> states(id).equals(List.of("delivered")));
+        assertThat(receiver.ids("/t")).containsExactly(alertId);
+        var body = json.readTree(receiver.at("/t").get(0).body());
+        assertThat(body.get("id").asText()).isEqualTo(alertId);
+        assertThat(body.get("message").asText()).isEqualTo("a test delivery to http://127.0.0.1:" + port + "/t");
+        assertThat(json.readTree(send("GET", "/api/v1/alerts", null).body()).get("alerts")).isEmpty();
     }
 
     @Test
