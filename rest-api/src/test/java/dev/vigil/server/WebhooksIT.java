@@ -338,14 +338,20 @@ class WebhooksIT {
     }
 
     @Test
-    void aHangingReceiver_doesNotDelayAnotherSubscription() throws Exception {
+    void aHangingReceiver_doesNotDelayAnotherSubscription_farWithinItsTimeout() throws Exception {
         var receiver = receiver();
-        start();
-        subscribe(Map.of("url", receiver.url("/hang")));
+        start(fast(Duration.ofSeconds(30), FAST.maxAge()));
+        var hang = subscribe(Map.of("url", receiver.url("/hang"))).get("id").asText();
         var ok = subscribe(Map.of("url", receiver.url("/ok"))).get("id").asText();
         post(0, 3, 500);
+
         await().atMost(Duration.ofSeconds(5)).until(() -> receiver.at("/ok").size() == 3);
-        assertThat(deliveries(ok)).allSatisfy(d -> assertThat(d.get("state").asText()).isEqualTo("delivered"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> states(ok).equals(List.of("delivered", "delivered", "delivered")));
+        assertThat(receiver.at("/hang")).hasSize(1);
+        assertThat(deliveries(hang)).hasSize(3).allSatisfy(d -> {
+            assertThat(d.get("state").asText()).isEqualTo("pending");
+            assertThat(d.get("attempts").asInt()).isZero();
+        });
     }
 
     @Test
@@ -362,6 +368,70 @@ class WebhooksIT {
             assertThat(d.get("lastStatus").asInt()).isEqualTo(200);
         });
         assertThat(receiver.ids("/trickle")).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aTooManyRequestsAnswer_isRetriedNoSoonerThanItsRetryAfter() throws Exception {
+        var receiver = receiver();
+        var calls = new AtomicInteger();
+        receiver.answers.put("/busy", () -> calls.incrementAndGet() == 1 ? 429 : 200);
+        receiver.retryAfter.put("/busy", "1");
+        start();
+        var id = subscribe(Map.of("url", receiver.url("/busy"))).get("id").asText();
+        post(0, 1, 500);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> states(id).equals(List.of("delivered")));
+        var requests = receiver.at("/busy");
+        assertThat(requests).hasSize(2);
+        assertThat(Duration.ofNanos(requests.get(1).nanos() - requests.get(0).nanos())).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(deliveries(id).get(0).get("attempts").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aDeliveryThatReachesTheMaximumAge_isMarkedFailedInTheLog() throws Exception {
+        var receiver = receiver();
+        receiver.answers.put("/down", () -> 503);
+        start(fast(FAST.timeout(), Duration.ofSeconds(1)));
+        var id = subscribe(Map.of("url", receiver.url("/down"))).get("id").asText();
+        post(0, 1, 500);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> states(id).equals(List.of("failed")));
+        var failed = deliveries(id).get(0);
+        int attempts = failed.get("attempts").asInt();
+        assertThat(attempts).isGreaterThanOrEqualTo(2);
+        assertThat(receiver.at("/down")).hasSize(attempts);
+        assertThat(failed.get("lastStatus").asInt()).isEqualTo(503);
+        assertThat(failed.get("lastError").asText()).isEqualTo("the receiver answered 503; given up after " + attempts + " attempts");
+        assertThat(failed.get("nextAttempt").isNull()).isTrue();
+        assertThat(failed.get("deliveredAt").isNull()).isTrue();
+    }
+
+    @Test
+    void theDeliveryLog_isPagedNewestFirstWithACursor() throws Exception {
+        var receiver = receiver();
+        start();
+        var id = subscribe(Map.of("url", receiver.url("/paged"))).get("id").asText();
+        post(0, 5, 500);
+        await().atMost(Duration.ofSeconds(10)).until(() -> allDelivered(id, 5));
+
+        var seen = new ArrayList<String>();
+        var sizes = new ArrayList<Integer>();
+        String cursor = null;
+        do {
+            var page = json.readTree(send("GET", "/api/v1/webhooks/" + id + "/deliveries?limit=2" + (cursor == null ? "" : "&cursor=" + cursor),
+                    null).body());
+            sizes.add(page.get("deliveries").size());
+            page.get("deliveries").forEach(d -> seen.add(d.get("alertId").asText()));
+            cursor = page.get("next").isNull() ? null : page.get("next").asText();
+        } while (cursor != null);
+
+        assertThat(sizes).containsExactly(2, 2, 1);
+        var newestFirst = new ArrayList<>(receiver.ids("/paged"));
+        java.util.Collections.reverse(newestFirst);
+        assertThat(seen).containsExactlyElementsOf(newestFirst);
+        var bad = send("GET", "/api/v1/webhooks/" + id + "/deliveries?cursor=abc", null);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(bad.body()).get("message").asText()).isEqualTo("cursor must be the 'next' of a previous page");
     }
 
     @Test
@@ -525,19 +595,34 @@ class WebhooksIT {
         subscribe(Map.of("url", receiver.url("/slack"), "format", "slack"));
         post(0, 1, 500);
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.at("/am").size() == 1 && receiver.at("/slack").size() == 1);
+        var alertId = receiver.at("/am").get(0).headers().get("webhook-id");
         var am = json.readTree(receiver.at("/am").get(0).body());
         assertThat(am.get("version").asText()).isEqualTo("4");
         assertThat(am.get("status").asText()).isEqualTo("firing");
-        var labels = am.get("alerts").get(0).get("labels");
-        assertThat(labels.get("alertname").asText()).isEqualTo("large");
-        assertThat(labels.get("ruleset").asText()).isEqualTo("fraud");
-        assertThat(labels.get("severity").asText()).isEqualTo("high");
-        assertThat(labels.get("key").asText()).isEqualTo("a0");
-        assertThat(am.get("alerts").get(0).get("annotations").get("message").asText()).isEqualTo("large t0");
-        assertThat(am.get("alerts").get(0).get("startsAt").asText()).isEqualTo("2026-11-20T10:00:00Z");
+        assertThat(am.get("receiver").asText()).isEqualTo("vigil");
+        assertThat(am.get("groupLabels")).isEqualTo(json.readTree("{\"alertname\": \"large\", \"key\": \"a0\"}"));
+        var labels = json.readTree("{\"alertname\": \"large\", \"ruleset\": \"fraud\", \"severity\": \"high\", \"key\": \"a0\"}");
+        assertThat(am.get("commonLabels")).isEqualTo(labels);
+        assertThat(am.get("alerts")).hasSize(1);
+        var alert = am.get("alerts").get(0);
+        assertThat(alert.get("status").asText()).isEqualTo("firing");
+        assertThat(alert.get("labels")).isEqualTo(labels);
+        assertThat(alert.get("annotations").get("message").asText()).isEqualTo("large t0");
+        assertThat(alert.get("startsAt").asText()).isEqualTo("2026-11-20T10:00:00Z");
+        assertThat(alert.get("fingerprint").asText()).isEqualTo(alertId.substring(0, Math.min(16, alertId.length())));
+
         var slack = json.readTree(receiver.at("/slack").get(0).body());
         assertThat(slack.get("text").asText()).isEqualTo("[HIGH] large (a0): large t0");
-        assertThat(slack.get("blocks").toString()).contains("*Key*\\na0", "*Severity*\\nhigh", "large t0");
+        var blocks = slack.get("blocks");
+        assertThat(blocks).hasSize(4);
+        assertThat(blocks.get(0)).isEqualTo(json.readTree("{\"type\": \"header\", \"text\": {\"type\": \"plain_text\", \"text\": \"[HIGH] large\"}}"));
+        assertThat(blocks.get(1).get("type").asText()).isEqualTo("section");
+        var fields = new ArrayList<String>();
+        blocks.get(1).get("fields").forEach(f -> fields.add(f.get("type").asText() + " " + f.get("text").asText()));
+        assertThat(fields).containsExactly("mrkdwn *Rule*\nlarge", "mrkdwn *Key*\na0", "mrkdwn *Severity*\nhigh", "mrkdwn *Rule set*\nfraud");
+        assertThat(blocks.get(2)).isEqualTo(json.readTree("{\"type\": \"section\", \"text\": {\"type\": \"mrkdwn\", \"text\": \"large t0\"}}"));
+        assertThat(blocks.get(3).get("type").asText()).isEqualTo("context");
+        assertThat(blocks.get(3).get("elements").get(0).get("text").asText()).isEqualTo("alert " + alertId + " at 2026-11-20T10:00:00Z");
     }
 
     @Test
@@ -551,7 +636,9 @@ class WebhooksIT {
         var listed = json.readTree(send("GET", "/api/v1/webhooks", null).body());
         assertThat(listed).hasSize(1);
         assertThat(listed.get(0).get("secret").asText()).isEqualTo("whsec_…" + secret.substring(secret.length() - 4));
-        assertThat(json.readTree(send("GET", "/api/v1/webhooks/" + id, null).body()).get("format").asText()).isEqualTo("slack");
+        var one = json.readTree(send("GET", "/api/v1/webhooks/" + id, null).body());
+        assertThat(one.get("format").asText()).isEqualTo("slack");
+        assertThat(one.get("secret").asText()).isEqualTo("whsec_…" + secret.substring(secret.length() - 4));
 
         var tested = send("POST", "/api/v1/webhooks/" + id + "/test", null);
         assertThat(tested.statusCode()).isEqualTo(202);
