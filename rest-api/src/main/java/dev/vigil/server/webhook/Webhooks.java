@@ -327,7 +327,9 @@ public final class Webhooks implements AutoCloseable {
         wake.release();
         try {
             dispatcher.join(5_000);
-            dispatcher.interrupt();
+            if (dispatcher.isAlive()) {
+                dispatcher.interrupt();
+            }
             pool.shutdown();
             if (!pool.awaitTermination(settings.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
                 LOG.warn("{} webhook deliveries still in flight are stopped; they stay pending and are sent after the next start", inFlight.size());
