@@ -567,7 +567,8 @@ class WebhooksIT {
     @Test
     void aThousandAlertsToThreeSubscribers_areThreeThousandDeliveries_withoutDuplicates() throws Exception {
         var receiver = receiver();
-        start();
+        // A request that times out is sent again, by design; on a busy machine 500 ms may pass before an answer.
+        start(fast(Duration.ofSeconds(10), FAST.maxAge()));
         for (var path : List.of("/a", "/b", "/c")) {
             subscribe(Map.of("url", receiver.url(path)));
         }
@@ -581,9 +582,12 @@ class WebhooksIT {
             }
             return true;
         });
+        for (var s : subscriptions) {
+            var log = json.readTree(send("GET", "/api/v1/webhooks/" + s.get("id").asText() + "/deliveries?limit=1000", null).body());
+            assertThat(log.get("deliveries")).allSatisfy(d -> assertThat(d.get("attempts").asInt()).isEqualTo(1));
+        }
         for (var path : List.of("/a", "/b", "/c")) {
-            var ids = receiver.at(path).stream().map(r -> r.headers().get("webhook-id")).toList();
-            assertThat(ids).hasSize(1000).doesNotHaveDuplicates();
+            assertThat(receiver.ids(path)).hasSize(1000).doesNotHaveDuplicates();
         }
     }
 
