@@ -32,6 +32,9 @@ public final class Main implements Runnable {
     static final class Serve implements Callable<Integer> {
         private static final Logger LOG = LoggerFactory.getLogger("vigil");
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--port", defaultValue = "${env:VIGIL_PORT:-8080}",
                 description = "port to listen on; 0 picks a free one (env VIGIL_PORT; default ${DEFAULT-VALUE})")
         int port;
@@ -75,6 +78,11 @@ public final class Main implements Runnable {
                         + "(env VIGIL_REPLAY_JOB_EVENTS; default ${DEFAULT-VALUE})")
         long replayJobEvents;
 
+        @Option(names = "--webhook-concurrency", defaultValue = "${env:VIGIL_WEBHOOK_CONCURRENCY:-8}",
+                description = "how many webhook requests are in flight at once, across subscriptions "
+                        + "(env VIGIL_WEBHOOK_CONCURRENCY; default ${DEFAULT-VALUE})")
+        int webhookConcurrency;
+
         @Override
         public Integer call() throws Exception {
             long started = System.nanoTime();
@@ -82,11 +90,15 @@ public final class Main implements Runnable {
             try {
                 retention = journal ? dev.vigil.dsl.Durations.parse(journalRetention) : java.time.Duration.ZERO;
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--journal-retention: " + e.getMessage());
+                throw new CommandLine.ParameterException(spec.commandLine(), "--journal-retention: " + e.getMessage());
+            }
+            if (webhookConcurrency < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--webhook-concurrency: must be at least 1, was " + webhookConcurrency);
             }
             var defaults = dev.vigil.server.webhook.Webhooks.Settings.DEFAULTS;
             var webhooks = new dev.vigil.server.webhook.Webhooks.Settings(duration("--webhook-timeout", webhookTimeout), defaults.backoff(),
-                    defaults.maxBackoff(), duration("--webhook-max-age", webhookMaxAge), defaults.concurrency());
+                    defaults.maxBackoff(), duration("--webhook-max-age", webhookMaxAge), webhookConcurrency);
             var config = ServerConfig.defaults(data).withBind(bind).withPort(port)
                     .withAdminToken(System.getenv("VIGIL_ADMIN_TOKEN")).withJournal(retention).withWebhooks(webhooks)
                     .withReplayJobBytes(bytes("--replay-job-size", replayJobSize)).withReplayJobEvents(count("--replay-job-events", replayJobEvents));
@@ -97,7 +109,7 @@ public final class Main implements Runnable {
                 var folder = Path.of(rules);
                 if (!Files.isDirectory(folder)) {
                     server.close();
-                    throw new CommandLine.ParameterException(new CommandLine(this),
+                    throw new CommandLine.ParameterException(spec.commandLine(),
                             "--rules: " + folder.toAbsolutePath() + " is not a folder; give one, or 'none'");
                 }
                 directory = new RulesDirectory(folder, server);
@@ -125,7 +137,7 @@ public final class Main implements Runnable {
         private long bytes(String option, String text) {
             var m = java.util.regex.Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?", java.util.regex.Pattern.CASE_INSENSITIVE).matcher(text.trim());
             if (!m.matches()) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
+                throw new CommandLine.ParameterException(spec.commandLine(),
                         option + ": '" + text + "' is not a size; give bytes with an optional unit: 512KB, 8MB, 1GB");
             }
             var unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(java.util.Locale.ROOT);
@@ -140,7 +152,7 @@ public final class Main implements Runnable {
 
         private long count(String option, long value) {
             if (value < 0) {
-                throw new CommandLine.ParameterException(new CommandLine(this), option + ": must not be negative, was " + value);
+                throw new CommandLine.ParameterException(spec.commandLine(), option + ": must not be negative, was " + value);
             }
             return value;
         }
@@ -153,7 +165,7 @@ public final class Main implements Runnable {
                 }
                 return d;
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(new CommandLine(this), option + ": " + e.getMessage());
+                throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
             }
         }
     }

@@ -111,6 +111,16 @@ class CommandLineTest {
         assertThat(run.err()).contains("DIR");
     }
 
+    @Test
+    void serve_listsTheWebhookConcurrency_andRefusesOneBelowOne() {
+        var help = vigil("serve", "--help");
+        var refused = vigil("serve", "--port", "0", "--data", dir.resolve("data").toString(), "--rules", "none", "--webhook-concurrency", "0");
+
+        assertThat(help.out()).contains("--webhook-concurrency", "VIGIL_WEBHOOK_CONCURRENCY", "default 8");
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("--webhook-concurrency: must be at least 1, was 0");
+    }
+
     private Path ruleSet(String name, String drl) throws Exception {
         var folder = dir.resolve(name);
         Files.createDirectories(folder);

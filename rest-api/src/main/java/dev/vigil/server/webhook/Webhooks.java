@@ -6,7 +6,6 @@ import dev.vigil.server.store.AlertStore;
 import dev.vigil.server.store.WebhookStore;
 import dev.vigil.server.store.WebhookStore.Delivery;
 import dev.vigil.server.store.WebhookStore.Subscription;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,16 +15,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * alerts in the order they fired, retrying with backoff until a delivery is too old.
  *
  * <p>The outbox survives restarts: what was pending is sent after a restart, what was delivered
- * is not sent again. A slow or dead receiver holds up only its own subscription.
+ * is not sent again. A slow or dead receiver holds up only its own subscription, and a sender for
+ * no longer than the timeout. A receiver's answer is recorded before its subscription's next
+ * delivery goes out, so an attempt the database cannot record is neither sent again nor overtaken.
  */
 public final class Webhooks implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
@@ -81,9 +84,7 @@ public final class Webhooks implements AutoCloseable {
     private final Thread dispatcher;
     private final Semaphore wake = new Semaphore(0);
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final Map<String, Alert> testAlerts = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Subscription> subscriptions = new CopyOnWriteArrayList<>();
-    private final AtomicLong testCounter = new AtomicLong();
     private volatile Outcomes outcomes = outcome -> { };
     private volatile boolean running = true;
 
@@ -94,7 +95,8 @@ public final class Webhooks implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.subscriptions.addAll(store.all());
-        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
         this.pool = Executors.newFixedThreadPool(settings.concurrency(), r -> {
             var t = new Thread(r, "vigil-webhook-sender");
             t.setDaemon(true);
@@ -140,14 +142,11 @@ public final class Webhooks implements AutoCloseable {
         return store.delete(id);
     }
 
-    /** Queues a delivery of a made-up alert to one subscription; the alert. */
+    /** Queues a delivery of a made-up alert to one subscription, kept in the outbox like any other; the alert. */
     public Alert test(Subscription s) {
         var now = clock.instant();
-        var id = "test-" + Long.toHexString(now.toEpochMilli()) + "-" + testCounter.incrementAndGet();
-        var alert = new Alert(id, "vigil", 0, "webhook test", Severity.LOW, s.id(), "a test delivery to " + s.url(), now, now, List.of(),
-                Map.of());
-        testAlerts.put(id, alert);
-        store.enqueue(s.id(), id, now);
+        var alert = TestAlerts.make(s, now, ThreadLocalRandom.current());
+        store.enqueue(s.id(), alert.id(), now);
         wake();
         return alert;
     }
@@ -173,10 +172,17 @@ public final class Webhooks implements AutoCloseable {
                 int free = settings.concurrency() - inFlight.size();
                 if (free > 0) {
                     for (var d : store.due(clock.instant(), Set.copyOf(inFlight), free)) {
+                        if (!running) {
+                            break;
+                        }
                         inFlight.add(d.webhookId());
                         pool.execute(() -> {
                             try {
                                 attempt(d);
+                            } catch (InterruptedException e) {
+                                LOG.info("stopped while delivering alert {} to {}: it stays pending and is sent after the next start",
+                                        d.alertId(), d.webhookId());
+                                Thread.currentThread().interrupt();
                             } catch (RuntimeException e) {
                                 LOG.error("webhook delivery of alert {} to {} failed unexpectedly", d.alertId(), d.webhookId(), e);
                             } finally {
@@ -206,77 +212,132 @@ public final class Webhooks implements AutoCloseable {
         }
     }
 
-    private void attempt(Delivery d) {
+    private void attempt(Delivery d) throws InterruptedException {
         var now = clock.instant();
         var subscription = subscription(d.webhookId());
-        Alert alert = testAlerts.get(d.alertId());
-        if (alert == null) {
-            alert = alerts.find(d.alertId()).map(AlertStore.Stored::alert).orElse(null);
-        }
-        if (subscription.isEmpty() || alert == null) {
-            store.attempted(d.seq(), "failed", null, subscription.isEmpty() ? "the subscription is gone" : "the alert is no longer stored",
-                    now, now);
-            outcomes.delivery("failed");
+        var alert = subscription.flatMap(s -> alerts.find(d.alertId()).map(AlertStore.Stored::alert).or(() -> TestAlerts.of(d.alertId(), s)));
+        if (subscription.isEmpty() || alert.isEmpty()) {
+            record(d, "failed", null, subscription.isEmpty() ? "the subscription is gone" : "the alert is no longer stored", now, now);
             return;
         }
         var s = subscription.get();
-        var body = payloads.render(s.format(), alert);
+        var body = payloads.render(s.format(), alert.get());
         long timestamp = now.getEpochSecond();
-        var request = HttpRequest.newBuilder(URI.create(s.url())).timeout(settings.timeout())
+        var request = HttpRequest.newBuilder(URI.create(s.url()))
                 .header("Content-Type", "application/json").header("User-Agent", "Vigil")
-                .header("webhook-id", alert.id()).header("webhook-timestamp", Long.toString(timestamp))
-                .header("webhook-signature", Signer.sign(s.secret(), alert.id(), timestamp, body))
+                .header("webhook-id", d.alertId()).header("webhook-timestamp", Long.toString(timestamp))
+                .header("webhook-signature", Signer.sign(s.secret(), d.alertId(), timestamp, body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        Integer status = null;
-        String error;
+        var answer = exchange(request);
+        Integer status = answer.status();
+        String error = answer.error();
         Duration asked = null;
-        try {
-            var response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            status = response.statusCode();
+        if (status != null) {
             if (status / 100 == 2) {
-                store.attempted(d.seq(), "delivered", status, null, now, clock.instant());
-                outcomes.delivery("delivered");
+                record(d, "delivered", status, null, now, clock.instant());
                 return;
             }
             error = "the receiver answered " + status;
-            asked = Backoff.retryAfter(response.headers().firstValue("Retry-After").orElse(null), clock.instant()).orElse(null);
+            asked = Backoff.retryAfter(answer.retryAfter(), clock.instant()).orElse(null);
             if (status != 429 && status / 100 != 5) {
-                store.attempted(d.seq(), "failed", status, error + ": not retried", now, now);
-                outcomes.delivery("failed");
+                record(d, "failed", status, error + ": not retried", now, now);
                 return;
             }
-        } catch (HttpTimeoutException e) {
-            error = "no answer within " + settings.timeout().toMillis() + " ms";
-        } catch (IOException e) {
-            error = "cannot reach the receiver: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
         }
-        var wait = Backoff.after(d.attempts() + 1, settings.backoff(), settings.maxBackoff(), java.util.concurrent.ThreadLocalRandom.current());
+        var wait = Backoff.after(d.attempts() + 1, settings.backoff(), settings.maxBackoff(), ThreadLocalRandom.current());
         if (asked != null && asked.compareTo(wait) > 0) {
             wait = asked;
         }
         var next = clock.instant().plus(wait);
         if (next.isAfter(d.createdAt().plus(settings.maxAge()))) {
-            store.attempted(d.seq(), "failed", status, error + "; given up after " + (d.attempts() + 1) + " attempts", now, now);
-            outcomes.delivery("failed");
+            record(d, "failed", status, error + "; given up after " + (d.attempts() + 1) + " attempts", now, now);
         } else {
-            store.attempted(d.seq(), "pending", status, error, next, now);
-            outcomes.delivery("retry");
+            record(d, "pending", status, error, next, now);
         }
     }
 
-    /** Stops sending; what is pending stays in the outbox for the next start. */
+    /** A receiver's answer: its status and Retry-After, or why there is none. */
+    private record Answer(Integer status, String retryAfter, String error) {
+    }
+
+    /**
+     * Sends a request and waits for the whole exchange, body included, at most the timeout: a
+     * request's own timeout bounds only the wait for the headers, and a receiver that sends them,
+     * then trickles its body, must not hold a sender. The status line decides the outcome; a body
+     * not finished in time is dropped with its connection.
+     */
+    private Answer exchange(HttpRequest request) throws InterruptedException {
+        var head = new CompletableFuture<HttpResponse.ResponseInfo>();
+        var response = http.sendAsync(request, info -> {
+            head.complete(info);
+            return HttpResponse.BodySubscribers.discarding();
+        });
+        String error = null;
+        try {
+            response.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            response.cancel(true);
+            error = "no answer within " + settings.timeout().toMillis() + " ms";
+        } catch (ExecutionException e) {
+            var cause = e.getCause();
+            error = cause instanceof HttpTimeoutException ? "no answer within " + settings.timeout().toMillis() + " ms"
+                    : "cannot reach the receiver: " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+        } catch (InterruptedException e) {
+            response.cancel(true);
+            throw e;
+        }
+        var info = head.getNow(null);
+        return info == null ? new Answer(null, null, error) : new Answer(info.statusCode(), info.headers().firstValue("Retry-After").orElse(null), null);
+    }
+
+    /**
+     * Records an attempt, trying again until the database takes it. Until then the subscription
+     * stays busy: its delivery is not sent again (the receiver may have taken it) and the next one
+     * does not overtake it.
+     */
+    private void record(Delivery d, String state, Integer status, String error, Instant next, Instant at) throws InterruptedException {
+        long waitMs = 100;
+        for (int failures = 0; ; failures++) {
+            try {
+                store.attempted(d.seq(), state, status, error, next, at);
+                if (failures > 0) {
+                    LOG.info("recorded the attempt to deliver alert {} to {} ({}) after {} failures", d.alertId(), d.webhookId(), state, failures);
+                }
+                outcomes.delivery(state.equals("pending") ? "retry" : state);
+                return;
+            } catch (RuntimeException e) {
+                if (failures == 0) {
+                    LOG.warn("cannot record the attempt to deliver alert {} to {} ({}); trying again, without sending it again: {}",
+                            d.alertId(), d.webhookId(), state, e.getMessage());
+                }
+                TimeUnit.MILLISECONDS.sleep(waitMs);
+                waitMs = Math.min(waitMs * 2, 5_000);
+            }
+        }
+    }
+
+    /**
+     * Stops sending: takes no new delivery, waits up to the timeout (and a second to record) for
+     * those in flight, so that one a receiver took is not sent again after a restart, then
+     * interrupts what is left. What is pending stays in the outbox for the next start.
+     */
     @Override
     public void close() {
         running = false;
-        dispatcher.interrupt();
-        pool.shutdownNow();
+        wake.release();
         try {
             dispatcher.join(5_000);
-            pool.awaitTermination(5, TimeUnit.SECONDS);
+            if (dispatcher.isAlive()) {
+                dispatcher.interrupt();
+            }
+            pool.shutdown();
+            if (!pool.awaitTermination(settings.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
+                LOG.warn("{} webhook deliveries still in flight are stopped; they stay pending and are sent after the next start", inFlight.size());
+                pool.shutdownNow();
+                pool.awaitTermination(5, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
+            pool.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }
