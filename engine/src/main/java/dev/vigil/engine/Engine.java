@@ -41,13 +41,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Engine implements AutoCloseable {
     private final EngineConfig config;
-    private final RuleSetCompiler compiler = new RuleSetCompiler();
+    private final RuleSetCompiler compiler;
     private final Map<String, LiveRuleSet> ruleSets = new ConcurrentHashMap<>();
     private final Map<String, Object> deployLocks = new ConcurrentHashMap<>();
     private final Map<String, Integer> versions = new ConcurrentHashMap<>();
 
     private Engine(EngineConfig config) {
         this.config = config;
+        this.compiler = new RuleSetCompiler(config.allowUnsafeRules());
     }
 
     public static Engine create(EngineConfig config) {

@@ -83,6 +83,11 @@ public final class Main implements Runnable {
                         + "(env VIGIL_WEBHOOK_CONCURRENCY; default ${DEFAULT-VALUE})")
         int webhookConcurrency;
 
+        @Option(names = "--allow-unsafe-rules", defaultValue = "${env:VIGIL_ALLOW_UNSAFE_RULES:-false}",
+                description = "take rules whose code exits the JVM, starts processes or threads, uses reflection, files or the "
+                        + "network; refused by default (env VIGIL_ALLOW_UNSAFE_RULES)")
+        boolean allowUnsafeRules;
+
         @Override
         public Integer call() throws Exception {
             long started = System.nanoTime();
@@ -101,7 +106,8 @@ public final class Main implements Runnable {
                     defaults.maxBackoff(), duration("--webhook-max-age", webhookMaxAge), webhookConcurrency);
             var config = ServerConfig.defaults(data).withBind(bind).withPort(port)
                     .withAdminToken(System.getenv("VIGIL_ADMIN_TOKEN")).withJournal(retention).withWebhooks(webhooks)
-                    .withReplayJobBytes(bytes("--replay-job-size", replayJobSize)).withReplayJobEvents(count("--replay-job-events", replayJobEvents));
+                    .withReplayJobBytes(bytes("--replay-job-size", replayJobSize)).withReplayJobEvents(count("--replay-job-events", replayJobEvents))
+                    .withAllowUnsafeRules(allowUnsafeRules);
             var server = VigilServer.start(config);
             var stopped = new CountDownLatch(1);
             RulesDirectory directory = null;

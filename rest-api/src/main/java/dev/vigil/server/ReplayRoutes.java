@@ -74,6 +74,7 @@ final class ReplayRoutes implements AutoCloseable {
     private final Path spool;
     private final long jobBytes;
     private final long jobEvents;
+    private final RuleSetCompiler compiler;
     private final InstantSource clock;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
@@ -83,7 +84,7 @@ final class ReplayRoutes implements AutoCloseable {
     });
 
     ReplayRoutes(Engine engine, RuleSetStore ruleSets, JournalStore journal, ObjectMapper json, Path spool, long jobBytes,
-                 long jobEvents, InstantSource clock) {
+                 long jobEvents, boolean allowUnsafeRules, InstantSource clock) {
         this.engine = engine;
         this.ruleSets = ruleSets;
         this.journal = journal;
@@ -92,6 +93,7 @@ final class ReplayRoutes implements AutoCloseable {
         this.spool = spool;
         this.jobBytes = jobBytes;
         this.jobEvents = jobEvents;
+        this.compiler = new RuleSetCompiler(allowUnsafeRules);
         this.clock = clock;
     }
 
@@ -238,7 +240,7 @@ final class ReplayRoutes implements AutoCloseable {
 
     private CompiledRuleSet compile(RuleSetSource source, String what) {
         try {
-            return new RuleSetCompiler().compile(source);
+            return compiler.compile(source);
         } catch (RuleSetCompilationException e) {
             throw new ApiException(422, "rules_do_not_compile", what + " do not compile",
                     e.diagnostics().stream().map(views::diagnostic).toList());

@@ -20,10 +20,12 @@ import java.util.Objects;
  * @param replayJobBytes a replay whose posted events are larger than this runs as a job
  * @param replayJobEvents a replay of more events than this (inline, or a journal range) runs as a job
  * @param webhooks      how webhook deliveries are made and retried
+ * @param allowUnsafeRules take rules whose code exits, starts processes or threads, reflects, or
+ *                      uses files or the network (refused by default)
  */
 public record ServerConfig(String bind, int port, Path dataDirectory, String adminToken, long maxBodyBytes,
                            InstantSource clock, Duration tick, Duration journal, long replayJobBytes, long replayJobEvents,
-                           Webhooks.Settings webhooks) {
+                           Webhooks.Settings webhooks, boolean allowUnsafeRules) {
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -51,38 +53,43 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
     /** 127.0.0.1:8080, data in {@code dataDirectory}, a 10 MB body limit, the system clock, a 7-day journal, replay jobs above 8 MB or 100,000 events. */
     public static ServerConfig defaults(Path dataDirectory) {
         return new ServerConfig("127.0.0.1", 8080, dataDirectory, null, 10L << 20, InstantSource.system(), Duration.ofMillis(100),
-                Duration.ofDays(7), 8L << 20, 100_000, Webhooks.Settings.DEFAULTS);
+                Duration.ofDays(7), 8L << 20, 100_000, Webhooks.Settings.DEFAULTS, false);
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(bind, value, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks);
+        return new ServerConfig(bind, value, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, allowUnsafeRules);
     }
 
     public ServerConfig withBind(String value) {
-        return new ServerConfig(value, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks);
+        return new ServerConfig(value, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, allowUnsafeRules);
     }
 
     public ServerConfig withAdminToken(String value) {
-        return new ServerConfig(bind, port, dataDirectory, value, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks);
+        return new ServerConfig(bind, port, dataDirectory, value, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, allowUnsafeRules);
     }
 
     public ServerConfig withMaxBodyBytes(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, value, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, value, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, allowUnsafeRules);
     }
 
     public ServerConfig withJournal(Duration value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, value, replayJobBytes, replayJobEvents, webhooks);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, value, replayJobBytes, replayJobEvents, webhooks, allowUnsafeRules);
     }
 
     public ServerConfig withWebhooks(Webhooks.Settings value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, value);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, value, allowUnsafeRules);
     }
 
     public ServerConfig withReplayJobBytes(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, value, replayJobEvents, webhooks);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, value, replayJobEvents, webhooks, allowUnsafeRules);
     }
 
     public ServerConfig withReplayJobEvents(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, value, webhooks);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, value, webhooks, allowUnsafeRules);
+    }
+
+    public ServerConfig withAllowUnsafeRules(boolean value) {
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents,
+                webhooks, value);
     }
 }

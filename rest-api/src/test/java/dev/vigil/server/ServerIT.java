@@ -317,6 +317,28 @@ class ServerIT {
     }
 
     @Test
+    void ruleThatExitsTheJvm_is422AtItsLine_forDeployValidateAndReplay_unlessUnsafeRulesAreAllowed() throws Exception {
+        var unsafe = json.writeValueAsString(Map.of("files", Map.of("fraud.drl",
+                DRL.formatted("1000").replace("alerts.raise($acc, \"large transaction\");", "System.exit(3);"))));
+        start();
+
+        var deployed = send("PUT", "/api/v1/rulesets/fraud", unsafe);
+        var validated = read(send("POST", "/api/v1/rulesets/fraud/validate", unsafe));
+        var replayed = send("POST", "/api/v1/replays", unsafe.replaceFirst("\\{", "{\"events\": [],"));
+
+        assertThat(deployed.statusCode()).isEqualTo(422);
+        var detail = read(deployed).get("details").get(0);
+        var lines = DRL.lines().toList();
+        assertThat(detail.get("line").asInt()).isEqualTo(lines.indexOf(lines.stream().filter(l -> l.contains("alerts.raise")).findFirst().orElseThrow()) + 1);
+        assertThat(detail.get("message").asText()).startsWith("'System' is not allowed in rules: a rule may not stop or configure the JVM");
+        assertThat(validated.get("valid").asBoolean()).isFalse();
+        assertThat(replayed.statusCode()).isEqualTo(422);
+        server.close();
+        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withAllowUnsafeRules(true));
+        assertThat(send("POST", "/api/v1/rulesets/fraud/validate", unsafe).body()).contains("\"valid\":true");
+    }
+
+    @Test
     void badEvents_are400ListingEachByIndexAndField_andNoneIsIngested() throws Exception {
         start();
         send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));

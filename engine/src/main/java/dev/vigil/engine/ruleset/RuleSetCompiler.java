@@ -42,6 +42,21 @@ public final class RuleSetCompiler {
             "\\s*(value\\s*=\\s*)?(\\d+(ms|s|m|h|d))+\\s*(,\\s*policy\\s*=\\s*TIME_(HARD|SOFT)\\s*)?");
 
     private final KieServices kieServices = KieServices.get();
+    private final boolean allowUnsafe;
+
+    /** A compiler that refuses rules reaching outside the rules (see {@link #RuleSetCompiler(boolean)}). */
+    public RuleSetCompiler() {
+        this(false);
+    }
+
+    /**
+     * @param allowUnsafe take rule sets whose code exits the JVM, starts processes or threads, uses
+     *                    reflection, files or the network; by default they are refused with an
+     *                    error at each such name
+     */
+    public RuleSetCompiler(boolean allowUnsafe) {
+        this.allowUnsafe = allowUnsafe;
+    }
 
     /** Compiles {@code source}; throws {@link RuleSetCompilationException} with every error when it does not compile. */
     public CompiledRuleSet compile(RuleSetSource source) {
@@ -63,6 +78,17 @@ public final class RuleSetCompiler {
                 fromRuleLanguage.diagnostics().forEach(d -> diagnostics.add(Diagnostic.error(d.file(), d.line(), d.column(), d.message())));
             }
         });
+        if (!allowUnsafe) {
+            var declared = UnsafeCode.declaredTypes(source.files().values());
+            source.files().forEach((path, text) -> {
+                if (!generated.containsKey(path)) {
+                    diagnostics.addAll(UnsafeCode.check(path, text, declared));
+                }
+            });
+            // The rule language writes no such code, but its conditions are the author's text.
+            generatedDrl.forEach((path, drl) -> UnsafeCode.check(path, drl, declared)
+                    .forEach(d -> diagnostics.add(Diagnostic.error(path, 0, 0, d.message()))));
+        }
         var builder = kieServices.newKieBuilder(kfs);
         try {
             builder.buildAll();
