@@ -46,9 +46,25 @@ public final class Engine implements AutoCloseable {
     private final Map<String, Object> deployLocks = new ConcurrentHashMap<>();
     private final Map<String, Integer> versions = new ConcurrentHashMap<>();
 
+    private final java.util.concurrent.ScheduledExecutorService watchdog;
+
     private Engine(EngineConfig config) {
         this.config = config;
         this.compiler = new RuleSetCompiler(config.allowUnsafeRules());
+        this.watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            var thread = new Thread(r, "vigil-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // A look four times per timeout: a stuck rule set is failed between 1 and 1.25 timeouts after it stopped returning.
+        long every = Math.max(10, config.ruleTimeout().toMillis() / 4);
+        watchdog.scheduleWithFixedDelay(() -> ruleSets.values().forEach(live -> {
+            try {
+                live.failIfStalled(config.ruleTimeout());
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Engine.class).error("watching rule set '{}' failed", live.name(), e);
+            }
+        }), every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     public static Engine create(EngineConfig config) {
@@ -100,7 +116,8 @@ public final class Engine implements AutoCloseable {
                 if (existing != null) {
                     existing.close();
                 }
-                ruleSets.put(source.name(), new LiveRuleSet(compiled, next, config.clock(), config.listener(), config.tick()));
+                ruleSets.put(source.name(), new LiveRuleSet(compiled, next, config.clock(), config.listener(), config.tick(),
+                        config.maxFacts()));
             }
             versions.put(source.name(), next);
             return new Deployment(source.name(), next, rules, types, warnings, carried);
@@ -163,6 +180,7 @@ public final class Engine implements AutoCloseable {
     /** Stops every rule set. */
     @Override
     public void close() {
+        watchdog.shutdownNow();
         var all = new ArrayList<>(ruleSets.keySet());
         all.forEach(this::undeploy);
     }

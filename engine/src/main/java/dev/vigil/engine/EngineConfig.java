@@ -13,35 +13,55 @@ import java.util.Objects;
  * @param tick     how often an idle session's worker wakes to let time pass
  * @param allowUnsafeRules take rule sets whose code exits the JVM, starts processes or threads,
  *                 uses reflection, files or the network (refused by default)
+ * @param ruleTimeout how long a rule set's worker may stay in one step (a consequence, an event's
+ *                 conditions, time passing) before its rule set is failed as looping without end
+ * @param maxFacts the most facts one rule set's working memory may hold before it is failed
  */
-public record EngineConfig(InstantSource clock, EngineListener listener, Duration tick, boolean allowUnsafeRules) {
+public record EngineConfig(InstantSource clock, EngineListener listener, Duration tick, boolean allowUnsafeRules,
+                           Duration ruleTimeout, long maxFacts) {
     public EngineConfig {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(tick, "tick");
+        Objects.requireNonNull(ruleTimeout, "ruleTimeout");
         if (tick.isNegative() || tick.isZero()) {
             throw new IllegalArgumentException("tick must be positive, was " + tick);
         }
+        if (ruleTimeout.isNegative() || ruleTimeout.isZero()) {
+            throw new IllegalArgumentException("ruleTimeout must be positive, was " + ruleTimeout);
+        }
+        if (maxFacts < 1) {
+            throw new IllegalArgumentException("maxFacts must be positive, was " + maxFacts);
+        }
     }
 
-    /** The system clock, no listener, a 100 ms tick, unsafe rules refused. */
+    /** The system clock, no listener, a 100 ms tick, unsafe rules refused, 10 s for a step, 5,000,000 facts a rule set. */
     public static EngineConfig defaults() {
-        return new EngineConfig(InstantSource.system(), EngineListener.NONE, Duration.ofMillis(100), false);
+        return new EngineConfig(InstantSource.system(), EngineListener.NONE, Duration.ofMillis(100), false, Duration.ofSeconds(10),
+                5_000_000);
     }
 
     public EngineConfig withClock(InstantSource value) {
-        return new EngineConfig(value, listener, tick, allowUnsafeRules);
+        return new EngineConfig(value, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts);
     }
 
     public EngineConfig withListener(EngineListener value) {
-        return new EngineConfig(clock, value, tick, allowUnsafeRules);
+        return new EngineConfig(clock, value, tick, allowUnsafeRules, ruleTimeout, maxFacts);
     }
 
     public EngineConfig withTick(Duration value) {
-        return new EngineConfig(clock, listener, value, allowUnsafeRules);
+        return new EngineConfig(clock, listener, value, allowUnsafeRules, ruleTimeout, maxFacts);
     }
 
     public EngineConfig withAllowUnsafeRules(boolean value) {
-        return new EngineConfig(clock, listener, tick, value);
+        return new EngineConfig(clock, listener, tick, value, ruleTimeout, maxFacts);
+    }
+
+    public EngineConfig withRuleTimeout(Duration value) {
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, value, maxFacts);
+    }
+
+    public EngineConfig withMaxFacts(long value) {
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, value);
     }
 }

@@ -10,6 +10,7 @@ import dev.vigil.engine.event.EventError;
 import dev.vigil.engine.event.InvalidEventsException;
 import dev.vigil.engine.session.LiveRuleSet;
 import dev.vigil.engine.session.RuleSetFailedException;
+import dev.vigil.engine.session.RuleSetStatus;
 import dev.vigil.server.api.ApiException;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
@@ -59,7 +60,13 @@ final class EventRoutes {
             var event = events.get(i);
             var type = event.isObject() && event.get("type") != null ? event.get("type").asText() : null;
             var route = new ArrayList<LiveRuleSet>(1);
+            LiveRuleSet stopped = null;
             for (var live : targets) {
+                if (type != null && live.status().state() != RuleSetStatus.State.RUNNING && live.decoder().accepts(type)) {
+                    // A failed rule set takes no events; the others that declare the type still do.
+                    stopped = live;
+                    continue;
+                }
                 if (type == null || live.decoder().accepts(type)) {
                     route.add(live);
                     counts.merge(live, 1, Integer::sum);
@@ -67,6 +74,12 @@ final class EventRoutes {
                         break;
                     }
                 }
+            }
+            if (route.isEmpty() && stopped != null) {
+                throw new ApiException(503, "rule_set_failed", "event " + i + " ('" + type + "') goes to rule set '" + stopped.name()
+                        + "', which is " + stopped.status().state().name().toLowerCase(java.util.Locale.ROOT)
+                        + (stopped.status().reason() == null ? "" : ": " + stopped.status().reason())
+                        + "; none of the events was accepted");
             }
             if (route.isEmpty()) {
                 errors.add(error(new EventError(i, id(event), "type", type == null

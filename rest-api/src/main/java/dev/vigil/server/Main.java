@@ -88,6 +88,16 @@ public final class Main implements Runnable {
                         + "network; refused by default (env VIGIL_ALLOW_UNSAFE_RULES)")
         boolean allowUnsafeRules;
 
+        @Option(names = "--rule-timeout", defaultValue = "${env:VIGIL_RULE_TIMEOUT:-10s}",
+                description = "how long a rule set may go without progress (a rule that loops without end) before it is failed "
+                        + "(env VIGIL_RULE_TIMEOUT; default ${DEFAULT-VALUE})")
+        String ruleTimeout;
+
+        @Option(names = "--max-facts", defaultValue = "${env:VIGIL_MAX_FACTS:-5000000}",
+                description = "the most facts one rule set's working memory may hold before it is failed "
+                        + "(env VIGIL_MAX_FACTS; default ${DEFAULT-VALUE})")
+        long maxFacts;
+
         @Override
         public Integer call() throws Exception {
             long started = System.nanoTime();
@@ -107,7 +117,8 @@ public final class Main implements Runnable {
             var config = ServerConfig.defaults(data).withBind(bind).withPort(port)
                     .withAdminToken(System.getenv("VIGIL_ADMIN_TOKEN")).withJournal(retention).withWebhooks(webhooks)
                     .withReplayJobBytes(bytes("--replay-job-size", replayJobSize)).withReplayJobEvents(count("--replay-job-events", replayJobEvents))
-                    .withAllowUnsafeRules(allowUnsafeRules);
+                    .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, duration("--rule-timeout", ruleTimeout),
+                            positive("--max-facts", maxFacts)));
             var server = VigilServer.start(config);
             var stopped = new CountDownLatch(1);
             RulesDirectory directory = null;
@@ -154,6 +165,13 @@ public final class Main implements Runnable {
                 default -> 0;
             };
             return Long.parseLong(m.group(1)) << shift;
+        }
+
+        private long positive(String option, long value) {
+            if (value < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), option + ": must be at least 1, was " + value);
+            }
+            return value;
         }
 
         private long count(String option, long value) {

@@ -20,12 +20,11 @@ import java.util.Objects;
  * @param replayJobBytes a replay whose posted events are larger than this runs as a job
  * @param replayJobEvents a replay of more events than this (inline, or a journal range) runs as a job
  * @param webhooks      how webhook deliveries are made and retried
- * @param allowUnsafeRules take rules whose code exits, starts processes or threads, reflects, or
- *                      uses files or the network (refused by default)
+ * @param rules         what rule sets may do and hold
  */
 public record ServerConfig(String bind, int port, Path dataDirectory, String adminToken, long maxBodyBytes,
                            InstantSource clock, Duration tick, Duration journal, long replayJobBytes, long replayJobEvents,
-                           Webhooks.Settings webhooks, boolean allowUnsafeRules) {
+                           Webhooks.Settings webhooks, RuleLimits rules) {
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -33,6 +32,7 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
         Objects.requireNonNull(tick, "tick");
         Objects.requireNonNull(journal, "journal");
         Objects.requireNonNull(webhooks, "webhooks");
+        Objects.requireNonNull(rules, "rules");
         if (journal.isNegative()) {
             throw new IllegalArgumentException("journal retention must not be negative, was " + journal);
         }
@@ -53,43 +53,63 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
     /** 127.0.0.1:8080, data in {@code dataDirectory}, a 10 MB body limit, the system clock, a 7-day journal, replay jobs above 8 MB or 100,000 events. */
     public static ServerConfig defaults(Path dataDirectory) {
         return new ServerConfig("127.0.0.1", 8080, dataDirectory, null, 10L << 20, InstantSource.system(), Duration.ofMillis(100),
-                Duration.ofDays(7), 8L << 20, 100_000, Webhooks.Settings.DEFAULTS, false);
+                Duration.ofDays(7), 8L << 20, 100_000, Webhooks.Settings.DEFAULTS, RuleLimits.DEFAULTS);
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(bind, value, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, allowUnsafeRules);
+        return new ServerConfig(bind, value, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules);
     }
 
     public ServerConfig withBind(String value) {
-        return new ServerConfig(value, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, allowUnsafeRules);
+        return new ServerConfig(value, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules);
     }
 
     public ServerConfig withAdminToken(String value) {
-        return new ServerConfig(bind, port, dataDirectory, value, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, allowUnsafeRules);
+        return new ServerConfig(bind, port, dataDirectory, value, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules);
     }
 
     public ServerConfig withMaxBodyBytes(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, value, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, allowUnsafeRules);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, value, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules);
     }
 
     public ServerConfig withJournal(Duration value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, value, replayJobBytes, replayJobEvents, webhooks, allowUnsafeRules);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, value, replayJobBytes, replayJobEvents, webhooks, rules);
     }
 
     public ServerConfig withWebhooks(Webhooks.Settings value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, value, allowUnsafeRules);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, value, rules);
     }
 
     public ServerConfig withReplayJobBytes(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, value, replayJobEvents, webhooks, allowUnsafeRules);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, value, replayJobEvents, webhooks, rules);
     }
 
     public ServerConfig withReplayJobEvents(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, value, webhooks, allowUnsafeRules);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, value, webhooks, rules);
     }
 
     public ServerConfig withAllowUnsafeRules(boolean value) {
+        return withRules(new RuleLimits(value, rules.ruleTimeout(), rules.maxFacts()));
+    }
+
+    public ServerConfig withRules(RuleLimits value) {
         return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents,
                 webhooks, value);
+    }
+
+    /**
+     * What deployed rule sets may do and hold.
+     *
+     * @param allowUnsafeRules take rules whose code exits, starts processes or threads, reflects, or
+     *                         uses files or the network (refused by default)
+     * @param ruleTimeout      how long a rule set may stay in one step before it is failed as looping
+     * @param maxFacts         the most facts a rule set's working memory may hold before it is failed
+     */
+    public record RuleLimits(boolean allowUnsafeRules, Duration ruleTimeout, long maxFacts) {
+        public static final RuleLimits DEFAULTS = new RuleLimits(false, Duration.ofSeconds(10), 5_000_000);
+
+        public RuleLimits {
+            Objects.requireNonNull(ruleTimeout, "ruleTimeout");
+        }
     }
 }

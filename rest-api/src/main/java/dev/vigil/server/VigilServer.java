@@ -57,7 +57,9 @@ public final class VigilServer implements AutoCloseable {
         var alertStore = new AlertStore(database, json);
         this.webhooks = new Webhooks(new WebhookStore(database, json), alertStore, new Payloads(json), config.clock(), config.webhooks());
         this.alerts = new AlertPipeline(alertStore, webhooks.outbox());
-        this.engine = Engine.create(new EngineConfig(config.clock(), alerts, config.tick(), config.allowUnsafeRules()));
+        this.engine = Engine.create(EngineConfig.defaults().withClock(config.clock()).withListener(alerts).withTick(config.tick())
+                .withAllowUnsafeRules(config.rules().allowUnsafeRules()).withRuleTimeout(config.rules().ruleTimeout())
+                .withMaxFacts(config.rules().maxFacts()));
         this.metrics = new Metrics(engine);
         alerts.useMetrics(metrics);
         alerts.subscribe(metrics::alert);
@@ -75,7 +77,7 @@ public final class VigilServer implements AutoCloseable {
         var events = new EventRoutes(engine, json, metrics, journal, config.maxBodyBytes());
         this.replays = new ReplayRoutes(engine, ruleSetStore, config.journal().isZero() ? null : new JournalStore(database), json,
                 config.dataDirectory().resolve("replays"), config.replayJobBytes(), config.replayJobEvents(),
-                config.allowUnsafeRules(), config.clock());
+                config.rules().allowUnsafeRules(), config.clock());
         var alertRoutes = new AlertRoutes(alertStore, alerts, json, config.clock());
         var views = new Views(json);
         ruleSets.restoreActive();

@@ -339,6 +339,32 @@ class ServerIT {
     }
 
     @Test
+    void ruleSetWhoseRuleNeverReturns_isFailedWithTheRule_refusesItsEvents_andTheRestKeepsWorking() throws Exception {
+        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN)
+                .withRules(new ServerConfig.RuleLimits(false, Duration.ofMillis(500), 1_000_000)));
+        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        var looping = send("PUT", "/api/v1/rulesets/loop", json.writeValueAsString(Map.of("files", Map.of("loop.drl", """
+                package loop;
+                declare Ping @role(event) @timestamp(time) @expires(1m) id : String time : long n : int end
+                rule "spin" when $p : Ping() then long i = $p.getN() + 1; while (i > 0) { i = (i % 1000) + 1; } end
+                """))));
+        assertThat(looping.statusCode()).as(looping.body()).isEqualTo(200);
+
+        send("POST", "/api/v1/events", "{\"type\": \"Ping\", \"id\": \"p1\", \"n\": 1}");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> read(send("GET", "/api/v1/rulesets/loop", null)).get("stats")
+                .get("status").get("state").asText().equals("FAILED"));
+        var refused = send("POST", "/api/v1/events", "{\"type\": \"Ping\", \"id\": \"p2\", \"n\": 1}");
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(read(refused).get("message").asText()).isEqualTo("event 0 ('Ping') goes to rule set 'loop', which is failed: rule"
+                + " 'spin' did not return for 500 ms (an endless loop?); deploy a fixed version to bring the rule set back;"
+                + " none of the events was accepted");
+        assertThat(send("POST", "/api/v1/events", event("t1", "2026-11-20T10:00:00Z", "a1", 5000)).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> read(send("GET", "/api/v1/alerts", null)).get("alerts").size() == 1);
+        assertThat(send("GET", "/api/v1/health", null, "application/json", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void badEvents_are400ListingEachByIndexAndField_andNoneIsIngested() throws Exception {
         start();
         send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));

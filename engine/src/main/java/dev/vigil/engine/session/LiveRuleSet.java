@@ -42,9 +42,27 @@ public final class LiveRuleSet implements AutoCloseable {
     private volatile RuleSetStatus status = RuleSetStatus.RUNNING;
     private volatile RuleSetStats stats;
     private volatile CompiledRuleSet running;
+    private final long maxFacts;
+    /**
+     * A stopwatch reading ({@link System#nanoTime}) of when the worker began its current step (an
+     * event, a command, letting time pass); 0 while it waits for work.
+     */
+    private volatile long busySince;
 
-    /** Starts the session and its worker. */
+    /** Starts the session and its worker, with no limit on the facts it holds. */
     public LiveRuleSet(CompiledRuleSet compiled, int version, InstantSource wallClock, EngineListener listener, Duration tick) {
+        this(compiled, version, wallClock, listener, tick, Long.MAX_VALUE);
+    }
+
+    /**
+     * Starts the session and its worker.
+     *
+     * @param maxFacts the most facts its working memory may hold: past it the rule set fails
+     *                 instead of taking the JVM into an OutOfMemoryError
+     */
+    public LiveRuleSet(CompiledRuleSet compiled, int version, InstantSource wallClock, EngineListener listener, Duration tick,
+                       long maxFacts) {
+        this.maxFacts = maxFacts;
         this.name = compiled.name();
         this.capacity = compiled.source().settings().queueCapacity();
         this.room = new Semaphore(capacity);
@@ -167,6 +185,7 @@ public final class LiveRuleSet implements AutoCloseable {
         try {
             while (status.state() == RuleSetStatus.State.RUNNING) {
                 var first = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
+                busySince = System.nanoTime() | 1;
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, COMMANDS_PER_BATCH - 1);
@@ -178,12 +197,22 @@ public final class LiveRuleSet implements AutoCloseable {
                 }
                 batch.clear();
                 runner.idle();
+                busySince = 0;
                 stats = runner.stats(status, capacity - room.availablePermits());
+                if (stats.factCount() > maxFacts) {
+                    fail("its working memory holds " + stats.factCount() + " facts, over the limit of " + maxFacts
+                            + ": a rule keeps events without a time bound, or the load outgrew the limit");
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | StackOverflowError e) {
             fail(e);
+        } catch (Error e) {
+            // The watchdog stops a worker that does not come back with ThreadDeath: its end, not news.
+            if (status.state() == RuleSetStatus.State.RUNNING) {
+                throw e;
+            }
         } finally {
             failPending();
         }
@@ -202,6 +231,8 @@ public final class LiveRuleSet implements AutoCloseable {
             try {
                 for (var event : events.events) {
                     runner.accept(event);
+                    // Progress, for the watchdog: a long batch is not a stuck one.
+                    busySince = System.nanoTime() | 1;
                 }
             } finally {
                 room.release(events.events.size());
@@ -242,7 +273,49 @@ public final class LiveRuleSet implements AutoCloseable {
         listener.onRuleSetFailed(name, reason);
     }
 
+    private void fail(String reason) {
+        LOG.error("rule set '{}' failed and was stopped: {}", name, reason);
+        status = RuleSetStatus.failed(reason);
+        stats = runner.stats(status, 0);
+        listener.onRuleSetFailed(name, reason);
+    }
+
+    /**
+     * Called by a watchdog on another thread: when the worker has been inside one step (rules
+     * firing, an event's conditions, time passing) for longer than {@code limit}, the rule set
+     * fails, naming the rule that runs, and its worker is stopped. Its queued events are dropped
+     * (they were accepted, and stay in the journal of a server that keeps one) and no more are taken.
+     *
+     * @return whether it failed now
+     */
+    public boolean failIfStalled(Duration limit) {
+        long since = busySince;
+        if (since == 0 || status.state() != RuleSetStatus.State.RUNNING || System.nanoTime() - since < limit.toNanos()) {
+            return false;
+        }
+        var rule = RunningRule.of(worker, running);
+        var reason = (rule == null ? "its rules" : "rule '" + rule + "'") + " did not return for " + limit.toMillis()
+                + " ms (an endless loop?); deploy a fixed version to bring the rule set back";
+        LOG.error("rule set '{}' failed and was stopped: {}", name, reason);
+        status = RuleSetStatus.failed(reason);
+        stats = stats.withStatus(status);
+        listener.onRuleSetFailed(name, reason);
+        RunningRule.stop(worker);
+        drainQueue();
+        return true;
+    }
+
     private void failPending() {
+        drainQueue();
+        try {
+            runner.close();
+        } catch (RuntimeException e) {
+            LOG.warn("disposing the session of rule set '{}' failed", name, e);
+        }
+    }
+
+    /** Answers what waits in the queue: deploys fail, flushes complete, events give their room back. */
+    private void drainQueue() {
         Command command;
         while ((command = queue.poll()) != null) {
             if (command instanceof Command.Deploy deploy) {
@@ -254,11 +327,6 @@ public final class LiveRuleSet implements AutoCloseable {
                 room.release(events.events.size());
             }
         }
-        try {
-            runner.close();
-        } catch (RuntimeException e) {
-            LOG.warn("disposing the session of rule set '{}' failed", name, e);
-        }
     }
 
     /** Stops the worker after what is queued and disposes the session. */
@@ -266,7 +334,8 @@ public final class LiveRuleSet implements AutoCloseable {
     public void close() {
         queue.add(new Command.Stop());
         try {
-            worker.join(TimeUnit.SECONDS.toMillis(30));
+            // A worker the watchdog gave up on may never come back: do not wait for it.
+            worker.join(status.state() == RuleSetStatus.State.FAILED ? 100 : TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -46,4 +46,10 @@ public record RuleSetStats(
     public long alerts() {
         return alertsPerRule.values().stream().mapToLong(Long::longValue).sum();
     }
+
+    /** These counters under another status: the watchdog's view of a worker that does not come back. */
+    public RuleSetStats withStatus(RuleSetStatus value) {
+        return new RuleSetStats(ruleSet, version, value, eventsProcessed, lateEvents, droppedLate, buffered, queued, alertsPerRule,
+                suppressed, duplicates, ruleErrors, factCount, clock, watermark);
+    }
 }
