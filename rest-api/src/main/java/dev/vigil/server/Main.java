@@ -2,6 +2,7 @@ package dev.vigil.server;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -83,6 +84,11 @@ public final class Main implements Runnable {
                         + "(env VIGIL_WEBHOOK_CONCURRENCY; default ${DEFAULT-VALUE})")
         int webhookConcurrency;
 
+        @Option(names = "--webhook-allow", split = ",", paramLabel = "CIDR",
+                description = "address ranges webhooks may be sent to although loopback, private or link-local, e.g. 10.1.0.0/16;"
+                        + " repeat or separate with commas (env VIGIL_WEBHOOK_ALLOW)")
+        List<String> webhookAllow;
+
         @Option(names = "--allow-unsafe-rules", defaultValue = "${env:VIGIL_ALLOW_UNSAFE_RULES:-false}",
                 description = "take rules whose code exits the JVM, starts processes or threads, uses reflection, files or the "
                         + "network; refused by default (env VIGIL_ALLOW_UNSAFE_RULES)")
@@ -113,7 +119,7 @@ public final class Main implements Runnable {
             }
             var defaults = dev.vigil.server.webhook.Webhooks.Settings.DEFAULTS;
             var webhooks = new dev.vigil.server.webhook.Webhooks.Settings(duration("--webhook-timeout", webhookTimeout), defaults.backoff(),
-                    defaults.maxBackoff(), duration("--webhook-max-age", webhookMaxAge), webhookConcurrency);
+                    defaults.maxBackoff(), duration("--webhook-max-age", webhookMaxAge), webhookConcurrency, addressPolicy());
             var config = ServerConfig.defaults(data).withBind(bind).withPort(port)
                     .withAdminToken(System.getenv("VIGIL_ADMIN_TOKEN")).withJournal(retention).withWebhooks(webhooks)
                     .withReplayJobBytes(bytes("--replay-job-size", replayJobSize)).withReplayJobEvents(count("--replay-job-events", replayJobEvents))
@@ -165,6 +171,23 @@ public final class Main implements Runnable {
                 default -> 0;
             };
             return Long.parseLong(m.group(1)) << shift;
+        }
+
+        private dev.vigil.server.webhook.AddressPolicy addressPolicy() {
+            var given = new java.util.ArrayList<String>();
+            if (webhookAllow != null) {
+                given.addAll(webhookAllow);
+            }
+            var env = System.getenv("VIGIL_WEBHOOK_ALLOW");
+            if (given.isEmpty() && env != null && !env.isBlank()) {
+                given.addAll(List.of(env.split(",")));
+            }
+            try {
+                return new dev.vigil.server.webhook.AddressPolicy(given.stream().filter(t -> !t.isBlank())
+                        .map(dev.vigil.server.webhook.AddressPolicy.Cidr::parse).toList());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--webhook-allow: " + e.getMessage());
+            }
         }
 
         private long positive(String option, long value) {

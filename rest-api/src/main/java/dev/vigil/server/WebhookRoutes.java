@@ -11,6 +11,7 @@ import dev.vigil.server.webhook.Payloads;
 import dev.vigil.server.webhook.Signer;
 import dev.vigil.server.webhook.Webhooks;
 import io.javalin.http.Context;
+import dev.vigil.server.webhook.AddressPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ final class WebhookRoutes {
         if (url == null) {
             problems.add(problem("url", "give the receiver's address, as in \"url\": \"https://example.com/hooks/vigil\""));
         } else {
-            checkUrl(url, problems);
+            checkUrl(url, problems, webhooks.addresses());
         }
         var format = body.has("format") ? text(body, "format", problems) : "vigil";
         if (format != null && !Payloads.FORMATS.contains(format)) {
@@ -181,7 +182,7 @@ final class WebhookRoutes {
         return out;
     }
 
-    private static void checkUrl(String url, List<Map<String, String>> problems) {
+    private static void checkUrl(String url, List<Map<String, String>> problems, AddressPolicy addresses) {
         try {
             var uri = new URI(url);
             var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -189,6 +190,8 @@ final class WebhookRoutes {
                 problems.add(problem("url", "the url must be http or https, not '" + (scheme.isEmpty() ? url : scheme) + "'"));
             } else if (uri.getHost() == null || uri.getHost().isBlank()) {
                 problems.add(problem("url", "the url has no host"));
+            } else {
+                addresses.refusal(uri).ifPresent(why -> problems.add(problem("url", why)));
             }
         } catch (URISyntaxException e) {
             problems.add(problem("url", "not a URL: " + e.getMessage()));

@@ -243,7 +243,8 @@ class ReplayIT {
         });
         receiver.start();
         try {
-            start();
+            start(ServerConfig.defaults(data).withWebhooks(dev.vigil.server.webhook.Webhooks.Settings.DEFAULTS
+                    .withAddresses(dev.vigil.server.webhook.AddressPolicy.ANY)));
             deploy("fraud", DECLARE + LARGE);
             var subscribed = send("POST", "/api/v1/webhooks", json.writeValueAsString(Map.of("url",
                     "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")), "application/json", TOKEN);

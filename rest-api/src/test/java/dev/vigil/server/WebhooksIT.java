@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.server.webhook.AddressPolicy;
 import dev.vigil.server.webhook.Webhooks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -65,8 +66,9 @@ class WebhooksIT {
                 alerts.raise($t.getAccountId(), "small " + $t.getId());
             end
             """;
+    /** Quick retries; the receivers of these tests listen on this machine, so loopback is allowed. */
     private static final Webhooks.Settings FAST = new Webhooks.Settings(Duration.ofMillis(500), Duration.ofMillis(100),
-            Duration.ofMillis(400), Duration.ofMinutes(5), 4);
+            Duration.ofMillis(400), Duration.ofMinutes(5), 4, new AddressPolicy(List.of(AddressPolicy.Cidr.parse("127.0.0.0/8"))));
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -164,7 +166,7 @@ class WebhooksIT {
     }
 
     private static Webhooks.Settings fast(Duration timeout, Duration maxAge) {
-        return new Webhooks.Settings(timeout, FAST.backoff(), FAST.maxBackoff(), maxAge, FAST.concurrency());
+        return new Webhooks.Settings(timeout, FAST.backoff(), FAST.maxBackoff(), maxAge, FAST.concurrency(), FAST.addresses());
     }
 
     private VigilServer start() throws Exception {
@@ -652,6 +654,36 @@ class WebhooksIT {
         assertThat(send("DELETE", "/api/v1/webhooks/" + id, null).statusCode()).isEqualTo(204);
         assertThat(send("GET", "/api/v1/webhooks/" + id, null).statusCode()).isEqualTo(404);
         assertThat(send("DELETE", "/api/v1/webhooks/" + id, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void loopbackPrivateAndMetadataAddresses_areRefusedAtSubscription_andAgainAtDelivery_unlessAllowed() throws Exception {
+        start(FAST.withAddresses(AddressPolicy.PUBLIC));
+        var refused = new ArrayList<String>();
+        for (var url : List.of("http://127.0.0.1:9/x", "http://localhost/x", "http://10.1.2.3/x", "http://192.168.0.1/x",
+                "http://169.254.169.254/latest/meta-data/", "http://[::1]/x", "http://[fd00::1]/x")) {
+            var response = send("POST", "/api/v1/webhooks", json.writeValueAsString(Map.of("url", url)));
+            assertThat(response.statusCode()).as(url).isEqualTo(400);
+            refused.add(json.readTree(response.body()).get("details").get(0).get("message").asText());
+        }
+        assertThat(refused.get(0)).isEqualTo("'127.0.0.1' is 127.0.0.1, in 127.0.0.0/8, a loopback, private, link-local or other"
+                + " non-public range; allow it with --webhook-allow 127.0.0.0/8");
+        assertThat(refused.get(4)).contains("169.254.169.254, in 169.254.0.0/16");
+        assertThat(json.readTree(send("GET", "/api/v1/webhooks", null).body())).isEmpty();
+        server.close();
+
+        // Allowed when subscribing; then the server restarts without the allowance (as when a name moves to a private address).
+        var receiver = receiver();
+        restart(FAST);
+        var id = subscribe(Map.of("url", receiver.url("/private"))).get("id").asText();
+        server.close();
+        restart(FAST.withAddresses(AddressPolicy.PUBLIC));
+        post(0, 1, 5_000);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(id).size() == 1 && deliveries(id).get(0).get("state").asText()
+                .equals("failed"));
+        assertThat(deliveries(id).get(0).get("lastError").asText()).startsWith("not sent: '127.0.0.1' is 127.0.0.1, in 127.0.0.0/8");
+        assertThat(receiver.at("/private")).isEmpty();
     }
 
     @Test

@@ -53,11 +53,22 @@ public final class Webhooks implements AutoCloseable {
      * @param maxAge      how long after its alert a delivery is tried before it is marked failed
      * @param concurrency how many deliveries are in flight at once, across subscriptions
      */
-    public record Settings(Duration timeout, Duration backoff, Duration maxBackoff, Duration maxAge, int concurrency) {
+    public record Settings(Duration timeout, Duration backoff, Duration maxBackoff, Duration maxAge, int concurrency,
+                           AddressPolicy addresses) {
         public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(10),
-                Duration.ofHours(24), 8);
+                Duration.ofHours(24), 8, AddressPolicy.PUBLIC);
+
+        /** Settings that send to public addresses only. */
+        public Settings(Duration timeout, Duration backoff, Duration maxBackoff, Duration maxAge, int concurrency) {
+            this(timeout, backoff, maxBackoff, maxAge, concurrency, AddressPolicy.PUBLIC);
+        }
+
+        public Settings withAddresses(AddressPolicy value) {
+            return new Settings(timeout, backoff, maxBackoff, maxAge, concurrency, value);
+        }
 
         public Settings {
+            java.util.Objects.requireNonNull(addresses, "addresses");
             for (var d : List.of(timeout, backoff, maxBackoff, maxAge)) {
                 if (d.isNegative() || d.isZero()) {
                     throw new IllegalArgumentException("webhook timeout, backoff and max age must be positive");
@@ -221,6 +232,11 @@ public final class Webhooks implements AutoCloseable {
             return;
         }
         var s = subscription.get();
+        var refused = settings.addresses().refusal(URI.create(s.url()));
+        if (refused.isPresent()) {
+            record(d, "failed", null, "not sent: " + refused.get(), now, now);
+            return;
+        }
         var body = payloads.render(s.format(), alert.get());
         long timestamp = now.getEpochSecond();
         var request = HttpRequest.newBuilder(URI.create(s.url()))
@@ -340,5 +356,10 @@ public final class Webhooks implements AutoCloseable {
             pool.shutdownNow();
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Which addresses deliveries may go to. */
+    public AddressPolicy addresses() {
+        return settings.addresses();
     }
 }
