@@ -33,6 +33,8 @@ final class EventRoutes {
     private final CloudEvents cloudEvents;
     private final Metrics metrics;
     private final Journal journal;
+    /** How long a request waits for a durable journal before it gives up (and accepts nothing). */
+    private static final long JOURNAL_WAIT_SECONDS = 10;
     private final long maxBodyBytes;
 
     /** {@code journal} may be null: no journal. */
@@ -115,6 +117,9 @@ final class EventRoutes {
             reserved.forEach(LiveRuleSet::unreserve);
             throw invalid(events.size(), errors);
         }
+        if (journal != null) {
+            journal(decoded, raw, reserved, ctx);
+        }
         for (var entry : decoded.entrySet()) {
             try {
                 entry.getKey().submitReserved(entry.getValue());
@@ -122,18 +127,41 @@ final class EventRoutes {
                 throw new ApiException(503, "rule_set_failed", e.getMessage());
             }
             metrics.accepted(entry.getKey().name(), entry.getValue().size());
-            if (journal != null) {
-                var accepted = entry.getValue();
-                long first = Long.MAX_VALUE;
-                long last = Long.MIN_VALUE;
-                for (var event : accepted) {
-                    first = Math.min(first, event.time());
-                    last = Math.max(last, event.time());
-                }
-                journal.append(entry.getKey().name(), raw.get(entry.getKey()), first, last);
-            }
         }
         ctx.status(202).contentType(ContentType.APPLICATION_JSON).result("{\"accepted\":" + events.size() + "}");
+    }
+
+    /**
+     * Journals the events before they go to the rule sets; a durable journal answers once they
+     * are on disk. When the journal cannot take them, nothing is accepted.
+     */
+    private void journal(Map<LiveRuleSet, List<Event>> decoded, Map<LiveRuleSet, List<String>> raw, Map<LiveRuleSet, Integer> reserved,
+                         Context ctx) {
+        var chunks = new ArrayList<dev.vigil.server.store.JournalStore.Chunk>();
+        for (var entry : decoded.entrySet()) {
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            for (var event : entry.getValue()) {
+                first = Math.min(first, event.time());
+                last = Math.max(last, event.time());
+            }
+            chunks.add(journal.chunk(entry.getKey().name(), raw.get(entry.getKey()), first, last));
+        }
+        try {
+            journal.append(chunks).get(JOURNAL_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Journal.JournalFullException e) {
+            reserved.forEach(LiveRuleSet::unreserve);
+            ctx.header("Retry-After", "1");
+            throw new ApiException(429, "journal_full", e.getMessage());
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            reserved.forEach(LiveRuleSet::unreserve);
+            throw new ApiException(503, "journal_unavailable", "the events could not be journaled, so none was accepted: "
+                    + (e.getCause() == null ? "no answer within " + JOURNAL_WAIT_SECONDS + " s" : e.getCause().getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reserved.forEach(LiveRuleSet::unreserve);
+            throw new ApiException(503, "journal_unavailable", "interrupted while journaling the events; none was accepted");
+        }
     }
 
     /**

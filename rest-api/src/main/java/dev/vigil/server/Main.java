@@ -57,6 +57,12 @@ public final class Main implements Runnable {
                 description = "keep a journal of accepted events in the database (env VIGIL_JOURNAL; default ${DEFAULT-VALUE})")
         boolean journal;
 
+        @Option(names = "--journal-sync", defaultValue = "${env:VIGIL_JOURNAL_SYNC:-commit}",
+                description = "commit: answer events once they are journaled on disk (an answered event survives a crash); "
+                        + "async: journal them in the background, faster, and a crash may lose the last 50 ms or so "
+                        + "(env VIGIL_JOURNAL_SYNC; default ${DEFAULT-VALUE})")
+        String journalSync;
+
         @Option(names = "--journal-retention", defaultValue = "${env:VIGIL_JOURNAL_RETENTION:-7d}",
                 description = "how long journaled events are kept, e.g. 12h, 7d (env VIGIL_JOURNAL_RETENTION; default ${DEFAULT-VALUE})")
         String journalRetention;
@@ -123,6 +129,7 @@ public final class Main implements Runnable {
             var config = ServerConfig.defaults(data).withBind(bind).withPort(port)
                     .withAdminToken(System.getenv("VIGIL_ADMIN_TOKEN")).withJournal(retention).withWebhooks(webhooks)
                     .withReplayJobBytes(bytes("--replay-job-size", replayJobSize)).withReplayJobEvents(count("--replay-job-events", replayJobEvents))
+                    .withJournalSync(journalSync("--journal-sync", journalSync))
                     .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, duration("--rule-timeout", ruleTimeout),
                             positive("--max-facts", maxFacts)));
             var server = VigilServer.start(config);
@@ -188,6 +195,14 @@ public final class Main implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--webhook-allow: " + e.getMessage());
             }
+        }
+
+        private boolean journalSync(String option, String value) {
+            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "commit" -> true;
+                case "async" -> false;
+                default -> throw new CommandLine.ParameterException(spec.commandLine(), option + ": '" + value + "' is not commit or async");
+            };
         }
 
         private long positive(String option, long value) {

@@ -378,7 +378,7 @@ final class ReplayRoutes implements AutoCloseable {
         return new Input() {
             @Override
             public EventInput open(CompiledRuleSet compiled) {
-                return journalEvents(journal.range(ruleSet, from, to), from.toEpochMilli(), to.toEpochMilli());
+                return JournalEvents.within(journal.range(ruleSet, from, to), from.toEpochMilli(), to.toEpochMilli(), json);
             }
 
             @Override
@@ -389,63 +389,6 @@ final class ReplayRoutes implements AutoCloseable {
             @Override
             public long bytes() {
                 return -1;
-            }
-        };
-    }
-
-    /**
-     * The journaled events inside {@code [from, to)} of event time. The journal gives whole batches;
-     * events outside the range are dropped here by their {@code time} (ISO-8601 or epoch ms, as
-     * accepted); an event without one arrived at its acceptance and is kept with its batch.
-     */
-    private EventInput journalEvents(JournalStore.Range range, long from, long to) {
-        return new EventInput() {
-            private JsonNode next;
-
-            @Override
-            public boolean hasNext() {
-                while (next == null && range.hasNext()) {
-                    JsonNode event;
-                    try {
-                        event = json.readTree(range.next());
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("a journaled event is not JSON", e);
-                    }
-                    var time = event.get("time");
-                    long millis;
-                    if (time == null || time.isNull()) {
-                        next = event;
-                        break;
-                    } else if (time.isNumber()) {
-                        millis = time.asLong();
-                    } else {
-                        try {
-                            millis = Instant.parse(time.asText()).toEpochMilli();
-                        } catch (DateTimeParseException e) {
-                            next = event;
-                            break;
-                        }
-                    }
-                    if (millis >= from && millis < to) {
-                        next = event;
-                    }
-                }
-                return next != null;
-            }
-
-            @Override
-            public JsonNode next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                var out = next;
-                next = null;
-                return out;
-            }
-
-            @Override
-            public void close() {
-                range.close();
             }
         };
     }

@@ -21,10 +21,12 @@ import java.util.Objects;
  * @param replayJobEvents a replay of more events than this (inline, or a journal range) runs as a job
  * @param webhooks      how webhook deliveries are made and retried
  * @param rules         what rule sets may do and hold
+ * @param journalSync   answer accepted events only once they are journaled on disk (true), or
+ *                      journal them in the background, faster, losing the last moments on a crash
  */
 public record ServerConfig(String bind, int port, Path dataDirectory, String adminToken, long maxBodyBytes,
                            InstantSource clock, Duration tick, Duration journal, long replayJobBytes, long replayJobEvents,
-                           Webhooks.Settings webhooks, RuleLimits rules) {
+                           Webhooks.Settings webhooks, RuleLimits rules, boolean journalSync) {
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -53,39 +55,39 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
     /** 127.0.0.1:8080, data in {@code dataDirectory}, a 10 MB body limit, the system clock, a 7-day journal, replay jobs above 8 MB or 100,000 events. */
     public static ServerConfig defaults(Path dataDirectory) {
         return new ServerConfig("127.0.0.1", 8080, dataDirectory, null, 10L << 20, InstantSource.system(), Duration.ofMillis(100),
-                Duration.ofDays(7), 8L << 20, 100_000, Webhooks.Settings.DEFAULTS, RuleLimits.DEFAULTS);
+                Duration.ofDays(7), 8L << 20, 100_000, Webhooks.Settings.DEFAULTS, RuleLimits.DEFAULTS, true);
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(bind, value, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules);
+        return new ServerConfig(bind, value, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync);
     }
 
     public ServerConfig withBind(String value) {
-        return new ServerConfig(value, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules);
+        return new ServerConfig(value, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync);
     }
 
     public ServerConfig withAdminToken(String value) {
-        return new ServerConfig(bind, port, dataDirectory, value, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules);
+        return new ServerConfig(bind, port, dataDirectory, value, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync);
     }
 
     public ServerConfig withMaxBodyBytes(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, value, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, value, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync);
     }
 
     public ServerConfig withJournal(Duration value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, value, replayJobBytes, replayJobEvents, webhooks, rules);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, value, replayJobBytes, replayJobEvents, webhooks, rules, journalSync);
     }
 
     public ServerConfig withWebhooks(Webhooks.Settings value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, value, rules);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, value, rules, journalSync);
     }
 
     public ServerConfig withReplayJobBytes(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, value, replayJobEvents, webhooks, rules);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, value, replayJobEvents, webhooks, rules, journalSync);
     }
 
     public ServerConfig withReplayJobEvents(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, value, webhooks, rules);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, value, webhooks, rules, journalSync);
     }
 
     public ServerConfig withAllowUnsafeRules(boolean value) {
@@ -94,7 +96,12 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
 
     public ServerConfig withRules(RuleLimits value) {
         return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents,
-                webhooks, value);
+                webhooks, value, journalSync);
+    }
+
+    public ServerConfig withJournalSync(boolean value) {
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents,
+                webhooks, rules, value);
     }
 
     /**

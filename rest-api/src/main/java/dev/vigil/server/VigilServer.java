@@ -38,6 +38,7 @@ public final class VigilServer implements AutoCloseable {
     static final String GRANTED_SCOPES = "vigil.scopes";
 
     private final Database database;
+    private final ObjectMapper json;
     private final AlertPipeline alerts;
     private final Engine engine;
     private final Javalin app;
@@ -50,7 +51,7 @@ public final class VigilServer implements AutoCloseable {
 
     private VigilServer(ServerConfig config) {
         // Decimals stay exact for BigDecimal fields, and are written as plain numbers; "{...} junk" is not JSON.
-        var json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        var json = this.json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         this.database = Database.open(config.dataDirectory());
         var ruleSetStore = new RuleSetStore(database, json);
@@ -73,7 +74,7 @@ public final class VigilServer implements AutoCloseable {
         var ruleSets = new RuleSetRoutes(engine, ruleSetStore, json, config.clock());
         this.ruleSets = ruleSets;
         this.journal = config.journal().isZero() ? null
-                : new Journal(new JournalStore(database), config.clock(), config.journal());
+                : new Journal(new JournalStore(database), config.clock(), config.journal(), config.journalSync());
         var events = new EventRoutes(engine, json, metrics, journal, config.maxBodyBytes());
         this.replays = new ReplayRoutes(engine, ruleSetStore, config.journal().isZero() ? null : new JournalStore(database), json,
                 config.dataDirectory().resolve("replays"), config.replayJobBytes(), config.replayJobEvents(),
@@ -153,6 +154,9 @@ public final class VigilServer implements AutoCloseable {
     public static VigilServer start(ServerConfig config) {
         var server = new VigilServer(config);
         try {
+            if (server.journal != null) {
+                Recovery.run(server.engine, new JournalStore(server.database), config.journal(), server.json);
+            }
             server.app.start();
         } catch (RuntimeException e) {
             server.close();

@@ -24,12 +24,12 @@ class BoundedReplayTest {
         var process = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 BoundedReplayMain.class.getName(), "2000000", "10000", "4").redirectErrorStream(true).redirectOutput(log.toFile()).start();
 
-        boolean ended = process.waitFor(5, TimeUnit.MINUTES);
+        boolean ended = process.waitFor(10, TimeUnit.MINUTES);
         if (!ended) {
             process.destroyForcibly();
         }
         var output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(ended).as("ended within 5 minutes: %s", output).isTrue();
+        assertThat(ended).as("ended within 10 minutes: %s", output).isTrue();
 
         assertThat(process.exitValue()).as(output).isZero();
         assertThat(output).containsPattern("events 2000000 alerts [1-9]\\d+");

@@ -48,6 +48,15 @@ public final class JournalStore {
 
     /** Appends {@code chunks} in one transaction: one row per rule set, its events as gzipped NDJSON. */
     public void append(List<Chunk> chunks) {
+        append(chunks, false);
+    }
+
+    /**
+     * Appends {@code chunks} in one transaction; with {@code sync}, then has the database write
+     * everything committed to its file and the file to the disk ({@code CHECKPOINT SYNC}) before
+     * returning: H2 otherwise keeps commits in memory for up to its write delay (half a second).
+     */
+    public void append(List<Chunk> chunks, boolean sync) {
         if (chunks.isEmpty()) {
             return;
         }
@@ -70,6 +79,11 @@ public final class JournalStore {
                 }
                 s.executeBatch();
                 c.commit();
+                if (sync) {
+                    try (var checkpoint = c.createStatement()) {
+                        checkpoint.execute("CHECKPOINT SYNC");
+                    }
+                }
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -116,6 +130,20 @@ public final class JournalStore {
     public Range range(String ruleSet, Instant from, Instant to) {
         try {
             return new Range(database.connection(), ruleSet, from, to);
+        } catch (SQLException e) {
+            throw new StoreException("reading the journal of rule set '" + ruleSet + "'", e);
+        }
+    }
+
+    /** The newest event time journaled for {@code ruleSet}, epoch milliseconds; empty when it has none. */
+    public java.util.OptionalLong latestEventTime(String ruleSet) {
+        try (var c = database.connection(); var s = c.prepareStatement("SELECT MAX(last_event_time) FROM event_journal WHERE rule_set = ?")) {
+            s.setString(1, ruleSet);
+            try (var r = s.executeQuery()) {
+                r.next();
+                long latest = r.getLong(1);
+                return r.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(latest);
+            }
         } catch (SQLException e) {
             throw new StoreException("reading the journal of rule set '" + ruleSet + "'", e);
         }

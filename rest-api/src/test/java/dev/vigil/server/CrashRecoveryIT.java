@@ -1,0 +1,225 @@
+package dev.vigil.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.server.store.Database;
+import dev.vigil.server.store.JournalStore;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stops that are not clean: the server killed with SIGKILL while a client posts, then started
+ * again on the same data. Every event answered 202 is in the journal, windows that spanned the
+ * crash fire, and no alert is stored twice.
+ */
+class CrashRecoveryIT {
+    private static final String TOKEN = "crash-test-token";
+    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
+    /** Three transactions of an account within a minute: one alert per account and window. */
+    private static final String DRL = """
+            package fraud;
+            declare Transaction
+                @role(event)
+                @timestamp(time)
+                id : String
+                time : long
+                accountId : String
+                amount : double
+            end
+            rule "burst"
+                @suppress("10m")
+            when
+                $t : Transaction($acc : accountId) over window:time(1m)
+                Number(intValue >= 3) from accumulate(Transaction(accountId == $acc) over window:time(1m), count(1))
+            then
+                alerts.raise($acc, "3 transactions in a minute");
+            end
+            """;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    @TempDir
+    Path work;
+    private Process process;
+    private VigilServer server;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private HttpResponse<String> send(int port, String method, String path, String body, String contentType) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", contentType).header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String tx(String id, Instant time, String account) {
+        return "{\"type\": \"Transaction\", \"id\": \"" + id + "\", \"time\": \"" + time + "\", \"accountId\": \"" + account
+                + "\", \"amount\": 10}";
+    }
+
+    private JsonNode alerts(int port) throws IOException, InterruptedException {
+        return json.readTree(send(port, "GET", "/api/v1/alerts?limit=1000", null, "application/json").body()).get("alerts");
+    }
+
+    @Test
+    void aCleanRestart_keepsTheWindows_andStoresNoAlertTwice() throws Exception {
+        var config = ServerConfig.defaults(work.resolve("data")).withPort(0).withAdminToken(TOKEN);
+        server = VigilServer.start(config);
+        send(server.port(), "PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL))),
+                "application/json");
+        for (int i = 0; i < 3; i++) {
+            send(server.port(), "POST", "/api/v1/events", tx("a" + i, T0.plusSeconds(i), "done"), "application/json");
+        }
+        send(server.port(), "POST", "/api/v1/events", tx("s1", T0.plusSeconds(10), "span"), "application/json");
+        send(server.port(), "POST", "/api/v1/events", tx("s2", T0.plusSeconds(20), "span"), "application/json");
+        int port = server.port();
+        await().atMost(Duration.ofSeconds(10)).until(() -> alerts(port).size() == 1);
+        server.close();
+
+        server = VigilServer.start(config);
+        send(server.port(), "POST", "/api/v1/events", tx("s3", T0.plusSeconds(30), "span"), "application/json");
+
+        int again = server.port();
+        await().atMost(Duration.ofSeconds(10)).until(() -> alerts(again).size() == 2);
+        var keys = new ArrayList<String>();
+        alerts(again).forEach(a -> keys.add(a.get("key").asText()));
+        assertThat(keys).containsExactlyInAnyOrder("done", "span");
+    }
+
+    /** Starts the packaged server as a process of its own on the data folder; answers its port. */
+    private int serve() throws IOException {
+        output.clear();
+        var jar = Path.of("target", "vigil.jar").toAbsolutePath();
+        var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+                "serve", "--port", "0", "--data", work.resolve("data").toString(), "--rules", "none").redirectErrorStream(true);
+        builder.environment().put("VIGIL_ADMIN_TOKEN", TOKEN);
+        process = builder.start();
+        var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        var thread = new Thread(() -> reader.lines().forEach(output::add));
+        thread.setDaemon(true);
+        thread.start();
+        await().atMost(Duration.ofSeconds(90)).until(() -> output.stream().anyMatch(l -> LISTENING.matcher(l).find()));
+        var m = LISTENING.matcher(output.stream().filter(l -> LISTENING.matcher(l).find()).findFirst().orElseThrow());
+        m.find();
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** The ids of the events in the journal, read from the database file while no server runs. */
+    private Set<String> journaled() throws IOException {
+        var ids = new HashSet<String>();
+        try (var database = Database.open(work.resolve("data"))) {
+            try (var range = new JournalStore(database).range("fraud", Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"))) {
+                while (range.hasNext()) {
+                    ids.add(json.readTree(range.next()).get("id").asText());
+                }
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    void killedWhilePosting_atSeveralPoints_losesNoAcknowledgedEvent_firesWindowsThatSpanTheCrash_andStoresNoAlertTwice()
+            throws Exception {
+        var random = new Random(11);
+        var acknowledged = ConcurrentHashMap.<String>newKeySet();
+        int port = serve();
+        var deployed = send(port, "PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL))),
+                "application/json");
+        assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
+        for (int round = 0; round < 3; round++) {
+            // Two transactions of an account that gets its third after the crash, ahead of what the client posts.
+            var span = "span" + round;
+            var day = T0.plus(Duration.ofDays(round));
+            var base = day.plus(Duration.ofHours(12));
+            for (int i = 0; i < 2; i++) {
+                var id = span + "-" + i;
+                assertThat(send(port, "POST", "/api/v1/events", tx(id, base.plusSeconds(i), span), "application/json").statusCode())
+                        .isEqualTo(202);
+                acknowledged.add(id);
+            }
+            // A client posting batches without pause, killed at a random point.
+            var posting = new AtomicBoolean(true);
+            int portNow = port;
+            int r = round;
+            var poster = new Thread(() -> {
+                for (int i = 0; posting.get(); ) {
+                    var batch = new StringBuilder();
+                    var ids = new ArrayList<String>();
+                    for (int k = 0; k < 20; k++, i++) {
+                        var id = "r" + r + "-e" + i;
+                        ids.add(id);
+                        batch.append(tx(id, day.plusMillis(10L * i), "acc" + (i % 50))).append('\n');
+                    }
+                    try {
+                        if (send(portNow, "POST", "/api/v1/events", batch.toString(), "application/x-ndjson").statusCode() == 202) {
+                            acknowledged.addAll(ids);
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            poster.start();
+            int target = acknowledged.size() + 100 + random.nextInt(400);
+            await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= target);
+            process.destroyForcibly();
+            process.waitFor();
+            posting.set(false);
+            poster.join();
+
+            assertThat(journaled()).as("round %d: every acknowledged event is in the journal", round).containsAll(acknowledged);
+
+            port = serve();
+            var third = span + "-2";
+            assertThat(send(port, "POST", "/api/v1/events", tx(third, base.plusSeconds(2), span), "application/json").statusCode())
+                    .isEqualTo(202);
+            acknowledged.add(third);
+            int portAfter = port;
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                var keys = new ArrayList<String>();
+                alerts(portAfter).forEach(a -> keys.add(a.get("key").asText()));
+                return keys.contains(span);
+            });
+        }
+        var ids = new ArrayList<String>();
+        alerts(port).forEach(a -> ids.add(a.get("id").asText()));
+        assertThat(ids).as("no alert stored twice").doesNotHaveDuplicates();
+        assertThat(output).anyMatch(l -> l.contains("journaled events since"));
+    }
+}
