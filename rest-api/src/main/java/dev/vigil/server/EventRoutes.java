@@ -33,12 +33,14 @@ final class EventRoutes {
     private final CloudEvents cloudEvents;
     private final Metrics metrics;
     private final Journal journal;
+    private final ServerConfig.InputLimits limits;
     /** How long a request waits for a durable journal before it gives up (and accepts nothing). */
     private static final long JOURNAL_WAIT_SECONDS = 10;
     private final long maxBodyBytes;
 
     /** {@code journal} may be null: no journal. */
-    EventRoutes(Engine engine, ObjectMapper json, Metrics metrics, Journal journal, long maxBodyBytes) {
+    EventRoutes(Engine engine, ObjectMapper json, Metrics metrics, Journal journal, long maxBodyBytes, ServerConfig.InputLimits limits) {
+        this.limits = limits;
         this.engine = engine;
         this.maxBodyBytes = maxBodyBytes;
         this.json = json;
@@ -55,11 +57,22 @@ final class EventRoutes {
         var posted = parse(ctx, contentType, body);
         var events = posted.events();
         // Route by type first, which is cheap, so that a full queue is refused before any decoding.
+        if (events.size() > limits.eventsPerRequest()) {
+            metrics.rejected(events.size());
+            throw new ApiException(413, "too_many_events", events.size() + " events in one request; at most "
+                    + limits.eventsPerRequest() + " are taken (--max-events-per-request): send them in smaller batches");
+        }
         var routes = new ArrayList<List<LiveRuleSet>>(events.size());
         var counts = new LinkedHashMap<LiveRuleSet, Integer>();
         var errors = new ArrayList<Map<String, Object>>();
         for (int i = 0; i < events.size(); i++) {
             var event = events.get(i);
+            var tooLarge = tooLarge(event);
+            if (tooLarge != null) {
+                errors.add(error(new EventError(i, id(event), tooLarge[0], tooLarge[1]), null));
+                routes.add(List.of());
+                continue;
+            }
             var type = event.isObject() && event.get("type") != null ? event.get("type").asText() : null;
             var route = new ArrayList<LiveRuleSet>(1);
             LiveRuleSet stopped = null;
@@ -225,6 +238,24 @@ final class EventRoutes {
             return object.deepCopy().put("time", decoded.time()).toString();
         }
         return posted.line(index);
+    }
+
+    /** The field and the reason when {@code event} is over a limit of size, else null. */
+    private String[] tooLarge(JsonNode event) {
+        if (!event.isObject()) {
+            return null;
+        }
+        if (event.size() > limits.fieldsPerEvent()) {
+            return new String[] {null, "has " + event.size() + " fields; an event may have at most " + limits.fieldsPerEvent()};
+        }
+        for (var field : event.properties()) {
+            var value = field.getValue();
+            if (value.isTextual() && value.textValue().length() > limits.stringLength()) {
+                return new String[] {field.getKey(), "is " + value.textValue().length() + " characters long; at most "
+                        + limits.stringLength() + " are taken"};
+            }
+        }
+        return null;
     }
 
     private ApiException invalid(int events, List<Map<String, Object>> errors) {

@@ -95,6 +95,26 @@ public final class Main implements Runnable {
                         + " repeat or separate with commas (env VIGIL_WEBHOOK_ALLOW)")
         List<String> webhookAllow;
 
+        @Option(names = "--max-events-per-request", defaultValue = "${env:VIGIL_MAX_EVENTS_PER_REQUEST:-50000}",
+                description = "the most events one post may carry; more are refused with 413 (env VIGIL_MAX_EVENTS_PER_REQUEST; default ${DEFAULT-VALUE})")
+        int maxEventsPerRequest;
+
+        @Option(names = "--max-event-fields", defaultValue = "${env:VIGIL_MAX_EVENT_FIELDS:-200}",
+                description = "the most fields one event may have (env VIGIL_MAX_EVENT_FIELDS; default ${DEFAULT-VALUE})")
+        int maxEventFields;
+
+        @Option(names = "--max-string-length", defaultValue = "${env:VIGIL_MAX_STRING_LENGTH:-65536}",
+                description = "the longest string an event field may hold, in characters (env VIGIL_MAX_STRING_LENGTH; default ${DEFAULT-VALUE})")
+        int maxStringLength;
+
+        @Option(names = "--max-rule-set-files", defaultValue = "${env:VIGIL_MAX_RULE_SET_FILES:-200}",
+                description = "the most files a rule set may have (env VIGIL_MAX_RULE_SET_FILES; default ${DEFAULT-VALUE})")
+        int maxRuleSetFiles;
+
+        @Option(names = "--max-rule-set-size", defaultValue = "${env:VIGIL_MAX_RULE_SET_SIZE:-4MB}",
+                description = "the most text a rule set's files may hold together (env VIGIL_MAX_RULE_SET_SIZE; default ${DEFAULT-VALUE})")
+        String maxRuleSetSize;
+
         @Option(names = "--allow-unsafe-rules", defaultValue = "${env:VIGIL_ALLOW_UNSAFE_RULES:-false}",
                 description = "take rules whose code exits the JVM, starts processes or threads, uses reflection, files or the "
                         + "network; refused by default (env VIGIL_ALLOW_UNSAFE_RULES)")
@@ -130,6 +150,10 @@ public final class Main implements Runnable {
                     .withAdminToken(System.getenv("VIGIL_ADMIN_TOKEN")).withJournal(retention).withWebhooks(webhooks)
                     .withReplayJobBytes(bytes("--replay-job-size", replayJobSize)).withReplayJobEvents(count("--replay-job-events", replayJobEvents))
                     .withJournalSync(journalSync("--journal-sync", journalSync))
+                    .withInput(new ServerConfig.InputLimits((int) positive("--max-events-per-request", maxEventsPerRequest),
+                            (int) positive("--max-event-fields", maxEventFields), (int) positive("--max-string-length", maxStringLength),
+                            (int) positive("--max-rule-set-files", maxRuleSetFiles), positive("--max-rule-set-size",
+                            bytes("--max-rule-set-size", maxRuleSetSize))))
                     .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, duration("--rule-timeout", ruleTimeout),
                             positive("--max-facts", maxFacts)));
             var server = VigilServer.start(config);

@@ -28,7 +28,10 @@ final class RuleSetRoutes {
     private final InstantSource clock;
     private final java.util.concurrent.ConcurrentHashMap<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
 
-    RuleSetRoutes(Engine engine, RuleSetStore store, ObjectMapper json, InstantSource clock) {
+    private final ServerConfig.InputLimits limits;
+
+    RuleSetRoutes(Engine engine, RuleSetStore store, ObjectMapper json, InstantSource clock, ServerConfig.InputLimits limits) {
+        this.limits = limits;
         this.engine = engine;
         this.store = store;
         this.json = json;
@@ -254,7 +257,22 @@ final class RuleSetRoutes {
         ctx.json(out);
     }
 
-    private static Map<String, String> files(JsonNode body) {
+    /** The files of a deploy or a validation, within the limits of count and size. */
+    private Map<String, String> files(JsonNode body) {
+        var out = filesOf(body);
+        if (out.size() > limits.ruleSetFiles()) {
+            throw new ApiException(413, "rule_set_too_large", "the rule set has " + out.size() + " files; at most " + limits.ruleSetFiles()
+                    + " are taken (--max-rule-set-files)");
+        }
+        long bytes = out.values().stream().mapToLong(t -> t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).sum();
+        if (bytes > limits.ruleSetBytes()) {
+            throw new ApiException(413, "rule_set_too_large", "the rule set's files hold " + bytes + " bytes; at most " + limits.ruleSetBytes()
+                    + " are taken (--max-rule-set-size)");
+        }
+        return out;
+    }
+
+    private static Map<String, String> filesOf(JsonNode body) {
         var files = body.get("files");
         if (files == null || !files.isObject() || files.isEmpty()) {
             throw ApiException.badRequest("give the rule set's files: {\"files\": {\"rules.drl\": \"...\"}}");

@@ -23,10 +23,11 @@ import java.util.Objects;
  * @param rules         what rule sets may do and hold
  * @param journalSync   answer accepted events only once they are journaled on disk (true), or
  *                      journal them in the background, faster, losing the last moments on a crash
+ * @param input         how much one request may carry
  */
 public record ServerConfig(String bind, int port, Path dataDirectory, String adminToken, long maxBodyBytes,
                            InstantSource clock, Duration tick, Duration journal, long replayJobBytes, long replayJobEvents,
-                           Webhooks.Settings webhooks, RuleLimits rules, boolean journalSync) {
+                           Webhooks.Settings webhooks, RuleLimits rules, boolean journalSync, InputLimits input) {
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -35,6 +36,7 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
         Objects.requireNonNull(journal, "journal");
         Objects.requireNonNull(webhooks, "webhooks");
         Objects.requireNonNull(rules, "rules");
+        Objects.requireNonNull(input, "input");
         if (journal.isNegative()) {
             throw new IllegalArgumentException("journal retention must not be negative, was " + journal);
         }
@@ -55,39 +57,39 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
     /** 127.0.0.1:8080, data in {@code dataDirectory}, a 10 MB body limit, the system clock, a 7-day journal, replay jobs above 8 MB or 100,000 events. */
     public static ServerConfig defaults(Path dataDirectory) {
         return new ServerConfig("127.0.0.1", 8080, dataDirectory, null, 10L << 20, InstantSource.system(), Duration.ofMillis(100),
-                Duration.ofDays(7), 8L << 20, 100_000, Webhooks.Settings.DEFAULTS, RuleLimits.DEFAULTS, true);
+                Duration.ofDays(7), 8L << 20, 100_000, Webhooks.Settings.DEFAULTS, RuleLimits.DEFAULTS, true, InputLimits.DEFAULTS);
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(bind, value, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync);
+        return new ServerConfig(bind, value, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input);
     }
 
     public ServerConfig withBind(String value) {
-        return new ServerConfig(value, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync);
+        return new ServerConfig(value, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input);
     }
 
     public ServerConfig withAdminToken(String value) {
-        return new ServerConfig(bind, port, dataDirectory, value, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync);
+        return new ServerConfig(bind, port, dataDirectory, value, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input);
     }
 
     public ServerConfig withMaxBodyBytes(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, value, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, value, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input);
     }
 
     public ServerConfig withJournal(Duration value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, value, replayJobBytes, replayJobEvents, webhooks, rules, journalSync);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, value, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input);
     }
 
     public ServerConfig withWebhooks(Webhooks.Settings value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, value, rules, journalSync);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, value, rules, journalSync, input);
     }
 
     public ServerConfig withReplayJobBytes(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, value, replayJobEvents, webhooks, rules, journalSync);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, value, replayJobEvents, webhooks, rules, journalSync, input);
     }
 
     public ServerConfig withReplayJobEvents(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, value, webhooks, rules, journalSync);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, value, webhooks, rules, journalSync, input);
     }
 
     public ServerConfig withAllowUnsafeRules(boolean value) {
@@ -96,12 +98,36 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
 
     public ServerConfig withRules(RuleLimits value) {
         return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents,
-                webhooks, value, journalSync);
+                webhooks, value, journalSync, input);
     }
 
     public ServerConfig withJournalSync(boolean value) {
         return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents,
-                webhooks, rules, value);
+                webhooks, rules, value, input);
+    }
+
+    public ServerConfig withInput(InputLimits value) {
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents,
+                webhooks, rules, journalSync, value);
+    }
+
+    /**
+     * How much one request may carry; past each limit the request is refused whole, saying which.
+     *
+     * @param eventsPerRequest the most events in one post (413 past it)
+     * @param fieldsPerEvent   the most fields one event may have (400 naming the event)
+     * @param stringLength     the longest string value of an event field, in characters (400 naming the field)
+     * @param ruleSetFiles     the most files a rule set may have (413)
+     * @param ruleSetBytes     the most bytes of text a rule set's files may hold together (413)
+     */
+    public record InputLimits(int eventsPerRequest, int fieldsPerEvent, int stringLength, int ruleSetFiles, long ruleSetBytes) {
+        public static final InputLimits DEFAULTS = new InputLimits(50_000, 200, 65_536, 200, 4L << 20);
+
+        public InputLimits {
+            if (eventsPerRequest < 1 || fieldsPerEvent < 1 || stringLength < 1 || ruleSetFiles < 1 || ruleSetBytes < 1) {
+                throw new IllegalArgumentException("input limits must be positive");
+            }
+        }
     }
 
     /**

@@ -71,11 +71,11 @@ public final class VigilServer implements AutoCloseable {
         var loaded = Tokens.load(config.adminToken(), config.dataDirectory(), new TokenStore(database));
         this.generatedToken = loaded.generated();
         var tokens = loaded.tokens();
-        var ruleSets = new RuleSetRoutes(engine, ruleSetStore, json, config.clock());
+        var ruleSets = new RuleSetRoutes(engine, ruleSetStore, json, config.clock(), config.input());
         this.ruleSets = ruleSets;
         this.journal = config.journal().isZero() ? null
                 : new Journal(new JournalStore(database), config.clock(), config.journal(), config.journalSync());
-        var events = new EventRoutes(engine, json, metrics, journal, config.maxBodyBytes());
+        var events = new EventRoutes(engine, json, metrics, journal, config.maxBodyBytes(), config.input());
         this.replays = new ReplayRoutes(engine, ruleSetStore, config.journal().isZero() ? null : new JournalStore(database), json,
                 config.dataDirectory().resolve("replays"), config.replayJobBytes(), config.replayJobEvents(),
                 config.rules().allowUnsafeRules(), config.clock());

@@ -365,6 +365,38 @@ class ServerIT {
     }
 
     @Test
+    void requestsOverTheInputLimits_areRefusedSayingWhich_andNothingOfThemIsTaken() throws Exception {
+        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN)
+                .withInput(new ServerConfig.InputLimits(3, 6, 20, 2, 10_000)));
+        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+
+        var many = send("POST", "/api/v1/events", "[" + String.join(",", event("t1", "2026-11-20T10:00:00Z", "a1", 1),
+                event("t2", "2026-11-20T10:00:01Z", "a1", 1), event("t3", "2026-11-20T10:00:02Z", "a1", 1),
+                event("t4", "2026-11-20T10:00:03Z", "a1", 1)) + "]");
+        var longText = send("POST", "/api/v1/events", "[" + event("t5", "2026-11-20T10:00:04Z", "a1", 1) + ","
+                + event("t6", "2026-11-20T10:00:05Z", "a".repeat(21), 1) + "]");
+        var wide = send("POST", "/api/v1/events", "{\"type\": \"Transaction\", \"a\": 1, \"b\": 2, \"c\": 3, \"d\": 4, \"e\": 5, \"f\": 6}");
+        var files = send("PUT", "/api/v1/rulesets/other", json.writeValueAsString(Map.of("files", Map.of("a.drl", "package a;",
+                "b.drl", "package a;", "c.drl", "package a;"))));
+        var big = send("PUT", "/api/v1/rulesets/other", json.writeValueAsString(Map.of("files", Map.of("a.drl", "// " + "x".repeat(10_000)))));
+
+        assertThat(many.statusCode()).isEqualTo(413);
+        assertThat(read(many).get("message").asText()).startsWith("4 events in one request; at most 3 are taken");
+        assertThat(longText.statusCode()).isEqualTo(400);
+        assertThat(read(longText).get("details")).singleElement().satisfies(d -> {
+            assertThat(d.get("index").asInt()).isEqualTo(1);
+            assertThat(d.get("field").asText()).isEqualTo("accountId");
+            assertThat(d.get("message").asText()).isEqualTo("is 21 characters long; at most 20 are taken");
+        });
+        assertThat(wide.statusCode()).isEqualTo(400);
+        assertThat(read(wide).get("details").get(0).get("message").asText()).isEqualTo("has 7 fields; an event may have at most 6");
+        assertThat(files.statusCode()).isEqualTo(413);
+        assertThat(read(files).get("message").asText()).startsWith("the rule set has 3 files; at most 2");
+        assertThat(big.statusCode()).isEqualTo(413);
+        assertThat(processed("fraud")).isZero();
+    }
+
+    @Test
     void badEvents_are400ListingEachByIndexAndField_andNoneIsIngested() throws Exception {
         start();
         send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
