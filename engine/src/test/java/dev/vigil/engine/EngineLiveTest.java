@@ -218,6 +218,24 @@ class EngineLiveTest {
     }
 
     @Test
+    void redeploy_ofAVersionThatDeclaresNothing_runs_andTheFullVersionComesBack() {
+        engine.deploy(fraud(TRANSACTION + burst(5)));
+        send("fraud", tx("e1", "0:00", "a1"));
+        flush("fraud");
+
+        assertThat(engine.deploy(fraud("package fr;\n")).version()).isEqualTo(2);
+        assertThat(flush("fraud").status()).isEqualTo(RuleSetStatus.RUNNING);
+        assertThat(live("fraud").decoder().eventTypes()).isEmpty();
+
+        engine.deploy(fraud(TRANSACTION + burst(5)));
+        for (int i = 2; i <= 7; i++) {
+            send("fraud", tx("e" + i, "0:0" + i, "a1"));
+        }
+        assertThat(flush("fraud").status()).isEqualTo(RuleSetStatus.RUNNING);
+        assertThat(alerts).hasSize(1);
+    }
+
+    @Test
     void redeploy_thatChangesAFieldsType_isRefusedAndChangesNothing() {
         engine.deploy(fraud(TRANSACTION + burst(5)));
         send("fraud", tx("e1", "0:00", "a1"), tx("e2", "0:10", "a1"), tx("e3", "0:20", "a1"));

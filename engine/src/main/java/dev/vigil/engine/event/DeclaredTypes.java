@@ -28,7 +28,8 @@ public final class DeclaredTypes {
         for (var td : ((InternalRuleBase) kieBase).getTypeDeclarations()) {
             // isDefinition, not the nature alone: after updateToVersion Drools marks every type of a
             // rebuilt package as a DECLARATION, since its class already exists; generated classes tell.
-            if (td.isDefinition() && td.getTypeClass() != null) {
+            // And one whose package a new version dropped stays listed, with no fact type left behind it.
+            if (td.isDefinition() && td.getTypeClass() != null && factType(kieBase, td) != null) {
                 out.add(td);
             }
         }
