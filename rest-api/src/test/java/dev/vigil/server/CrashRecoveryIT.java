@@ -42,16 +42,7 @@ class CrashRecoveryIT {
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
     /** Three transactions of an account within a minute: one alert per account and window. */
-    private static final String DRL = """
-            package fraud;
-            declare Transaction
-                @role(event)
-                @timestamp(time)
-                id : String
-                time : long
-                accountId : String
-                amount : double
-            end
+    private static final String DRL = TestDrl.TRANSACTION + """
             rule "burst"
                 @suppress("10m")
             when

@@ -25,17 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayIT {
     private static final String TOKEN = "test-admin-token";
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
-    private static final String DECLARE = """
-            package fraud;
-            declare Transaction
-                @role(event)
-                @timestamp(time)
-                id : String
-                time : long
-                accountId : String
-                amount : double
-            end
-            """;
+    private static final String DECLARE = TestDrl.TRANSACTION;
     private static final String LARGE = """
             rule "large"
             when
