@@ -208,6 +208,14 @@ final class DrlWriter {
         return "[" + Durations.format(from) + ", " + Durations.format(to) + "]";
     }
 
+    /**
+     * The earlier events a new-value or a change looks back on: less than {@code within} older, as
+     * in a window. A temporal range holds both its ends, so it stops a millisecond short.
+     */
+    private static String memory(Duration within) {
+        return range(Duration.ZERO, within.minusMillis(1));
+    }
+
     /** Where a DRL error in a step's pattern most likely lies: its condition, or else its event type. */
     private static Pos whereLine(Step step) {
         return step.wherePos() != null ? step.wherePos() : step.pos();
@@ -261,8 +269,10 @@ final class DrlWriter {
         } else if (pattern instanceof NewValue p) {
             var e = p.event();
             var type = e.type().name();
-            var back = "this before" + range(Duration.ZERO, p.within()) + " $event";
+            var back = "this before" + memory(p.within()) + " $event";
             // An earlier event with the value outlives the new one's window, so its expiry cannot make the value look new.
+            line("    // a value the key has not shown in the last " + Durations.format(p.within()) + " (an event exactly "
+                    + Durations.format(p.within()) + " older is out)", whereLine(e));
             line("    $event : " + pattern(type, where(e), c.keyBindings(), "$value : " + p.field(), c.fieldBindings(e)) + window(MATCH_WINDOW),
                     whereLine(e));
             if (!p.newKeys()) {
@@ -274,10 +284,11 @@ final class DrlWriter {
             var e = p.event();
             var type = e.type().name();
             var ts = e.type().timestampField();
-            line("    // the key's previous event is the latest before this one; then compare", whereLine(e));
+            line("    // the key's previous event is the latest less than " + Durations.format(p.within()) + " before this one; then compare",
+                    whereLine(e));
             line("    $event : " + pattern(type, where(e), c.keyBindings(), "$value : " + p.field(), c.fieldBindings(e)) + window(MATCH_WINDOW),
                     whereLine(e));
-            line("    accumulate(" + pattern(type, where(e), c.keyJoins(), "this != $event", "this before" + range(Duration.ZERO, p.within())
+            line("    accumulate(" + pattern(type, where(e), c.keyJoins(), "this != $event", "this before" + memory(p.within())
                     + " $event", "$time : " + ts) + window(p.within().plus(MATCH_WINDOW)) + ";", whereLine(e));
             line("            $latest : max($time), $earlier : count(); $earlier > 0)", whereLine(e));
             line("    " + pattern(type, where(e), c.keyJoins(), "this != $event", ts + " == $latest.longValue()", p.field() + " != $value",
