@@ -14,6 +14,7 @@ import dev.vigil.dsl.RuleSpec.Sequence;
 import dev.vigil.dsl.RuleSpec.Spike;
 import dev.vigil.dsl.RuleSpec.Step;
 import dev.vigil.dsl.RuleSpec.Sustained;
+import dev.vigil.dsl.Yaml.Pos;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,14 +39,15 @@ final class DrlWriter {
     static final Duration MATCH_WINDOW = Duration.ofMinutes(1);
 
     private final String file;
-    private final List<Integer> sourceLines = new ArrayList<>();
+    /** For each line written, where in the rule file it comes from; column 0 for a whole line. */
+    private final List<Pos> sources = new ArrayList<>();
     private final StringBuilder out = new StringBuilder();
 
     private DrlWriter(String file) {
         this.file = file;
     }
 
-    /** The DRL of {@code rules}, and for each of its lines the line of the rule file it comes from. */
+    /** The DRL of {@code rules}, and for each of its lines the line and column of the rule file it comes from. */
     static Generated write(String file, List<RuleSpec> rules) {
         var writer = new DrlWriter(file);
         var types = new LinkedHashMap<String, EventTypeInfo>();
@@ -71,8 +73,9 @@ final class DrlWriter {
             writer.line("", rule.pos().line());
             writer.rule(rule);
         }
-        int[] lines = writer.sourceLines.stream().mapToInt(Integer::intValue).toArray();
-        return new Generated(file, writer.out.toString(), rules.stream().map(RuleSpec::name).toList(), List.of(), lines);
+        int[] lines = writer.sources.stream().mapToInt(Pos::line).toArray();
+        int[] columns = writer.sources.stream().mapToInt(Pos::column).toArray();
+        return new Generated(file, writer.out.toString(), rules.stream().map(RuleSpec::name).toList(), List.of(), lines, columns);
     }
 
     private static List<Step> allSteps(Pattern pattern) {
@@ -83,9 +86,13 @@ final class DrlWriter {
     }
 
     private void line(String text, int sourceLine) {
+        line(text, new Pos(sourceLine, 0));
+    }
+
+    private void line(String text, Pos source) {
         for (var part : text.split("\n", -1)) {
             out.append(part).append('\n');
-            sourceLines.add(sourceLine);
+            sources.add(source);
         }
     }
 
@@ -201,8 +208,17 @@ final class DrlWriter {
         return "[" + Durations.format(from) + ", " + Durations.format(to) + "]";
     }
 
-    private int whereLine(Step step) {
-        return step.pos().line();
+    /**
+     * The earlier events a new-value or a change looks back on: less than {@code within} older, as
+     * in a window. A temporal range holds both its ends, so it stops a millisecond short.
+     */
+    private static String memory(Duration within) {
+        return range(Duration.ZERO, within.minusMillis(1));
+    }
+
+    /** Where a DRL error in a step's pattern most likely lies: its condition, or else its event type. */
+    private static Pos whereLine(Step step) {
+        return step.wherePos() != null ? step.wherePos() : step.pos();
     }
 
     private void lhs(Pattern pattern, Context c) {
@@ -253,8 +269,10 @@ final class DrlWriter {
         } else if (pattern instanceof NewValue p) {
             var e = p.event();
             var type = e.type().name();
-            var back = "this before" + range(Duration.ZERO, p.within()) + " $event";
+            var back = "this before" + memory(p.within()) + " $event";
             // An earlier event with the value outlives the new one's window, so its expiry cannot make the value look new.
+            line("    // a value the key has not shown in the last " + Durations.format(p.within()) + " (an event exactly "
+                    + Durations.format(p.within()) + " older is out)", whereLine(e));
             line("    $event : " + pattern(type, where(e), c.keyBindings(), "$value : " + p.field(), c.fieldBindings(e)) + window(MATCH_WINDOW),
                     whereLine(e));
             if (!p.newKeys()) {
@@ -266,10 +284,11 @@ final class DrlWriter {
             var e = p.event();
             var type = e.type().name();
             var ts = e.type().timestampField();
-            line("    // the key's previous event is the latest before this one; then compare", whereLine(e));
+            line("    // the key's previous event is the latest less than " + Durations.format(p.within()) + " before this one; then compare",
+                    whereLine(e));
             line("    $event : " + pattern(type, where(e), c.keyBindings(), "$value : " + p.field(), c.fieldBindings(e)) + window(MATCH_WINDOW),
                     whereLine(e));
-            line("    accumulate(" + pattern(type, where(e), c.keyJoins(), "this != $event", "this before" + range(Duration.ZERO, p.within())
+            line("    accumulate(" + pattern(type, where(e), c.keyJoins(), "this != $event", "this before" + memory(p.within())
                     + " $event", "$time : " + ts) + window(p.within().plus(MATCH_WINDOW)) + ";", whereLine(e));
             line("            $latest : max($time), $earlier : count(); $earlier > 0)", whereLine(e));
             line("    " + pattern(type, where(e), c.keyJoins(), "this != $event", ts + " == $latest.longValue()", p.field() + " != $value",
@@ -325,7 +344,7 @@ final class DrlWriter {
         var condition = Conditions.drl(p.condition(), r -> r.field());
         var broken = "!(" + condition + ")";
         var d = p.duration();
-        int at = p.conditionPos().line();
+        var at = p.conditionPos();
         line("    // a run starts where the key's event before broke the condition, or there was none in " + Durations.format(d), at);
         // The window retires the start once its time has come: without it, the start would fire again
         // when the events that showed it was no start expire.
@@ -353,7 +372,7 @@ final class DrlWriter {
         long w = p.within().toMillis();
         long b = p.baseline().toMillis();
         var timestamp = e.type().timestampField();
-        int at = whereLine(e);
+        var at = whereLine(e);
         line("    // each new event of the key compares the last " + Durations.format(p.within()) + " with the " + Durations.format(p.baseline())
                 + " before it", at);
         line("    $event : " + pattern(type, where(e), c.keyBindings(), "$now : " + timestamp, c.fieldBindings(e)) + window(p.within()), at);

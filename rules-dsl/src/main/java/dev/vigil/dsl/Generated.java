@@ -10,14 +10,25 @@ import java.util.Objects;
  * @param drl         the generated DRL, null when there are diagnostics
  * @param rules       the names of the rules, in the file's order
  * @param diagnostics every error found, in the file's order; empty when {@code drl} is set
- * @param sourceLines for each line of the DRL (index 0 is line 1), the line of the rule file it comes from
+ * @param sourceLines   for each line of the DRL (index 0 is line 1), the line of the rule file it comes from
+ * @param sourceColumns for each line of the DRL, the column of the rule file it comes from, 0 for the whole line
  */
-public record Generated(String file, String drl, List<String> rules, List<DslDiagnostic> diagnostics, int[] sourceLines) {
+public record Generated(String file, String drl, List<String> rules, List<DslDiagnostic> diagnostics, int[] sourceLines,
+                        int[] sourceColumns) {
     public Generated {
         Objects.requireNonNull(file, "file");
         rules = List.copyOf(rules);
         diagnostics = List.copyOf(diagnostics);
         sourceLines = sourceLines.clone();
+        sourceColumns = sourceColumns.clone();
+        if (sourceColumns.length != sourceLines.length) {
+            throw new IllegalArgumentException("a source column for each source line: " + sourceColumns.length + " for " + sourceLines.length);
+        }
+    }
+
+    /** What a rule file with {@code diagnostics} compiles to: no DRL. */
+    public static Generated failed(String file, List<DslDiagnostic> diagnostics) {
+        return new Generated(file, null, List.of(), diagnostics, new int[0], new int[0]);
     }
 
     public boolean ok() {
@@ -29,15 +40,21 @@ public record Generated(String file, String drl, List<String> rules, List<DslDia
         return drlLine >= 1 && drlLine <= sourceLines.length ? sourceLines[drlLine - 1] : 0;
     }
 
+    /** The column of the rule file that produced {@code drlLine} (1-based), or 0 when it is the whole line or unknown. */
+    public int sourceColumn(int drlLine) {
+        return drlLine >= 1 && drlLine <= sourceColumns.length ? sourceColumns[drlLine - 1] : 0;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Generated g && file.equals(g.file) && Objects.equals(drl, g.drl) && rules.equals(g.rules)
-                && diagnostics.equals(g.diagnostics) && java.util.Arrays.equals(sourceLines, g.sourceLines);
+                && diagnostics.equals(g.diagnostics) && java.util.Arrays.equals(sourceLines, g.sourceLines)
+                && java.util.Arrays.equals(sourceColumns, g.sourceColumns);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(file, drl, rules, diagnostics, java.util.Arrays.hashCode(sourceLines));
+        return Objects.hash(file, drl, rules, diagnostics, java.util.Arrays.hashCode(sourceLines), java.util.Arrays.hashCode(sourceColumns));
     }
 
     @Override

@@ -49,7 +49,7 @@ public final class RuleDsl {
             var sorted = read.problems().stream()
                     .sorted(java.util.Comparator.comparingInt(DslDiagnostic::line).thenComparingInt(DslDiagnostic::column))
                     .toList();
-            return new Generated(file, null, List.of(), sorted, new int[0]);
+            return Generated.failed(file, sorted);
         }
         return DrlWriter.write(file, read.rules());
     }

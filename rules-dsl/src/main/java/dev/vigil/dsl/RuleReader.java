@@ -294,7 +294,7 @@ final class RuleReader {
                 var condition = conditionEntry == null ? null
                         : condition(conditionEntry.value(), new Conditions.Scope(step.type(), Map.of()));
                 yield duration == null || condition == null ? null
-                        : new Sustained(step, per, duration, condition, conditionEntry.value().pos());
+                        : new Sustained(step, per, duration, condition, ((Scalar) conditionEntry.value()).contentPos());
             }
             case "spike" -> spike(when, step, per);
             case "new-value" -> {
@@ -498,14 +498,16 @@ final class RuleReader {
             return null;
         }
         Expr where = null;
+        Pos wherePos = null;
         var whereEntry = m.entry("where");
         if (whereEntry != null) {
             where = condition(whereEntry.value(), new Conditions.Scope(type, earlier));
             if (where == null) {
                 return null;
             }
+            wherePos = ((Scalar) whereEntry.value()).contentPos();
         }
-        return new Step(name, type, where, eventEntry.value().pos());
+        return new Step(name, type, where, eventEntry.value().pos(), wherePos);
     }
 
     private List<String> typeNames() {

@@ -22,8 +22,13 @@ import java.util.Map;
 record RuleSpec(String name, Pos pos, String description, String severity, Duration suppress, Pattern pattern, Template message,
                 Map<String, Template> attributes) {
 
-    /** Events of one type that a pattern matches, and the name later steps and templates call them by. */
-    record Step(String name, EventTypeInfo type, Expr where, Pos pos) {
+    /**
+     * Events of one type that a pattern matches, and the name later steps and templates call them by.
+     *
+     * @param pos      where its event type is written
+     * @param wherePos where its condition's text starts, or null without one
+     */
+    record Step(String name, EventTypeInfo type, Expr where, Pos pos, Pos wherePos) {
     }
 
     /** One of the language's patterns. */

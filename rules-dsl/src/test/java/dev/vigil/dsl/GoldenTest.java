@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -34,5 +35,18 @@ class GoldenTest {
             Files.writeString(expected, generated.drl(), StandardCharsets.UTF_8);
         }
         assertThat(generated.drl()).isEqualTo(Files.readString(expected, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void sourceLines_mapEachStepsPatternToItsWhere_andTheRestToTheRule() throws IOException {
+        var yaml = Files.readString(GOLDEN.resolve("sequence.rule.yaml"), StandardCharsets.UTF_8);
+        var generated = RuleDsl.compile("sequence.rule.yaml", yaml, TestTypes.ALL);
+        var drl = generated.drl().lines().toList();
+        int probe = drl.indexOf(drl.stream().filter(l -> l.startsWith("    $probe : ")).findFirst().orElseThrow()) + 1;
+        int second = drl.indexOf(drl.stream().filter(l -> l.startsWith("    $second : ")).findFirst().orElseThrow()) + 1;
+        int rule = drl.indexOf("rule \"Small then large\"") + 1;
+        assertThat(new int[] {generated.sourceLine(probe), generated.sourceColumn(probe)}).containsExactly(10, 14);
+        assertThat(new int[] {generated.sourceLine(second), generated.sourceColumn(second)}).containsExactly(12, 14);
+        assertThat(new int[] {generated.sourceLine(rule), generated.sourceColumn(rule)}).containsExactly(1, 0);
     }
 }

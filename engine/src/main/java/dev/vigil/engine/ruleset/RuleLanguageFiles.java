@@ -67,7 +67,7 @@ final class RuleLanguageFiles {
                 }
             }
         }
-        return problems.isEmpty() ? generated : new Generated(generated.file(), null, List.of(), problems, new int[0]);
+        return problems.isEmpty() ? generated : Generated.failed(generated.file(), problems);
     }
 
     private static String quote(String name) {

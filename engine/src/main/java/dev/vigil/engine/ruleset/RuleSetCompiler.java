@@ -181,9 +181,11 @@ public final class RuleSetCompiler {
         if (file != null && file.endsWith(RuleLanguageFiles.GENERATED)) {
             var ruleFile = generated.get(file.substring(0, file.length() - RuleLanguageFiles.GENERATED.length()));
             if (ruleFile != null) {
-                // The rule language checked names and types, so this is most likely a fault of its own: say so, at the rule's line.
-                return Diagnostic.error(ruleFile.file(), ruleFile.sourceLine(line), 0, "the DRL generated for this rule does not compile"
-                        + " (line " + line + " of the generated DRL: see it with vigil dsl): " + text);
+                // The rule language checked names and types, so this is most likely a fault of its own: say so, at the
+                // rule file's line that the generated line comes from (a step's where, the rule's own line, ...).
+                return Diagnostic.error(ruleFile.file(), ruleFile.sourceLine(line), ruleFile.sourceColumn(line),
+                        "the DRL generated for this rule does not compile (line " + line + " of the generated DRL: see it with vigil dsl): "
+                                + text);
             }
         }
         if (file != null && !files.containsKey(file)) {

@@ -83,14 +83,15 @@ class RuleLanguageCompileTest {
     }
 
     @Test
-    void generatedDrlThatDroolsRefuses_isReportedAtTheRuleFilesLine() {
+    void generatedDrlThatDroolsRefuses_isReportedAtTheStepsWhere() {
         // A Date field passes the language's checks as "a value", but Drools cannot multiply it.
         var types = TYPES.replace("amount : double", "amount : double\n    opened : java.util.Date");
         var rule = "rule: odd\nwhen:\n  pattern: match\n  event: Transaction\n  where: opened * 2 > 1\n";
         assertThatThrownBy(() -> compiler.compile(RuleSetSource.of("shop", Map.of("types.drl", types, "odd.rule.yaml", rule))))
                 .isInstanceOfSatisfying(RuleSetCompilationException.class, e -> {
                     var d = e.diagnostics().stream().filter(x -> "odd.rule.yaml".equals(x.file())).findFirst().orElseThrow();
-                    assertThat(d.line()).isEqualTo(4);
+                    assertThat(d.line()).as("the where: line, not the event: one").isEqualTo(5);
+                    assertThat(d.column()).as("where the condition starts").isEqualTo(10);
                     assertThat(d.message()).startsWith("the DRL generated for this rule does not compile (line ").contains("see it with vigil dsl");
                 });
     }

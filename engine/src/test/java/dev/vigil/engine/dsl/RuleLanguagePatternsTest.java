@@ -1,6 +1,7 @@
 package dev.vigil.engine.dsl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.vigil.engine.RuleHarness;
 import dev.vigil.engine.alert.Alert;
@@ -133,6 +134,73 @@ class RuleLanguagePatternsTest {
     }
 
     @Test
+    void aggregate_maxAtTheThreshold_fires_justBelowItDoesNot() {
+        var yaml = "rule: max\nwhen: {pattern: aggregate, event: Tx, per: card, aggregate: max(amount) >= 100, within: 1h}\n"
+                + "then: {message: \"{card} max {max}\", suppress: 0s}\n";
+        try (var h = rules(yaml)) {
+            tx(h, "0:00", "c1", "T", 99.99);
+            tx(h, "1:00", "c1", "T", 20);
+            assertThat(h.alerts()).isEmpty();
+            tx(h, "2:00", "c1", "T", 100);
+            assertThat(h.alerts()).singleElement().extracting(Alert::message).isEqualTo("c1 max 100");
+        }
+    }
+
+    @Test
+    void aggregate_minAtTheThreshold_fires_justAboveItDoesNot() {
+        var yaml = "rule: min\nwhen: {pattern: aggregate, event: Tx, per: card, aggregate: min(amount) <= 5, within: 1h}\n"
+                + "then: {message: \"{card} min {min} of {count}\", suppress: 0s}\n";
+        try (var h = rules(yaml)) {
+            tx(h, "0:00", "c1", "T", 5.01);
+            tx(h, "1:00", "c1", "T", 80);
+            assertThat(h.alerts()).isEmpty();
+            tx(h, "2:00", "c1", "T", 5);
+            assertThat(h.alerts()).singleElement().extracting(Alert::message).isEqualTo("c1 min 5 of 3");
+        }
+    }
+
+    @Test
+    void aggregate_anEventExactlyAWindowOld_isOut_oneAMillisecondYoungerIsIn() {
+        var yaml = "rule: spend\nwhen: {pattern: aggregate, event: Tx, per: card, aggregate: sum(amount) > 100, within: 1h}\n";
+        try (var h = rules(yaml)) {
+            tx(h, "0:00", "c1", "T", 60);
+            tx(h, "1:00:00", "c1", "T", 50);
+            assertThat(h.alerts()).isEmpty();
+        }
+        try (var h = rules(yaml)) {
+            tx(h, "0:00", "c1", "T", 60);
+            tx(h, "59:59.999", "c1", "T", 50);
+            assertThat(h.alerts()).singleElement().satisfies(a -> assertThat(a.attributes()).containsEntry("sum", 110.0));
+        }
+        // The largest value leaves the window on time too: max falls back to what is left.
+        var max = "rule: max\nwhen: {pattern: aggregate, event: Tx, per: card, aggregate: max(amount) >= 100, within: 1h}\n"
+                + "then: {suppress: 0s}\n";
+        try (var h = rules(max)) {
+            tx(h, "0:00", "c1", "T", 100);
+            tx(h, "59:59.999", "c1", "T", 1);
+            tx(h, "1:00:00", "c1", "T", 1);
+            assertThat(h.alerts()).extracting(Alert::eventTime).containsExactly(RuleHarness.at("0:00"), RuleHarness.at("59:59.999"));
+        }
+    }
+
+    @Test
+    void distinct_anEventExactlyAWindowOld_isOut_oneAMillisecondYoungerIsIn() {
+        var yaml = "rule: terminals\nwhen: {pattern: distinct, event: Tx, per: card, field: terminal, count: \">= 3\", within: 10m}\n";
+        try (var h = rules(yaml)) {
+            tx(h, "0:00", "c1", "T1", 1);
+            tx(h, "5:00", "c1", "T2", 1);
+            tx(h, "10:00", "c1", "T3", 1);
+            assertThat(h.alerts()).isEmpty();
+        }
+        try (var h = rules(yaml)) {
+            tx(h, "0:00", "c1", "T1", 1);
+            tx(h, "5:00", "c1", "T2", 1);
+            tx(h, "9:59.999", "c1", "T3", 1);
+            assertThat(h.alerts()).singleElement().satisfies(a -> assertThat(a.attributes()).containsEntry("count", 3));
+        }
+    }
+
+    @Test
     void distinct_countsDifferentValuesOnly() {
         try (var h = rules("""
                 rule: terminals
@@ -232,6 +300,23 @@ class RuleLanguagePatternsTest {
                     assertThat(a.message()).isEqualTo("order o1 of 10 not paid");
                     assertThat(a.eventTime()).isEqualTo(RuleHarness.at("15:00"));
                 });
+            }
+        }
+
+        /** The README: "a missing event at 15:00.000 still counts as in time"; one a millisecond later does not. */
+        @Test
+        void theMissingEventExactlyAtTheDeadline_isInTime_aMillisecondLaterItIsNot() {
+            try (var h = rules(UNPAID)) {
+                h.send("Order", "0:00", "orderId", "o1", "amount", 10);
+                h.send("Payment", "15:00", "orderId", "o1", "amount", 10);
+                h.advanceTo("30:00");
+                assertThat(h.alerts()).isEmpty();
+            }
+            try (var h = rules(UNPAID)) {
+                h.send("Order", "0:00", "orderId", "o1", "amount", 10);
+                h.send("Payment", "15:00.001", "orderId", "o1", "amount", 10);
+                h.advanceTo("30:00");
+                assertThat(h.alerts()).singleElement().extracting(Alert::eventTime).isEqualTo(RuleHarness.at("15:00"));
             }
         }
 
@@ -371,6 +456,35 @@ class RuleLanguagePatternsTest {
                 assertThat(h.alerts()).hasSize(1);
             }
         }
+
+        /**
+         * At 1:30 the recent 5 minutes hold 1:26 to 1:29 at 10 and the new value (1:25 is exactly
+         * five minutes old, so out); the baseline, 5 to 65 minutes before, is 10 throughout.
+         */
+        @Test
+        void theAverageOfAField_atTheFactor_doesNotFire_justAboveItDoes() {
+            var yaml = "rule: slow\nwhen: {pattern: spike, event: Reading, per: host, field: value, within: 5m, baseline: 1h, factor: 2}\n";
+            try (var h = rules(yaml)) {
+                minutesAtTen(h);
+                h.send("Reading", "1:30:00", "host", "h1", "value", 60, "status", "ok");
+                assertThat(h.alerts()).as("recent average 20, exactly twice the baseline").isEmpty();
+            }
+            try (var h = rules(yaml)) {
+                minutesAtTen(h);
+                h.send("Reading", "1:30:00", "host", "h1", "value", 60.05, "status", "ok");
+                assertThat(h.alerts()).singleElement().satisfies(a -> {
+                    assertThat(a.attributes()).containsEntry("baseline", 10.0);
+                    assertThat((double) a.attributes().get("recent")).isCloseTo(20.01, within(1e-9));
+                });
+            }
+        }
+
+        private void minutesAtTen(RuleHarness h) {
+            for (int m = 0; m < 90; m++) {
+                h.send("Reading", m / 60 + ":" + String.format("%02d", m % 60) + ":00", "host", "h1", "value", 10, "status", "ok");
+            }
+            assertThat(h.alerts()).isEmpty();
+        }
     }
 
     @Test
@@ -391,6 +505,45 @@ class RuleLanguagePatternsTest {
         try (var h = rules(yaml.replace("within: 1h}", "within: 1h, newKeys: true}"))) {
             tx(h, "0:00", "c9", "T9", 1);
             assertThat(h.alerts()).extracting(Alert::message).containsExactly("c9 at T9");
+        }
+    }
+
+    /**
+     * The memory is a window over the key's events: a value shown exactly {@code within} ago is
+     * out of it, so it is new again; shown a millisecond less ago, it is not.
+     */
+    @Test
+    void newValue_theSameValueExactlyTheMemoryLater_isNew_aMillisecondEarlierItIsNot() {
+        var yaml = "rule: new terminal\nwhen: {pattern: new-value, event: Tx, per: card, field: terminal, within: 1h}\n"
+                + "then: {message: \"{card} at {value}\"}\n";
+        try (var h = rules(yaml)) {
+            tx(h, "0:00", "c1", "T1", 1);
+            tx(h, "30:00", "c1", "T2", 1);
+            tx(h, "59:59.999", "c1", "T1", 1);
+            assertThat(h.alerts()).extracting(Alert::message).containsExactly("c1 at T2");
+        }
+        try (var h = rules(yaml)) {
+            tx(h, "0:00", "c1", "T1", 1);
+            tx(h, "30:00", "c1", "T2", 1);
+            tx(h, "1:00:00", "c1", "T1", 1);
+            assertThat(h.alerts()).extracting(Alert::message).containsExactly("c1 at T2", "c1 at T1");
+        }
+    }
+
+    /** The previous event counts when it is less than {@code within} older: exactly {@code within} is too old. */
+    @Test
+    void change_aPreviousEventExactlyWithinOld_isTooOld_aMillisecondYoungerCounts() {
+        var yaml = "rule: changed\nwhen: {pattern: change, event: Reading, per: host, field: status, within: 10m}\n"
+                + "then: {message: \"{host}: {previous} -> {value}\"}\n";
+        try (var h = rules(yaml)) {
+            h.send("Reading", "0:00", "host", "h1", "value", 1, "status", "ok");
+            h.send("Reading", "9:59.999", "host", "h1", "value", 1, "status", "down");
+            assertThat(h.alerts()).extracting(Alert::message).containsExactly("h1: ok -> down");
+        }
+        try (var h = rules(yaml)) {
+            h.send("Reading", "0:00", "host", "h1", "value", 1, "status", "ok");
+            h.send("Reading", "10:00", "host", "h1", "value", 1, "status", "down");
+            assertThat(h.alerts()).isEmpty();
         }
     }
 
