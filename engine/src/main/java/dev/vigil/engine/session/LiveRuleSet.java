@@ -259,7 +259,9 @@ public final class LiveRuleSet implements AutoCloseable {
             stats = runner.stats(status, capacity - room.availablePermits());
             flush.done.complete(stats);
         } else if (command instanceof Command.Stop) {
-            status = RuleSetStatus.STOPPED;
+            synchronized (this) {
+                status = RuleSetStatus.STOPPED;
+            }
             return false;
         }
         return true;
@@ -267,17 +269,31 @@ public final class LiveRuleSet implements AutoCloseable {
 
     private void fail(Throwable e) {
         var reason = e instanceof RunawayRulesException ? e.getMessage() : e.getClass().getName() + ": " + e.getMessage();
-        LOG.error("rule set '{}' failed and was stopped: {}", name, reason, e);
-        status = RuleSetStatus.failed(reason);
-        stats = runner.stats(status, 0);
-        listener.onRuleSetFailed(name, reason);
+        if (markFailed(reason)) {
+            LOG.error("rule set '{}' failed and was stopped: {}", name, reason, e);
+            stats = runner.stats(status, 0);
+            listener.onRuleSetFailed(name, reason);
+        }
     }
 
     private void fail(String reason) {
-        LOG.error("rule set '{}' failed and was stopped: {}", name, reason);
+        if (markFailed(reason)) {
+            LOG.error("rule set '{}' failed and was stopped: {}", name, reason);
+            stats = runner.stats(status, 0);
+            listener.onRuleSetFailed(name, reason);
+        }
+    }
+
+    /**
+     * Fails a running rule set with {@code reason}; false when it had already stopped. The first
+     * reason stands: stopping a stuck worker surfaces on it as an exception of whatever ran.
+     */
+    private synchronized boolean markFailed(String reason) {
+        if (status.state() != RuleSetStatus.State.RUNNING) {
+            return false;
+        }
         status = RuleSetStatus.failed(reason);
-        stats = runner.stats(status, 0);
-        listener.onRuleSetFailed(name, reason);
+        return true;
     }
 
     /**
@@ -296,8 +312,10 @@ public final class LiveRuleSet implements AutoCloseable {
         var rule = RunningRule.of(worker, running);
         var reason = (rule == null ? "its rules" : "rule '" + rule + "'") + " did not return for " + limit.toMillis()
                 + " ms (an endless loop?); deploy a fixed version to bring the rule set back";
+        if (!markFailed(reason)) {
+            return false;
+        }
         LOG.error("rule set '{}' failed and was stopped: {}", name, reason);
-        status = RuleSetStatus.failed(reason);
         stats = stats.withStatus(status);
         listener.onRuleSetFailed(name, reason);
         RunningRule.stop(worker);
