@@ -1,6 +1,6 @@
 // Live alerts: the stored ones, then each new one as the server streams it; newest first.
 
-import { enc, get, post, token } from './api.js';
+import { ApiError, enc, get, post, token } from './api.js';
 import { alertDetails } from './alertview.js';
 import { busy, fill, h, showError, time } from './dom.js';
 import { openStream } from './sse.js';
@@ -63,29 +63,36 @@ export function alertsScreen(app, session) {
     }));
   }
 
-  // Subscribe first, then read what is stored, so that nothing raised in between is missed.
-  const close = openStream('/api/v1/alerts/stream', { Authorization: `Bearer ${token()}` }, (ev) => {
-    if (ev.event !== 'alert') return;
-    add(JSON.parse(ev.data), true);
-    render();
-  }, (s) => {
-    if (s === 'open') {
-      state.textContent = 'live';
-      state.className = 'status ok';
-    } else if (s === 'closed') {
-      state.textContent = 'disconnected';
-      state.className = 'status bad';
-    } else {
-      state.textContent = 'disconnected';
-      state.className = 'status bad';
-      showError(slot, s.body ? Object.assign(s, { status: s.status }) : s);
-    }
-  });
+  // Subscribe first, then read what is stored, so that nothing raised in between is missed. A
+  // dropped stream is opened again after a pause, unless the server refused it (401, 403).
+  let close = () => {};
+  let retry = null;
+  const connect = () => {
+    close = openStream('/api/v1/alerts/stream', { Authorization: `Bearer ${token()}` }, (ev) => {
+      if (ev.event !== 'alert') return;
+      add(JSON.parse(ev.data), true);
+      render();
+    }, (s) => {
+      const live = s === 'open';
+      state.textContent = live ? 'live' : 'disconnected';
+      state.className = `status ${live ? 'ok' : 'bad'}`;
+      if (live) {
+        showError(slot, null);
+        return;
+      }
+      if (s instanceof Error) showError(slot, s);
+      if (!(s instanceof ApiError && (s.status === 401 || s.status === 403))) retry = setTimeout(connect, 3000);
+    });
+  };
+  connect();
   busy(null, slot, async () => {
     const page = await get('/api/v1/alerts?limit=100');
     page.alerts.forEach((a) => add(a, false));
     alerts.sort((a, b) => String(b.firedAt).localeCompare(String(a.firedAt)));
     render();
   });
-  return close;
+  return () => {
+    clearTimeout(retry);
+    close();
+  };
 }

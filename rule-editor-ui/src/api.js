@@ -38,7 +38,7 @@ export function formatDetail(d) {
 /** The whole error as the server stated it: status and code, message, then each detail. */
 export function formatError(e) {
   if (!(e instanceof ApiError)) return e && e.message ? e.message : String(e);
-  const head = `${e.status} ${e.code}: ${e.message}`;
+  const head = e.status ? `${e.status} ${e.code}: ${e.message}` : `${e.code}: ${e.message}`;
   return [head, ...e.details.map((d) => `  ${formatDetail(d)}`)].join('\n');
 }
 

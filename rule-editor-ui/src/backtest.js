@@ -3,13 +3,14 @@
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { call, get } from './api.js';
+import { ApiError, call, get } from './api.js';
 import { alertDetails } from './alertview.js';
 import { busy, fill, h, time } from './dom.js';
 import { csvColumns, fileEvents } from './events.js';
 import { timeline } from './timeline.js';
 
 const SEVERITIES = ['low', 'medium', 'high', 'critical'];
+const ASYNC_EVENTS = 20000;
 
 export function backtestPanel(root, context) {
   const slot = h('div', { id: 'backtest-error' });
@@ -23,7 +24,13 @@ export function backtestPanel(root, context) {
   const useFile = h('input', { type: 'radio', name: 'source', value: 'file', checked: true });
   const useJournal = h('input', { type: 'radio', name: 'source', value: 'journal' });
   const compare = h('input', { type: 'checkbox', id: 'compare', checked: true });
-  const run = h('button.primary', { id: 'run-backtest', onclick: () => busy(run, slot, start) }, 'Run backtest');
+  const canRun = context.session.can('rules:write');
+  const run = h('button.primary', {
+    id: 'run-backtest',
+    disabled: !canRun,
+    title: canRun ? null : 'replaying rules that are not deployed needs the scope rules:write',
+    onclick: () => busy(run, slot, start),
+  }, 'Run backtest');
   const progress = h('div.progress', { id: 'backtest-progress', hidden: true });
   const summary = h('div', { id: 'backtest-stats' });
   const chartHost = h('div.chart', { id: 'backtest-chart' });
@@ -84,6 +91,8 @@ export function backtestPanel(root, context) {
       uploaded = fileEvents(fileName, fileText, { type: csvType.value.trim(), timeColumn: csvTime.value });
       body.events = uploaded;
     }
+    // A journal range or a large file runs as a job, whose progress shows while it runs.
+    if (useJournal.checked || uploaded.length > ASYNC_EVENTS) body.async = true;
     return body;
   }
 
@@ -114,7 +123,7 @@ export function backtestPanel(root, context) {
             resolve();
           } else if (job.status === 'failed' || job.error) {
             progress.hidden = true;
-            reject(Object.assign(new Error(job.error?.message ?? 'the replay failed'), { }));
+            reject(new ApiError(0, job.error, 'the replay failed'));
           } else {
             pollTimer = setTimeout(step, 500);
           }
@@ -188,9 +197,6 @@ export function backtestPanel(root, context) {
   }
 
   return {
-    deployed() {
-      compare.disabled = false;
-    },
     close() {
       clearTimeout(pollTimer);
       if (chart) chart.destroy();

@@ -242,7 +242,8 @@ export function editorScreen(app, session, name, params) {
       if (seq !== model.validated || closed) return;
       model.diagnostics = answer.diagnostics || [];
       if (answer.eventTypes) model.eventTypes = answer.eventTypes;
-      status.textContent = answer.valid ? `compiles: ${(answer.rules || []).length} rules` : 'does not compile';
+      const rules = (answer.rules || []).length;
+      status.textContent = answer.valid ? `compiles: ${rules} rule${rules === 1 ? '' : 's'}` : 'does not compile';
       status.className = `status ${answer.valid ? 'ok' : 'bad'}`;
       renderProblems();
     } catch (e) {
@@ -268,7 +269,6 @@ export function editorScreen(app, session, name, params) {
           warnings.length ? ` with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''));
         history.replaceState(null, '', `#/editor/${enc(name)}`);
         versions.refresh();
-        backtest.deployed();
       } catch (e) {
         if (e instanceof ApiError && e.status === 422) {
           model.diagnostics = e.details;

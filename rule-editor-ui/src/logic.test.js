@@ -149,6 +149,11 @@ describe('API errors', () => {
       + '  a.drl 3:7: mismatched input\n  event 2 amount: not a number');
   });
 
+  it('an error without a status (a failed replay job\'s) is its code and message', () => {
+    expect(formatError(new ApiError(0, { error: 'bad_request', message: 'journal needs "from" before "to"' }))).toBe(
+      'bad_request: journal needs "from" before "to"');
+  });
+
   it('a detail without position is its message; a string detail is itself', () => {
     expect(formatDetail({ message: 'x' })).toBe('x');
     expect(formatDetail('plain')).toBe('plain');

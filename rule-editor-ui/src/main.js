@@ -1,7 +1,7 @@
 // The application: sign-in, the navigation between screens, and what the token's scopes allow.
 
 import './style.css';
-import { ApiError, get, setToken, token } from './api.js';
+import { get, setToken, token } from './api.js';
 import { busy, fill, h, showError } from './dom.js';
 import { alertsScreen } from './alerts.js';
 import { editorScreen } from './editor.js';
@@ -40,7 +40,7 @@ function signInScreen(error) {
       ev.preventDefault();
       busy(form.querySelector('button'), slot, async () => {
         await signIn(input.value.trim());
-        location.hash = '#/rulesets';
+        history.replaceState(null, '', location.pathname);
         route();
       });
     },
@@ -57,6 +57,13 @@ function signInScreen(error) {
   input.focus();
 }
 
+function signOut() {
+  setToken(null);
+  session = null;
+  history.replaceState(null, '', location.pathname);
+  route();
+}
+
 function renderNav(current) {
   const link = (hash, label, scope) => (can(scope)
     ? h('a', { href: hash, className: current === hash ? 'active' : '' }, label)
@@ -66,7 +73,7 @@ function renderNav(current) {
     link('#/alerts', 'Live alerts', 'alerts:read'),
     link('#/webhooks', 'Webhooks', 'webhooks:write'));
   fill(who, h('span', { title: session.scopes.join(', ') }, `${session.name} (${session.scopes.join(', ')})`),
-    h('button', { id: 'signout', onclick: () => { setToken(null); session = null; location.hash = ''; route(); } }, 'Sign out'));
+    h('button', { id: 'signout', onclick: signOut }, 'Sign out'));
 }
 
 async function route() {
@@ -79,10 +86,11 @@ async function route() {
     try {
       await signIn(token());
     } catch (e) {
-      return signInScreen(e instanceof ApiError && e.status === 401 ? e : e);
+      return signInScreen(e);
     }
   }
-  const [path, query] = (location.hash || '#/rulesets').split('?');
+  const first = ['#/rulesets', '#/alerts', '#/webhooks'].find((hash, i) => can(['rules:read', 'alerts:read', 'webhooks:write'][i]));
+  const [path, query] = (location.hash || first || '#/rulesets').split('?');
   const [, screen, name] = path.split('/');
   renderNav(`#/${screen}`);
   fill(app);

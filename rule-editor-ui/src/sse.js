@@ -1,6 +1,8 @@
 // Server-sent events read through fetch(), so that the stream can send the Authorization header
 // (EventSource cannot).
 
+import { ApiError } from './api.js';
+
 /** A parser fed chunks of text; calls onEvent({event, id, data}) for each complete event. */
 export function sseParser(onEvent) {
   let buffer = '';
@@ -33,7 +35,7 @@ export function sseParser(onEvent) {
 
 /**
  * Opens {@code url} as an event stream with {@code headers}; returns a function that closes it.
- * onState receives 'open', 'closed' or an Error.
+ * onState receives 'open', 'closed' or an Error (an ApiError when the server refused the stream).
  */
 export function openStream(url, headers, onEvent, onState) {
   const controller = new AbortController();
@@ -42,11 +44,12 @@ export function openStream(url, headers, onEvent, onState) {
       const response = await fetch(url, { headers: { ...headers, Accept: 'text/event-stream' }, signal: controller.signal });
       if (!response.ok) {
         let body = null;
-        try { body = await response.json(); } catch { /* not JSON */ }
-        const err = new Error(body && body.message ? body.message : `HTTP ${response.status}`);
-        err.status = response.status;
-        err.body = body;
-        onState(err);
+        try {
+          body = await response.json();
+        } catch {
+          body = null;
+        }
+        onState(new ApiError(response.status, body, `HTTP ${response.status}`));
         return;
       }
       onState('open');

@@ -62,6 +62,20 @@ class EditorE2EIT {
                 alerts.raise($acc, "large transaction");
             end
             """;
+    /** Two cases: one that passes, one whose expectation the rules do not meet. */
+    private static final String TESTS = """
+            name: a large transaction raises large
+            events:
+              - {at: 0s, type: Transaction, id: t1, accountId: a1, amount: 5000}
+            expect:
+              - {rule: large, key: a1}
+            ---
+            name: a small transaction raises large
+            events:
+              - {at: 0s, type: Transaction, id: t1, accountId: a1, amount: 5}
+            expect:
+              - {rule: large, key: a1}
+            """;
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -85,7 +99,7 @@ class EditorE2EIT {
     void start() throws Exception {
         server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN));
         var deployed = send("PUT", "/api/v1/rulesets/fraud",
-                json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL), "settings", Map.of("lateness", "1s"))));
+                json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL, "fraud.test.yaml", TESTS), "settings", Map.of("lateness", "1s"))));
         assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
 
         // The driver is named, so Selenium Manager never looks for (or downloads) one.
@@ -111,10 +125,16 @@ class EditorE2EIT {
     }
 
     @Test
-    void signIn_markAnError_deploy_backtest_watchLive_rollBack() throws Exception {
+    void signIn_markAnError_deploy_backtest_runTests_watchLive_rollBack_newFromTemplate() throws Exception {
         driver.get(base() + "/");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(TOKEN);
+        var tokenInput = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        tokenInput.sendKeys("not-a-token");
+        driver.findElement(By.id("signin")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".signin pre.error"))).getText())
+                .isEqualTo("401 unauthorized: the token is not valid");
         screenshot("sign-in");
+        tokenInput.clear();
+        tokenInput.sendKeys(TOKEN);
         driver.findElement(By.id("signin")).click();
 
         // The rule set list.
@@ -179,6 +199,16 @@ class EditorE2EIT {
         assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("alert-details"))).getText()).contains("\"id\":\"b2\"");
         screenshot("backtest");
 
+        // The test cases of the editor's fraud.test.yaml: pass or fail per case, with the reason.
+        driver.findElement(By.id("show-tests")).click();
+        driver.findElement(By.id("run-tests")).click();
+        var report = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#test-results ul.cases")));
+        assertThat(driver.findElement(By.id("test-results")).getText()).contains("1 passed, 1 failed against v2");
+        var cases = report.findElements(By.cssSelector(":scope > li"));
+        assertThat(cases.get(0).getText()).startsWith("PASS a large transaction raises large");
+        assertThat(cases.get(1).getText()).startsWith("FAIL a small transaction raises large").contains("expected an alert of rule \"large\" with key a1; fired: none");
+        screenshot("tests");
+
         // Live: an alert of events posted to the API shows within 2 seconds.
         driver.findElement(By.linkText("Live alerts")).click();
         wait.until(ExpectedConditions.textToBe(By.id("stream-state"), "live"));
@@ -194,6 +224,17 @@ class EditorE2EIT {
         driver.findElement(By.cssSelector("#live-alerts tr[data-rule='large']")).click();
         assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("alert-details"))).getText()).contains("l1");
         screenshot("live-alerts");
+
+        // The journal of what was just posted, replayed as a job; the editor's rules again.
+        driver.get(base() + "/#/editor/fraud");
+        wait.until(ExpectedConditions.textToBe(By.id("version"), "v2"));
+        driver.findElement(By.cssSelector("input[name='source'][value='journal']")).click();
+        driver.findElement(By.id("journal-from")).sendKeys("2026-11-20T10:59:00Z");
+        driver.findElement(By.id("journal-to")).sendKeys("2026-11-20T11:01:00Z");
+        driver.findElement(By.id("run-backtest")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#backtest-alerts tbody tr"), 1));
+        assertThat(driver.findElement(By.cssSelector("#backtest-alerts tbody tr")).getText()).contains("large", "live-1");
+        assertThat(driver.findElement(By.id("backtest-stats")).getText()).contains("2 events", "1 alerts");
 
         driver.findElement(By.linkText("Webhooks")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("webhooks")));
@@ -212,6 +253,21 @@ class EditorE2EIT {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#diff .file-head")));
         screenshot("versions");
 
+        // A new rule set from the monitoring template in the rule language: it compiles and deploys as version 1.
+        driver.findElement(By.linkText("Rule sets")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-name"))).sendKeys("hosts");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("new-template"))).selectByValue("monitoring-yaml");
+        driver.findElement(By.cssSelector("form.inline button[type='submit']")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("version"), "new: not deployed"));
+        assertThat(driver.findElements(By.cssSelector("#tabs [data-path]")).stream().map(t -> t.getAttribute("data-path")).toList())
+                .containsExactly("cpu-hot.rule.yaml", "monitoring.drl");
+        wait.until(ExpectedConditions.textMatches(By.id("validation"), java.util.regex.Pattern.compile("^compiles: 1 rule$")));
+        driver.findElement(By.id("deploy")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("version"), "v1"));
+        assertThat(json.readTree(send("GET", "/api/v1/rulesets/hosts", null).body()).get("rules").get(0).get("name").asText())
+                .isEqualTo("cpu above 90% for 5 minutes");
+        screenshot("new-from-template");
+
         // A narrow window (1024 px): the editor and its Deploy button still fit.
         driver.manage().window().setSize(new Dimension(1024, 768));
         driver.findElement(By.id("show-backtest")).click();
@@ -219,6 +275,17 @@ class EditorE2EIT {
         assertThat(deploy.isDisplayed()).isTrue();
         assertThat(deploy.getRect().getX() + deploy.getRect().getWidth()).isLessThanOrEqualTo(1024);
         screenshot("editor-1024");
+
+        // A token that may only read alerts: it lands on the live alerts, and the rest is disabled.
+        var watcher = json.readTree(send("POST", "/api/v1/tokens", "{\"name\": \"watcher\", \"scopes\": [\"alerts:read\"]}").body())
+                .get("token").asText();
+        driver.findElement(By.id("signout")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(watcher);
+        driver.findElement(By.id("signin")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("stream-state"), "live"));
+        assertThat(driver.findElements(By.cssSelector("#nav .disabled")).stream().map(WebElement::getText).toList())
+                .containsExactly("Rule sets", "Webhooks");
+        assertThat(driver.findElement(By.id("who")).getText()).contains("watcher (alerts:read)");
     }
 
     private String base() {
