@@ -44,7 +44,7 @@ export function webhooksScreen(app) {
     const hooks = await get('/api/v1/webhooks');
     fill(rows, hooks.length === 0 ? h('tr', h('td', { colSpan: 6 }, 'No subscriptions.')) : hooks.map((hook) => h('tr',
       h('td', h('code', hook.id)), h('td', hook.url), h('td', hook.format),
-      h('td', `${(hook.filter.rulesets || []).join(', ') || 'every rule set'}${hook.filter.rules ? `; rules ${hook.filter.rules.join(', ')}` : ''}; ${hook.filter.minSeverity} or higher`),
+      h('td', `${(hook.filter.rulesets || []).join(', ') || 'every rule set'}${hook.filter.rules?.length ? `; rules ${hook.filter.rules.join(', ')}` : ''}; ${hook.filter.minSeverity} or higher`),
       h('td', time(hook.createdAt)),
       h('td',
         h('button', { onclick: (ev) => busy(ev.currentTarget, slot, () => deliveries(hook)) }, 'Deliveries'), ' ',

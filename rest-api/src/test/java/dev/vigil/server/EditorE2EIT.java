@@ -238,7 +238,26 @@ class EditorE2EIT {
 
         driver.findElement(By.linkText("Webhooks")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("webhooks")));
+        // A refused subscription shows the server's reasons; a good one is listed, has a delivery log, and goes.
+        var url = driver.findElement(By.id("hook-url"));
+        url.sendKeys("ftp://127.0.0.1/vigil");
+        driver.findElement(By.cssSelector("form.inline button[type='submit']")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("pre.error"))).getText())
+                .startsWith("400 ").contains("url: the url must be http or https, not 'ftp'");
+        url.clear();
+        url.sendKeys("http://127.0.0.1:9/vigil");
+        driver.findElement(By.id("hook-rulesets")).sendKeys("fraud");
+        driver.findElement(By.cssSelector("form.inline button[type='submit']")).click();
+        var hook = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#webhooks tbody tr button.danger")));
+        assertThat(driver.findElement(By.cssSelector("#webhooks tbody tr")).getText()).contains("http://127.0.0.1:9/vigil", "fraud; low or higher");
+        assertThat(driver.findElements(By.cssSelector("pre.error"))).isEmpty();
+        driver.findElement(By.xpath("//table[@id='webhooks']//button[text()='Deliveries']")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#deliveries h3"))).getText())
+                .startsWith("Deliveries of ");
         screenshot("webhooks");
+        hook.click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("#webhooks tbody tr"), "No subscriptions."));
 
         // Roll back to version 1: deployed as version 3.
         driver.get(base() + "/#/editor/fraud");
