@@ -88,7 +88,6 @@ export function editorScreen(app, session, name, params) {
     deployedVersion: () => model.version,
     eventTypes: () => model.eventTypes,
     reload: () => load(),
-    setFiles: (fileMap) => { setFiles(fileMap); scheduleValidate(0); },
   };
   const backtest = backtestPanel(side.backtest, context);
   testsPanel(side.tests, context);
@@ -293,7 +292,6 @@ export function editorScreen(app, session, name, params) {
         model.settings = current.settings || {};
         model.eventTypes = current.eventTypes || [];
         versionBadge.textContent = `v${current.version}`;
-        title.textContent = name;
         versionBadge.title = `deployed ${time(current.deployedAt)}; clock ${model.settings.clock ?? ''}`;
         setFiles(current.files);
       } else {
