@@ -19,6 +19,7 @@ import dev.vigil.server.webhook.Webhooks;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,12 @@ public final class VigilServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
     /** The context attribute holding the scopes the request's token grants, once authorized. */
     static final String GRANTED_SCOPES = "vigil.scopes";
+    /**
+     * What the editor's pages may load: only this origin. CodeMirror and the chart set styles
+     * inline, hence 'unsafe-inline' for styles (never for scripts).
+     */
+    private static final String UI_CONTENT_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
+            + " frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
     private final Database database;
     private final ObjectMapper json;
@@ -94,6 +101,14 @@ public final class VigilServer implements AutoCloseable {
             cfg.jsonMapper(new JavalinJackson(json, false));
             cfg.routes.beforeMatched(ctx -> authorize(ctx, tokens, ctx.routeRoles()));
             cfg.routes.get("/api/v1/health", this::health);
+            // The rule editor (module rule-editor-ui) at /: static files of the same origin as the API.
+            cfg.staticFiles.add(ui -> {
+                ui.hostedPath = "/";
+                ui.directory = "/vigil-ui";
+                ui.location = Location.CLASSPATH;
+                ui.headers = Map.of("Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff",
+                        "Content-Security-Policy", UI_CONTENT_POLICY);
+            });
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             // Javalin times every request itself; the logger hook hands that time over once it is written.
             cfg.requestLogger.http((ctx, millis) -> {
@@ -118,6 +133,11 @@ public final class VigilServer implements AutoCloseable {
             cfg.routes.post("/api/v1/events", events::post, Scope.EVENTS_WRITE);
             cfg.routes.post("/api/v1/replays", replays::start, Scope.RULES_READ);
             cfg.routes.get("/api/v1/replays/{id}", replays::get, Scope.RULES_READ);
+            cfg.routes.get("/api/v1/tokens/self", ctx -> {
+                var bearer = bearer(ctx);
+                var granted = authenticate(ctx, tokens, bearer);
+                ctx.json(Map.of("name", tokens.nameOf(bearer).orElse(""), "scopes", granted.stream().map(Scope::label).sorted().toList()));
+            });
             cfg.routes.post("/api/v1/tokens", ctx -> issueToken(ctx, tokens, json, config), Scope.ADMIN);
             cfg.routes.delete("/api/v1/tokens/{name}", ctx -> {
                 if (!tokens.revoke(ctx.pathParam("name"))) {
@@ -225,8 +245,21 @@ public final class VigilServer implements AutoCloseable {
         if (required.isEmpty()) {
             return;
         }
+        var granted = authenticate(ctx, tokens, bearer(ctx));
+        for (var role : required) {
+            if (!granted.contains(role)) {
+                throw new ApiException(403, "forbidden", "the token lacks the scope " + ((Scope) role).label());
+            }
+        }
+    }
+
+    private static String bearer(Context ctx) {
         var header = ctx.header("Authorization");
-        var bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    }
+
+    /** The scopes {@code bearer} grants, kept on the request; 401 when it grants none. */
+    private static java.util.Set<Scope> authenticate(Context ctx, Tokens tokens, String bearer) {
         var granted = tokens.scopesOf(bearer);
         if (granted.isEmpty()) {
             ctx.header("WWW-Authenticate", "Bearer");
@@ -234,11 +267,7 @@ public final class VigilServer implements AutoCloseable {
                     ? "send a token: Authorization: Bearer <token>" : "the token is not valid");
         }
         ctx.attribute(GRANTED_SCOPES, granted);
-        for (var role : required) {
-            if (!granted.contains(role)) {
-                throw new ApiException(403, "forbidden", "the token lacks the scope " + ((Scope) role).label());
-            }
-        }
+        return granted;
     }
 
     private static void error(Context ctx, int status, String code, String message, List<?> details) {

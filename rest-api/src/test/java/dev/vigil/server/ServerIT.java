@@ -479,6 +479,38 @@ class ServerIT {
     }
 
     @Test
+    void tokensSelf_answersTheTokensNameAndScopes_401WithoutOne() throws Exception {
+        start();
+        var admin = send("GET", "/api/v1/tokens/self", null);
+        assertThat(admin.statusCode()).as(admin.body()).isEqualTo(200);
+        assertThat(read(admin).get("name").asText()).isEqualTo("admin");
+        assertThat(read(admin).get("scopes").toString())
+                .isEqualTo("[\"admin\",\"alerts:read\",\"events:write\",\"rules:read\",\"rules:write\",\"webhooks:write\"]");
+
+        var issued = read(send("POST", "/api/v1/tokens", "{\"name\": \"viewer\", \"scopes\": [\"rules:read\", \"alerts:read\"]}"));
+        var viewer = send("GET", "/api/v1/tokens/self", null, "application/json", issued.get("token").asText());
+        assertThat(read(viewer).get("name").asText()).isEqualTo("viewer");
+        assertThat(read(viewer).get("scopes").toString()).isEqualTo("[\"alerts:read\",\"rules:read\"]");
+
+        assertThat(send("GET", "/api/v1/tokens/self", null, "application/json", null).statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/api/v1/tokens/self", null, "application/json", "not-a-token").statusCode()).isEqualTo(401);
+        send("DELETE", "/api/v1/tokens/viewer", null);
+        assertThat(send("GET", "/api/v1/tokens/self", null, "application/json", issued.get("token").asText()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void theRuleEditor_isServedAtTheRoot_withoutAToken_andTheApiStaysJson() throws Exception {
+        start();
+        var index = send("GET", "/", null, "text/html", null);
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(index.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'self'");
+        assertThat(index.body()).contains("<title>Vigil rule editor</title>");
+        var unknown = send("GET", "/api/v1/nothing-here", null);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void acceptedEvents_areJournaledWithTheirRuleSet_rejectedOnesAreNot() throws Exception {
         start();
         send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));

@@ -34,11 +34,16 @@ public final class Tokens {
     private final byte[] admin;
     private final TokenStore store;
     private final Map<String, Set<Scope>> issued = new ConcurrentHashMap<>();
+    /** The name of each issued token, by hash. */
+    private final Map<String, String> names = new ConcurrentHashMap<>();
 
     private Tokens(String admin, TokenStore store) {
         this.admin = admin.getBytes(StandardCharsets.UTF_8);
         this.store = store;
-        store.all().values().forEach(t -> issued.put(t.hash(), parse(t.scopes())));
+        store.all().values().forEach(t -> {
+            issued.put(t.hash(), parse(t.scopes()));
+            names.put(t.hash(), t.name());
+        });
     }
 
     /** The admin token: {@code configured} when given, else the one stored in {@code dataDirectory}, created when missing. */
@@ -86,6 +91,17 @@ public final class Tokens {
         return issued.getOrDefault(hash(bearer), Set.of());
     }
 
+    /** The name of the token {@code bearer}: {@code admin} for the admin token, empty for an unknown one. */
+    public Optional<String> nameOf(String bearer) {
+        if (bearer == null) {
+            return Optional.empty();
+        }
+        if (MessageDigest.isEqual(admin, bearer.getBytes(StandardCharsets.UTF_8))) {
+            return Optional.of("admin");
+        }
+        return Optional.ofNullable(names.get(hash(bearer)));
+    }
+
     /** Issues a token called {@code name} with {@code scopes}; returns it (shown once), or empty when the name is taken. */
     public Optional<String> issue(String name, Set<Scope> scopes, Instant at) {
         if (scopes.contains(Scope.ADMIN)) {
@@ -97,6 +113,7 @@ public final class Tokens {
             return Optional.empty();
         }
         issued.put(hash, Set.copyOf(scopes));
+        names.put(hash, name);
         return Optional.of(token);
     }
 
@@ -107,6 +124,7 @@ public final class Tokens {
             return false;
         }
         issued.remove(token.hash());
+        names.remove(token.hash());
         return true;
     }
 

@@ -1,0 +1,330 @@
+package dev.vigil.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The rule editor in a real headless Chromium against the real server on port 0 with a temporary
+ * H2: sign in, a syntax error marked at its line, deploy, backtest, live alerts, rollback. Takes
+ * Debian's chromium and chromedriver from /usr/bin (never downloads a browser or a driver);
+ * skipped when they are not installed. Screenshots of each screen go to target/screenshots.
+ */
+class EditorE2EIT {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String TOKEN = "e2e-admin-token";
+    private static final String DRL = """
+            package fraud;
+
+            declare Transaction
+                @role(event)
+                @timestamp(time)
+                id : String
+                time : long
+                accountId : String
+                amount : double
+            end
+
+            rule "large"
+                @severity("high")
+            when
+                Transaction(amount > 1000, $acc : accountId) over window:time(1m)
+            then
+                alerts.raise($acc, "large transaction");
+            end
+            """;
+    /** Two cases: one that passes, one whose expectation the rules do not meet. */
+    private static final String TESTS = """
+            name: a large transaction raises large
+            events:
+              - {at: 0s, type: Transaction, id: t1, accountId: a1, amount: 5000}
+            expect:
+              - {rule: large, key: a1}
+            ---
+            name: a small transaction raises large
+            events:
+              - {at: 0s, type: Transaction, id: t1, accountId: a1, amount: 5}
+            expect:
+              - {rule: large, key: a1}
+            """;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Path screenshots = Path.of(System.getProperty("basedir", ".")).resolve("target/screenshots");
+    @TempDir
+    Path data;
+    @TempDir
+    Path browserProfile;
+    private VigilServer server;
+    private WebDriver driver;
+    private WebDriverWait wait;
+
+    @BeforeAll
+    static void needsChromium() {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "EditorE2EIT skipped: /usr/bin/chromium and /usr/bin/chromedriver are not installed"
+                        + " (apt-get install -y chromium chromium-driver; .ci/run does it)");
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN));
+        var deployed = send("PUT", "/api/v1/rulesets/fraud",
+                json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL, "fraud.test.yaml", TESTS), "settings", Map.of("lateness", "1s"))));
+        assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
+
+        // The driver is named, so Selenium Manager never looks for (or downloads) one.
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        var service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        var options = new ChromeOptions().setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--user-data-dir=" + browserProfile, "--window-size=1280,800");
+        driver = new ChromeDriver(service, options);
+        wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        Files.createDirectories(screenshots);
+    }
+
+    @AfterEach
+    void stop() {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void signIn_markAnError_deploy_backtest_runTests_watchLive_rollBack_newFromTemplate() throws Exception {
+        driver.get(base() + "/");
+        var tokenInput = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        tokenInput.sendKeys("not-a-token");
+        driver.findElement(By.id("signin")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".signin pre.error"))).getText())
+                .isEqualTo("401 unauthorized: the token is not valid");
+        screenshot("sign-in");
+        tokenInput.clear();
+        tokenInput.sendKeys(TOKEN);
+        driver.findElement(By.id("signin")).click();
+
+        // The rule set list.
+        var row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#rulesets tr[data-name='fraud']")));
+        assertThat(row.getText()).contains("fraud", "v1", "running", "event-time");
+        screenshot("rule-sets");
+
+        // The editor: a syntax error typed on the last line is marked at that line.
+        row.findElement(By.linkText("fraud")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("version"), "v1"));
+        wait.until(ExpectedConditions.textMatches(By.id("validation"), java.util.regex.Pattern.compile("^compiles")));
+        var content = driver.findElement(By.cssSelector("#editor .cm-content"));
+        content.click();
+        content.sendKeys(Keys.chord(Keys.CONTROL, Keys.END));
+        content.sendKeys("rule \"broken\" when Transaction( then end");
+        content.sendKeys(Keys.ESCAPE);
+        int errorLine = DRL.split("\n", -1).length;
+        wait.until(ExpectedConditions.textToBe(By.id("validation"), "does not compile"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#editor .cm-lintRange-error")));
+        var lines = driver.findElements(By.cssSelector("#editor .cm-content > .cm-line"));
+        int marked = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).findElements(By.cssSelector(".cm-lintRange-error")).isEmpty()) {
+                marked = i + 1;
+                break;
+            }
+        }
+        assertThat(marked).isEqualTo(errorLine);
+        assertThat(driver.findElement(By.id("problems")).getText()).contains("fraud.drl:" + errorLine + ":");
+        screenshot("editor-error");
+
+        // Fixed (the line removed) and deployed with Ctrl-S: version 2.
+        content.sendKeys(Keys.END, Keys.chord(Keys.SHIFT, Keys.HOME), Keys.BACK_SPACE);
+        wait.until(ExpectedConditions.textMatches(By.id("validation"), java.util.regex.Pattern.compile("^compiles")));
+        assertThat(driver.findElements(By.cssSelector("#editor .cm-lintRange-error"))).isEmpty();
+        content.sendKeys(Keys.chord(Keys.CONTROL, "s"));
+        wait.until(ExpectedConditions.textToBe(By.id("version"), "v2"));
+        assertThat(driver.findElement(By.id("deployed")).getText()).startsWith("Deployed version 2");
+        assertThat(json.readTree(send("GET", "/api/v1/rulesets/fraud", null).body()).get("version").asInt()).isEqualTo(2);
+        screenshot("editor");
+
+        // Backtest: uploaded NDJSON, two large transactions, compared with the active version.
+        var events = data.resolve("transactions.ndjson");
+        Files.write(events, List.of(
+                event("b1", "2026-11-20T09:00:00Z", "a1", 20),
+                event("b2", "2026-11-20T09:01:00Z", "a1", 5000),
+                event("b3", "2026-11-20T09:02:00Z", "a2", 30),
+                event("b4", "2026-11-20T09:05:00Z", "a2", 1500),
+                event("b5", "2026-11-20T09:06:00Z", "a3", 10)));
+        driver.findElement(By.id("events-file")).sendKeys(events.toString());
+        driver.findElement(By.id("run-backtest")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#backtest-alerts tbody tr"), 2));
+        var alertRows = driver.findElements(By.cssSelector("#backtest-alerts tbody tr"));
+        assertThat(alertRows.get(0).getText()).contains("large", "a1", "high", "unchanged");
+        assertThat(alertRows.get(1).getText()).contains("large", "a2");
+        var chart = driver.findElement(By.id("backtest-chart"));
+        assertThat(chart.getAttribute("data-alerts")).isEqualTo("2");
+        assertThat(chart.getAttribute("data-events")).isEqualTo("5");
+        assertThat(chart.findElements(By.tagName("canvas"))).isNotEmpty();
+        assertThat(driver.findElement(By.id("backtest-stats")).getText()).contains("5 events", "2 alerts", "2 unchanged");
+        alertRows.get(0).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("alert-details"))).getText()).contains("\"id\":\"b2\"");
+        screenshot("backtest");
+
+        // The test cases of the editor's fraud.test.yaml: pass or fail per case, with the reason.
+        driver.findElement(By.id("show-tests")).click();
+        driver.findElement(By.id("run-tests")).click();
+        var report = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#test-results ul.cases")));
+        assertThat(driver.findElement(By.id("test-results")).getText()).contains("1 passed, 1 failed against v2");
+        var cases = report.findElements(By.cssSelector(":scope > li"));
+        assertThat(cases.get(0).getText()).startsWith("PASS a large transaction raises large");
+        assertThat(cases.get(1).getText()).startsWith("FAIL a small transaction raises large").contains("expected an alert of rule \"large\" with key a1; fired: none");
+        screenshot("tests");
+
+        // Live: an alert of events posted to the API shows within 2 seconds.
+        driver.findElement(By.linkText("Live alerts")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("stream-state"), "live"));
+        var posted = send("POST", "/api/v1/events", "[" + event("l1", "2026-11-20T11:00:00Z", "live-1", 9000) + ","
+                + event("l2", "2026-11-20T11:00:05Z", "live-2", 10) + "]");
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+                .until(() -> !driver.findElements(By.cssSelector("#live-alerts tr[data-rule='large']")).isEmpty());
+        var live = driver.findElement(By.cssSelector("#live-alerts tr[data-rule='large']"));
+        assertThat(live.getText()).contains("live-1", "large transaction");
+        live.findElement(By.cssSelector("button.ack")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("#live-alerts tr[data-rule='large'] button.ack"), "acked"));
+        driver.findElement(By.cssSelector("#live-alerts tr[data-rule='large']")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("alert-details"))).getText()).contains("l1");
+        screenshot("live-alerts");
+
+        // The journal of what was just posted, replayed as a job; the editor's rules again.
+        driver.get(base() + "/#/editor/fraud");
+        wait.until(ExpectedConditions.textToBe(By.id("version"), "v2"));
+        driver.findElement(By.cssSelector("input[name='source'][value='journal']")).click();
+        driver.findElement(By.id("journal-from")).sendKeys("2026-11-20T10:59:00Z");
+        driver.findElement(By.id("journal-to")).sendKeys("2026-11-20T11:01:00Z");
+        driver.findElement(By.id("run-backtest")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#backtest-alerts tbody tr"), 1));
+        assertThat(driver.findElement(By.cssSelector("#backtest-alerts tbody tr")).getText()).contains("large", "live-1");
+        assertThat(driver.findElement(By.id("backtest-stats")).getText()).contains("2 events", "1 alerts");
+
+        driver.findElement(By.linkText("Webhooks")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("webhooks")));
+        // A refused subscription shows the server's reasons; a good one is listed, has a delivery log, and goes.
+        var url = driver.findElement(By.id("hook-url"));
+        url.sendKeys("ftp://127.0.0.1/vigil");
+        driver.findElement(By.cssSelector("form.inline button[type='submit']")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("pre.error"))).getText())
+                .startsWith("400 ").contains("url: the url must be http or https, not 'ftp'");
+        url.clear();
+        url.sendKeys("http://127.0.0.1:9/vigil");
+        driver.findElement(By.id("hook-rulesets")).sendKeys("fraud");
+        driver.findElement(By.cssSelector("form.inline button[type='submit']")).click();
+        var hook = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#webhooks tbody tr button.danger")));
+        assertThat(driver.findElement(By.cssSelector("#webhooks tbody tr")).getText()).contains("http://127.0.0.1:9/vigil", "fraud; low or higher");
+        assertThat(driver.findElements(By.cssSelector("pre.error"))).isEmpty();
+        driver.findElement(By.xpath("//table[@id='webhooks']//button[text()='Deliveries']")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#deliveries h3"))).getText())
+                .startsWith("Deliveries of ");
+        screenshot("webhooks");
+        hook.click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("#webhooks tbody tr"), "No subscriptions."));
+
+        // Roll back to version 1: deployed as version 3.
+        driver.get(base() + "/#/editor/fraud");
+        wait.until(ExpectedConditions.textToBe(By.id("version"), "v2"));
+        driver.findElement(By.id("show-versions")).click();
+        var rollback = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#versions tr[data-version='1'] button.rollback")));
+        rollback.click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.textToBe(By.id("version"), "v3"));
+        assertThat(json.readTree(send("GET", "/api/v1/rulesets/fraud", null).body()).get("version").asInt()).isEqualTo(3);
+        driver.findElement(By.id("show-diff")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#diff .file-head")));
+        screenshot("versions");
+
+        // A new rule set from the monitoring template in the rule language: it compiles and deploys as version 1.
+        driver.findElement(By.linkText("Rule sets")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-name"))).sendKeys("hosts");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("new-template"))).selectByValue("monitoring-yaml");
+        driver.findElement(By.cssSelector("form.inline button[type='submit']")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("version"), "new: not deployed"));
+        assertThat(driver.findElements(By.cssSelector("#tabs [data-path]")).stream().map(t -> t.getAttribute("data-path")).toList())
+                .containsExactly("cpu-hot.rule.yaml", "monitoring.drl");
+        wait.until(ExpectedConditions.textMatches(By.id("validation"), java.util.regex.Pattern.compile("^compiles: 1 rule$")));
+        driver.findElement(By.id("deploy")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("version"), "v1"));
+        assertThat(json.readTree(send("GET", "/api/v1/rulesets/hosts", null).body()).get("rules").get(0).get("name").asText())
+                .isEqualTo("cpu above 90% for 5 minutes");
+        screenshot("new-from-template");
+
+        // A narrow window (1024 px): the editor and its Deploy button still fit.
+        driver.manage().window().setSize(new Dimension(1024, 768));
+        driver.findElement(By.id("show-backtest")).click();
+        WebElement deploy = driver.findElement(By.id("deploy"));
+        assertThat(deploy.isDisplayed()).isTrue();
+        assertThat(deploy.getRect().getX() + deploy.getRect().getWidth()).isLessThanOrEqualTo(1024);
+        screenshot("editor-1024");
+
+        // A token that may only read alerts: it lands on the live alerts, and the rest is disabled.
+        var watcher = json.readTree(send("POST", "/api/v1/tokens", "{\"name\": \"watcher\", \"scopes\": [\"alerts:read\"]}").body())
+                .get("token").asText();
+        driver.findElement(By.id("signout")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(watcher);
+        driver.findElement(By.id("signin")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("stream-state"), "live"));
+        assertThat(driver.findElements(By.cssSelector("#nav .disabled")).stream().map(WebElement::getText).toList())
+                .containsExactly("Rule sets", "Webhooks");
+        assertThat(driver.findElement(By.id("who")).getText()).contains("watcher (alerts:read)");
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    private static String event(String id, String time, String account, double amount) {
+        return "{\"type\": \"Transaction\", \"id\": \"" + id + "\", \"time\": \"" + time + "\", \"accountId\": \"" + account
+                + "\", \"amount\": " + amount + "}";
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(base() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void screenshot(String name) throws IOException {
+        var png = ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+        Files.write(screenshots.resolve(name + ".png"), png);
+    }
+}

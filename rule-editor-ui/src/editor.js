@@ -1,0 +1,315 @@
+// One rule set in the editor: its files as tabs, validated while typing, deployed with Ctrl/Cmd-S;
+// beside it the backtest, the rule tests and the versions.
+
+import { basicSetup } from 'codemirror';
+import { EditorView, keymap } from '@codemirror/view';
+import { EditorState, Prec } from '@codemirror/state';
+import { StreamLanguage } from '@codemirror/language';
+import { yaml } from '@codemirror/lang-yaml';
+import { autocompletion } from '@codemirror/autocomplete';
+import { lintGutter, setDiagnostics } from '@codemirror/lint';
+import { ApiError, enc, get, post, put } from './api.js';
+import { completionOptions } from './completion.js';
+import { countLevels, diagnosticRange, lintDiagnostics, severityOf } from './diagnostics.js';
+import { busy, errorBox, fill, h, showError, time } from './dom.js';
+import { drlStream } from './drl.js';
+import { TEMPLATES } from './templates.js';
+import { backtestPanel } from './backtest.js';
+import { versionsPanel } from './versions.js';
+import { testsPanel } from './tests.js';
+
+const drlLanguage = StreamLanguage.define(drlStream);
+const VALIDATE_DELAY_MS = 400;
+
+const isTest = (path) => path.endsWith('.test.yaml');
+
+function languageOf(path) {
+  return /\.ya?ml$/.test(path) ? yaml() : drlLanguage;
+}
+
+export function editorScreen(app, session, name, params) {
+  const canWrite = session.can('rules:write');
+  const model = {
+    name,
+    order: [],
+    states: new Map(),
+    active: null,
+    settings: {},
+    version: null,
+    eventTypes: [],
+    diagnostics: [],
+    validated: 0,
+  };
+  let validateTimer = null;
+  let closed = false;
+
+  const title = h('h2', name);
+  const versionBadge = h('span.badge', { id: 'version' }, 'not deployed');
+  const status = h('span.status', { id: 'validation' });
+  const deployButton = h('button.primary', { id: 'deploy', disabled: !canWrite, title: 'Ctrl/Cmd-S', onclick: () => deploy() }, 'Deploy');
+  const deploySlot = h('div', { id: 'deploy-result' });
+  const tabs = h('div.tabs', { id: 'tabs', role: 'tablist' });
+  const editorHost = h('div.editor', { id: 'editor' });
+  const problems = h('div.problems', { id: 'problems' });
+  const loadSlot = h('div');
+
+  const view = new EditorView({ parent: editorHost });
+
+  const side = {
+    backtest: h('div.panel', { id: 'panel-backtest' }),
+    tests: h('div.panel', { id: 'panel-tests', hidden: true }),
+    versions: h('div.panel', { id: 'panel-versions', hidden: true }),
+  };
+  const sideTabs = h('div.tabs.side',
+    Object.keys(side).map((key) => h('button.tab', {
+      id: `show-${key}`,
+      onclick: (ev) => {
+        for (const [k, el] of Object.entries(side)) el.hidden = k !== key;
+        sideTabs.querySelectorAll('button').forEach((b) => b.classList.toggle('active', b === ev.currentTarget));
+      },
+      className: key === 'backtest' ? 'tab active' : 'tab',
+    }, key[0].toUpperCase() + key.slice(1))));
+
+  fill(app, h('section.editor-screen',
+    h('div.toolbar', title, versionBadge, status, h('span.grow'), deployButton),
+    deploySlot, loadSlot,
+    h('div.split',
+      h('div.left', tabs, editorHost, problems),
+      h('div.right', sideTabs, side.backtest, side.tests, side.versions))));
+
+  const files = () => Object.fromEntries(model.order.map((p) => [p, model.states.get(p).doc.toString()]));
+  const ruleFiles = () => Object.fromEntries(Object.entries(files()).filter(([p]) => !isTest(p)));
+  const context = {
+    name,
+    session,
+    files,
+    ruleFiles,
+    settings: () => model.settings,
+    deployedVersion: () => model.version,
+    eventTypes: () => model.eventTypes,
+    reload: () => load(),
+  };
+  const backtest = backtestPanel(side.backtest, context);
+  testsPanel(side.tests, context);
+  const versions = versionsPanel(side.versions, context);
+
+  function newState(path, text) {
+    const complete = (ctx) => {
+      const word = ctx.matchBefore(/\.ya?ml$/.test(path) ? /[\w-]+/ : /[@\w$]+(:\w*)?/);
+      if (!ctx.explicit && (!word || word.from === word.to)) return null;
+      const line = ctx.state.doc.lineAt(ctx.pos);
+      const before = line.text.slice(0, ctx.pos - line.from);
+      return { from: word ? word.from : ctx.pos, options: completionOptions(path, before, model.eventTypes), validFor: /^[\w@$:-]*$/ };
+    };
+    return EditorState.create({
+      doc: text,
+      extensions: [
+        basicSetup,
+        languageOf(path),
+        lintGutter(),
+        autocompletion({ override: [complete] }),
+        Prec.high(keymap.of([{ key: 'Mod-s', preventDefault: true, run: () => { deploy(); return true; } }])),
+        EditorView.updateListener.of((u) => {
+          if (u.docChanged) scheduleValidate();
+        }),
+        EditorState.readOnly.of(!canWrite),
+      ],
+    });
+  }
+
+  function setFiles(fileMap) {
+    model.states.clear();
+    model.order = Object.keys(fileMap).sort((a, b) => (isTest(a) - isTest(b)) || a.localeCompare(b));
+    for (const p of model.order) model.states.set(p, newState(p, fileMap[p]));
+    model.active = null;
+    select(model.order[0]);
+  }
+
+  function saveActive() {
+    if (model.active && model.states.has(model.active)) model.states.set(model.active, view.state);
+  }
+
+  function select(path) {
+    saveActive();
+    model.active = path;
+    if (path) {
+      view.setState(model.states.get(path));
+      applyMarkers();
+    }
+    renderTabs();
+  }
+
+  function renderTabs() {
+    fill(tabs,
+      model.order.map((p) => h(`div.tab${p === model.active ? '.active' : ''}`, { role: 'tab', dataset: { path: p } },
+        h('button.name', { onclick: () => select(p), ondblclick: () => rename(p), title: 'double-click to rename' }, p),
+        canWrite ? h('button.close', { title: `delete ${p}`, onclick: () => remove(p) }, '×') : null)),
+      canWrite ? h('button.tab.add', { id: 'add-file', title: 'add a file', onclick: addFile }, '+ file') : null);
+  }
+
+  function validName(path) {
+    if (!/^[\w.-]+(\/[\w.-]+)*\.(drl|rule\.yaml|test\.yaml|dsl|dslr)$/.test(path)) {
+      showError(deploySlot, new Error(`'${path}' is not a rule file name: end it in .drl, .rule.yaml, .test.yaml, .dsl or .dslr`));
+      return false;
+    }
+    if (model.states.has(path)) {
+      showError(deploySlot, new Error(`there is a file '${path}' already`));
+      return false;
+    }
+    return true;
+  }
+
+  function addFile() {
+    const path = window.prompt('New file name (.drl, .rule.yaml or .test.yaml)', 'rules.rule.yaml');
+    if (!path || !validName(path.trim())) return;
+    saveActive();
+    const p = path.trim();
+    model.states.set(p, newState(p, p.endsWith('.drl') ? `package ${name.replace(/\W/g, '_')};\n` : ''));
+    model.order.push(p);
+    select(p);
+    scheduleValidate(0);
+  }
+
+  function rename(path) {
+    if (!canWrite) return;
+    const next = window.prompt(`Rename ${path} to`, path);
+    if (!next || next.trim() === path || !validName(next.trim())) return;
+    saveActive();
+    const text = model.states.get(path).doc.toString();
+    model.states.delete(path);
+    model.states.set(next.trim(), newState(next.trim(), text));
+    model.order[model.order.indexOf(path)] = next.trim();
+    model.active = null;
+    select(next.trim());
+    scheduleValidate(0);
+  }
+
+  function remove(path) {
+    if (!window.confirm(`Delete ${path} from the rule set? (It is gone from the next deploy.)`)) return;
+    model.states.delete(path);
+    model.order = model.order.filter((p) => p !== path);
+    if (model.active === path) model.active = null;
+    select(model.order[0] ?? null);
+    if (!model.order.length) view.setState(EditorState.create({ doc: '' }));
+    scheduleValidate(0);
+  }
+
+  function applyMarkers() {
+    if (!model.active) return;
+    const text = view.state.doc.toString();
+    view.dispatch(setDiagnostics(view.state, lintDiagnostics(model.diagnostics, model.active, text, model.order[0])));
+  }
+
+  function renderProblems(extra) {
+    const { errors, warnings } = countLevels(model.diagnostics);
+    fill(problems,
+      h('div.problems-head', `Problems: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`),
+      extra,
+      h('ul', model.diagnostics.map((d) => h(`li.${severityOf(d.level)}`, {
+        onclick: () => reveal(d),
+        title: 'show in the editor',
+      }, h('span.where', `${d.file ?? '(rule set)'}:${d.line ?? 0}:${d.column ?? 0}`), ' ', h('span.level', severityOf(d.level)), ' ', d.message))));
+  }
+
+  function reveal(d) {
+    const path = d.file && model.states.has(d.file) ? d.file : model.order[0];
+    if (path !== model.active) select(path);
+    const { from } = diagnosticRange(view.state.doc.toString(), d.line, d.column);
+    view.dispatch({ selection: { anchor: from }, scrollIntoView: true });
+    view.focus();
+  }
+
+  function scheduleValidate(delay = VALIDATE_DELAY_MS) {
+    if (!canWrite) return;
+    clearTimeout(validateTimer);
+    validateTimer = setTimeout(validate, delay);
+    status.textContent = 'checking…';
+    status.className = 'status pending';
+  }
+
+  async function validate() {
+    saveActive();
+    const seq = ++model.validated;
+    if (!model.order.some((p) => !isTest(p))) {
+      model.diagnostics = [];
+      renderProblems(h('p.muted', 'No rule files yet.'));
+      status.textContent = '';
+      return;
+    }
+    try {
+      const answer = await post(`/api/v1/rulesets/${enc(name)}/validate`, { files: files(), settings: model.settings });
+      if (seq !== model.validated || closed) return;
+      model.diagnostics = answer.diagnostics || [];
+      if (answer.eventTypes) model.eventTypes = answer.eventTypes;
+      const rules = (answer.rules || []).length;
+      status.textContent = answer.valid ? `compiles: ${rules} rule${rules === 1 ? '' : 's'}` : 'does not compile';
+      status.className = `status ${answer.valid ? 'ok' : 'bad'}`;
+      renderProblems();
+    } catch (e) {
+      if (seq !== model.validated || closed) return;
+      model.diagnostics = [];
+      status.textContent = 'not checked';
+      status.className = 'status bad';
+      renderProblems(errorBox(e));
+    }
+    applyMarkers();
+  }
+
+  async function deploy() {
+    if (!canWrite) return;
+    saveActive();
+    await busy(deployButton, deploySlot, async () => {
+      try {
+        const answer = await put(`/api/v1/rulesets/${enc(name)}`, { files: files(), settings: model.settings });
+        model.version = answer.version;
+        versionBadge.textContent = `v${answer.version}`;
+        const warnings = answer.warnings || [];
+        fill(deploySlot, h('div.ok', { id: 'deployed' }, `Deployed version ${answer.version}`,
+          warnings.length ? ` with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''));
+        history.replaceState(null, '', `#/editor/${enc(name)}`);
+        versions.refresh();
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 422) {
+          model.diagnostics = e.details;
+          renderProblems();
+          applyMarkers();
+        }
+        throw e;
+      }
+    });
+  }
+
+  async function load() {
+    await busy(null, loadSlot, async () => {
+      let current = null;
+      try {
+        current = await get(`/api/v1/rulesets/${enc(name)}`);
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 404)) throw e;
+      }
+      if (current) {
+        model.version = current.version;
+        model.settings = current.settings || {};
+        model.eventTypes = current.eventTypes || [];
+        versionBadge.textContent = `v${current.version}`;
+        versionBadge.title = `deployed ${time(current.deployedAt)}; clock ${model.settings.clock ?? ''}`;
+        setFiles(current.files);
+      } else {
+        const template = TEMPLATES[params.get('template')] ?? TEMPLATES['fraud-drl'];
+        versionBadge.textContent = 'new: not deployed';
+        setFiles(template.files);
+      }
+      versions.refresh();
+      scheduleValidate(0);
+    });
+  }
+
+  renderProblems();
+  load();
+  return () => {
+    closed = true;
+    clearTimeout(validateTimer);
+    backtest.close();
+    view.destroy();
+  };
+}

@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest';
+import { StringStream } from '@codemirror/language';
+import { ApiError, call, formatDetail, formatError } from './api.js';
+import { completionOptions } from './completion.js';
+import { countLevels, diagnosticRange, lintDiagnostics } from './diagnostics.js';
+import { diffFiles, diffLines } from './diff.js';
+import { tokenize } from './drl.js';
+import { csvEvents, csvTime, fileEvents, jsonEvents, parseCsv } from './events.js';
+import { sseParser } from './sse.js';
+import { bucketWidth, millis, timeline } from './timeline.js';
+
+describe('diagnosticRange', () => {
+  const text = 'package fraud;\n\nrule "x"\n  when\n    Foo(bar > 1)\nthen end';
+
+  it('a line and column: from the column to the end of the word there', () => {
+    const r = diagnosticRange(text, 5, 5);
+    expect(text.slice(r.from, r.to)).toBe('Foo');
+  });
+
+  it('no column: the line without its indentation', () => {
+    const r = diagnosticRange(text, 4, 0);
+    expect(text.slice(r.from, r.to)).toBe('when');
+  });
+
+  it('a line past the end: the last line; a column past the end of the line: its end', () => {
+    const r = diagnosticRange(text, 99, 0);
+    expect(text.slice(r.from, r.to)).toBe('then end');
+    const c = diagnosticRange('ab\ncd', 1, 40);
+    expect(c).toEqual({ from: 2, to: 2 });
+  });
+
+  it('an empty document: offset 0', () => {
+    expect(diagnosticRange('', 3, 2)).toEqual({ from: 0, to: 0 });
+  });
+});
+
+describe('lintDiagnostics', () => {
+  const all = [
+    { level: 'error', file: 'a.drl', line: 2, column: 1, message: 'bad' },
+    { level: 'warning', file: 'b.rule.yaml', line: 1, column: 0, message: 'hm' },
+    { level: 'error', file: null, line: 0, column: 0, message: 'the rule set as a whole' },
+  ];
+
+  it('keeps the file\'s diagnostics, the file-less ones on the first file, with the editor\'s severity', () => {
+    const a = lintDiagnostics(all, 'a.drl', 'x\nyy z', 'a.drl');
+    expect(a.map((d) => [d.from, d.to, d.severity, d.message])).toEqual([
+      [2, 4, 'error', 'bad'],
+      [0, 1, 'error', 'the rule set as a whole'],
+    ]);
+    const b = lintDiagnostics(all, 'b.rule.yaml', 'rule: x', 'a.drl');
+    expect(b).toHaveLength(1);
+    expect(b[0].severity).toBe('warning');
+  });
+
+  it('counts errors and warnings', () => {
+    expect(countLevels(all)).toEqual({ errors: 2, warnings: 1 });
+  });
+});
+
+describe('diffLines', () => {
+  it('marks added and removed lines between common ones', () => {
+    const d = diffLines('a\nb\nc\nd', 'a\nc\nx\nd');
+    expect(d.map((l) => l.op + l.text)).toEqual([' a', '-b', ' c', '+x', ' d']);
+    expect(d[3]).toEqual({ op: '+', text: 'x', a: null, b: 3 });
+  });
+
+  it('equal texts are all unchanged; an empty side is all added or removed', () => {
+    expect(diffLines('a\nb', 'a\nb').every((l) => l.op === ' ')).toBe(true);
+    expect(diffLines('', 'a\nb').map((l) => l.op)).toEqual(['+', '+']);
+    expect(diffLines('a', '').map((l) => l.op)).toEqual(['-']);
+  });
+
+  it('files: added, removed, changed and the same', () => {
+    const d = diffFiles({ 'a.drl': 'x', 'b.drl': 'y', 'c.drl': 'z' }, { 'a.drl': 'x', 'b.drl': 'y2', 'd.drl': 'w' });
+    expect(d.map((f) => `${f.path} ${f.status}`)).toEqual(['a.drl same', 'b.drl changed', 'c.drl removed', 'd.drl added']);
+  });
+});
+
+describe('DRL tokenizer', () => {
+  const types = (text) => tokenize(text, StringStream).map((line) => line.map((t) => `${t.type}:${t.text}`));
+
+  it('keywords, metadata, strings, temporal operators and windows', () => {
+    const lines = types('rule "burst" @severity("high")\nwhen $b : B(this after[0s,5m] $a) over window:time(60s)');
+    expect(lines[0]).toEqual(['keyword:rule', 'string:"burst"', 'meta:@severity', 'bracket:(', 'string:"high"', 'bracket:)']);
+    expect(lines[1]).toContain('operatorKeyword:after');
+    expect(lines[1]).toContain('keyword:window:time');
+    expect(lines[1]).toContain('variableName.special:$b');
+    expect(lines[1]).toContain('typeName:B');
+    expect(lines[1]).toContain('number:60s');
+  });
+
+  it('line and block comments, a block comment over lines', () => {
+    const lines = types('x // note\n/* one\ntwo */ end');
+    expect(lines[0]).toEqual(['variableName:x', 'comment:// note']);
+    expect(lines[1]).toEqual(['comment:/* one']);
+    expect(lines[2]).toEqual(['comment:two */', 'keyword:end']);
+  });
+
+  it('a string with an escaped quote is one token', () => {
+    expect(types('"a \\" b" then')[0]).toEqual(['string:"a \\" b"', 'keyword:then']);
+  });
+});
+
+describe('events of files', () => {
+  it('CSV with quotes, a type and a time column; numbers as numbers, empty cells left out', () => {
+    const events = csvEvents('id,when,cardId,amount,note\nt1,2026-11-20 10:00:00,c1,25.5,"a, b"\nt2,1700000000000,c1,3,\n',
+      { type: 'Transaction', timeColumn: 'when' });
+    expect(events).toEqual([
+      { type: 'Transaction', id: 't1', time: '2026-11-20T10:00:00Z', cardId: 'c1', amount: 25.5, note: 'a, b' },
+      { type: 'Transaction', id: 't2', time: 1700000000000, cardId: 'c1', amount: 3 },
+    ]);
+  });
+
+  it('CSV: a doubled quote inside quotes, CRLF line ends', () => {
+    expect(parseCsv('a,b\r\n"say ""hi""",2\r\n')).toEqual([['a', 'b'], ['say "hi"', '2']]);
+  });
+
+  it('CSV: a row of the wrong width and a missing time column are named', () => {
+    expect(() => csvEvents('a,b\n1\n', { type: 'T' })).toThrow('CSV line 2: 1 values, the header has 2');
+    expect(() => csvEvents('a,b\n1,2\n', { type: 'T', timeColumn: 'when' })).toThrow("the CSV has no column 'when'; its columns are a, b");
+  });
+
+  it('CSV times: ISO-8601 and epoch ms kept, a space-separated UTC time made ISO', () => {
+    expect(csvTime('2026-01-01 00:00')).toBe('2026-01-01T00:00:00Z');
+    expect(csvTime('2026-01-01T00:00:00Z')).toBe('2026-01-01T00:00:00Z');
+    expect(csvTime('12')).toBe(12);
+  });
+
+  it('NDJSON with blank lines, a JSON array, and a bad line named', () => {
+    expect(jsonEvents('{"a":1}\n\n{"a":2}\n')).toEqual([{ a: 1 }, { a: 2 }]);
+    expect(jsonEvents(' [{"a":1}]')).toEqual([{ a: 1 }]);
+    expect(() => jsonEvents('{"a":1}\n{oops')).toThrow(/^line 2 is not JSON/);
+    expect(() => jsonEvents('{"a":1}\n[1]')).toThrow('line 2 is not a JSON object');
+  });
+
+  it('by file name', () => {
+    expect(fileEvents('x.CSV', 'a\n1', { type: 'T' })).toEqual([{ type: 'T', a: 1 }]);
+    expect(fileEvents('x.ndjson', '{"a":1}')).toEqual([{ a: 1 }]);
+  });
+});
+
+describe('API errors', () => {
+  it('formats the server\'s error body: status, code, message and each detail', () => {
+    const e = new ApiError(422, {
+      error: 'rules_do_not_compile', message: "rule set 'fraud' does not compile",
+      details: [{ level: 'error', file: 'a.drl', line: 3, column: 7, message: 'mismatched input' }, { index: 2, field: 'amount', message: 'not a number' }],
+    });
+    expect(formatError(e)).toBe("422 rules_do_not_compile: rule set 'fraud' does not compile\n"
+      + '  a.drl 3:7: mismatched input\n  event 2 amount: not a number');
+  });
+
+  it('an error without a status (a failed replay job\'s) is its code and message', () => {
+    expect(formatError(new ApiError(0, { error: 'bad_request', message: 'journal needs "from" before "to"' }))).toBe(
+      'bad_request: journal needs "from" before "to"');
+  });
+
+  it('a detail without position is its message; a string detail is itself', () => {
+    expect(formatDetail({ message: 'x' })).toBe('x');
+    expect(formatDetail('plain')).toBe('plain');
+  });
+
+  it('call() sends the bearer token and turns a non-2xx answer into an ApiError', async () => {
+    globalThis.sessionStorage = { getItem: () => 'tok' };
+    let seen;
+    const fetchImpl = async (path, init) => {
+      seen = init;
+      return new Response(JSON.stringify({ error: 'forbidden', message: 'the token lacks the scope rules:write', details: [] }), { status: 403 });
+    };
+    const failure = await call('PUT', '/api/v1/rulesets/x', { files: {} }, { fetchImpl }).catch((e) => e);
+    expect(seen.headers.Authorization).toBe('Bearer tok');
+    expect(failure).toBeInstanceOf(ApiError);
+    expect(formatError(failure)).toBe('403 forbidden: the token lacks the scope rules:write');
+  });
+
+  it('an answer that is not JSON keeps its text as the message', async () => {
+    globalThis.sessionStorage = { getItem: () => null };
+    const fetchImpl = async () => new Response('Bad Gateway', { status: 502 });
+    const failure = await call('GET', '/x', undefined, { fetchImpl }).catch((e) => e);
+    expect(formatError(failure)).toBe('502 http_502: Bad Gateway');
+  });
+});
+
+describe('server-sent events', () => {
+  it('assembles events split across chunks, skips comments, joins data lines', () => {
+    const got = [];
+    const feed = sseParser((e) => got.push(e));
+    feed(': connected\n\nevent: alert\nid: a1\ndata: {"x"');
+    feed(':1}\n\ndata: one\r\ndata: two\r\n\r\n');
+    expect(got).toEqual([
+      { event: 'alert', id: 'a1', data: '{"x":1}' },
+      { event: 'message', id: null, data: 'one\ntwo' },
+    ]);
+  });
+});
+
+describe('timeline', () => {
+  it('counts events and alerts per bucket of a width fitting the span', () => {
+    const events = [{ time: '2026-01-01T00:00:00Z' }, { time: '2026-01-01T00:00:30Z' }, { time: '2026-01-01T00:02:00Z' }, { time: null }];
+    const alerts = [{ eventTime: '2026-01-01T00:02:10Z' }];
+    const { width, data } = timeline(events, alerts);
+    expect(width).toBe(5000);
+    expect(data[1].reduce((a, b) => a + b)).toBe(3);
+    expect(data[2].reduce((a, b) => a + b)).toBe(1);
+    expect(data[0][0]).toBe(Date.parse('2026-01-01T00:00:00Z') / 1000);
+    expect(data[0]).toHaveLength(27);
+  });
+
+  it('bucket widths and times', () => {
+    expect(bucketWidth(0, 3600e3)).toBe(30e3);
+    expect(millis('123')).toBe(123);
+    expect(millis('not a time')).toBeNull();
+    expect(timeline([], []).data).toEqual([[], [], []]);
+  });
+});
+
+describe('completion', () => {
+  const types = [{ name: 'Transaction', fields: [{ name: 'cardId', type: 'String' }, { name: 'amount', type: 'double' }] }];
+
+  it('DRL inside a pattern: the type\'s fields and the temporal operators', () => {
+    const labels = completionOptions('a.drl', '  Transaction(am', types).map((o) => o.label);
+    expect(labels.slice(0, 2)).toEqual(['cardId', 'amount']);
+    expect(labels).toContain('after');
+    expect(labels).not.toContain('rule');
+  });
+
+  it('DRL elsewhere: types, keywords, windows; after @ the metadata', () => {
+    const labels = completionOptions('a.drl', '  Tr', types).map((o) => o.label);
+    expect(labels).toEqual(expect.arrayContaining(['Transaction', 'window:time()', 'accumulate', 'coincides']));
+    expect(completionOptions('a.drl', '  @', types).map((o) => o.label)).toContain('@role(event)');
+  });
+
+  it('YAML: keys, patterns, event types by key', () => {
+    expect(completionOptions('x.rule.yaml', '  pattern: c', types).map((o) => o.label)).toContain('sustained');
+    expect(completionOptions('x.rule.yaml', '  event: ', types).map((o) => o.label)).toEqual(['Transaction']);
+    expect(completionOptions('x.rule.yaml', '  per: ', types).map((o) => o.label)).toEqual(['cardId', 'amount']);
+    expect(completionOptions('x.test.yaml', 'ex', types).map((o) => o.label)).toContain('expectNone');
+  });
+});

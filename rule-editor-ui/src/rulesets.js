@@ -1,0 +1,50 @@
+// Every deployed rule set with its version, clock, counters and state; a new one from a template.
+
+import { enc, get } from './api.js';
+import { busy, fill, h, showError } from './dom.js';
+import { TEMPLATES } from './templates.js';
+
+export function ruleSetsScreen(app, session) {
+  const slot = h('div');
+  const body = h('tbody');
+  const table = h('table.list', { id: 'rulesets' },
+    h('thead', h('tr', ['Rule set', 'Version', 'State', 'Clock', 'Rules', 'Events in', 'Late events', 'Alerts out'].map((c) => h('th', c)))),
+    body);
+
+  const nameInput = h('input', { id: 'new-name', placeholder: 'name', pattern: '[A-Za-z0-9][A-Za-z0-9_.-]*', required: true });
+  const template = h('select', { id: 'new-template' },
+    Object.entries(TEMPLATES).map(([id, t]) => h('option', { value: id }, t.label)));
+  const create = h('form.inline', {
+    onsubmit: (ev) => {
+      ev.preventDefault();
+      location.hash = `#/editor/${enc(nameInput.value.trim())}?template=${template.value}`;
+    },
+  }, h('strong', 'New rule set '), nameInput, ' from ', template, ' ', h('button', { type: 'submit', disabled: !session.can('rules:write') }, 'Create'));
+
+  fill(app, h('section',
+    h('div.toolbar', h('h2', 'Rule sets'), h('button', { onclick: () => load() }, 'Refresh')),
+    session.can('rules:write') ? create : h('p.muted', 'This token cannot write rules (rules:write): new rule sets and deploys are off.'),
+    slot, table));
+
+  async function load() {
+    await busy(null, slot, async () => {
+      const list = await get('/api/v1/rulesets');
+      const details = await Promise.all(list.map((r) => get(`/api/v1/rulesets/${enc(r.name)}`).catch(() => null)));
+      fill(body, list.length === 0 ? h('tr', h('td', { colSpan: 8 }, 'No rule set is deployed.')) : list.map((r, i) => {
+        const d = details[i];
+        return h('tr', { dataset: { name: r.name } },
+          h('td', h('a', { href: `#/editor/${enc(r.name)}` }, r.name)),
+          h('td', `v${r.version}`),
+          h('td', h(`span.state.${r.state}`, r.state), r.reason ? h('div.reason', r.reason) : null),
+          h('td', d?.settings?.clock ?? ''),
+          h('td.num', r.rules),
+          h('td.num', r.eventsProcessed),
+          h('td.num', d?.stats?.lateEvents ?? ''),
+          h('td.num', r.alerts));
+      }));
+    });
+  }
+  load().catch((e) => showError(slot, e));
+  const timer = setInterval(load, 5000);
+  return () => clearInterval(timer);
+}
