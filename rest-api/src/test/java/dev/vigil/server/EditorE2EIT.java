@@ -97,7 +97,9 @@ class EditorE2EIT {
 
     @BeforeEach
     void start() throws Exception {
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN));
+        // The webhook the test subscribes points at this machine, which the server refuses unless allowed.
+        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withWebhooks(
+                dev.vigil.server.webhook.Webhooks.Settings.DEFAULTS.withAddresses(dev.vigil.server.webhook.AddressPolicy.ANY)));
         var deployed = send("PUT", "/api/v1/rulesets/fraud",
                 json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL, "fraud.test.yaml", TESTS), "settings", Map.of("lateness", "1s"))));
         assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);

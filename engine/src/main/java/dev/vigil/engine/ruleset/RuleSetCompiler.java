@@ -96,6 +96,7 @@ public final class RuleSetCompiler {
                 diagnostics.add(diagnostic(message, source.files(), generated));
             }
             dropParserEchoes(diagnostics);
+            dropErrorsInTheAddedGlobal(diagnostics, source.files());
         } catch (RuntimeException e) {
             // Some malformed annotations (such as @expires("30s")) throw out of the build instead of reporting.
             diagnostics.add(thrownByBuild(e, source.files()));
@@ -198,6 +199,19 @@ public final class RuleSetCompiler {
     private static void dropParserEchoes(List<Diagnostic> diagnostics) {
         diagnostics.removeIf(d -> d.message().startsWith("Parser returned a null Package")
                 && diagnostics.stream().anyMatch(o -> o != d && java.util.Objects.equals(o.file(), d.file())));
+    }
+
+    /**
+     * A broken last rule makes the parser stumble on the {@code alerts} global added after the
+     * author's text as well: an error past the file's end, in text the author did not write, is
+     * dropped when the file has another one.
+     */
+    private static void dropErrorsInTheAddedGlobal(List<Diagnostic> diagnostics, Map<String, String> files) {
+        diagnostics.removeIf(d -> {
+            var text = d.file() == null ? null : files.get(d.file());
+            return text != null && d.line() > text.lines().count()
+                    && diagnostics.stream().anyMatch(o -> o != d && d.file().equals(o.file()) && o.line() <= text.lines().count());
+        });
     }
 
     private static Diagnostic thrownByBuild(RuntimeException e, Map<String, String> files) {

@@ -37,6 +37,18 @@ class RuleSetCompilerTest {
     }
 
     @Test
+    void compile_aBrokenLastRule_isReportedAtItsLine_andNotAgainPastTheEndOfTheFile() {
+        var source = RuleSetSource.of("broken", Map.of("a.drl", """
+                package pkg;
+                declare E @role(event) v : int end
+                rule "broken" when E( then end"""));
+
+        var e = catchThrowableOfType(() -> compiler.compile(source), RuleSetCompilationException.class);
+
+        assertThat(e.diagnostics()).isNotEmpty().allSatisfy(d -> assertThat(d.line()).isBetween(1, 3));
+    }
+
+    @Test
     void compile_errorsInSeveralFiles_listsEveryErrorWithFileAndLine() {
         var source = RuleSetSource.of("broken", Map.of(
                 "a.drl", """
