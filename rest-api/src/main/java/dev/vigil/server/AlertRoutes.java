@@ -20,6 +20,8 @@ final class AlertRoutes {
     private final Views views;
     private final java.time.InstantSource clock;
 
+    private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
+
     AlertRoutes(AlertStore store, AlertPipeline pipeline, ObjectMapper json, java.time.InstantSource clock) {
         this.store = store;
         this.pipeline = pipeline;
@@ -40,6 +42,11 @@ final class AlertRoutes {
      * Server-sent events: each alert as it is stored, {@code event: alert}, {@code id:} the alert id,
      * the alert as data; {@code ?ruleset=} and {@code ?severity=} (that or higher) filter.
      */
+    /** Live alert streams open now. */
+    int streams() {
+        return streams.get();
+    }
+
     void stream(io.javalin.http.sse.SseClient client) {
         var ruleSet = client.ctx().queryParam("ruleset");
         var severityText = client.ctx().queryParam("severity");
@@ -52,7 +59,11 @@ final class AlertRoutes {
             }
         };
         pipeline.subscribe(send);
-        client.onClose(() -> pipeline.unsubscribe(send));
+        streams.incrementAndGet();
+        client.onClose(() -> {
+            pipeline.unsubscribe(send);
+            streams.decrementAndGet();
+        });
         client.sendComment("connected");
     }
 

@@ -115,6 +115,15 @@ public final class Main implements Runnable {
                 description = "the most text a rule set's files may hold together (env VIGIL_MAX_RULE_SET_SIZE; default ${DEFAULT-VALUE})")
         String maxRuleSetSize;
 
+        @Option(names = "--max-streams", defaultValue = "${env:VIGIL_MAX_STREAMS:-100}",
+                description = "the most live alert streams open at once (env VIGIL_MAX_STREAMS; default ${DEFAULT-VALUE})")
+        int maxStreams;
+
+        @Option(names = "--rate-limit", defaultValue = "${env:VIGIL_RATE_LIMIT:-0}",
+                description = "requests per second each token may make, a second's worth at once; 0 for no limit "
+                        + "(env VIGIL_RATE_LIMIT; default ${DEFAULT-VALUE})")
+        int rateLimit;
+
         @Option(names = "--allow-unsafe-rules", defaultValue = "${env:VIGIL_ALLOW_UNSAFE_RULES:-false}",
                 description = "take rules whose code exits the JVM, starts processes or threads, uses reflection, files or the "
                         + "network; refused by default (env VIGIL_ALLOW_UNSAFE_RULES)")
@@ -153,7 +162,8 @@ public final class Main implements Runnable {
                     .withInput(new ServerConfig.InputLimits((int) positive("--max-events-per-request", maxEventsPerRequest),
                             (int) positive("--max-event-fields", maxEventFields), (int) positive("--max-string-length", maxStringLength),
                             (int) positive("--max-rule-set-files", maxRuleSetFiles), positive("--max-rule-set-size",
-                            bytes("--max-rule-set-size", maxRuleSetSize))))
+                            bytes("--max-rule-set-size", maxRuleSetSize))).withStreams((int) positive("--max-streams", maxStreams),
+                            (int) count("--rate-limit", rateLimit)))
                     .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, duration("--rule-timeout", ruleTimeout),
                             positive("--max-facts", maxFacts)));
             var server = VigilServer.start(config);

@@ -119,14 +119,30 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
      * @param stringLength     the longest string value of an event field, in characters (400 naming the field)
      * @param ruleSetFiles     the most files a rule set may have (413)
      * @param ruleSetBytes     the most bytes of text a rule set's files may hold together (413)
+     * @param streamClients    the most live alert streams open at once (503 past it)
+     * @param requestsPerSecond the requests one token may make per second, a second's worth at once;
+     *                         0 for no limit (429 with Retry-After past it)
      */
-    public record InputLimits(int eventsPerRequest, int fieldsPerEvent, int stringLength, int ruleSetFiles, long ruleSetBytes) {
-        public static final InputLimits DEFAULTS = new InputLimits(50_000, 200, 65_536, 200, 4L << 20);
+    public record InputLimits(int eventsPerRequest, int fieldsPerEvent, int stringLength, int ruleSetFiles, long ruleSetBytes,
+                              int streamClients, int requestsPerSecond) {
+        public static final InputLimits DEFAULTS = new InputLimits(50_000, 200, 65_536, 200, 4L << 20, 100, 0);
 
         public InputLimits {
-            if (eventsPerRequest < 1 || fieldsPerEvent < 1 || stringLength < 1 || ruleSetFiles < 1 || ruleSetBytes < 1) {
+            if (eventsPerRequest < 1 || fieldsPerEvent < 1 || stringLength < 1 || ruleSetFiles < 1 || ruleSetBytes < 1 || streamClients < 1) {
                 throw new IllegalArgumentException("input limits must be positive");
             }
+            if (requestsPerSecond < 0) {
+                throw new IllegalArgumentException("requestsPerSecond must not be negative (0: no limit), was " + requestsPerSecond);
+            }
+        }
+
+        /** Request sizes as given, the other limits as by default. */
+        public InputLimits(int eventsPerRequest, int fieldsPerEvent, int stringLength, int ruleSetFiles, long ruleSetBytes) {
+            this(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, 100, 0);
+        }
+
+        public InputLimits withStreams(int clients, int perSecond) {
+            return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, clients, perSecond);
         }
     }
 

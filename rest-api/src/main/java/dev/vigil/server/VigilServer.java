@@ -99,7 +99,8 @@ public final class VigilServer implements AutoCloseable {
             // the garbage an event post made.
             cfg.http.responseBufferSize = 8192;
             cfg.jsonMapper(new JavalinJackson(json, false));
-            cfg.routes.beforeMatched(ctx -> authorize(ctx, tokens, ctx.routeRoles()));
+            var limiter = config.input().requestsPerSecond() == 0 ? null : new RateLimiter(config.input().requestsPerSecond());
+            cfg.routes.beforeMatched(ctx -> authorize(ctx, tokens, ctx.routeRoles(), limiter));
             cfg.routes.get("/api/v1/health", this::health);
             // The rule editor (module rule-editor-ui) at /: static files of the same origin as the API.
             cfg.staticFiles.add(ui -> {
@@ -153,7 +154,14 @@ public final class VigilServer implements AutoCloseable {
             cfg.routes.get("/api/v1/webhooks/{id}/deliveries", webhookRoutes::deliveries, Scope.WEBHOOKS_WRITE);
             cfg.routes.post("/api/v1/webhooks/{id}/deliveries/{alertId}/retry", webhookRoutes::retry, Scope.WEBHOOKS_WRITE);
             cfg.routes.get("/api/v1/alerts", alertRoutes::list, Scope.ALERTS_READ);
-            cfg.routes.before("/api/v1/alerts/stream", ctx -> authorize(ctx, tokens, java.util.Set.of(Scope.ALERTS_READ)));
+            cfg.routes.before("/api/v1/alerts/stream", ctx -> {
+                authorize(ctx, tokens, java.util.Set.of(Scope.ALERTS_READ), limiter);
+                if (alertRoutes.streams() >= config.input().streamClients()) {
+                    ctx.header("Retry-After", "5");
+                    throw new ApiException(503, "too_many_streams", alertRoutes.streams() + " live alert streams are open, the most this"
+                            + " server takes (--max-streams); retry later, or read GET /api/v1/alerts");
+                }
+            });
             cfg.routes.sse("/api/v1/alerts/stream", alertRoutes::stream);
             cfg.routes.get("/api/v1/alerts/{id}", alertRoutes::get, Scope.ALERTS_READ);
             cfg.routes.post("/api/v1/alerts/{id}/ack", alertRoutes::ack, Scope.ALERTS_READ);
@@ -241,11 +249,22 @@ public final class VigilServer implements AutoCloseable {
         ctx.status(201).json(Map.of("name", name, "token", token, "scopes", scopes.stream().map(Scope::label).sorted().toList()));
     }
 
-    private static void authorize(Context ctx, Tokens tokens, java.util.Set<? extends io.javalin.security.RouteRole> required) {
+    private static void authorize(Context ctx, Tokens tokens, java.util.Set<? extends io.javalin.security.RouteRole> required,
+                                  RateLimiter limiter) {
         if (required.isEmpty()) {
             return;
         }
-        var granted = authenticate(ctx, tokens, bearer(ctx));
+        var bearer = bearer(ctx);
+        var granted = authenticate(ctx, tokens, bearer);
+        if (limiter != null) {
+            var name = tokens.nameOf(bearer).orElse("?");
+            long wait = limiter.take(name);
+            if (wait > 0) {
+                ctx.header("Retry-After", Long.toString(Math.max(1, (wait + 999) / 1000)));
+                throw new ApiException(429, "rate_limited", "token '" + name + "' made more than " + limiter.perSecond()
+                        + " requests a second (--rate-limit); retry after the seconds Retry-After gives");
+            }
+        }
         for (var role : required) {
             if (!granted.contains(role)) {
                 throw new ApiException(403, "forbidden", "the token lacks the scope " + ((Scope) role).label());

@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -394,6 +396,40 @@ class ServerIT {
         assertThat(read(files).get("message").asText()).startsWith("the rule set has 3 files; at most 2");
         assertThat(big.statusCode()).isEqualTo(413);
         assertThat(processed("fraud")).isZero();
+    }
+
+    @Test
+    void aTokenOverItsRate_is429WithRetryAfter_othersAreNot_andStreamsPastTheMostAre503() throws Exception {
+        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN)
+                .withInput(ServerConfig.InputLimits.DEFAULTS.withStreams(1, 5)));
+        var reader = read(send("POST", "/api/v1/tokens", json.writeValueAsString(Map.of("name", "reader", "scopes", List.of("alerts:read")))))
+                .get("token").asText();
+
+        var statuses = new ArrayList<Integer>();
+        HttpResponse<String> refused = null;
+        for (int i = 0; i < 20; i++) {
+            var response = send("GET", "/api/v1/alerts", null);
+            statuses.add(response.statusCode());
+            if (response.statusCode() == 429) {
+                refused = response;
+            }
+        }
+        var other = send("GET", "/api/v1/alerts", null, "application/json", reader);
+
+        assertThat(statuses).contains(200, 429);
+        assertThat(refused).isNotNull();
+        assertThat(refused.headers().firstValue("Retry-After").map(Integer::parseInt).orElseThrow()).isPositive();
+        assertThat(read(refused).get("message").asText()).startsWith("token 'admin' made more than 5 requests a second");
+        assertThat(other.statusCode()).isEqualTo(200);
+
+        var lines = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var stream = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/alerts/stream"))
+                .header("Authorization", "Bearer " + reader).header("Accept", "text/event-stream").build();
+        http.sendAsync(stream, HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body().forEach(lines::add));
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains(": connected"));
+        var second = http.send(stream, HttpResponse.BodyHandlers.ofString());
+        assertThat(second.statusCode()).isEqualTo(503);
+        assertThat(read(second).get("error").asText()).isEqualTo("too_many_streams");
     }
 
     @Test
