@@ -118,6 +118,7 @@ final class RulesDirectory implements AutoCloseable {
             }
             var result = server.ruleSets().deploy(name, files, null);
             LOG.info("rule set '{}' from {} deployed as version {}", name, folder, result.get("version").asInt());
+            server.audit().record("rules folder", "deploy", name, "version " + result.get("version").asInt());
             result.withArray("warnings").forEach(w -> LOG.warn("rule set '{}': {}", name, w.get("message").asText()));
             return true;
         } catch (ApiException e) {

@@ -37,6 +37,8 @@ public final class VigilServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
     /** The context attribute holding the scopes the request's token grants, once authorized. */
     static final String GRANTED_SCOPES = "vigil.scopes";
+    /** The context attribute holding the name of the request's token, once authorized. */
+    static final String ACTOR = "vigil.actor";
     /**
      * What the editor's pages may load: only this origin. CodeMirror and the chart set styles
      * inline, hence 'unsafe-inline' for styles (never for scripts).
@@ -46,6 +48,7 @@ public final class VigilServer implements AutoCloseable {
 
     private final Database database;
     private final ObjectMapper json;
+    private final AuditRoutes audit;
     private final AlertPipeline alerts;
     private final Engine engine;
     private final Javalin app;
@@ -88,6 +91,8 @@ public final class VigilServer implements AutoCloseable {
                 config.rules().allowUnsafeRules(), config.clock());
         var alertRoutes = new AlertRoutes(alertStore, alerts, json, config.clock());
         var views = new Views(json);
+        this.audit = new AuditRoutes(new dev.vigil.server.store.AuditStore(database), json, config.clock());
+        var audit = this.audit;
         ruleSets.restoreActive();
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -139,6 +144,8 @@ public final class VigilServer implements AutoCloseable {
                 var granted = authenticate(ctx, tokens, bearer);
                 ctx.json(Map.of("name", tokens.nameOf(bearer).orElse(""), "scopes", granted.stream().map(Scope::label).sorted().toList()));
             });
+            cfg.routes.get("/api/v1/audit", ctx -> audit.list(ctx), Scope.ADMIN);
+            cfg.routes.after(audit::record);
             cfg.routes.post("/api/v1/tokens", ctx -> issueToken(ctx, tokens, json, config), Scope.ADMIN);
             cfg.routes.delete("/api/v1/tokens/{name}", ctx -> {
                 if (!tokens.revoke(ctx.pathParam("name"))) {
@@ -209,6 +216,10 @@ public final class VigilServer implements AutoCloseable {
 
     RuleSetRoutes ruleSets() {
         return ruleSets;
+    }
+
+    AuditRoutes audit() {
+        return audit;
     }
 
     private void health(Context ctx) {
@@ -286,6 +297,7 @@ public final class VigilServer implements AutoCloseable {
                     ? "send a token: Authorization: Bearer <token>" : "the token is not valid");
         }
         ctx.attribute(GRANTED_SCOPES, granted);
+        ctx.attribute(ACTOR, tokens.nameOf(bearer).orElse("?"));
         return granted;
     }
 

@@ -433,6 +433,32 @@ class ServerIT {
     }
 
     @Test
+    void deploysRollbacksDeletionsAndWebhookAndTokenChanges_areInTheAuditLog_withTheirToken() throws Exception {
+        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withWebhooks(
+                dev.vigil.server.webhook.Webhooks.Settings.DEFAULTS.withAddresses(dev.vigil.server.webhook.AddressPolicy.ANY)));
+        var deployer = read(send("POST", "/api/v1/tokens", json.writeValueAsString(Map.of("name", "deployer",
+                "scopes", List.of("rules:write", "rules:read"))))).get("token").asText();
+        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"), "application/json", deployer);
+        send("PUT", "/api/v1/rulesets/fraud", deployBody("2000"), "application/json", deployer);
+        send("PUT", "/api/v1/rulesets/fraud", "{\"files\": {\"x.drl\": \"rule x when Nope() then end\"}}", "application/json", deployer);
+        send("POST", "/api/v1/rulesets/fraud/rollback", "{\"version\": 1}");
+        var hook = read(send("POST", "/api/v1/webhooks", "{\"url\": \"http://127.0.0.1:9/hook\"}")).get("id").asText();
+        send("DELETE", "/api/v1/webhooks/" + hook, null);
+        send("DELETE", "/api/v1/rulesets/fraud", null);
+        send("DELETE", "/api/v1/tokens/deployer", null);
+
+        var log = read(send("GET", "/api/v1/audit", null)).get("entries");
+        var lines = new ArrayList<String>();
+        log.forEach(e -> lines.add(e.get("actor").asText() + " " + e.get("action").asText() + " " + e.get("target").asText()
+                + (e.get("detail").isNull() ? "" : " (" + e.get("detail").asText() + ")")));
+
+        assertThat(lines).containsExactly("admin revoke token deployer", "admin undeploy fraud", "admin unsubscribe " + hook,
+                "admin subscribe " + hook + " (http://127.0.0.1:9/hook)", "admin rollback fraud (version 3)",
+                "deployer deploy fraud (version 2)", "deployer deploy fraud (version 1)", "admin issue token deployer");
+        assertThat(send("GET", "/api/v1/audit", null, "application/json", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void badEvents_are400ListingEachByIndexAndField_andNoneIsIngested() throws Exception {
         start();
         send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
