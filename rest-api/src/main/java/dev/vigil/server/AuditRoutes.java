@@ -25,6 +25,7 @@ final class AuditRoutes {
             "POST /api/v1/webhooks", "subscribe",
             "DELETE /api/v1/webhooks/{id}", "unsubscribe",
             "POST /api/v1/tokens", "issue token",
+            "POST /api/v1/tokens/admin/rotate", "rotate admin token",
             "DELETE /api/v1/tokens/{name}", "revoke token");
 
     private final AuditStore store;

@@ -146,6 +146,9 @@ public final class VigilServer implements AutoCloseable {
             });
             cfg.routes.get("/api/v1/audit", ctx -> audit.list(ctx), Scope.ADMIN);
             cfg.routes.after(audit::record);
+            cfg.routes.post("/api/v1/tokens/admin/rotate", ctx -> ctx.json(Map.of("name", "admin", "token", tokens.rotateAdmin()
+                    .orElseThrow(() -> new ApiException(409, "admin_token_configured", "the admin token is set by VIGIL_ADMIN_TOKEN:"
+                            + " change it there and restart")))), Scope.ADMIN);
             cfg.routes.post("/api/v1/tokens", ctx -> issueToken(ctx, tokens, json, config), Scope.ADMIN);
             cfg.routes.delete("/api/v1/tokens/{name}", ctx -> {
                 if (!tokens.revoke(ctx.pathParam("name"))) {

@@ -622,6 +622,29 @@ class ServerIT {
     }
 
     @Test
+    void rotatingTheAdminToken_replacesItInItsFile_andTheOldOneStopsWorking_unlessItIsConfigured() throws Exception {
+        server = VigilServer.start(ServerConfig.defaults(data).withPort(0));
+        var old = server.generatedAdminToken().orElseThrow();
+        var file = data.resolve("admin-token");
+
+        var rotated = send("POST", "/api/v1/tokens/admin/rotate", null, "application/json", old);
+        var fresh = read(rotated).get("token").asText();
+
+        assertThat(rotated.statusCode()).isEqualTo(200);
+        assertThat(fresh).isNotEqualTo(old);
+        assertThat(Files.readString(file).trim()).isEqualTo(fresh);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(send("GET", "/api/v1/rulesets", null, "application/json", old).statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/api/v1/rulesets", null, "application/json", fresh).statusCode()).isEqualTo(200);
+        server.close();
+        server = VigilServer.start(ServerConfig.defaults(data).withPort(0));
+        assertThat(send("GET", "/api/v1/rulesets", null, "application/json", fresh).statusCode()).as("after a restart").isEqualTo(200);
+        server.close();
+        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN));
+        assertThat(send("POST", "/api/v1/tokens/admin/rotate", null).statusCode()).isEqualTo(409);
+    }
+
+    @Test
     void bodyOverTheLimit_is413() throws Exception {
         server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withMaxBodyBytes(1_000));
 

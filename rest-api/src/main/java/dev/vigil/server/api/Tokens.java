@@ -31,14 +31,17 @@ import java.util.stream.Collectors;
  */
 public final class Tokens {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private final byte[] admin;
+    private volatile byte[] admin;
+    /** Where the admin token is kept, or null when it was configured (and so cannot be rotated here). */
+    private final Path adminFile;
     private final TokenStore store;
     private final Map<String, Set<Scope>> issued = new ConcurrentHashMap<>();
     /** The name of each issued token, by hash. */
     private final Map<String, String> names = new ConcurrentHashMap<>();
 
-    private Tokens(String admin, TokenStore store) {
+    private Tokens(String admin, Path adminFile, TokenStore store) {
         this.admin = admin.getBytes(StandardCharsets.UTF_8);
+        this.adminFile = adminFile;
         this.store = store;
         store.all().values().forEach(t -> {
             issued.put(t.hash(), parse(t.scopes()));
@@ -49,23 +52,17 @@ public final class Tokens {
     /** The admin token: {@code configured} when given, else the one stored in {@code dataDirectory}, created when missing. */
     public static Loaded load(String configured, Path dataDirectory, TokenStore store) {
         if (configured != null && !configured.isBlank()) {
-            return new Loaded(new Tokens(configured.trim(), store), Optional.empty());
+            return new Loaded(new Tokens(configured.trim(), null, store), Optional.empty());
         }
         var file = dataDirectory.resolve("admin-token");
         try {
             if (Files.exists(file)) {
-                return new Loaded(new Tokens(Files.readString(file, StandardCharsets.UTF_8).trim(), store), Optional.empty());
+                return new Loaded(new Tokens(Files.readString(file, StandardCharsets.UTF_8).trim(), file, store), Optional.empty());
             }
             var token = newToken();
             Files.createDirectories(dataDirectory);
-            Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                file.toFile().setReadable(false, false);
-                file.toFile().setReadable(true, true);
-            }
-            return new Loaded(new Tokens(token, store), Optional.of(token));
+            writeOwnerOnly(file, token);
+            return new Loaded(new Tokens(token, file, store), Optional.of(token));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read or create the admin token in " + file + ": " + e.getMessage(), e);
         }
@@ -78,6 +75,38 @@ public final class Tokens {
      * @param generated the admin token made on this start, to show the operator once
      */
     public record Loaded(Tokens tokens, Optional<String> generated) {
+    }
+
+    private static void writeOwnerOnly(Path file, String token) throws IOException {
+        var fresh = file.resolveSibling(file.getFileName() + ".new");
+        Files.deleteIfExists(fresh);
+        Files.createFile(fresh);
+        try {
+            Files.setPosixFilePermissions(fresh, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            fresh.toFile().setReadable(false, false);
+            fresh.toFile().setReadable(true, true);
+        }
+        Files.writeString(fresh, token + "\n", StandardCharsets.UTF_8);
+        Files.move(fresh, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Replaces the admin token with a new one, kept in the data folder; the old one stops working at
+     * once. Empty when the admin token was configured ({@code VIGIL_ADMIN_TOKEN}): change it there.
+     */
+    public synchronized Optional<String> rotateAdmin() {
+        if (adminFile == null) {
+            return Optional.empty();
+        }
+        var token = newToken();
+        try {
+            writeOwnerOnly(adminFile, token);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the new admin token to " + adminFile + ": " + e.getMessage(), e);
+        }
+        admin = token.getBytes(StandardCharsets.UTF_8);
+        return Optional.of(token);
     }
 
     /** The scopes {@code bearer} grants: none for an unknown token. */
