@@ -124,6 +124,11 @@ public final class Main implements Runnable {
                         + "(env VIGIL_RATE_LIMIT; default ${DEFAULT-VALUE})")
         int rateLimit;
 
+        @Option(names = "--request-timeout", defaultValue = "${env:VIGIL_REQUEST_TIMEOUT:-30s}",
+                description = "how long a request may send or take nothing before it is given up (env VIGIL_REQUEST_TIMEOUT; "
+                        + "default ${DEFAULT-VALUE})")
+        String requestTimeout;
+
         @Option(names = "--allow-unsafe-rules", defaultValue = "${env:VIGIL_ALLOW_UNSAFE_RULES:-false}",
                 description = "take rules whose code exits the JVM, starts processes or threads, uses reflection, files or the "
                         + "network; refused by default (env VIGIL_ALLOW_UNSAFE_RULES)")
@@ -163,7 +168,7 @@ public final class Main implements Runnable {
                             (int) positive("--max-event-fields", maxEventFields), (int) positive("--max-string-length", maxStringLength),
                             (int) positive("--max-rule-set-files", maxRuleSetFiles), positive("--max-rule-set-size",
                             bytes("--max-rule-set-size", maxRuleSetSize))).withStreams((int) positive("--max-streams", maxStreams),
-                            (int) count("--rate-limit", rateLimit)))
+                            (int) count("--rate-limit", rateLimit)).withRequestTimeout(duration("--request-timeout", requestTimeout)))
                     .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, duration("--rule-timeout", ruleTimeout),
                             positive("--max-facts", maxFacts)));
             var server = VigilServer.start(config);

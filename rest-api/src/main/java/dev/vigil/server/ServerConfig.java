@@ -122,14 +122,20 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
      * @param streamClients    the most live alert streams open at once (503 past it)
      * @param requestsPerSecond the requests one token may make per second, a second's worth at once;
      *                         0 for no limit (429 with Retry-After past it)
+     * @param requestTimeout   how long a request may go without sending or taking a byte before the
+     *                         server gives up on it (a client that sends its body slowly or not at all)
      */
     public record InputLimits(int eventsPerRequest, int fieldsPerEvent, int stringLength, int ruleSetFiles, long ruleSetBytes,
-                              int streamClients, int requestsPerSecond) {
-        public static final InputLimits DEFAULTS = new InputLimits(50_000, 200, 65_536, 200, 4L << 20, 100, 0);
+                              int streamClients, int requestsPerSecond, Duration requestTimeout) {
+        public static final InputLimits DEFAULTS = new InputLimits(50_000, 200, 65_536, 200, 4L << 20, 100, 0, Duration.ofSeconds(30));
 
         public InputLimits {
             if (eventsPerRequest < 1 || fieldsPerEvent < 1 || stringLength < 1 || ruleSetFiles < 1 || ruleSetBytes < 1 || streamClients < 1) {
                 throw new IllegalArgumentException("input limits must be positive");
+            }
+            Objects.requireNonNull(requestTimeout, "requestTimeout");
+            if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+                throw new IllegalArgumentException("requestTimeout must be positive, was " + requestTimeout);
             }
             if (requestsPerSecond < 0) {
                 throw new IllegalArgumentException("requestsPerSecond must not be negative (0: no limit), was " + requestsPerSecond);
@@ -138,11 +144,17 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
 
         /** Request sizes as given, the other limits as by default. */
         public InputLimits(int eventsPerRequest, int fieldsPerEvent, int stringLength, int ruleSetFiles, long ruleSetBytes) {
-            this(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, 100, 0);
+            this(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, 100, 0, Duration.ofSeconds(30));
         }
 
         public InputLimits withStreams(int clients, int perSecond) {
-            return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, clients, perSecond);
+            return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, clients, perSecond,
+                    requestTimeout);
+        }
+
+        public InputLimits withRequestTimeout(Duration value) {
+            return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, streamClients,
+                    requestsPerSecond, value);
         }
     }
 

@@ -99,6 +99,9 @@ public final class VigilServer implements AutoCloseable {
             cfg.jetty.host = config.bind();
             cfg.jetty.port = config.port();
             cfg.http.maxRequestSize = config.maxBodyBytes();
+            // A request that sends or takes nothing for this long is given up: a slow or stalled
+            // client does not hold a thread for ever.
+            cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(config.input().requestTimeout().toMillis()));
             // Javalin copies each response through a buffer of this size, allocated per request: most
             // answers here are a few hundred bytes, and 32 KB (the default) per request was most of
             // the garbage an event post made.

@@ -459,6 +459,31 @@ class ServerIT {
     }
 
     @Test
+    void aClientThatStallsInItsBody_isGivenUpAfterTheRequestTimeout_andNothingIsTaken() throws Exception {
+        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN)
+                .withInput(ServerConfig.InputLimits.DEFAULTS.withRequestTimeout(Duration.ofMillis(500))));
+        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        var body = event("t1", "2026-11-20T10:00:00Z", "a1", 5000);
+
+        try (var socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(20_000);
+            var out = socket.getOutputStream();
+            out.write(("POST /api/v1/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TOKEN
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"
+                    + body.substring(0, 10)).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            long started = System.nanoTime();
+            // The server answers with an error or closes the connection: either way the read ends.
+            var answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+            assertThat(answer).doesNotStartWith("HTTP/1.1 202");
+            assertThat(tookMillis).as("given up well before the client's own 20 s").isLessThan(15_000);
+        }
+        assertThat(processed("fraud")).isZero();
+    }
+
+    @Test
     void badEvents_are400ListingEachByIndexAndField_andNoneIsIngested() throws Exception {
         start();
         send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
