@@ -24,16 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The real server on port 0 with a temporary H2 database, driven over HTTP. */
 class ServerIT {
     private static final String TOKEN = "test-admin-token";
-    private static final String DRL = """
-            package fraud;
-            declare Transaction
-                @role(event)
-                @timestamp(time)
-                id : String
-                time : long
-                accountId : String
-                amount : double
-            end
+    private static final String DRL = TestDrl.TRANSACTION + """
             rule "large"
                 @severity("high")
             when
