@@ -34,6 +34,15 @@ class ServerIT {
             end
             """;
 
+    /**
+     * Reads a stream on a thread of its own: thenAccept would read it on the calling thread when the
+     * answer is already there, and never return.
+     */
+    private static final java.util.concurrent.Executor OWN_THREAD = task -> {
+        var thread = new Thread(task, "stream-reader");
+        thread.setDaemon(true);
+        thread.start();
+    };
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
     @TempDir
@@ -110,7 +119,7 @@ class ServerIT {
         var lines = new java.util.concurrent.CopyOnWriteArrayList<String>();
         var stream = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/alerts/stream?severity=high"))
                 .header("Authorization", "Bearer " + TOKEN).header("Accept", "text/event-stream").build();
-        http.sendAsync(stream, HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body().forEach(lines::add));
+        http.sendAsync(stream, HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(r -> r.body().forEach(lines::add), OWN_THREAD);
         await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains(": connected"));
 
         send("POST", "/api/v1/events", event("t1", "2026-11-20T10:00:00Z", "a1", 5000));
@@ -416,7 +425,7 @@ class ServerIT {
         var lines = new java.util.concurrent.CopyOnWriteArrayList<String>();
         var stream = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/alerts/stream"))
                 .header("Authorization", "Bearer " + reader).header("Accept", "text/event-stream").build();
-        http.sendAsync(stream, HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body().forEach(lines::add));
+        http.sendAsync(stream, HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(r -> r.body().forEach(lines::add), OWN_THREAD);
         await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains(": connected"));
         var second = http.send(stream, HttpResponse.BodyHandlers.ofString());
         assertThat(second.statusCode()).isEqualTo(503);
