@@ -40,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * independently.
  */
 public final class Engine implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Engine.class);
     private final EngineConfig config;
     private final RuleSetCompiler compiler;
     private final Map<String, LiveRuleSet> ruleSets = new ConcurrentHashMap<>();
@@ -62,7 +63,7 @@ public final class Engine implements AutoCloseable {
             try {
                 live.failIfStalled(config.ruleTimeout());
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(Engine.class).error("watching rule set '{}' failed", live.name(), e);
+                LOG.error("watching rule set '{}' failed", live.name(), e);
             }
         }), every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
     }

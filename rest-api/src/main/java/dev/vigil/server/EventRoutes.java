@@ -28,14 +28,14 @@ import java.util.Map;
  * none is taken; every problem is listed by event index and field.
  */
 final class EventRoutes {
+    /** How long a request waits for a durable journal before it gives up (and accepts nothing). */
+    private static final long JOURNAL_WAIT_SECONDS = 10;
     private final Engine engine;
     private final ObjectMapper json;
     private final CloudEvents cloudEvents;
     private final Metrics metrics;
     private final Journal journal;
     private final ServerConfig.InputLimits limits;
-    /** How long a request waits for a durable journal before it gives up (and accepts nothing). */
-    private static final long JOURNAL_WAIT_SECONDS = 10;
     private final long maxBodyBytes;
 
     /** {@code journal} may be null: no journal. */
@@ -56,20 +56,20 @@ final class EventRoutes {
         refuseEarlyWhenFull(ctx, contentType, body, targets);
         var posted = parse(ctx, contentType, body);
         var events = posted.events();
-        // Route by type first, which is cheap, so that a full queue is refused before any decoding.
         if (events.size() > limits.eventsPerRequest()) {
             metrics.rejected(events.size());
             throw new ApiException(413, "too_many_events", events.size() + " events in one request; at most "
                     + limits.eventsPerRequest() + " are taken (--max-events-per-request): send them in smaller batches");
         }
+        // Route by type first, which is cheap, so that a full queue is refused before any decoding.
         var routes = new ArrayList<List<LiveRuleSet>>(events.size());
         var counts = new LinkedHashMap<LiveRuleSet, Integer>();
         var errors = new ArrayList<Map<String, Object>>();
         for (int i = 0; i < events.size(); i++) {
             var event = events.get(i);
-            var tooLarge = tooLarge(event);
+            var tooLarge = tooLarge(event, i);
             if (tooLarge != null) {
-                errors.add(error(new EventError(i, id(event), tooLarge[0], tooLarge[1]), null));
+                errors.add(error(tooLarge, null));
                 routes.add(List.of());
                 continue;
             }
@@ -240,19 +240,20 @@ final class EventRoutes {
         return posted.line(index);
     }
 
-    /** The field and the reason when {@code event} is over a limit of size, else null. */
-    private String[] tooLarge(JsonNode event) {
+    /** What is wrong when event {@code index} is over a limit of size, else null. */
+    private EventError tooLarge(JsonNode event, int index) {
         if (!event.isObject()) {
             return null;
         }
         if (event.size() > limits.fieldsPerEvent()) {
-            return new String[] {null, "has " + event.size() + " fields; an event may have at most " + limits.fieldsPerEvent()};
+            return new EventError(index, id(event), null, "has " + event.size() + " fields; an event may have at most "
+                    + limits.fieldsPerEvent());
         }
         for (var field : event.properties()) {
             var value = field.getValue();
             if (value.isTextual() && value.textValue().length() > limits.stringLength()) {
-                return new String[] {field.getKey(), "is " + value.textValue().length() + " characters long; at most "
-                        + limits.stringLength() + " are taken"};
+                return new EventError(index, id(event), field.getKey(), "is " + value.textValue().length() + " characters long; at most "
+                        + limits.stringLength() + " are taken");
             }
         }
         return null;

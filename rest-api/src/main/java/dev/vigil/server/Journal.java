@@ -105,10 +105,6 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    boolean durable() {
-        return durable;
-    }
-
     /** Accepted events that were not journaled because the journal fell behind. */
     long skipped() {
         return skipped.get();

@@ -2,12 +2,11 @@ package dev.vigil.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.engine.event.EventDecoder;
 import dev.vigil.engine.replay.EventInput;
 import dev.vigil.server.store.JournalStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.NoSuchElementException;
 
 /** Journaled events as replay input: those of a range of event time, parsed as they are read. */
@@ -17,8 +16,9 @@ final class JournalEvents {
 
     /**
      * The journaled events inside {@code [from, to)} of event time. The journal gives whole batches;
-     * events outside the range are dropped here by their {@code time} (ISO-8601 or epoch ms, as
-     * accepted); an event without one (journaled before arrival times were written into events) is kept with its batch.
+     * events outside the range are dropped here by their {@code time}, read as decoding reads it; an
+     * event without one (journaled before arrival times were written into events), or with one that
+     * is not a time, is kept with its batch, for decoding to take or to name.
      */
     static EventInput within(JournalStore.Range range, long from, long to, ObjectMapper json) {
         return new EventInput() {
@@ -33,22 +33,8 @@ final class JournalEvents {
                     } catch (IOException e) {
                         throw new UncheckedIOException("a journaled event is not JSON", e);
                     }
-                    var time = event.get("time");
-                    long millis;
-                    if (time == null || time.isNull()) {
-                        next = event;
-                        break;
-                    } else if (time.isNumber()) {
-                        millis = time.asLong();
-                    } else {
-                        try {
-                            millis = Instant.parse(time.asText()).toEpochMilli();
-                        } catch (DateTimeParseException e) {
-                            next = event;
-                            break;
-                        }
-                    }
-                    if (millis >= from && millis < to) {
+                    var time = EventDecoder.timeOf(event);
+                    if (time.isEmpty() || time.getAsLong() >= from && time.getAsLong() < to) {
                         next = event;
                     }
                 }

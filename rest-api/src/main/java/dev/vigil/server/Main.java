@@ -90,7 +90,7 @@ public final class Main implements Runnable {
                         + "(env VIGIL_WEBHOOK_CONCURRENCY; default ${DEFAULT-VALUE})")
         int webhookConcurrency;
 
-        @Option(names = "--webhook-allow", split = ",", paramLabel = "CIDR",
+        @Option(names = "--webhook-allow", split = ",", paramLabel = "CIDR", defaultValue = "${env:VIGIL_WEBHOOK_ALLOW}",
                 description = "address ranges webhooks may be sent to although loopback, private or link-local, e.g. 10.1.0.0/16;"
                         + " repeat or separate with commas (env VIGIL_WEBHOOK_ALLOW)")
         List<String> webhookAllow;
@@ -153,24 +153,22 @@ public final class Main implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--journal-retention: " + e.getMessage());
             }
-            if (webhookConcurrency < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--webhook-concurrency: must be at least 1, was " + webhookConcurrency);
-            }
             var defaults = dev.vigil.server.webhook.Webhooks.Settings.DEFAULTS;
             var webhooks = new dev.vigil.server.webhook.Webhooks.Settings(duration("--webhook-timeout", webhookTimeout), defaults.backoff(),
-                    defaults.maxBackoff(), duration("--webhook-max-age", webhookMaxAge), webhookConcurrency, addressPolicy());
+                    defaults.maxBackoff(), duration("--webhook-max-age", webhookMaxAge),
+                    atLeast("--webhook-concurrency", webhookConcurrency, 1), addressPolicy());
             var config = ServerConfig.defaults(data).withBind(bind).withPort(port)
                     .withAdminToken(System.getenv("VIGIL_ADMIN_TOKEN")).withJournal(retention).withWebhooks(webhooks)
-                    .withReplayJobBytes(bytes("--replay-job-size", replayJobSize)).withReplayJobEvents(count("--replay-job-events", replayJobEvents))
+                    .withReplayJobBytes(bytes("--replay-job-size", replayJobSize)).withReplayJobEvents(atLeast("--replay-job-events", replayJobEvents, 0))
                     .withJournalSync(journalSync("--journal-sync", journalSync))
-                    .withInput(new ServerConfig.InputLimits((int) positive("--max-events-per-request", maxEventsPerRequest),
-                            (int) positive("--max-event-fields", maxEventFields), (int) positive("--max-string-length", maxStringLength),
-                            (int) positive("--max-rule-set-files", maxRuleSetFiles), positive("--max-rule-set-size",
-                            bytes("--max-rule-set-size", maxRuleSetSize))).withStreams((int) positive("--max-streams", maxStreams),
-                            (int) count("--rate-limit", rateLimit)).withRequestTimeout(duration("--request-timeout", requestTimeout)))
+                    .withInput(new ServerConfig.InputLimits(atLeast("--max-events-per-request", maxEventsPerRequest, 1),
+                            atLeast("--max-event-fields", maxEventFields, 1), atLeast("--max-string-length", maxStringLength, 1),
+                            atLeast("--max-rule-set-files", maxRuleSetFiles, 1),
+                            atLeast("--max-rule-set-size", bytes("--max-rule-set-size", maxRuleSetSize), 1),
+                            atLeast("--max-streams", maxStreams, 1), atLeast("--rate-limit", rateLimit, 0),
+                            duration("--request-timeout", requestTimeout)))
                     .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, duration("--rule-timeout", ruleTimeout),
-                            positive("--max-facts", maxFacts)));
+                            atLeast("--max-facts", maxFacts, 1)));
             var server = VigilServer.start(config);
             var stopped = new CountDownLatch(1);
             RulesDirectory directory = null;
@@ -220,14 +218,7 @@ public final class Main implements Runnable {
         }
 
         private dev.vigil.server.webhook.AddressPolicy addressPolicy() {
-            var given = new java.util.ArrayList<String>();
-            if (webhookAllow != null) {
-                given.addAll(webhookAllow);
-            }
-            var env = System.getenv("VIGIL_WEBHOOK_ALLOW");
-            if (given.isEmpty() && env != null && !env.isBlank()) {
-                given.addAll(List.of(env.split(",")));
-            }
+            var given = webhookAllow == null ? List.<String>of() : webhookAllow;
             try {
                 return new dev.vigil.server.webhook.AddressPolicy(given.stream().filter(t -> !t.isBlank())
                         .map(dev.vigil.server.webhook.AddressPolicy.Cidr::parse).toList());
@@ -244,18 +235,15 @@ public final class Main implements Runnable {
             };
         }
 
-        private long positive(String option, long value) {
-            if (value < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), option + ": must be at least 1, was " + value);
+        private long atLeast(String option, long value, long least) {
+            if (value < least) {
+                throw new CommandLine.ParameterException(spec.commandLine(), option + ": must be at least " + least + ", was " + value);
             }
             return value;
         }
 
-        private long count(String option, long value) {
-            if (value < 0) {
-                throw new CommandLine.ParameterException(spec.commandLine(), option + ": must not be negative, was " + value);
-            }
-            return value;
+        private int atLeast(String option, int value, int least) {
+            return (int) atLeast(option, (long) value, least);
         }
 
         private java.time.Duration duration(String option, String text) {

@@ -2,6 +2,7 @@ package dev.vigil.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.Engine;
+import dev.vigil.engine.clock.ClockMode;
 import dev.vigil.engine.event.Event;
 import dev.vigil.engine.event.EventType;
 import dev.vigil.engine.event.InvalidEventsException;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +44,11 @@ final class Recovery {
     }
 
     private static void recover(LiveRuleSet live, JournalStore journal, Duration journalRetention, ObjectMapper json) {
+        if (live.running().source().settings().clockMode() != ClockMode.EVENT_TIME) {
+            // A realtime session takes events at their arrival: old ones would land at the wrong time.
+            LOG.info("rule set '{}' runs on the realtime clock: its windows start empty", live.name());
+            return;
+        }
         var latest = journal.latestEventTime(live.name());
         if (latest.isEmpty()) {
             return;
@@ -87,7 +92,7 @@ final class Recovery {
                 live.submit(events);
                 return;
             } catch (QueueFullException e) {
-                Objects.requireNonNull(live.flush().join());
+                live.flush().join();
             }
         }
     }

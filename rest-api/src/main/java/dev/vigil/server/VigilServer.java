@@ -143,9 +143,8 @@ public final class VigilServer implements AutoCloseable {
             cfg.routes.post("/api/v1/replays", replays::start, Scope.RULES_READ);
             cfg.routes.get("/api/v1/replays/{id}", replays::get, Scope.RULES_READ);
             cfg.routes.get("/api/v1/tokens/self", ctx -> {
-                var bearer = bearer(ctx);
-                var granted = authenticate(ctx, tokens, bearer);
-                ctx.json(Map.of("name", tokens.nameOf(bearer).orElse(""), "scopes", granted.stream().map(Scope::label).sorted().toList()));
+                var grant = authenticate(ctx, tokens, bearer(ctx));
+                ctx.json(Map.of("name", grant.name(), "scopes", grant.scopes().stream().map(Scope::label).sorted().toList()));
             });
             cfg.routes.get("/api/v1/audit", ctx -> audit.list(ctx), Scope.ADMIN);
             cfg.routes.after(audit::record);
@@ -271,19 +270,17 @@ public final class VigilServer implements AutoCloseable {
         if (required.isEmpty()) {
             return;
         }
-        var bearer = bearer(ctx);
-        var granted = authenticate(ctx, tokens, bearer);
+        var grant = authenticate(ctx, tokens, bearer(ctx));
         if (limiter != null) {
-            var name = tokens.nameOf(bearer).orElse("?");
-            long wait = limiter.take(name);
+            long wait = limiter.take(grant.name());
             if (wait > 0) {
                 ctx.header("Retry-After", Long.toString(Math.max(1, (wait + 999) / 1000)));
-                throw new ApiException(429, "rate_limited", "token '" + name + "' made more than " + limiter.perSecond()
+                throw new ApiException(429, "rate_limited", "token '" + grant.name() + "' made more than " + limiter.perSecond()
                         + " requests a second (--rate-limit); retry after the seconds Retry-After gives");
             }
         }
         for (var role : required) {
-            if (!granted.contains(role)) {
+            if (!grant.scopes().contains(role)) {
                 throw new ApiException(403, "forbidden", "the token lacks the scope " + ((Scope) role).label());
             }
         }
@@ -294,17 +291,16 @@ public final class VigilServer implements AutoCloseable {
         return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     }
 
-    /** The scopes {@code bearer} grants, kept on the request; 401 when it grants none. */
-    private static java.util.Set<Scope> authenticate(Context ctx, Tokens tokens, String bearer) {
-        var granted = tokens.scopesOf(bearer);
-        if (granted.isEmpty()) {
+    /** The token {@code bearer}, its scopes and name kept on the request; 401 when it is not one. */
+    private static Tokens.Grant authenticate(Context ctx, Tokens tokens, String bearer) {
+        var grant = tokens.grantOf(bearer).orElseThrow(() -> {
             ctx.header("WWW-Authenticate", "Bearer");
-            throw new ApiException(401, "unauthorized", bearer == null
+            return new ApiException(401, "unauthorized", bearer == null
                     ? "send a token: Authorization: Bearer <token>" : "the token is not valid");
-        }
-        ctx.attribute(GRANTED_SCOPES, granted);
-        ctx.attribute(ACTOR, tokens.nameOf(bearer).orElse("?"));
-        return granted;
+        });
+        ctx.attribute(GRANTED_SCOPES, grant.scopes());
+        ctx.attribute(ACTOR, grant.name());
+        return grant;
     }
 
     private static void error(Context ctx, int status, String code, String message, List<?> details) {

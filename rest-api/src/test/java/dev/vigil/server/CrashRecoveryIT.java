@@ -89,28 +89,47 @@ class CrashRecoveryIT {
     }
 
     @Test
-    void aCleanRestart_keepsTheWindows_andStoresNoAlertTwice() throws Exception {
-        var config = ServerConfig.defaults(work.resolve("data")).withPort(0).withAdminToken(TOKEN);
-        server = VigilServer.start(config);
-        send(server.port(), "PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL))),
-                "application/json");
-        for (int i = 0; i < 3; i++) {
-            send(server.port(), "POST", "/api/v1/events", tx("a" + i, T0.plusSeconds(i), "done"), "application/json");
+    void aRestart_keepsTheWindows_andNeitherStoresNorDeliversAnAlertTwice() throws Exception {
+        var delivered = new CopyOnWriteArrayList<String>();
+        var receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            delivered.add(exchange.getRequestHeaders().getFirst("webhook-id"));
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        var config = ServerConfig.defaults(work.resolve("data")).withPort(0).withAdminToken(TOKEN).withWebhooks(
+                dev.vigil.server.webhook.Webhooks.Settings.DEFAULTS.withAddresses(dev.vigil.server.webhook.AddressPolicy.ANY));
+        try {
+            server = VigilServer.start(config);
+            send(server.port(), "PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL))),
+                    "application/json");
+            send(server.port(), "POST", "/api/v1/webhooks", json.writeValueAsString(Map.of("url",
+                    "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")), "application/json");
+            for (int i = 0; i < 3; i++) {
+                send(server.port(), "POST", "/api/v1/events", tx("a" + i, T0.plusSeconds(i), "done"), "application/json");
+            }
+            send(server.port(), "POST", "/api/v1/events", tx("s1", T0.plusSeconds(10), "span"), "application/json");
+            send(server.port(), "POST", "/api/v1/events", tx("s2", T0.plusSeconds(20), "span"), "application/json");
+            await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == 1);
+            server.close();
+
+            // The journal's events go through the fresh session again: "done" fires again, with the id it had.
+            server = VigilServer.start(config);
+            send(server.port(), "POST", "/api/v1/events", tx("s3", T0.plusSeconds(30), "span"), "application/json");
+
+            int again = server.port();
+            await().atMost(Duration.ofSeconds(10)).until(() -> alerts(again).size() == 2);
+            var keys = new ArrayList<String>();
+            alerts(again).forEach(a -> keys.add(a.get("key").asText()));
+            assertThat(keys).containsExactlyInAnyOrder("done", "span");
+            await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() >= 2);
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> delivered.size() == 2);
+            assertThat(delivered).doesNotHaveDuplicates();
+        } finally {
+            receiver.stop(0);
         }
-        send(server.port(), "POST", "/api/v1/events", tx("s1", T0.plusSeconds(10), "span"), "application/json");
-        send(server.port(), "POST", "/api/v1/events", tx("s2", T0.plusSeconds(20), "span"), "application/json");
-        int port = server.port();
-        await().atMost(Duration.ofSeconds(10)).until(() -> alerts(port).size() == 1);
-        server.close();
-
-        server = VigilServer.start(config);
-        send(server.port(), "POST", "/api/v1/events", tx("s3", T0.plusSeconds(30), "span"), "application/json");
-
-        int again = server.port();
-        await().atMost(Duration.ofSeconds(10)).until(() -> alerts(again).size() == 2);
-        var keys = new ArrayList<String>();
-        alerts(again).forEach(a -> keys.add(a.get("key").asText()));
-        assertThat(keys).containsExactlyInAnyOrder("done", "span");
     }
 
     /** Starts the packaged server as a process of its own on the data folder; answers its port. */

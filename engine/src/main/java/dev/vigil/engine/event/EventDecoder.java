@@ -178,6 +178,22 @@ public final class EventDecoder {
         return new Event(id, codec.name, time, fact);
     }
 
+    /**
+     * The time an event's {@code time} field gives, epoch milliseconds, read as decoding reads it;
+     * empty when it has none or one that is not a time (decoding then names the problem).
+     */
+    public static java.util.OptionalLong timeOf(JsonNode event) {
+        var node = event.get("time");
+        if (node == null || node.isNull()) {
+            return java.util.OptionalLong.empty();
+        }
+        try {
+            return java.util.OptionalLong.of(FieldValues.epochMillis(node));
+        } catch (IllegalArgumentException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     private long eventTime(JsonNode json, TypeCodec codec, int index, String id, List<EventError> errors) {
         var name = "time";
         var node = json.get("time");

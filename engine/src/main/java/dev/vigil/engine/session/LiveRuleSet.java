@@ -201,7 +201,7 @@ public final class LiveRuleSet implements AutoCloseable {
                 stats = runner.stats(status, capacity - room.availablePermits());
                 if (stats.factCount() > maxFacts) {
                     fail("its working memory holds " + stats.factCount() + " facts, over the limit of " + maxFacts
-                            + ": a rule keeps events without a time bound, or the load outgrew the limit");
+                            + ": a rule keeps events without a time bound, or the load outgrew the limit", null);
                 }
             }
         } catch (InterruptedException e) {
@@ -210,7 +210,9 @@ public final class LiveRuleSet implements AutoCloseable {
             fail(e);
         } catch (Error e) {
             // The watchdog stops a worker that does not come back with ThreadDeath: its end, not news.
+            // Any other error (out of memory, say) fails the rule set, so that its state says so.
             if (status.state() == RuleSetStatus.State.RUNNING) {
+                fail(e);
                 throw e;
             }
         } finally {
@@ -268,20 +270,23 @@ public final class LiveRuleSet implements AutoCloseable {
     }
 
     private void fail(Throwable e) {
-        var reason = e instanceof RunawayRulesException ? e.getMessage() : e.getClass().getName() + ": " + e.getMessage();
+        fail(e instanceof RunawayRulesException ? e.getMessage() : e.getClass().getName() + ": " + e.getMessage(), e);
+    }
+
+    private void fail(String reason, Throwable cause) {
         if (markFailed(reason)) {
-            LOG.error("rule set '{}' failed and was stopped: {}", name, reason, e);
-            stats = runner.stats(status, 0);
-            listener.onRuleSetFailed(name, reason);
+            announce(reason, cause, runner.stats(status, 0));
         }
     }
 
-    private void fail(String reason) {
-        if (markFailed(reason)) {
+    private void announce(String reason, Throwable cause, RuleSetStats now) {
+        if (cause == null) {
             LOG.error("rule set '{}' failed and was stopped: {}", name, reason);
-            stats = runner.stats(status, 0);
-            listener.onRuleSetFailed(name, reason);
+        } else {
+            LOG.error("rule set '{}' failed and was stopped: {}", name, reason, cause);
         }
+        stats = now;
+        listener.onRuleSetFailed(name, reason);
     }
 
     /**
@@ -315,9 +320,8 @@ public final class LiveRuleSet implements AutoCloseable {
         if (!markFailed(reason)) {
             return false;
         }
-        LOG.error("rule set '{}' failed and was stopped: {}", name, reason);
-        stats = stats.withStatus(status);
-        listener.onRuleSetFailed(name, reason);
+        // The worker's runner is not this thread's to read: the last counters, under the new status.
+        announce(reason, null, stats.withStatus(status));
         RunningRule.stop(worker);
         drainQueue();
         return true;

@@ -35,18 +35,14 @@ public final class Tokens {
     /** Where the admin token is kept, or null when it was configured (and so cannot be rotated here). */
     private final Path adminFile;
     private final TokenStore store;
-    private final Map<String, Set<Scope>> issued = new ConcurrentHashMap<>();
-    /** The name of each issued token, by hash. */
-    private final Map<String, String> names = new ConcurrentHashMap<>();
+    /** Each issued token's name and scopes, by the token's hash. */
+    private final Map<String, Grant> issued = new ConcurrentHashMap<>();
 
     private Tokens(String admin, Path adminFile, TokenStore store) {
         this.admin = admin.getBytes(StandardCharsets.UTF_8);
         this.adminFile = adminFile;
         this.store = store;
-        store.all().values().forEach(t -> {
-            issued.put(t.hash(), parse(t.scopes()));
-            names.put(t.hash(), t.name());
-        });
+        store.all().values().forEach(t -> issued.put(t.hash(), new Grant(t.name(), parse(t.scopes()))));
     }
 
     /** The admin token: {@code configured} when given, else the one stored in {@code dataDirectory}, created when missing. */
@@ -109,26 +105,24 @@ public final class Tokens {
         return Optional.of(token);
     }
 
-    /** The scopes {@code bearer} grants: none for an unknown token. */
-    public Set<Scope> scopesOf(String bearer) {
-        if (bearer == null) {
-            return Set.of();
+    /** What a token is: its name and the scopes it grants. */
+    public record Grant(String name, Set<Scope> scopes) {
+        public Grant {
+            scopes = Set.copyOf(scopes);
         }
-        if (MessageDigest.isEqual(admin, bearer.getBytes(StandardCharsets.UTF_8))) {
-            return EnumSet.allOf(Scope.class);
-        }
-        return issued.getOrDefault(hash(bearer), Set.of());
     }
 
-    /** The name of the token {@code bearer}: {@code admin} for the admin token, empty for an unknown one. */
-    public Optional<String> nameOf(String bearer) {
+    private static final Grant ADMIN = new Grant("admin", EnumSet.allOf(Scope.class));
+
+    /** The token {@code bearer}, looked up once (one hash); empty for an unknown one. */
+    public Optional<Grant> grantOf(String bearer) {
         if (bearer == null) {
             return Optional.empty();
         }
         if (MessageDigest.isEqual(admin, bearer.getBytes(StandardCharsets.UTF_8))) {
-            return Optional.of("admin");
+            return Optional.of(ADMIN);
         }
-        return Optional.ofNullable(names.get(hash(bearer)));
+        return Optional.ofNullable(issued.get(hash(bearer)));
     }
 
     /** Issues a token called {@code name} with {@code scopes}; returns it (shown once), or empty when the name is taken. */
@@ -141,8 +135,7 @@ public final class Tokens {
         if (!store.save(new TokenStore.Issued(name, hash, scopes.stream().map(Scope::label).sorted().collect(Collectors.joining(","))), at)) {
             return Optional.empty();
         }
-        issued.put(hash, Set.copyOf(scopes));
-        names.put(hash, name);
+        issued.put(hash, new Grant(name, scopes));
         return Optional.of(token);
     }
 
@@ -153,7 +146,6 @@ public final class Tokens {
             return false;
         }
         issued.remove(token.hash());
-        names.remove(token.hash());
         return true;
     }
 

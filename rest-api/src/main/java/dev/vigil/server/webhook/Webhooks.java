@@ -58,11 +58,6 @@ public final class Webhooks implements AutoCloseable {
         public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(10),
                 Duration.ofHours(24), 8, AddressPolicy.PUBLIC);
 
-        /** Settings that send to public addresses only. */
-        public Settings(Duration timeout, Duration backoff, Duration maxBackoff, Duration maxAge, int concurrency) {
-            this(timeout, backoff, maxBackoff, maxAge, concurrency, AddressPolicy.PUBLIC);
-        }
-
         public Settings withAddresses(AddressPolicy value) {
             return new Settings(timeout, backoff, maxBackoff, maxAge, concurrency, value);
         }
