@@ -24,18 +24,34 @@ import org.kie.api.definition.type.FactType;
 final class FactMigration {
     private static final Map<Class<?>, Map<String, Method>> GETTERS = new ConcurrentHashMap<>();
     private final Map<String, Target> byClassName = new HashMap<>();
+    /** By simple name, for the types whose simple name is unique in the rule set. */
+    private final Map<String, Target> bySimpleName = new HashMap<>();
 
     FactMigration(KieBase kieBase) {
+        var simpleNames = new HashMap<String, Integer>();
         for (TypeDeclaration td : DeclaredTypes.declarations(kieBase)) {
-            byClassName.put(td.getTypeClassName(),
-                    new Target(td.getTypeClass(), DeclaredTypes.factType(kieBase, td), td.getTimestampAttribute()));
+            var target = new Target(td.getTypeClass(), DeclaredTypes.factType(kieBase, td), td.getTimestampAttribute());
+            byClassName.put(td.getTypeClassName(), target);
+            bySimpleName.put(td.getTypeName(), target);
+            simpleNames.merge(td.getTypeName(), 1, Integer::sum);
         }
+        simpleNames.forEach((name, count) -> {
+            if (count > 1) {
+                bySimpleName.remove(name);
+            }
+        });
     }
 
-    /** Whether {@code fact} is an instance of a declared type, but of another version's class. */
+    /** Whether {@code fact} is an instance of a declared type, but of another version's class (or package). */
     boolean isStale(Object fact) {
-        var target = byClassName.get(fact.getClass().getName());
+        var target = targetFor(fact);
         return target != null && target.type != fact.getClass();
+    }
+
+    /** The type {@code fact} goes into: the one of its class name, else the one of its simple name. */
+    private Target targetFor(Object fact) {
+        var target = byClassName.get(fact.getClass().getName());
+        return target != null ? target : bySimpleName.get(fact.getClass().getSimpleName());
     }
 
     /** Whether the running version declares the class of {@code fact} at all. */
@@ -43,9 +59,17 @@ final class FactMigration {
         return byClassName.containsKey(className);
     }
 
-    /** A copy of {@code old} in the current class, its timestamp field set to {@code time}. */
+    /** Whether the running version declares exactly one type of this simple name (events are posted by it). */
+    boolean hasTypeNamed(String simpleName) {
+        return bySimpleName.containsKey(simpleName);
+    }
+
+    /**
+     * A copy of {@code old} in the class of the running version's type of the same class name, or
+     * of the same simple name when the package changed, its timestamp field set to {@code time}.
+     */
     Object convert(Object old, long time) {
-        var target = byClassName.get(old.getClass().getName());
+        var target = targetFor(old);
         Object fresh;
         try {
             fresh = target.factType.newInstance();

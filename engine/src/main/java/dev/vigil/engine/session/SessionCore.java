@@ -23,6 +23,8 @@ import org.kie.api.runtime.KieContainer;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.rule.FactHandle;
 import org.kie.api.time.SessionPseudoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One rule set's stream-mode KieSession and the operations its single owner thread performs on it:
@@ -32,11 +34,12 @@ import org.kie.api.time.SessionPseudoClock;
  * exactly one thread (a session's worker, or a replay) calls into this.
  */
 final class SessionCore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionCore.class);
     private final String ruleSet;
-    private final KieContainer container;
-    private final KieSession session;
-    private final InternalWorkingMemory timers;
-    private final SessionPseudoClock pseudoClock;
+    private KieContainer container;
+    private KieSession session;
+    private InternalWorkingMemory timers;
+    private SessionPseudoClock pseudoClock;
     private final Alerts alerts;
     private final EventIds eventIds;
     private final int maxFirings;
@@ -50,16 +53,19 @@ final class SessionCore implements AutoCloseable {
         this.declaredFields = compiled.declaredFields();
         this.maxFirings = maxFirings;
         this.container = compiled.adoptContainer();
-        this.session = container.newKieSession();
-        this.timers = (InternalWorkingMemory) session;
-        this.pseudoClock = session.getSessionClock() instanceof SessionPseudoClock p ? p : null;
         this.eventIds = new EventIds(container.getKieBase());
         Function<Object, String> idOf = eventIds::get;
         // The match whose consequence runs is the agenda's knowledge helper's; asking it costs
         // nothing, where an agenda listener would make Drools build an event for every firing.
-        var agenda = timers.getAgenda();
-        this.alerts = new Alerts(ruleSet, wallClock, this::now, idOf, () -> agenda.getKnowledgeHelper().getMatch());
+        this.alerts = new Alerts(ruleSet, wallClock, this::now, idOf, () -> timers.getAgenda().getKnowledgeHelper().getMatch());
         alerts.use(version, rulesByName(compiled.rules()));
+        startSession();
+    }
+
+    private void startSession() {
+        session = container.newKieSession();
+        timers = (InternalWorkingMemory) session;
+        pseudoClock = session.getSessionClock() instanceof SessionPseudoClock p ? p : null;
         session.setGlobal(Alerts.GLOBAL, alerts);
     }
 
@@ -155,6 +161,11 @@ final class SessionCore implements AutoCloseable {
      * @return how many facts were carried into changed types
      */
     int update(CompiledRuleSet next, int version) {
+        if (!packages(next.container().getKieBase()).containsAll(packages(container.getKieBase()))) {
+            // Moving in place onto a version without one of the running packages breaks Drools' rewiring
+            // (on a later version it looks for the dropped package's classes).
+            return restart(next, version, List.of());
+        }
         // Facts of types whose declaration changes come out before the swap and go back in after
         // it: deleting an old-class fact after the swap leaves it in Drools' object store for good.
         var changed = changedTypes(declaredFields, next.declaredFields());
@@ -169,11 +180,17 @@ final class SessionCore implements AutoCloseable {
             out.sort(Comparator.comparingLong(Carried::time));
         }
         var previous = module;
-        var results = container.updateToVersion(next.adoptModule());
-        var errors = results.getMessages(Message.Level.ERROR);
-        if (!errors.isEmpty()) {
-            throw new IllegalStateException("moving rule set '" + ruleSet + "' to version " + version + " failed: "
-                    + errors.stream().map(Message::getText).collect(Collectors.joining("; ")));
+        String failure;
+        try {
+            var errors = container.updateToVersion(next.adoptModule()).getMessages(Message.Level.ERROR);
+            failure = errors.isEmpty() ? null : errors.stream().map(Message::getText).collect(Collectors.joining("; "));
+        } catch (RuntimeException e) {
+            failure = e.toString();
+        }
+        if (failure != null) {
+            LOG.warn("rule set '{}' could not move to version {} in place ({}); it continues in a new session with its facts",
+                    ruleSet, version, failure);
+            return restart(next, version, out);
         }
         module = next.releaseId();
         CompiledRuleSet.release(previous);
@@ -194,6 +211,77 @@ final class SessionCore implements AutoCloseable {
         alerts.use(version, rulesByName(next.rules()));
         fire();
         return carried;
+    }
+
+    /**
+     * Moves to {@code next} through a new container and session: the running session's facts (and
+     * {@code takenOut}, facts already taken out of it) go into the new one in time order, each
+     * declared type's instances converted into the class of the new version's type of the same
+     * simple name (so a renamed package keeps its events), with the clock stepping through their
+     * times to where it was. Rules fire on the way; alerts they raise again have the same ids and
+     * are dropped, and the alerts' suppression state is kept.
+     */
+    private int restart(CompiledRuleSet next, int version, List<Carried> takenOut) {
+        var facts = new ArrayList<>(takenOut);
+        try {
+            for (var handle : session.getFactHandles()) {
+                var fact = ((InternalFactHandle) handle).getObject();
+                facts.add(new Carried(fact, timestamp(handle), eventIds.get(fact)));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("rule set '{}': the facts of the old session could not be read, the new one starts empty", ruleSet, e);
+        }
+        facts.sort(Comparator.comparingLong(Carried::time));
+        var oldDeclared = new FactMigration(container.getKieBase());
+        long clock = now();
+        var previous = module;
+        try {
+            session.dispose();
+        } finally {
+            container.dispose();
+        }
+        container = next.adoptContainer();
+        module = next.releaseId();
+        CompiledRuleSet.release(previous);
+        declaredFields = next.declaredFields();
+        migration = new FactMigration(container.getKieBase());
+        eventIds.use(container.getKieBase());
+        alerts.use(version, rulesByName(next.rules()));
+        startSession();
+        int carried = 0;
+        for (var fact : facts) {
+            Object object = fact.object;
+            if (migration.hasTypeNamed(object.getClass().getSimpleName())) {
+                object = migration.convert(object, fact.time);
+            } else if (oldDeclared.isDeclared(object.getClass().getName())) {
+                continue;
+            }
+            if (pseudoClock != null && fact.time != Long.MIN_VALUE) {
+                advanceTo(fact.time);
+            }
+            if (fact.id != null) {
+                eventIds.put(object, fact.id);
+            }
+            session.insert(object);
+            carried++;
+            fire();
+        }
+        if (pseudoClock != null) {
+            advanceTo(clock);
+        }
+        fire();
+        return carried;
+    }
+
+    /** The packages of {@code kieBase} that hold rules or declared types. */
+    private static Set<String> packages(org.kie.api.KieBase kieBase) {
+        var names = new HashSet<String>();
+        for (var pkg : kieBase.getKiePackages()) {
+            if (!pkg.getRules().isEmpty() || !pkg.getFactTypes().isEmpty()) {
+                names.add(pkg.getName());
+            }
+        }
+        return names;
     }
 
     /** Declared types (by class name) that the next version changes or drops. */
