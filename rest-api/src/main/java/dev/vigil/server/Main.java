@@ -19,7 +19,14 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        // A file or setting the operator gave that does not work says so in one line; anything else keeps its stack trace.
+        System.exit(new CommandLine(new Main()).setExecutionExceptionHandler((e, command, parsed) -> {
+            if (!(e instanceof IllegalArgumentException || e instanceof IllegalStateException)) {
+                throw e;
+            }
+            command.getErr().println("vigil: " + e.getMessage());
+            return 1;
+        }).execute(args));
     }
 
     @Override
@@ -144,9 +151,26 @@ public final class Main implements Runnable {
                         + "(env VIGIL_MAX_FACTS; default ${DEFAULT-VALUE})")
         long maxFacts;
 
+        @Option(names = "--tokens-file", defaultValue = "${env:VIGIL_TOKENS_FILE}", paramLabel = "FILE",
+                description = "a YAML file of named tokens and their scopes (see the README), read again when it changes "
+                        + "(env VIGIL_TOKENS_FILE)")
+        Path tokensFile;
+
+        @Option(names = "--tls-cert", defaultValue = "${env:VIGIL_TLS_CERT}", paramLabel = "PEM",
+                description = "serve HTTPS with this PEM certificate chain (with --tls-key), read again when it changes "
+                        + "(env VIGIL_TLS_CERT)")
+        Path tlsCert;
+
+        @Option(names = "--tls-key", defaultValue = "${env:VIGIL_TLS_KEY}", paramLabel = "PEM",
+                description = "the PEM private key of --tls-cert, unencrypted (env VIGIL_TLS_KEY)")
+        Path tlsKey;
+
         @Override
         public Integer call() throws Exception {
             long started = System.nanoTime();
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together: give both");
+            }
             java.time.Duration retention;
             try {
                 retention = journal ? dev.vigil.dsl.Durations.parse(journalRetention) : java.time.Duration.ZERO;
@@ -168,7 +192,8 @@ public final class Main implements Runnable {
                             atLeast("--max-streams", maxStreams, 1), atLeast("--rate-limit", rateLimit, 0),
                             duration("--request-timeout", requestTimeout)))
                     .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, duration("--rule-timeout", ruleTimeout),
-                            atLeast("--max-facts", maxFacts, 1)));
+                            atLeast("--max-facts", maxFacts, 1)))
+                    .withAccess(ServerConfig.Access.NONE.withTokensFile(tokensFile).withTls(tlsCert, tlsKey));
             var server = VigilServer.start(config);
             var stopped = new CountDownLatch(1);
             RulesDirectory directory = null;
@@ -188,7 +213,8 @@ public final class Main implements Runnable {
             LOG.info("rule sets running: {}", running.isEmpty() ? "none" : running);
             server.generatedAdminToken().ifPresent(token -> LOG.info(
                     "admin token (shown once; kept in {}): {}", data.resolve("admin-token").toAbsolutePath(), token));
-            LOG.info("Vigil listening on http://{}:{}/ (started in {} ms)", bind, server.port(), (System.nanoTime() - started) / 1_000_000);
+            LOG.info("Vigil listening on {}://{}:{}/ (started in {} ms)", tlsCert == null ? "http" : "https", bind, server.port(),
+                    (System.nanoTime() - started) / 1_000_000);
             var watched = directory;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 if (watched != null) {

@@ -71,7 +71,6 @@ final class Metrics implements AutoCloseable {
                 .record(processingNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** An alert stored and about to be streamed, {@code nanos} after its rule raised it. */
     /** The webhook outbox's size, read at each scrape. */
     void webhooks(dev.vigil.server.webhook.Webhooks webhooks) {
         io.micrometer.core.instrument.Gauge.builder("vigil.webhook.pending", webhooks, w -> w.pending())
@@ -84,6 +83,14 @@ final class Metrics implements AutoCloseable {
                 .tag("outcome", outcome).register(registry)).increment();
     }
 
+    /** A configuration file ({@code tokens}, {@code tls}) read again after it changed: applied, or refused and the one in use kept. */
+    void reload(String file, boolean applied) {
+        meter("reload", file, applied, () -> Counter.builder("vigil.reloads")
+                .description("configuration files read again after they changed, by outcome (refused: the one in use stays)")
+                .tag("file", file).tag("outcome", applied ? "applied" : "refused").register(registry)).increment();
+    }
+
+    /** An alert stored and about to be streamed, {@code nanos} after its rule raised it. */
     void alertStored(long nanos) {
         alertDelay.record(nanos, TimeUnit.NANOSECONDS);
     }

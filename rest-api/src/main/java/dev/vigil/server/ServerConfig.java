@@ -24,10 +24,11 @@ import java.util.Objects;
  * @param journalSync   answer accepted events only once they are journaled on disk (true), or
  *                      journal them in the background, faster, losing the last moments on a crash
  * @param input         how much one request may carry
+ * @param access        the tokens file and TLS
  */
 public record ServerConfig(String bind, int port, Path dataDirectory, String adminToken, long maxBodyBytes,
                            InstantSource clock, Duration tick, Duration journal, long replayJobBytes, long replayJobEvents,
-                           Webhooks.Settings webhooks, RuleLimits rules, boolean journalSync, InputLimits input) {
+                           Webhooks.Settings webhooks, RuleLimits rules, boolean journalSync, InputLimits input, Access access) {
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -37,6 +38,7 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
         Objects.requireNonNull(webhooks, "webhooks");
         Objects.requireNonNull(rules, "rules");
         Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(access, "access");
         if (journal.isNegative()) {
             throw new IllegalArgumentException("journal retention must not be negative, was " + journal);
         }
@@ -57,39 +59,39 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
     /** 127.0.0.1:8080, data in {@code dataDirectory}, a 10 MB body limit, the system clock, a 7-day journal, replay jobs above 8 MB or 100,000 events. */
     public static ServerConfig defaults(Path dataDirectory) {
         return new ServerConfig("127.0.0.1", 8080, dataDirectory, null, 10L << 20, InstantSource.system(), Duration.ofMillis(100),
-                Duration.ofDays(7), 8L << 20, 100_000, Webhooks.Settings.DEFAULTS, RuleLimits.DEFAULTS, true, InputLimits.DEFAULTS);
+                Duration.ofDays(7), 8L << 20, 100_000, Webhooks.Settings.DEFAULTS, RuleLimits.DEFAULTS, true, InputLimits.DEFAULTS, Access.NONE);
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(bind, value, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input);
+        return new ServerConfig(bind, value, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input, access);
     }
 
     public ServerConfig withBind(String value) {
-        return new ServerConfig(value, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input);
+        return new ServerConfig(value, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input, access);
     }
 
     public ServerConfig withAdminToken(String value) {
-        return new ServerConfig(bind, port, dataDirectory, value, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input);
+        return new ServerConfig(bind, port, dataDirectory, value, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input, access);
     }
 
     public ServerConfig withMaxBodyBytes(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, value, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, value, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input, access);
     }
 
     public ServerConfig withJournal(Duration value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, value, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, value, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input, access);
     }
 
     public ServerConfig withWebhooks(Webhooks.Settings value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, value, rules, journalSync, input);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, value, rules, journalSync, input, access);
     }
 
     public ServerConfig withReplayJobBytes(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, value, replayJobEvents, webhooks, rules, journalSync, input);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, value, replayJobEvents, webhooks, rules, journalSync, input, access);
     }
 
     public ServerConfig withReplayJobEvents(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, value, webhooks, rules, journalSync, input);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, value, webhooks, rules, journalSync, input, access);
     }
 
     public ServerConfig withAllowUnsafeRules(boolean value) {
@@ -98,17 +100,22 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
 
     public ServerConfig withRules(RuleLimits value) {
         return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents,
-                webhooks, value, journalSync, input);
+                webhooks, value, journalSync, input, access);
     }
 
     public ServerConfig withJournalSync(boolean value) {
         return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents,
-                webhooks, rules, value, input);
+                webhooks, rules, value, input, access);
     }
 
     public ServerConfig withInput(InputLimits value) {
         return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents,
-                webhooks, rules, journalSync, value);
+                webhooks, rules, journalSync, value, access);
+    }
+
+    public ServerConfig withAccess(Access value) {
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents,
+                webhooks, rules, journalSync, input, value);
     }
 
     /**
@@ -171,6 +178,44 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
 
         public RuleLimits {
             Objects.requireNonNull(ruleTimeout, "ruleTimeout");
+        }
+    }
+
+    /**
+     * Who may call the server and how they reach it.
+     *
+     * @param tokensFile  a YAML file of named tokens and their scopes, read again when it changes; null for none
+     * @param tlsCert     a PEM certificate chain to serve HTTPS with (with {@code tlsKey}); null serves plain HTTP
+     * @param tlsKey      the PEM private key of {@code tlsCert}
+     * @param reloadEvery how often the tokens file and the TLS files are checked for changes
+     */
+    public record Access(Path tokensFile, Path tlsCert, Path tlsKey, Duration reloadEvery) {
+        public static final Access NONE = new Access(null, null, null, Duration.ofSeconds(2));
+
+        public Access {
+            Objects.requireNonNull(reloadEvery, "reloadEvery");
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new IllegalArgumentException("TLS needs both a certificate and its key (--tls-cert and --tls-key)");
+            }
+            if (reloadEvery.isNegative() || reloadEvery.isZero()) {
+                throw new IllegalArgumentException("reloadEvery must be positive, was " + reloadEvery);
+            }
+        }
+
+        public boolean tls() {
+            return tlsCert != null;
+        }
+
+        public Access withTokensFile(Path value) {
+            return new Access(value, tlsCert, tlsKey, reloadEvery);
+        }
+
+        public Access withTls(Path cert, Path key) {
+            return new Access(tokensFile, cert, key, reloadEvery);
+        }
+
+        public Access withReloadEvery(Duration value) {
+            return new Access(tokensFile, tlsCert, tlsKey, value);
         }
     }
 }

@@ -58,11 +58,18 @@ public final class VigilServer implements AutoCloseable {
     private final Journal journal;
     private final ReplayRoutes replays;
     private final Webhooks webhooks;
+    private final FileWatch fileWatch = new FileWatch();
 
     private VigilServer(ServerConfig config) {
         // Decimals stay exact for BigDecimal fields, and are written as plain numbers; "{...} junk" is not JSON.
         var json = this.json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        // The files an operator hands over are checked before anything opens, so that a bad one stops the start cleanly.
+        var access = config.access();
+        var tls = access.tls() ? new Tls(access.tlsCert(), access.tlsKey()) : null;
+        if (access.tokensFile() != null) {
+            Tokens.check(access.tokensFile());
+        }
         this.database = Database.open(config.dataDirectory());
         var ruleSetStore = new RuleSetStore(database, json);
         var alertStore = new AlertStore(database, json);
@@ -81,6 +88,12 @@ public final class VigilServer implements AutoCloseable {
         var loaded = Tokens.load(config.adminToken(), config.dataDirectory(), new TokenStore(database));
         this.generatedToken = loaded.generated();
         var tokens = loaded.tokens();
+        if (access.tokensFile() != null) {
+            useTokensFile(tokens, access);
+        }
+        if (tls != null) {
+            fileWatch.watch(tls.files(), access.reloadEvery(), () -> metrics.reload("tls", tls.reload()));
+        }
         var ruleSets = new RuleSetRoutes(engine, ruleSetStore, json, config.clock(), config.input());
         this.ruleSets = ruleSets;
         this.journal = config.journal().isZero() ? null
@@ -102,6 +115,9 @@ public final class VigilServer implements AutoCloseable {
             // A request that sends or takes nothing for this long is given up: a slow or stalled
             // client does not hold a thread for ever.
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(config.input().requestTimeout().toMillis()));
+            if (tls != null) {
+                cfg.jetty.addConnector((server, http) -> tls.connector(server, http, config.bind(), config.port()));
+            }
             // Javalin copies each response through a buffer of this size, allocated per request: most
             // answers here are a few hundred bytes, and 32 KB (the default) per request was most of
             // the garbage an event post made.
@@ -152,7 +168,18 @@ public final class VigilServer implements AutoCloseable {
                     .orElseThrow(() -> new ApiException(409, "admin_token_configured", "the admin token is set by VIGIL_ADMIN_TOKEN:"
                             + " change it there and restart")))), Scope.ADMIN);
             cfg.routes.post("/api/v1/tokens", ctx -> issueToken(ctx, tokens, json, config), Scope.ADMIN);
+            cfg.routes.get("/api/v1/tokens", ctx -> ctx.json(tokens.list().stream().map(t -> {
+                var out = new LinkedHashMap<String, Object>();
+                out.put("name", t.name());
+                out.put("scopes", t.scopes().stream().map(Scope::label).sorted().toList());
+                out.put("source", t.source());
+                return out;
+            }).toList()), Scope.ADMIN);
             cfg.routes.delete("/api/v1/tokens/{name}", ctx -> {
+                if (tokens.isFromFile(ctx.pathParam("name"))) {
+                    throw new ApiException(409, "token_in_file", "the token '" + ctx.pathParam("name")
+                            + "' comes from the tokens file: remove it there");
+                }
                 if (!tokens.revoke(ctx.pathParam("name"))) {
                     throw ApiException.notFound("no token named '" + ctx.pathParam("name") + "'");
                 }
@@ -187,6 +214,21 @@ public final class VigilServer implements AutoCloseable {
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, 500, "internal_error", "the server failed to handle the request: " + e.getMessage(), List.of());
             });
+        });
+    }
+
+    /** Takes the tokens file now (a bad one stops the start) and again whenever it changes (a bad one then keeps the tokens in use). */
+    private void useTokensFile(Tokens tokens, ServerConfig.Access access) {
+        var file = access.tokensFile();
+        LOG.info("tokens file {}: {} tokens", file, tokens.useFile(file));
+        fileWatch.watch(List.of(file), access.reloadEvery(), () -> {
+            try {
+                LOG.info("tokens file {} reloaded: {} tokens", file, tokens.useFile(file));
+                metrics.reload("tokens", true);
+            } catch (IllegalArgumentException e) {
+                LOG.error("tokens file not reloaded, the tokens in use stay: {}", e.getMessage());
+                metrics.reload("tokens", false);
+            }
         });
     }
 
@@ -314,6 +356,7 @@ public final class VigilServer implements AutoCloseable {
     /** Stops taking requests, stops the rule sets, stores the alerts still queued, closes the database. */
     @Override
     public void close() {
+        fileWatch.close();
         app.stop();
         replays.close();
         engine.close();

@@ -37,6 +37,8 @@ public final class Tokens {
     private final TokenStore store;
     /** Each issued token's name and scopes, by the token's hash. */
     private final Map<String, Grant> issued = new ConcurrentHashMap<>();
+    /** The tokens file's, by the token's hash: replaced whole when the file changes. */
+    private volatile Map<String, Grant> fromFile = Map.of();
 
     private Tokens(String admin, Path adminFile, TokenStore store) {
         this.admin = admin.getBytes(StandardCharsets.UTF_8);
@@ -122,13 +124,64 @@ public final class Tokens {
         if (MessageDigest.isEqual(admin, bearer.getBytes(StandardCharsets.UTF_8))) {
             return Optional.of(ADMIN);
         }
-        return Optional.ofNullable(issued.get(hash(bearer)));
+        var hash = hash(bearer);
+        var grant = issued.get(hash);
+        return Optional.ofNullable(grant != null ? grant : fromFile.get(hash));
     }
 
-    /** Issues a token called {@code name} with {@code scopes}; returns it (shown once), or empty when the name is taken. */
+    /**
+     * Takes the tokens of {@code file} in place of those it held before; tokens it no longer holds
+     * stop working at once. IllegalArgumentException naming the problem when the file is not valid,
+     * and then the tokens in use stay.
+     *
+     * @return how many tokens the file holds
+     */
+    public synchronized int useFile(Path file) {
+        var entries = TokensFile.read(file);
+        var taken = issuedNames();
+        for (var name : entries.keySet()) {
+            if (taken.contains(name)) {
+                throw new IllegalArgumentException(file + ": the name '" + name + "' is a token issued through the API; revoke it or rename this one");
+            }
+        }
+        fromFile = Map.copyOf(TokensFile.byHash(entries));
+        return entries.size();
+    }
+
+    /** Reads a tokens file without taking it: IllegalArgumentException naming the problem when it is not valid. */
+    public static void check(Path file) {
+        TokensFile.read(file);
+    }
+
+    /** Whether the token called {@code name} comes from the tokens file (and so cannot be revoked through the API). */
+    public boolean isFromFile(String name) {
+        return fromFile.values().stream().anyMatch(g -> g.name().equals(name));
+    }
+
+    /** Every token but the admin's, by name: its scopes and where it comes from ({@code api} or {@code file}). */
+    public List<Listed> list() {
+        var out = new java.util.ArrayList<Listed>();
+        issued.values().forEach(g -> out.add(new Listed(g.name(), g.scopes(), "api")));
+        fromFile.values().forEach(g -> out.add(new Listed(g.name(), g.scopes(), "file")));
+        out.sort(java.util.Comparator.comparing(Listed::name));
+        return out;
+    }
+
+    /** A token as listed: no secret, not even its hash. */
+    public record Listed(String name, Set<Scope> scopes, String source) {
+    }
+
+    private Set<String> issuedNames() {
+        return issued.values().stream().map(Grant::name).collect(Collectors.toSet());
+    }
+
+    /** Issues a token called {@code name} with {@code scopes}; returns it (shown once), or empty when the name is taken (here or in the tokens file). */
     public Optional<String> issue(String name, Set<Scope> scopes, Instant at) {
         if (scopes.contains(Scope.ADMIN)) {
             throw new IllegalArgumentException("the admin scope cannot be given to a token");
+        }
+        if (isFromFile(name)) {
+            return Optional.empty();
         }
         var token = newToken();
         var hash = hash(token);
@@ -170,7 +223,8 @@ public final class Tokens {
         return "vgl_" + HexFormat.of().formatHex(bytes);
     }
 
-    private static String hash(String token) {
+    /** The SHA-256 of {@code token}, in lower-case hex: how tokens other than the admin's are kept. */
+    static String hash(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
