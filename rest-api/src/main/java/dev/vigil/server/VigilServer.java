@@ -223,13 +223,39 @@ public final class VigilServer implements AutoCloseable {
         LOG.info("tokens file {}: {} tokens", file, tokens.useFile(file));
         fileWatch.watch(List.of(file), access.reloadEvery(), () -> {
             try {
+                var before = fileTokens(tokens);
                 LOG.info("tokens file {} reloaded: {} tokens", file, tokens.useFile(file));
                 metrics.reload("tokens", true);
+                audit.record("tokens file", "reload", file.getFileName().toString(), changes(before, fileTokens(tokens)));
             } catch (IllegalArgumentException e) {
                 LOG.error("tokens file not reloaded, the tokens in use stay: {}", e.getMessage());
                 metrics.reload("tokens", false);
             }
         });
+    }
+
+    private static Map<String, java.util.Set<Scope>> fileTokens(Tokens tokens) {
+        var out = new java.util.TreeMap<String, java.util.Set<Scope>>();
+        tokens.list().stream().filter(t -> t.source().equals("file")).forEach(t -> out.put(t.name(), t.scopes()));
+        return out;
+    }
+
+    /** "added a; removed b; scopes changed c": what a reload of the tokens file did, for the audit log. */
+    private static String changes(Map<String, java.util.Set<Scope>> before, Map<String, java.util.Set<Scope>> after) {
+        var parts = new java.util.ArrayList<String>();
+        var added = after.keySet().stream().filter(n -> !before.containsKey(n)).toList();
+        var removed = before.keySet().stream().filter(n -> !after.containsKey(n)).toList();
+        var changed = after.keySet().stream().filter(n -> before.containsKey(n) && !before.get(n).equals(after.get(n))).toList();
+        if (!added.isEmpty()) {
+            parts.add("added " + String.join(", ", added));
+        }
+        if (!removed.isEmpty()) {
+            parts.add("removed " + String.join(", ", removed));
+        }
+        if (!changed.isEmpty()) {
+            parts.add("scopes changed " + String.join(", ", changed));
+        }
+        return parts.isEmpty() ? "no token changed" : String.join("; ", parts);
     }
 
     /** Opens the database, deploys the rule sets that were active, and starts listening. */

@@ -144,6 +144,8 @@ class TokensFileIT {
         assertThat(status("POST", "/api/v1/events", "{}", ONCALL)).as("the refused file's wider scope").isEqualTo(403);
         assertThat(status("GET", "/api/v1/alerts", null, ANALYST)).isEqualTo(401);
         assertThat(reloads("applied")).isEqualTo(1);
+        var audit = json.readTree(send("GET", "/api/v1/audit", null, ADMIN).body()).get("entries");
+        assertThat(audit.toString()).contains("\"tokens file\"", "added oncall; removed analyst, payments-ingest");
     }
 
     @Test
