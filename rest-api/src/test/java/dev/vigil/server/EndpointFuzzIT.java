@@ -28,8 +28,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 /**
  * Random and mutated input to every endpoint that takes some, against the real server: no input
  * gets a 5xx or hangs, and input that is refused changes nothing (no event accepted, no version
- * deployed). The number of tries per property is jqwik's {@code jqwik.tries.default} (100 in the
- * test suite; pass {@code -Djqwik.tries.default=10000} for a long run).
+ * deployed). The number of tries per property is jqwik's {@code jqwik.tries.default} (60 in the
+ * test suite); {@code bench/run-fuzz.sh} runs it with as many as asked, for a long run.
  */
 class EndpointFuzzIT {
     private static final String TOKEN = "fuzz-token";
@@ -193,7 +193,7 @@ class EndpointFuzzIT {
                 Arbitraries.strings().ofMaxLength(100).map(name -> Map.of(name.isEmpty() ? "x" : name, DRL)));
     }
 
-    @Property(tries = 30)
+    @Property
     void rules_thatAreRefused_leaveTheRunningVersion(@ForAll("ruleFiles") Map<String, String> files) throws Exception {
         int before = version();
         var body = JSON.writeValueAsString(Map.of("files", files));
@@ -206,7 +206,7 @@ class EndpointFuzzIT {
         assertThat(version()).isEqualTo(deployed.statusCode() == 200 ? before + 1 : before);
     }
 
-    @Property(tries = 40)
+    @Property
     void ruleTestFiles_neverGetA5xx(@ForAll("testFiles") String yaml) throws Exception {
         var response = send("POST", "/api/v1/rulesets/fraud/tests", JSON.writeValueAsString(Map.of("files", Map.of("x.test.yaml", yaml))),
                 "application/json", Map.of());

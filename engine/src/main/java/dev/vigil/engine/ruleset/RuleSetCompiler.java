@@ -97,8 +97,9 @@ public final class RuleSetCompiler {
             }
             dropParserEchoes(diagnostics);
             dropErrorsInTheAddedGlobal(diagnostics, source.files());
-        } catch (RuntimeException e) {
-            // Some malformed annotations (such as @expires("30s")) throw out of the build instead of reporting.
+        } catch (RuntimeException | LinkageError e) {
+            // Some malformed annotations (such as @expires("30s")) and some unknown field types (such as
+            // java.util.Dae) throw out of the build instead of reporting.
             diagnostics.add(thrownByBuild(e, source.files()));
         }
         if (!diagnostics.isEmpty()) {
@@ -214,8 +215,19 @@ public final class RuleSetCompiler {
         });
     }
 
-    private static Diagnostic thrownByBuild(RuntimeException e, Map<String, String> files) {
+    private static Diagnostic thrownByBuild(Throwable e, Map<String, String> files) {
         var reason = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+        if (e instanceof NoClassDefFoundError && e.getMessage() != null) {
+            var type = e.getMessage().replace('/', '.');
+            for (var entry : files.entrySet()) {
+                int at = entry.getValue().indexOf(type);
+                if (at >= 0) {
+                    return Diagnostic.error(entry.getKey(), lineOf(entry.getValue(), at), columnOf(entry.getValue(), at),
+                            "unknown type " + type + ": no such class");
+                }
+            }
+            return Diagnostic.error(null, 0, 0, "unknown type " + type + ": no such class");
+        }
         for (var entry : files.entrySet()) {
             Matcher m = EXPIRES.matcher(entry.getValue());
             while (m.find()) {

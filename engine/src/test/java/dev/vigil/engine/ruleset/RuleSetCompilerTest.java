@@ -191,6 +191,27 @@ class RuleSetCompilerTest {
         });
     }
 
+    /** Drools throws NoClassDefFoundError out of the build for a field of a class that does not exist, where a rule uses the type. */
+    @Test
+    void compile_fieldOfAnUnknownClass_givesADiagnosticAtIt() {
+        var thrown = catchThrowableOfType(RuleSetCompilationException.class, () -> compiler.compile(RuleSetSource.of("types", Map.of(
+                "r.drl", """
+                        package pkg;
+                        declare E
+                            @role(event)
+                            at : java.util.Dae
+                        end
+                        rule "any" when E() over window:time(1m) then alerts.raise("k", "e"); end
+                        """))));
+
+        assertThat(thrown.diagnostics()).singleElement().satisfies(d -> {
+            assertThat(d.file()).isEqualTo("r.drl");
+            assertThat(d.line()).isEqualTo(4);
+            assertThat(d.column()).isEqualTo(10);
+            assertThat(d.message()).isEqualTo("unknown type java.util.Dae: no such class");
+        });
+    }
+
     @Test
     void compile_alertsGlobalNotDeclared_isUsable() {
         try (var harness = RuleHarness.of("""
