@@ -15,7 +15,7 @@ import java.util.Random;
 /**
  * A small fleet's telemetry with incidents mixed in and labelled; the same seed gives the same
  * events. Hosts report CPU every minute (a daily cycle and noise) and a heartbeat every 30 s;
- * services serve a request every 5 s (latency with a daily cycle, a few errors). Incidents, at
+ * services serve a request every 2 s (latency with a daily cycle, a few errors). Incidents, at
  * random times and of random size: sustained overload (CPU 92 to 99 for 10 to 40 minutes), a silent
  * host (nothing at all for 10 to 60 minutes), an error burst (15% to 50% of requests failing for 5
  * to 20 minutes) and a slow creep (latency growing to 4 to 8 times its usual over 20 to 40 minutes,
@@ -111,7 +111,7 @@ public final class MonitoringGenerator {
             }
             double usual = 40 + random.nextDouble() * 80;
             double burstRate = 0.15 + random.nextDouble() * 0.35;
-            for (long t = start; t < end; t += 5_000) {
+            for (long t = start; t < end; t += 2_000) {
                 double daily = 1 + 0.3 * Math.sin(2 * Math.PI * (t - start) / (1440.0 * MINUTE));
                 double factor = 1;
                 for (var c : creeps) {
