@@ -131,6 +131,9 @@ public final class VigilServer implements AutoCloseable {
                 ui.hostedPath = "/";
                 ui.directory = "/vigil-ui";
                 ui.location = Location.CLASSPATH;
+                // A path of the API is never a file: its 404s skip looking in the jar, which serialises
+                // on the zip file system and answered unknown API paths at a seventh of the rate of known ones.
+                ui.skipFileFunction = request -> request.getRequestURI().startsWith("/api/");
                 ui.headers = Map.of("Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff",
                         "Content-Security-Policy", UI_CONTENT_POLICY);
             });
