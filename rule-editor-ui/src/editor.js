@@ -17,6 +17,7 @@ import { TEMPLATES } from './templates.js';
 import { backtestPanel } from './backtest.js';
 import { versionsPanel } from './versions.js';
 import { testsPanel } from './tests.js';
+import { settingsPanel } from './settings.js';
 
 const drlLanguage = StreamLanguage.define(drlStream);
 const VALIDATE_DELAY_MS = 400;
@@ -59,6 +60,7 @@ export function editorScreen(app, session, name, params) {
     backtest: h('div.panel', { id: 'panel-backtest' }),
     tests: h('div.panel', { id: 'panel-tests', hidden: true }),
     versions: h('div.panel', { id: 'panel-versions', hidden: true }),
+    settings: h('div.panel', { id: 'panel-settings', hidden: true }),
   };
   const sideTabs = h('div.tabs.side',
     Object.keys(side).map((key) => h('button.tab', {
@@ -75,7 +77,7 @@ export function editorScreen(app, session, name, params) {
     deploySlot, loadSlot,
     h('div.split',
       h('div.left', tabs, editorHost, problems),
-      h('div.right', sideTabs, side.backtest, side.tests, side.versions))));
+      h('div.right', sideTabs, side.backtest, side.tests, side.versions, side.settings))));
 
   const files = () => Object.fromEntries(model.order.map((p) => [p, model.states.get(p).doc.toString()]));
   const ruleFiles = () => Object.fromEntries(Object.entries(files()).filter(([p]) => !isTest(p)));
@@ -92,6 +94,7 @@ export function editorScreen(app, session, name, params) {
   const backtest = backtestPanel(side.backtest, context);
   testsPanel(side.tests, context);
   const versions = versionsPanel(side.versions, context);
+  const settings = settingsPanel(side.settings, context, () => scheduleValidate());
 
   function newState(path, text) {
     const complete = (ctx) => {
@@ -299,6 +302,7 @@ export function editorScreen(app, session, name, params) {
         versionBadge.textContent = 'new: not deployed';
         setFiles(template.files);
       }
+      settings.refresh();
       versions.refresh();
       scheduleValidate(0);
     });

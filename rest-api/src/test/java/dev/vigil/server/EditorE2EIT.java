@@ -283,10 +283,40 @@ class EditorE2EIT {
         assertThat(driver.findElements(By.cssSelector("#tabs [data-path]")).stream().map(t -> t.getAttribute("data-path")).toList())
                 .containsExactly("cpu-hot.rule.yaml", "monitoring.drl");
         wait.until(ExpectedConditions.textMatches(By.id("validation"), java.util.regex.Pattern.compile("^compiles: 1 rule$")));
+
+        // Files added, renamed and deleted in tabs; settings changed in their form, a bad one shown as it is refused.
+        driver.findElement(By.id("add-file")).click();
+        answerPrompt("extra.drl");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#tabs [data-path='extra.drl']")));
+        new org.openqa.selenium.interactions.Actions(driver)
+                .doubleClick(driver.findElement(By.cssSelector("#tabs [data-path='extra.drl'] button.name"))).perform();
+        answerPrompt("more.drl");
+        driver.findElement(By.id("add-file")).click();
+        answerPrompt("gone.drl");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#tabs [data-path='gone.drl']")));
+        driver.findElement(By.cssSelector("#tabs [data-path='gone.drl'] button.close")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(d -> d.findElements(By.cssSelector("#tabs [data-path]")).stream().map(t -> t.getAttribute("data-path")).toList()
+                .equals(List.of("cpu-hot.rule.yaml", "monitoring.drl", "more.drl")));
+        driver.findElement(By.id("show-settings")).click();
+        var lateness = driver.findElement(By.id("setting-lateness"));
+        lateness.clear();
+        lateness.sendKeys("soon", Keys.TAB);
+        wait.until(ExpectedConditions.textToBe(By.id("validation"), "not checked"));
+        assertThat(driver.findElement(By.id("problems")).getText()).contains("lateness");
+        lateness.clear();
+        lateness.sendKeys("5s", Keys.TAB);
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("setting-latePolicy"))).selectByValue("drop");
+        wait.until(ExpectedConditions.textMatches(By.id("validation"), java.util.regex.Pattern.compile("^compiles: 1 rule$")));
+        screenshot("settings");
+
         driver.findElement(By.id("deploy")).click();
         wait.until(ExpectedConditions.textToBe(By.id("version"), "v1"));
-        assertThat(json.readTree(send("GET", "/api/v1/rulesets/hosts", null).body()).get("rules").get(0).get("name").asText())
-                .isEqualTo("cpu above 90% for 5 minutes");
+        var hosts = json.readTree(send("GET", "/api/v1/rulesets/hosts", null).body());
+        assertThat(hosts.get("rules").get(0).get("name").asText()).isEqualTo("cpu above 90% for 5 minutes");
+        assertThat(hosts.get("files").fieldNames()).toIterable().containsExactlyInAnyOrder("cpu-hot.rule.yaml", "monitoring.drl", "more.drl");
+        assertThat(hosts.get("settings").get("lateness").asText()).isEqualTo("5000ms");
+        assertThat(hosts.get("settings").get("latePolicy").asText()).isEqualTo("drop");
         screenshot("new-from-template");
 
         // A narrow window (1024 px): the editor and its Deploy button still fit.
@@ -307,6 +337,12 @@ class EditorE2EIT {
         assertThat(driver.findElements(By.cssSelector("#nav .disabled")).stream().map(WebElement::getText).toList())
                 .containsExactly("Rule sets", "Webhooks");
         assertThat(driver.findElement(By.id("who")).getText()).contains("watcher (alerts:read)");
+    }
+
+    private void answerPrompt(String text) {
+        var prompt = wait.until(ExpectedConditions.alertIsPresent());
+        prompt.sendKeys(text);
+        prompt.accept();
     }
 
     private String base() {
