@@ -30,7 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Traffic.</b> The samples' seeded generators (fraud: 2,000 customers over 14 days, seed 7;
  * monitoring: 20 hosts and 5 services over 3 days, seed 7) are run once, here, and their events
- * streamed again and again (see {@link SampleStream}): 90% of the events are the fraud sample's
+ * streamed again and again, each pass with card and terminal ids of its own (see
+ * {@link SampleStream}): 90% of the events are the fraud sample's
  * payments and reports, 10% the monitoring sample's readings, heartbeats and requests. Event time
  * starts at the run's start and keeps the samples' own timeline, passed faster than the wall clock
  * so that each sample gives its share of the rate: at 10,000 events/s that is about 167,000 times
@@ -55,11 +56,12 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Reading the server.</b> Once a second from {@code /metrics} (see {@link ServerReading})
  * and the CPU time of both processes; every 10 s of it is one {@link SoakSample}, a line of the CSV
- * ({@code bench/target/soak.csv}). After the last events the benchmark waits for the queues to
- * drain and checks that the server processed every event it accepted.
+ * ({@code bench/target/soak.csv}). After the last events the benchmark waits, up to a minute,
+ * until every rule set has processed the events it accepted, and reports both counts.
  *
- * <p><b>Report.</b> {@link SoakReport} prints the summary, the flatness verdict (defined there), a
- * table of the run in sixths, and writes the chart {@code bench/results/soak.svg}.
+ * <p><b>Report.</b> {@link SoakReport} prints the summary, the flatness verdict (defined there,
+ * with the warm-up: a sixth of the run, or longer until every rule set's working memory is full),
+ * a table of the run in sixths; {@link SoakChart} draws {@code bench/results/soak.svg}.
  *
  * <p>Arguments (optional): minutes (default 30) and events per second (default 10,000). The server
  * runs with the launcher's JVM options (or {@code VIGIL_JAVA_OPTS}); the load generator runs in
