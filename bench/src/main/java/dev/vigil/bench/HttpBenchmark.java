@@ -5,9 +5,7 @@ import dev.vigil.engine.replay.Replay;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
 import dev.vigil.engine.ruleset.RuleSetSettings;
 import dev.vigil.engine.ruleset.RuleSetSource;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -54,10 +51,8 @@ import java.util.regex.Pattern;
  * seconds per run (default 15) and rounds (default 3).
  */
 public final class HttpBenchmark {
-    private static final String TOKEN = "bench-" + Long.toHexString(System.nanoTime());
     private static final long EVENT_TIME_START = Instant.parse("2026-11-20T00:00:00Z").toEpochMilli();
     private static final long DAY = TimeUnit.DAYS.toMillis(1);
-    private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+/)");
     /** Accounts the events are spread over, as in wrk's scripts and the replay. */
     private static final int ACCOUNTS = 10_000;
     /** Events per second of the steady run: well below what the server takes, so that latency is not queueing. */
@@ -76,7 +71,7 @@ public final class HttpBenchmark {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final ConcurrentLinkedQueue<long[]> alertLatencies = new ConcurrentLinkedQueue<>();
     private final int seconds;
-    private String url;
+    private ServerProcess server;
     private int runs;
 
     private HttpBenchmark(int seconds) {
@@ -113,8 +108,7 @@ public final class HttpBenchmark {
     }
 
     private void run(int rounds) throws Exception {
-        var data = Files.createTempDirectory("vigil-http-bench");
-        var server = startServer(data);
+        server = ServerProcess.start(Files.createTempDirectory("vigil-http-bench"), "--rules", "none");
         var single = new ArrayList<Load>();
         var ndjson = new ArrayList<Load>();
         var paced = new ArrayList<Load>();
@@ -123,7 +117,7 @@ public final class HttpBenchmark {
             deploy("bench", "1s");
             deploy("steady", "0s");
             streamAlerts();
-            System.out.printf("server %s; wrk runs of %d s, %d rounds%n", url, seconds, rounds);
+            System.out.printf("server %s; wrk runs of %d s, %d rounds%n", server.url(), seconds, rounds);
             System.out.println("warming up (JIT) ...");
             wrk("single-event.lua", 16, seconds * 2);
             wrk("ndjson.lua", 1, seconds);
@@ -136,8 +130,7 @@ public final class HttpBenchmark {
                         r + 1, health[r], single.get(r), ndjson.get(r), paced.get(r));
             }
         } finally {
-            server.destroy();
-            server.waitFor(30, TimeUnit.SECONDS);
+            server.close();
         }
         var engine = new double[rounds];
         int events = 500_000;
@@ -148,46 +141,11 @@ public final class HttpBenchmark {
         report(health, single, ndjson, paced, engine);
     }
 
-    private Process startServer(Path data) throws IOException {
-        var command = List.of("./vigil", "serve", "--port", "0", "--data", data.resolve("data").toString(), "--rules", "none");
-        var builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("VIGIL_ADMIN_TOKEN", TOKEN);
-        var process = builder.start();
-        var listening = new CompletableFuture<String>();
-        var log = data.resolve("server.log");
-        var reader = new Thread(() -> {
-            try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                 var out = Files.newBufferedWriter(log)) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    out.write(line);
-                    out.newLine();
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                        listening.complete(m.group(1));
-                    }
-                }
-            } catch (IOException e) {
-                listening.completeExceptionally(e);
-            }
-            listening.completeExceptionally(new IllegalStateException("the server stopped; see " + log));
-        }, "server-log");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            url = listening.get(120, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            process.destroy();
-            throw new IllegalStateException("the server did not start: " + e.getMessage() + " (log: " + log + ")", e);
-        }
-        return process;
-    }
-
     private void deploy(String name, String lateness) throws IOException, InterruptedException {
         var body = json.createObjectNode();
         body.putObject("files").put("bench.drl", Workload.W1);
         body.putObject("settings").put("lateness", lateness);
-        var response = send(HttpRequest.newBuilder(URI.create(url + "api/v1/rulesets/" + name))
+        var response = server.send(server.request("api/v1/rulesets/" + name)
                 .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).header("Content-Type", "application/json"));
         if (response.statusCode() != 200 && response.statusCode() != 201) {
             throw new IllegalStateException("deploying the rule set failed: " + response.statusCode() + " " + response.body());
@@ -201,8 +159,8 @@ public final class HttpBenchmark {
      * a window) have no such event and are not timed.
      */
     private void streamAlerts() {
-        var request = HttpRequest.newBuilder(URI.create(url + "api/v1/alerts/stream"))
-                .header("Authorization", "Bearer " + TOKEN).header("Accept", "text/event-stream").build();
+        var request = HttpRequest.newBuilder(URI.create(server.url() + "api/v1/alerts/stream"))
+                .header("Authorization", "Bearer " + server.token()).header("Accept", "text/event-stream").build();
         // Async: thenAccept would read the endless stream on the calling thread if the answer were already there.
         http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(response -> response.body().forEach(line -> {
             if (!line.startsWith("data:")) {
@@ -242,9 +200,9 @@ public final class HttpBenchmark {
         } else {
             scriptFile = Path.of("bench/wrk", script);
         }
-        command.addAll(List.of("-s", scriptFile.toString(), url));
+        command.addAll(List.of("-s", scriptFile.toString(), server.url()));
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("TOKEN", TOKEN);
+        builder.environment().put("TOKEN", server.token());
         // Every run starts a day of event time after the last: none of its events is late.
         builder.environment().put("BASE", Long.toString(EVENT_TIME_START + runs * DAY));
         var before = metrics("bench");
@@ -301,8 +259,8 @@ public final class HttpBenchmark {
             long time = base + i * (long) PACED_SPACING;
             var body = String.format(Locale.ROOT, "{\"type\":\"Transaction\",\"id\":\"e%d-%d\",\"time\":%d,\"accountId\":\"acc-%d\",\"amount\":%d.5}",
                     nowMicros(), time, time, random.nextInt(PACED_ACCOUNTS), i % 1000);
-            sends.add(http.sendAsync(HttpRequest.newBuilder(URI.create(url + "api/v1/events?ruleset=steady"))
-                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+            sends.add(http.sendAsync(HttpRequest.newBuilder(URI.create(server.url() + "api/v1/events?ruleset=steady"))
+                    .header("Authorization", "Bearer " + server.token()).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding()));
         }
         long refused = sends.stream().map(CompletableFuture::join).filter(r -> r.statusCode() != 202).count();
@@ -321,17 +279,12 @@ public final class HttpBenchmark {
     }
 
     private Counts metrics(String ruleSet) throws IOException, InterruptedException {
-        var text = send(HttpRequest.newBuilder(URI.create(url + "metrics"))).body();
-        var labels = "{ruleset=\"" + ruleSet + "\"}";
-        return new Counts((long) metric(text, "vigil_events_accepted_total", labels), (long) metric(text, "vigil_events_processed_total", labels),
-                (long) metric(text, "vigil_events_late_total", labels), (long) metric(text, "vigil_queue_depth", labels),
-                metric(text, "vigil_ingestion_latency_seconds_sum", labels), (long) metric(text, "vigil_ingestion_latency_seconds_count", labels),
-                metric(text, "vigil_alerts_delay_seconds_sum", ""), (long) metric(text, "vigil_alerts_delay_seconds_count", ""));
-    }
-
-    private static double metric(String text, String name, String labels) {
-        var m = Pattern.compile("(?m)^" + Pattern.quote(name + labels) + " ([\\d.E+-]+)$").matcher(text);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        var scrape = server.scrape();
+        return new Counts((long) scrape.sum("vigil_events_accepted_total", "ruleset", ruleSet),
+                (long) scrape.sum("vigil_events_processed_total", "ruleset", ruleSet), (long) scrape.sum("vigil_events_late_total", "ruleset", ruleSet),
+                (long) scrape.sum("vigil_queue_depth", "ruleset", ruleSet), scrape.sum("vigil_ingestion_latency_seconds_sum", "ruleset", ruleSet),
+                (long) scrape.sum("vigil_ingestion_latency_seconds_count", "ruleset", ruleSet), scrape.sum("vigil_alerts_delay_seconds_sum"),
+                (long) scrape.sum("vigil_alerts_delay_seconds_count"));
     }
 
     /** Waits until the rule set has processed what it accepted, so that one run does not bleed into the next. */
@@ -343,10 +296,6 @@ public final class HttpBenchmark {
             }
             TimeUnit.MILLISECONDS.sleep(200);
         }
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The engine alone: a replay of {@code events} transactions like wrk's through W1, with the server's settings. */
