@@ -156,9 +156,11 @@ final class SessionCore implements AutoCloseable {
      * gap, that a changed declared type leaves the old class's instances in memory matching nothing
      * and never expiring, is closed here: such facts are carried into the new class with their ids
      * and event times. Re-matching can re-raise alerts already raised; those have the same ids and
-     * the alerts global drops them.
+     * the alerts global drops them. When the in-place move cannot work (a version that drops one
+     * of the running packages) or fails, the rule set moves through a new session that takes the
+     * running one's facts ({@link #restart}).
      *
-     * @return how many facts were carried into changed types
+     * @return how many facts were carried into changed types (or, through a new session, in all)
      */
     int update(CompiledRuleSet next, int version) {
         if (!packages(next.container().getKieBase()).containsAll(packages(container.getKieBase()))) {
