@@ -164,4 +164,48 @@ class LiveRedeployTest {
         assertThat(alerts).as("six events in the window, four deploys apart").singleElement()
                 .satisfies(a -> assertThat(a.eventTime()).isEqualTo(at("0:05")));
     }
+
+    /** A count kept in a fact the rules make, as the monitoring rules keep a service's minutes. */
+    private static final String TALLY = TRANSACTION + """
+            declare Tally
+                account : String @key
+                seen : long
+            end
+            rule "tally: open"
+            when
+                Transaction($acc : accountId) over window:time(60s)
+                not Tally(account == $acc)
+            then
+                insert(new Tally($acc, 0));
+            end
+            rule "tally: add"
+            when
+                Transaction($acc : accountId) over window:time(60s)
+                $t : Tally(account == $acc)
+            then
+                modify($t) { setSeen($t.getSeen() + 1) }
+            end
+            rule "fourth"
+            when
+                Tally($acc : account, seen == 4)
+            then
+                alerts.raise($acc, "four transactions");
+            end
+            """;
+
+    /** Through a new session, what the rules made is made again from the events, not carried as well (which would count twice). */
+    @Test
+    void redeploy_throughANewSession_carriesTheEvents_andTheRulesRemakeWhatTheyDerived() {
+        engine.deploy(fraud(TALLY));
+        engine.submit("fraud", List.of(tx("e1", "0:00", "a1"), tx("e2", "0:10", "a1"), tx("e3", "0:20", "a1")));
+        assertThat(factCount()).as("three events and their tally").isEqualTo(4);
+
+        engine.deploy(fraud(TALLY.replace("package fraud;", "package faud;")));
+
+        assertThat(factCount()).isEqualTo(4);
+        assertThat(alerts).as("a tally carried and counted again would be at 6").isEmpty();
+        engine.submit("fraud", List.of(tx("e4", "0:30", "a1")));
+        assertThat(factCount()).isEqualTo(5);
+        assertThat(alerts).singleElement().satisfies(a -> assertThat(a.eventTime()).isEqualTo(at("0:30")));
+    }
 }

@@ -59,9 +59,9 @@ final class FactMigration {
         return byClassName.containsKey(className);
     }
 
-    /** Whether the running version declares exactly one type of this simple name (events are posted by it). */
-    boolean hasTypeNamed(String simpleName) {
-        return bySimpleName.containsKey(simpleName);
+    /** Whether the running version has a type for {@code fact}: of its class name, or the only one of its simple name. */
+    boolean canConvert(Object fact) {
+        return targetFor(fact) != null;
     }
 
     /**

@@ -216,19 +216,25 @@ final class SessionCore implements AutoCloseable {
     }
 
     /**
-     * Moves to {@code next} through a new container and session: the running session's facts (and
-     * {@code takenOut}, facts already taken out of it) go into the new one in time order, each
+     * Moves to {@code next} through a new container and session: the running session's events (and
+     * those of {@code takenOut}, facts already taken out of it) go into the new one in time order, each
      * declared type's instances converted into the class of the new version's type of the same
      * simple name (so a renamed package keeps its events), with the clock stepping through their
      * times to where it was. Rules fire on the way; alerts they raise again have the same ids and
      * are dropped, and the alerts' suppression state is kept.
      */
     private int restart(CompiledRuleSet next, int version, List<Carried> takenOut) {
-        var facts = new ArrayList<>(takenOut);
+        // The events the session was given (those with an id), not what its rules made of them: the
+        // rules make those again as the events go back in, where carrying both would count twice.
+        var facts = new ArrayList<Carried>();
+        takenOut.stream().filter(f -> f.id != null).forEach(facts::add);
         try {
             for (var handle : session.getFactHandles()) {
                 var fact = ((InternalFactHandle) handle).getObject();
-                facts.add(new Carried(fact, timestamp(handle), eventIds.get(fact)));
+                var id = eventIds.get(fact);
+                if (id != null) {
+                    facts.add(new Carried(fact, timestamp(handle), id));
+                }
             }
         } catch (RuntimeException e) {
             LOG.warn("rule set '{}': the facts of the old session could not be read, the new one starts empty", ruleSet, e);
@@ -253,7 +259,7 @@ final class SessionCore implements AutoCloseable {
         int carried = 0;
         for (var fact : facts) {
             Object object = fact.object;
-            if (migration.hasTypeNamed(object.getClass().getSimpleName())) {
+            if (migration.canConvert(object)) {
                 object = migration.convert(object, fact.time);
             } else if (oldDeclared.isDeclared(object.getClass().getName())) {
                 continue;
@@ -261,9 +267,7 @@ final class SessionCore implements AutoCloseable {
             if (pseudoClock != null && fact.time != Long.MIN_VALUE) {
                 advanceTo(fact.time);
             }
-            if (fact.id != null) {
-                eventIds.put(object, fact.id);
-            }
+            eventIds.put(object, fact.id);
             session.insert(object);
             carried++;
             fire();
