@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.drools.base.time.JobHandle;
 import org.drools.core.common.ReteEvaluator;
 import org.drools.core.time.Job;
 import org.drools.core.time.JobContext;
-import org.drools.base.time.JobHandle;
+import org.drools.core.time.impl.DefaultTimerJobFactoryManager;
 import org.drools.core.time.impl.PointInTimeTrigger;
 import org.junit.jupiter.api.Test;
 import org.kie.api.KieServices;
@@ -30,6 +31,8 @@ class PseudoClockTest {
         var session = kieBase.newKieSession(config, null);
         try {
             assertThat((Object) session.getSessionClock()).isInstanceOf(PseudoClock.class);
+            assertThat(((PseudoClock) session.getSessionClock()).getTimerJobFactoryManager())
+                    .as("timers untracked (kie.properties.conf)").isSameAs(DefaultTimerJobFactoryManager.INSTANCE);
         } finally {
             session.dispose();
         }
