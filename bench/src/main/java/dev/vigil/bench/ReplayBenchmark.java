@@ -140,6 +140,7 @@ public final class ReplayBenchmark {
         }
         var container = ks.newKieContainer(releaseId);
         KieSession session = container.newKieSession();
+        DroolsOwnClock.use(session);
         var hits = new AtomicLong();
         session.setGlobal("hits", hits);
         var type = container.getKieBase().getFactType("bench", "Transaction");
