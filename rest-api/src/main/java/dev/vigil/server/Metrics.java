@@ -127,6 +127,9 @@ final class Metrics implements AutoCloseable {
                         .description("events a rule set's session took").tag("ruleset", name).register(registry);
                 Gauge.builder("vigil.facts", engine, e -> e.ruleSet(name).map(r -> r.stats().factCount()).orElse(0L))
                         .description("facts in a rule set's working memory").tag("ruleset", name).register(registry);
+                Gauge.builder("vigil.alerts.remembered", engine, e -> e.ruleSet(name).map(r -> r.stats().remembered()).orElse(0))
+                        .description("alert ids and matches a rule set remembers to drop repeated alerts").tag("ruleset", name)
+                        .register(registry);
             }
         }
         return registry.scrape();

@@ -48,8 +48,14 @@ public final class Alerts {
     private final Function<Object, String> eventIds;
     private final Supplier<Match> currentMatch;
     private final Map<String, Long> lastAlertByRuleAndKey = new HashMap<>();
-    private final Map<String, Boolean> recentIds = bounded();
-    private final Map<MatchKey, Boolean> recentMatches = bounded();
+    // What was raised, to drop repeats: alert ids, and matches (rule, key, handles) that took events,
+    // forgotten once older than the horizon, when the events they name have all left the session
+    // (the ids too: only those events could raise them again); matches of facts alone stay in
+    // lastingMatches, as long as the count allows, since their facts may stay as long as the session.
+    private final Recent<String> recentIds = new Recent<>(REMEMBERED_IDS);
+    private final Recent<MatchKey> recentMatches = new Recent<>(REMEMBERED_IDS);
+    private final Recent<MatchKey> lastingMatches = new Recent<>(REMEMBERED_IDS);
+    private long horizon = -1;
     private final MatchKey probe = new MatchKey();
     private final Evidence matched = new Evidence();
     private final Map<String, Long> raisedPerRule = new TreeMap<>();
@@ -105,14 +111,15 @@ public final class Alerts {
         }
         matched.collect(current);
         probe.set(rule, keyText, matched.handleIds(), matched.size());
-        if (recentMatches.containsKey(probe)) {
+        if (recentMatches.contains(probe) || lastingMatches.contains(probe)) {
             duplicates++;
             return;
         }
-        recentMatches.put(probe.copy(), Boolean.TRUE);
         var evidence = matched.eventIds(eventIds);
+        forgetBefore(eventTime);
+        (evidence.isEmpty() ? lastingMatches : recentMatches).add(probe.copy(), eventTime);
         var id = idOf(rule.getName(), keyText, evidence, eventTime);
-        if (recentIds.putIfAbsent(id, Boolean.TRUE) != null) {
+        if (!recentIds.add(id, eventTime)) {
             duplicates++;
             return;
         }
@@ -166,16 +173,11 @@ public final class Alerts {
         return out;
     }
 
-    /** A map that forgets its oldest entries beyond {@link #REMEMBERED_IDS}. */
-    private static <K> Map<K, Boolean> bounded() {
-        return new LinkedHashMap<>(1024, 0.75f, false) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, Boolean> eldest) {
-                return size() > REMEMBERED_IDS;
-            }
-        };
+    private void forgetBefore(long eventTime) {
+        if (horizon >= 0) {
+            recentIds.forgetBefore(eventTime - horizon);
+            recentMatches.forgetBefore(eventTime - horizon);
+        }
     }
 
     /**
@@ -268,11 +270,21 @@ public final class Alerts {
                 cause.getClass().getName() + ": " + cause.getMessage(), Instant.ofEpochMilli(sessionTime.getAsLong())));
     }
 
-    /** Engine side: the rules and version now running. */
-    public void use(int version, Map<String, RuleInfo> rulesByQualifiedName) {
+    /**
+     * Engine side: the rules and version now running, and the longest an event stays in the session
+     * (null when some may stay without bound): what is remembered of alerts whose events have all
+     * left it is forgotten, since nothing can raise them again.
+     */
+    public void use(int version, Map<String, RuleInfo> rulesByQualifiedName, Duration eventHorizon) {
         this.version = version;
         this.rules = Map.copyOf(rulesByQualifiedName);
         this.ruleInfoCache.clear();
+        this.horizon = eventHorizon == null ? -1 : eventHorizon.toMillis();
+    }
+
+    /** What is remembered to drop repeats: alert ids and matches. */
+    public int remembered() {
+        return recentIds.size() + recentMatches.size() + lastingMatches.size();
     }
 
     /** Engine side: takes the alerts raised since the last call. */

@@ -169,7 +169,7 @@ public final class RuleSetRunner implements AutoCloseable {
     public RuleSetStats stats(RuleSetStatus status, int queued) {
         var alerts = core.alerts();
         return new RuleSetStats(ruleSet, version, status, processed, late, droppedLate, buffer.size(), queued,
-                alerts.raisedPerRule(), alerts.suppressed(), alerts.duplicates(), ruleErrors, core.factCount(),
+                alerts.raisedPerRule(), alerts.suppressed(), alerts.duplicates(), alerts.remembered(), ruleErrors, core.factCount(),
                 core.now(), watermark.current());
     }
 

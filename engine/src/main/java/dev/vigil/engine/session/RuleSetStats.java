@@ -16,6 +16,7 @@ import java.util.Map;
  * @param alertsPerRule    alerts raised per rule
  * @param suppressed       alerts held back by {@code @suppress}
  * @param duplicates       alerts not raised again because one with the same id was
+ * @param remembered       alert ids and matches remembered to drop such repeats
  * @param ruleErrors       consequences that threw
  * @param factCount        facts in working memory
  * @param clock            the session clock, epoch milliseconds
@@ -33,6 +34,7 @@ public record RuleSetStats(
         Map<String, Long> alertsPerRule,
         long suppressed,
         long duplicates,
+        int remembered,
         long ruleErrors,
         long factCount,
         long clock,
@@ -50,6 +52,6 @@ public record RuleSetStats(
     /** These counters under another status: the watchdog's view of a worker that does not come back. */
     public RuleSetStats withStatus(RuleSetStatus value) {
         return new RuleSetStats(ruleSet, version, value, eventsProcessed, lateEvents, droppedLate, buffered, queued, alertsPerRule,
-                suppressed, duplicates, ruleErrors, factCount, clock, watermark);
+                suppressed, duplicates, remembered, ruleErrors, factCount, clock, watermark);
     }
 }

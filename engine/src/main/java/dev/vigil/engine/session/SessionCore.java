@@ -4,6 +4,7 @@ import dev.vigil.engine.alert.Alerts;
 import dev.vigil.engine.event.Event;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
 import dev.vigil.engine.ruleset.RuleInfo;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -58,7 +59,7 @@ final class SessionCore implements AutoCloseable {
         // The match whose consequence runs is the agenda's knowledge helper's; asking it costs
         // nothing, where an agenda listener would make Drools build an event for every firing.
         this.alerts = new Alerts(ruleSet, wallClock, this::now, idOf, () -> timers.getAgenda().getKnowledgeHelper().getMatch());
-        alerts.use(version, rulesByName(compiled.rules()));
+        alerts.use(version, rulesByName(compiled.rules()), eventHorizon(compiled));
         startSession();
     }
 
@@ -67,6 +68,18 @@ final class SessionCore implements AutoCloseable {
         timers = (InternalWorkingMemory) session;
         pseudoClock = session.getSessionClock() instanceof SessionPseudoClock p ? p : null;
         session.setGlobal(Alerts.GLOBAL, alerts);
+    }
+
+    /** The longest any of the rule set's events stays in working memory; null when one may stay without bound. */
+    static Duration eventHorizon(CompiledRuleSet compiled) {
+        Duration longest = Duration.ZERO;
+        for (var type : compiled.eventTypes()) {
+            if (type.retention() == null) {
+                return null;
+            }
+            longest = type.retention().compareTo(longest) > 0 ? type.retention() : longest;
+        }
+        return longest;
     }
 
     /** The session clock in epoch milliseconds. */
@@ -210,7 +223,7 @@ final class SessionCore implements AutoCloseable {
                 carried++;
             }
         }
-        alerts.use(version, rulesByName(next.rules()));
+        alerts.use(version, rulesByName(next.rules()), eventHorizon(next));
         fire();
         return carried;
     }
@@ -254,7 +267,7 @@ final class SessionCore implements AutoCloseable {
         declaredFields = next.declaredFields();
         migration = new FactMigration(container.getKieBase());
         eventIds.use(container.getKieBase());
-        alerts.use(version, rulesByName(next.rules()));
+        alerts.use(version, rulesByName(next.rules()), eventHorizon(next));
         startSession();
         int carried = 0;
         for (var fact : facts) {

@@ -128,4 +128,32 @@ class AlertsTest {
             assertThat(h.stats().duplicates()).isEqualTo(5);
         }
     }
+
+    @Test
+    void remembered_forgetsAlertsOnceTheirEventsHaveLeftTheSession_notBefore() {
+        // Transactions stay 1 h and 1 ms (Drools' expiry): an alert of 0:00 can only come again
+        // while its event is there, up to 1:00:00.001.
+        try (var h = RuleHarness.of(LARGE)) {
+            h.send("Transaction", "0:00", "accountId", "a1", "amount", -1);
+            h.send("Transaction", "0:01", "accountId", "a2", "amount", -1);
+            assertThat(h.stats().remembered()).as("an id and a match per alert").isEqualTo(4);
+
+            h.send("Transaction", "1:00:00.001", "accountId", "a3", "amount", -1);
+            assertThat(h.stats().remembered()).isEqualTo(6);
+
+            h.send("Transaction", "1:00:00.002", "accountId", "a4", "amount", -1);
+            assertThat(h.stats().remembered()).as("the alert of 0:00 forgotten").isEqualTo(6);
+            assertThat(h.alerts()).hasSize(4);
+        }
+    }
+
+    @Test
+    void remembered_keepsAlertsWhenEventsMayStayWithoutBound() {
+        var drl = LARGE.replace("@expires(1h)", "");
+        try (var h = RuleHarness.of(drl)) {
+            h.send("Transaction", "0:00", "accountId", "a1", "amount", -1);
+            h.send("Transaction", "9:00:00", "accountId", "a2", "amount", -1);
+            assertThat(h.stats().remembered()).isEqualTo(4);
+        }
+    }
 }
