@@ -49,7 +49,9 @@ import java.util.concurrent.locks.LockSupport;
  * rule set ({@code POST /api/v1/events?ruleset=...}, NDJSON, up to 5,000 events a request),
  * waiting for each answer before the next POST, so that a rule set gets its events in order (the
  * rule sets allow no lateness). A POST's latency is timed from sending to its answer. The schedule
- * is kept when the server is slow: events are never dropped or re-timed; when an answer takes
+ * is kept when the server is slow: events are never dropped or re-timed; the schedule's rate grows
+ * evenly from none to the target over the first minute ({@link #RAMP_SECONDS}), so that the JIT
+ * compiles the rules under load rather than taking the full rate cold; when an answer takes
  * longer than 10 ms the next POST carries everything that fell due meanwhile, and how late a POST
  * went out against its first event's schedule is reported. 202s, other answers and failures are
  * counted by the events they carried; refused events are not sent again.
@@ -72,6 +74,8 @@ public final class SoakBenchmark {
     private static final int MAX_EVENTS_PER_POST = 5_000;
     private static final double FRAUD_SHARE = 0.9;
     private static final int SAMPLE_SECONDS = 10;
+    /** The first minute the rate grows evenly from none to the target, as a load test starts. */
+    static final double RAMP_SECONDS = 60;
     private static final List<String> RULE_SETS = List.of("fraud", "monitoring");
     private static final Instant SAMPLE_START = Instant.parse("2026-01-05T00:00:00Z");
     private static final int FRAUD_DAYS = 14;
@@ -104,7 +108,7 @@ public final class SoakBenchmark {
         var streams = List.of(fraud(rate * FRAUD_SHARE, origin), monitoring(rate * (1 - FRAUD_SHARE), origin));
         for (var s : streams) {
             System.out.printf("%s: %,d events a lap, event time at %,.0f times the wall clock; working memory full after %.0f s%n", s.name(),
-                    s.eventsPerLap(), s.speed(), s.fillSeconds());
+                    s.eventsPerLap(), s.speed(), wallAt(1000 * s.fillSeconds()) / 1000);
         }
         var work = Files.createTempDirectory("vigil-soak");
         SoakReport.Outcome outcome;
@@ -136,8 +140,8 @@ public final class SoakBenchmark {
         samples.forEach(s -> csv.add(s.csvLine(RULE_SETS)));
         Files.write(CSV, csv);
         // A sixth of the run, or until every rule set's working memory is full, to whole samples.
-        double warmUp = Math.ceil(Math.max(minutes * 60 / 6.0, streams.stream().mapToDouble(SampleStream::fillSeconds).max().orElse(0))
-                / SAMPLE_SECONDS) * SAMPLE_SECONDS;
+        double fill = wallAt(1000 * streams.stream().mapToDouble(SampleStream::fillSeconds).max().orElse(0)) / 1000;
+        double warmUp = Math.ceil(Math.max(minutes * 60 / 6.0, fill) / SAMPLE_SECONDS) * SAMPLE_SECONDS;
         var report = new SoakReport(minutes, rate, warmUp, RULE_SETS, samples, readings, posts, outcome);
         report.print(System.out);
         Files.createDirectories(CHART.getParent());
@@ -167,7 +171,7 @@ public final class SoakBenchmark {
      */
     private void send(SampleStream stream, long end) {
         var body = new StringBuilder(1 << 20);
-        double durationMillis = (end - start) / 1e6;
+        double durationMillis = scheduleAt((end - start) / 1e6);
         long tick = start;
         try {
             while (stream.nextDueMillis() <= durationMillis) {
@@ -175,14 +179,29 @@ public final class SoakBenchmark {
                 tick += TICK_NANOS;
                 double firstDue = stream.nextDueMillis();
                 body.setLength(0);
-                int n = stream.appendDue(Math.min((System.nanoTime() - start) / 1e6, durationMillis), body, MAX_EVENTS_PER_POST);
+                int n = stream.appendDue(Math.min(scheduleAt((System.nanoTime() - start) / 1e6), durationMillis), body, MAX_EVENTS_PER_POST);
                 if (n > 0) {
-                    post(stream.name(), body.toString(), n, start + (long) (firstDue * 1e6));
+                    post(stream.name(), body.toString(), n, start + (long) (wallAt(firstDue) * 1e6));
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Where the streams' schedule (milliseconds at the full rate) is {@code wallMillis} into the
+     * run: during the ramp the rate is {@code target * t / ramp}, so the schedule covers t²/2 of it.
+     */
+    static double scheduleAt(double wallMillis) {
+        double ramp = RAMP_SECONDS * 1000;
+        return wallMillis < ramp ? wallMillis * wallMillis / (2 * ramp) : wallMillis - ramp / 2;
+    }
+
+    /** The wall time into the run, in milliseconds, at which the schedule reaches {@code scheduleMillis}. */
+    static double wallAt(double scheduleMillis) {
+        double ramp = RAMP_SECONDS * 1000;
+        return scheduleMillis < ramp / 2 ? Math.sqrt(2 * ramp * scheduleMillis) : scheduleMillis + ramp / 2;
     }
 
     /** One NDJSON POST of {@code events} events to {@code ruleSet}, the first of them due at {@code firstDue} (nanoTime). */
