@@ -37,8 +37,7 @@ import java.util.stream.Collectors;
  * (full collections came every 30 to 75 s at 5,000 to 10,000 events/s on 2 cores) or the run is too
  * short for both windows after its warm-up. A 30-minute soak cannot see a leak much slower than
  * that: the live heap moves by tens of MB from one full collection to the next with what the
- * queues and the windows hold at that moment, and the engine's bounded memory of recent alerts
- * (100,000 per rule set) fills at the rate alerts are raised.
+ * queues and the windows hold at that moment.
  */
 final class SoakReport {
     static final double ALLOWED_GROWTH_MB = 20;
