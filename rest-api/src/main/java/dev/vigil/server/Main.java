@@ -102,6 +102,11 @@ public final class Main implements Runnable {
                         + " repeat or separate with commas (env VIGIL_WEBHOOK_ALLOW)")
         List<String> webhookAllow;
 
+        @Option(names = "--max-body", defaultValue = "${env:VIGIL_MAX_BODY:-10MB}",
+                description = "the largest request body taken (e.g. 512KB, 10MB); larger ones are refused with 413 "
+                        + "(env VIGIL_MAX_BODY; default ${DEFAULT-VALUE})")
+        String maxBody;
+
         @Option(names = "--max-events-per-request", defaultValue = "${env:VIGIL_MAX_EVENTS_PER_REQUEST:-50000}",
                 description = "the most events one post may carry; more are refused with 413 (env VIGIL_MAX_EVENTS_PER_REQUEST; default ${DEFAULT-VALUE})")
         int maxEventsPerRequest;
@@ -183,6 +188,7 @@ public final class Main implements Runnable {
                     atLeast("--webhook-concurrency", webhookConcurrency, 1), addressPolicy());
             var config = ServerConfig.defaults(data).withBind(bind).withPort(port)
                     .withAdminToken(System.getenv("VIGIL_ADMIN_TOKEN")).withJournal(retention).withWebhooks(webhooks)
+                    .withMaxBodyBytes(atLeast("--max-body", bytes("--max-body", maxBody), 1))
                     .withReplayJobBytes(bytes("--replay-job-size", replayJobSize)).withReplayJobEvents(atLeast("--replay-job-events", replayJobEvents, 0))
                     .withJournalSync(journalSync("--journal-sync", journalSync))
                     .withInput(new ServerConfig.InputLimits(atLeast("--max-events-per-request", maxEventsPerRequest, 1),

@@ -121,6 +121,19 @@ class CommandLineTest {
         assertThat(refused.err()).contains("--webhook-concurrency: must be at least 1, was 0");
     }
 
+    @Test
+    void serve_listsTheBodyLimit_andRefusesOneThatIsNotASizeOrIsZero() {
+        var help = vigil("serve", "--help");
+        var notASize = vigil("serve", "--port", "0", "--data", dir.resolve("data").toString(), "--rules", "none", "--max-body", "10 parsecs");
+        var zero = vigil("serve", "--port", "0", "--data", dir.resolve("data").toString(), "--rules", "none", "--max-body", "0KB");
+
+        assertThat(help.out()).contains("--max-body", "VIGIL_MAX_BODY", "default 10MB");
+        assertThat(notASize.exit()).isEqualTo(2);
+        assertThat(notASize.err()).contains("--max-body: '10 parsecs' is not a size");
+        assertThat(zero.exit()).isEqualTo(2);
+        assertThat(zero.err()).contains("--max-body: must be at least 1, was 0");
+    }
+
     private Path ruleSet(String name, String drl) throws Exception {
         var folder = dir.resolve(name);
         Files.createDirectories(folder);
