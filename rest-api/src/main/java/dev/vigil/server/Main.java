@@ -173,34 +173,7 @@ public final class Main implements Runnable {
         @Override
         public Integer call() throws Exception {
             long started = System.nanoTime();
-            if ((tlsCert == null) != (tlsKey == null)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together: give both");
-            }
-            java.time.Duration retention;
-            try {
-                retention = journal ? dev.vigil.dsl.Durations.parse(journalRetention) : java.time.Duration.ZERO;
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--journal-retention: " + e.getMessage());
-            }
-            var defaults = dev.vigil.server.webhook.Webhooks.Settings.DEFAULTS;
-            var webhooks = new dev.vigil.server.webhook.Webhooks.Settings(duration("--webhook-timeout", webhookTimeout), defaults.backoff(),
-                    defaults.maxBackoff(), duration("--webhook-max-age", webhookMaxAge),
-                    atLeast("--webhook-concurrency", webhookConcurrency, 1), addressPolicy());
-            var config = ServerConfig.defaults(data).withBind(bind).withPort(port)
-                    .withAdminToken(System.getenv("VIGIL_ADMIN_TOKEN")).withJournal(retention).withWebhooks(webhooks)
-                    .withMaxBodyBytes(atLeast("--max-body", bytes("--max-body", maxBody), 1))
-                    .withReplayJobBytes(bytes("--replay-job-size", replayJobSize)).withReplayJobEvents(atLeast("--replay-job-events", replayJobEvents, 0))
-                    .withJournalSync(journalSync("--journal-sync", journalSync))
-                    .withInput(new ServerConfig.InputLimits(atLeast("--max-events-per-request", maxEventsPerRequest, 1),
-                            atLeast("--max-event-fields", maxEventFields, 1), atLeast("--max-string-length", maxStringLength, 1),
-                            atLeast("--max-rule-set-files", maxRuleSetFiles, 1),
-                            atLeast("--max-rule-set-size", bytes("--max-rule-set-size", maxRuleSetSize), 1),
-                            atLeast("--max-streams", maxStreams, 1), atLeast("--rate-limit", rateLimit, 0),
-                            duration("--request-timeout", requestTimeout)))
-                    .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, duration("--rule-timeout", ruleTimeout),
-                            atLeast("--max-facts", maxFacts, 1)))
-                    .withAccess(ServerConfig.Access.NONE.withTokensFile(tokensFile).withTls(tlsCert, tlsKey));
-            var server = VigilServer.start(config);
+            var server = VigilServer.start(config());
             var stopped = new CountDownLatch(1);
             RulesDirectory directory = null;
             if (!rules.equals("none")) {
@@ -233,6 +206,37 @@ public final class Main implements Runnable {
             return 0;
         }
 
+        /** The server's configuration from the options; a bad option is a usage error naming it. */
+        ServerConfig config() {
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together: give both");
+            }
+            java.time.Duration retention;
+            try {
+                retention = journal ? dev.vigil.dsl.Durations.parse(journalRetention) : java.time.Duration.ZERO;
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--journal-retention: " + e.getMessage());
+            }
+            var defaults = dev.vigil.server.webhook.Webhooks.Settings.DEFAULTS;
+            var webhooks = new dev.vigil.server.webhook.Webhooks.Settings(duration("--webhook-timeout", webhookTimeout), defaults.backoff(),
+                    defaults.maxBackoff(), duration("--webhook-max-age", webhookMaxAge),
+                    atLeast("--webhook-concurrency", webhookConcurrency, 1), addressPolicy());
+            return ServerConfig.defaults(data).withBind(bind).withPort(port)
+                    .withAdminToken(System.getenv("VIGIL_ADMIN_TOKEN")).withJournal(retention).withWebhooks(webhooks)
+                    .withMaxBodyBytes(atLeast("--max-body", bytes("--max-body", maxBody), 1))
+                    .withReplayJobBytes(bytes("--replay-job-size", replayJobSize)).withReplayJobEvents(atLeast("--replay-job-events", replayJobEvents, 0))
+                    .withJournalSync(journalSync("--journal-sync", journalSync))
+                    .withInput(new ServerConfig.InputLimits(atLeast("--max-events-per-request", maxEventsPerRequest, 1),
+                            atLeast("--max-event-fields", maxEventFields, 1), atLeast("--max-string-length", maxStringLength, 1),
+                            atLeast("--max-rule-set-files", maxRuleSetFiles, 1),
+                            atLeast("--max-rule-set-size", bytes("--max-rule-set-size", maxRuleSetSize), 1),
+                            atLeast("--max-streams", maxStreams, 1), atLeast("--rate-limit", rateLimit, 0),
+                            duration("--request-timeout", requestTimeout)))
+                    .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, duration("--rule-timeout", ruleTimeout),
+                            atLeast("--max-facts", maxFacts, 1)))
+                    .withAccess(ServerConfig.Access.NONE.withTokensFile(tokensFile).withTls(tlsCert, tlsKey));
+        }
+
         private long bytes(String option, String text) {
             var m = java.util.regex.Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?", java.util.regex.Pattern.CASE_INSENSITIVE).matcher(text.trim());
             if (!m.matches()) {
@@ -246,7 +250,11 @@ public final class Main implements Runnable {
                 case "GB" -> 30;
                 default -> 0;
             };
-            return Long.parseLong(m.group(1)) << shift;
+            try {
+                return Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
+            } catch (ArithmeticException | NumberFormatException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), option + ": '" + text + "' is too large");
+            }
         }
 
         private dev.vigil.server.webhook.AddressPolicy addressPolicy() {

@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -121,17 +122,25 @@ class CommandLineTest {
         assertThat(refused.err()).contains("--webhook-concurrency: must be at least 1, was 0");
     }
 
-    @Test
-    void serve_listsTheBodyLimit_andRefusesOneThatIsNotASizeOrIsZero() {
-        var help = vigil("serve", "--help");
-        var notASize = vigil("serve", "--port", "0", "--data", dir.resolve("data").toString(), "--rules", "none", "--max-body", "10 parsecs");
-        var zero = vigil("serve", "--port", "0", "--data", dir.resolve("data").toString(), "--rules", "none", "--max-body", "0KB");
+    private static ServerConfig serveConfig(String... args) {
+        var serve = new Main.Serve();
+        new CommandLine(serve).parseArgs(args);
+        return serve.config();
+    }
 
+    @Test
+    void serve_takesTheBodyLimit_andRefusesOneThatIsNotASizeIsZeroOrTooLarge() {
+        var help = vigil("serve", "--help");
+
+        assertThat(serveConfig("--max-body", "512KB").maxBodyBytes()).isEqualTo(512 * 1024);
+        assertThat(serveConfig().maxBodyBytes()).isEqualTo(10L << 20);
         assertThat(help.out()).contains("--max-body", "VIGIL_MAX_BODY", "default 10MB");
-        assertThat(notASize.exit()).isEqualTo(2);
-        assertThat(notASize.err()).contains("--max-body: '10 parsecs' is not a size");
-        assertThat(zero.exit()).isEqualTo(2);
-        assertThat(zero.err()).contains("--max-body: must be at least 1, was 0");
+        assertThatThrownBy(() -> serveConfig("--max-body", "10 parsecs")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--max-body: '10 parsecs' is not a size; give bytes with an optional unit: 512KB, 8MB, 1GB");
+        assertThatThrownBy(() -> serveConfig("--max-body", "0KB")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--max-body: must be at least 1, was 0");
+        assertThatThrownBy(() -> serveConfig("--max-body", "9000000000000GB")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--max-body: '9000000000000GB' is too large");
     }
 
     private Path ruleSet(String name, String drl) throws Exception {
