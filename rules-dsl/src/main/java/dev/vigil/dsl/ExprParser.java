@@ -27,8 +27,17 @@ import java.util.Set;
  * unary   := "-" unary | primary
  * primary := number | text | "true" | "false" | "null" | name ("." name)? | name "(" args ")" | "(" or ")"
  * </pre>
+ *
+ * <p>A condition nests at most {@link #MAX_DEPTH} deep (parentheses, calls, {@code not} and minus
+ * signs) and holds at most {@link #MAX_OPERATORS} operators: far more than a rule needs, and few
+ * enough that this parser, the code that walks its tree and Drools' parser of the DRL it becomes
+ * stay well within a thread's stack.
  */
 final class ExprParser {
+    /** The deepest nesting a condition may have. */
+    static final int MAX_DEPTH = 50;
+    /** The most operators a condition may hold. */
+    static final int MAX_OPERATORS = 500;
     private static final Set<String> KEYWORDS = Set.of("and", "or", "not", "in", "true", "false", "null", "matches", "contains");
 
     /** A condition that does not parse: where, and what was expected. */
@@ -44,6 +53,8 @@ final class ExprParser {
 
     private final String text;
     private int pos;
+    private int depth;
+    private int operators;
 
     private ExprParser(String text) {
         this.text = text;
@@ -91,7 +102,7 @@ final class ExprParser {
             if (!word("or") && !symbol("||")) {
                 return left;
             }
-            left = new Binary(Op.OR, left, operand(this::and, "or"), at);
+            left = new Binary(Op.OR, left, operand(this::and, "or"), counted(at));
         }
     }
 
@@ -102,7 +113,7 @@ final class ExprParser {
             if (!word("and") && !symbol("&&")) {
                 return left;
             }
-            left = new Binary(Op.AND, left, operand(this::not, "and"), at);
+            left = new Binary(Op.AND, left, operand(this::not, "and"), counted(at));
         }
     }
 
@@ -110,7 +121,7 @@ final class ExprParser {
         skipSpace();
         int at = pos;
         if (word("not") || (peek('!') && !peekAt(1, '=') && symbol("!"))) {
-            return new Unary(Op.NOT, operand(this::not, "not"), at);
+            return new Unary(Op.NOT, nested(at, () -> operand(this::not, "not")), counted(at));
         }
         return compare();
     }
@@ -122,14 +133,14 @@ final class ExprParser {
         int save = pos;
         boolean negated = word("not");
         if (word("in")) {
-            return new In(left, list(), negated, at);
+            return new In(left, list(), negated, counted(at));
         }
         pos = save;
         var op = comparison();
         if (op == null) {
             return left;
         }
-        return new Binary(op, left, operand(this::sum, op.drl), at);
+        return new Binary(op, left, operand(this::sum, op.drl), counted(at));
     }
 
     private Op comparison() {
@@ -190,7 +201,7 @@ final class ExprParser {
             if (op == null) {
                 return left;
             }
-            left = new Binary(op, left, operand(this::product, op.drl), at);
+            left = new Binary(op, left, operand(this::product, op.drl), counted(at));
         }
     }
 
@@ -203,7 +214,7 @@ final class ExprParser {
             if (op == null) {
                 return left;
             }
-            left = new Binary(op, left, operand(this::unary, op.drl), at);
+            left = new Binary(op, left, operand(this::unary, op.drl), counted(at));
         }
     }
 
@@ -211,17 +222,38 @@ final class ExprParser {
         skipSpace();
         int at = pos;
         if (symbol("-")) {
-            var operand = operand(this::unary, "-");
+            var operand = nested(at, () -> operand(this::unary, "-"));
             if (operand instanceof Literal l && l.isNumber()) {
                 return new Literal(((BigDecimal) l.value()).negate(), at);
             }
-            return new Unary(Op.NEG, operand, at);
+            return new Unary(Op.NEG, operand, counted(at));
         }
         return primary();
     }
 
     private interface Rule {
         Expr parse() throws ParseException;
+    }
+
+    /** Parses with {@code rule} one level deeper, refusing the condition past {@link #MAX_DEPTH}. */
+    private Expr nested(int at, Rule rule) throws ParseException {
+        if (++depth > MAX_DEPTH) {
+            throw new ParseException(at, "the condition nests more than " + MAX_DEPTH
+                    + " deep (parentheses, calls, not and minus signs): write it flatter, or split it");
+        }
+        try {
+            return rule.parse();
+        } finally {
+            depth--;
+        }
+    }
+
+    /** Counts one more operator, at {@code at}, refusing the condition past {@link #MAX_OPERATORS}; returns {@code at}. */
+    private int counted(int at) throws ParseException {
+        if (++operators > MAX_OPERATORS) {
+            throw new ParseException(at, "the condition holds more than " + MAX_OPERATORS + " operators: split it");
+        }
+        return at;
     }
 
     private Expr operand(Rule rule, String after) throws ParseException {
@@ -241,7 +273,7 @@ final class ExprParser {
         char c = text.charAt(pos);
         if (c == '(') {
             pos++;
-            var inner = or();
+            var inner = nested(at, this::or);
             skipSpace();
             if (!symbol(")")) {
                 throw new ParseException(pos, "expected ')' to close the '(' at column " + (at + 1));
@@ -278,14 +310,14 @@ final class ExprParser {
                 skipSpace();
                 if (!symbol(")")) {
                     do {
-                        args.add(operand(this::or, name + "("));
+                        args.add(nested(at, () -> operand(this::or, name + "(")));
                         skipSpace();
                     } while (symbol(","));
                     if (!symbol(")")) {
                         throw new ParseException(pos, "expected ')' after the arguments of " + name);
                     }
                 }
-                return new Call(name, args, at);
+                return new Call(name, args, counted(at));
             }
             if (peek('.') && pos + 1 < text.length() && (Character.isLetter(text.charAt(pos + 1)) || text.charAt(pos + 1) == '_')) {
                 pos++;
