@@ -60,6 +60,10 @@ public final class RuleSetCompiler {
 
     /** Compiles {@code source}; throws {@link RuleSetCompilationException} with every error when it does not compile. */
     public CompiledRuleSet compile(RuleSetSource source) {
+        return NestingLimit.compile(source, this::build);
+    }
+
+    private CompiledRuleSet build(RuleSetSource source) {
         var releaseId = kieServices.newReleaseId(GROUP, source.name(), "1.0." + BUILDS.incrementAndGet());
         var kfs = kieServices.newKieFileSystem();
         kfs.generateAndWritePomXML(releaseId);
@@ -134,7 +138,7 @@ public final class RuleSetCompiler {
                 declared.put(td.getTypeClassName(), fields);
             }
             return new CompiledRuleSet(source, releaseId, container, eventTypes, declared, rules, sorted(warnings), generatedDrl);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             container.dispose();
             CompiledRuleSet.release(releaseId);
             throw e;
