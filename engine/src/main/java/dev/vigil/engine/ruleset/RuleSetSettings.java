@@ -1,5 +1,6 @@
 package dev.vigil.engine.ruleset;
 
+import dev.vigil.dsl.Durations;
 import dev.vigil.engine.clock.ClockMode;
 import dev.vigil.engine.clock.LatePolicy;
 import java.time.Duration;
@@ -8,15 +9,20 @@ import java.util.Objects;
 /**
  * How a rule set runs: its clock, how late an event may be, and the bounds of its session.
  *
+ * <p>Each setting that sizes memory or time has a range, given by the constants below; a value
+ * outside it is refused with a message naming the setting and the range.
+ *
  * @param clockMode          event time (default) or realtime
  * @param allowedLateness    how far behind the newest event an event may arrive and still be put in
- *                           order; the watermark is the newest event time minus this
+ *                           order; the watermark is the newest event time minus this (0 to {@link #MAX_LATENESS})
  * @param latePolicy         what happens to events behind the watermark
  * @param idleTimeout        how long without arrivals before the watermark follows the wall clock
+ *                           (0 to {@link #MAX_IDLE_TIMEOUT})
  * @param allowUnknownFields whether event fields the type does not declare are ignored (else errors)
  * @param queueCapacity      events accepted but not yet processed before submissions are refused
+ *                           (1 to {@link #MAX_QUEUE_CAPACITY})
  * @param maxFiringsPerStep  rule firings allowed for one event or clock step before the rule set
- *                           is considered to loop without end and is stopped
+ *                           is considered to loop without end and is stopped (1 to {@link #MAX_FIRINGS_PER_STEP})
  */
 public record RuleSetSettings(
         ClockMode clockMode,
@@ -27,6 +33,15 @@ public record RuleSetSettings(
         int queueCapacity,
         int maxFiringsPerStep) {
 
+    /** The longest allowed lateness: the reorder buffer holds that much of the stream. */
+    public static final Duration MAX_LATENESS = Duration.ofDays(30);
+    /** The longest idle timeout. */
+    public static final Duration MAX_IDLE_TIMEOUT = Duration.ofDays(1);
+    /** The largest queue: ten times the default. */
+    public static final int MAX_QUEUE_CAPACITY = 1_000_000;
+    /** The most firings for one step: a hundred times the default. */
+    public static final int MAX_FIRINGS_PER_STEP = 1_000_000;
+
     public static final RuleSetSettings DEFAULTS = new RuleSetSettings(
             ClockMode.EVENT_TIME, Duration.ZERO, LatePolicy.PROCESS, Duration.ofSeconds(1), false, 100_000, 10_000);
 
@@ -35,17 +50,22 @@ public record RuleSetSettings(
         Objects.requireNonNull(allowedLateness, "allowedLateness");
         Objects.requireNonNull(latePolicy, "latePolicy");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
-        if (allowedLateness.isNegative()) {
-            throw new IllegalArgumentException("allowedLateness must not be negative, was " + allowedLateness);
+        within("allowedLateness", allowedLateness, MAX_LATENESS);
+        within("idleTimeout", idleTimeout, MAX_IDLE_TIMEOUT);
+        within("queueCapacity", queueCapacity, MAX_QUEUE_CAPACITY);
+        within("maxFiringsPerStep", maxFiringsPerStep, MAX_FIRINGS_PER_STEP);
+    }
+
+    private static void within(String setting, Duration value, Duration most) {
+        if (value.isNegative() || value.compareTo(most) > 0) {
+            throw new IllegalArgumentException(setting + " must be between 0ms and " + Durations.format(most) + ", was "
+                    + Durations.format(value));
         }
-        if (idleTimeout.isNegative()) {
-            throw new IllegalArgumentException("idleTimeout must not be negative, was " + idleTimeout);
-        }
-        if (queueCapacity < 1) {
-            throw new IllegalArgumentException("queueCapacity must be at least 1, was " + queueCapacity);
-        }
-        if (maxFiringsPerStep < 1) {
-            throw new IllegalArgumentException("maxFiringsPerStep must be at least 1, was " + maxFiringsPerStep);
+    }
+
+    private static void within(String setting, int value, int most) {
+        if (value < 1 || value > most) {
+            throw new IllegalArgumentException(setting + " must be between 1 and " + most + ", was " + value);
         }
     }
 
