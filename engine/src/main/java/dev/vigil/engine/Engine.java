@@ -118,7 +118,7 @@ public final class Engine implements AutoCloseable {
                     existing.close();
                 }
                 ruleSets.put(source.name(), new LiveRuleSet(compiled, next, config.clock(), config.listener(), config.tick(),
-                        config.maxFacts()));
+                        config.maxFacts(), config.eventTimes()));
             }
             versions.put(source.name(), next);
             return new Deployment(source.name(), next, rules, types, warnings, carried);

@@ -1,5 +1,6 @@
 package dev.vigil.engine;
 
+import dev.vigil.engine.event.EventTimeBounds;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -16,11 +17,14 @@ import java.util.Objects;
  * @param ruleTimeout how long a rule set's worker may stay in one step (a consequence, an event's
  *                 conditions, time passing) before its rule set is failed as looping without end
  * @param maxFacts the most facts one rule set's working memory may hold before it is failed
+ * @param eventTimes the event times deployed rule sets take, measured against {@code clock};
+ *                 replays take any time a rule set's clock can hold
  */
 public record EngineConfig(InstantSource clock, EngineListener listener, Duration tick, boolean allowUnsafeRules,
-                           Duration ruleTimeout, long maxFacts) {
+                           Duration ruleTimeout, long maxFacts, EventTimeBounds eventTimes) {
     public EngineConfig {
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(eventTimes, "eventTimes");
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(tick, "tick");
         Objects.requireNonNull(ruleTimeout, "ruleTimeout");
@@ -35,33 +39,40 @@ public record EngineConfig(InstantSource clock, EngineListener listener, Duratio
         }
     }
 
-    /** The system clock, no listener, a 100 ms tick, unsafe rules refused, 10 s for a step, 5,000,000 facts a rule set. */
+    /**
+     * The system clock, no listener, a 100 ms tick, unsafe rules refused, 10 s for a step, 5,000,000
+     * facts a rule set, event times from the epoch to an hour ahead of the clock.
+     */
     public static EngineConfig defaults() {
         return new EngineConfig(InstantSource.system(), EngineListener.NONE, Duration.ofMillis(100), false, Duration.ofSeconds(10),
-                5_000_000);
+                5_000_000, EventTimeBounds.LIVE);
     }
 
     public EngineConfig withClock(InstantSource value) {
-        return new EngineConfig(value, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts);
+        return new EngineConfig(value, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts, eventTimes);
     }
 
     public EngineConfig withListener(EngineListener value) {
-        return new EngineConfig(clock, value, tick, allowUnsafeRules, ruleTimeout, maxFacts);
+        return new EngineConfig(clock, value, tick, allowUnsafeRules, ruleTimeout, maxFacts, eventTimes);
     }
 
     public EngineConfig withTick(Duration value) {
-        return new EngineConfig(clock, listener, value, allowUnsafeRules, ruleTimeout, maxFacts);
+        return new EngineConfig(clock, listener, value, allowUnsafeRules, ruleTimeout, maxFacts, eventTimes);
     }
 
     public EngineConfig withAllowUnsafeRules(boolean value) {
-        return new EngineConfig(clock, listener, tick, value, ruleTimeout, maxFacts);
+        return new EngineConfig(clock, listener, tick, value, ruleTimeout, maxFacts, eventTimes);
     }
 
     public EngineConfig withRuleTimeout(Duration value) {
-        return new EngineConfig(clock, listener, tick, allowUnsafeRules, value, maxFacts);
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, value, maxFacts, eventTimes);
     }
 
     public EngineConfig withMaxFacts(long value) {
-        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, value);
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, value, eventTimes);
+    }
+
+    public EngineConfig withEventTimes(EventTimeBounds value) {
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts, value);
     }
 }

@@ -2,6 +2,7 @@ package dev.vigil.engine.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,8 +14,10 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.kie.api.KieBase;
 import org.kie.api.definition.type.FactField;
 import org.kie.api.definition.type.FactType;
@@ -24,9 +27,10 @@ import org.kie.api.definition.type.FactType;
  *
  * <p>An event is {@code {"type": "Transaction", "id": "t1", "time": "2026-11-20T10:00:00Z", ...fields}}.
  * {@code time} is ISO-8601 or epoch milliseconds and fills the {@code @timestamp} field; without it
- * the event happened when it arrived. Without {@code id} the event gets one derived from its
- * content, so replaying the same input yields the same ids. Every problem of every event is
- * collected before anything is refused. Immutable and thread-safe: HTTP threads share one.
+ * the event happened when it arrived. A time outside the decoder's {@link EventTimeBounds} is
+ * refused. Without {@code id} the event gets one derived from its content, so replaying the same
+ * input yields the same ids. Every problem of every event is collected before anything is refused.
+ * Immutable and thread-safe: HTTP threads share one.
  */
 public final class EventDecoder {
     private final Map<String, TypeCodec> types;
@@ -34,17 +38,22 @@ public final class EventDecoder {
     private final List<EventType> eventTypes;
     private final boolean allowUnknownFields;
     private final InstantSource arrivalClock;
+    private final EventTimeBounds timeBounds;
 
     private EventDecoder(Map<String, TypeCodec> types, Map<String, List<String>> ambiguous, List<EventType> eventTypes,
-                         boolean allowUnknownFields, InstantSource arrivalClock) {
+                         boolean allowUnknownFields, InstantSource arrivalClock, EventTimeBounds timeBounds) {
         this.types = types;
         this.ambiguous = ambiguous;
         this.eventTypes = eventTypes;
         this.allowUnknownFields = allowUnknownFields;
         this.arrivalClock = arrivalClock;
+        this.timeBounds = timeBounds;
     }
 
-    /** A decoder for the event types of {@code kieBase}, whose classes the decoded facts will be. */
+    /**
+     * A decoder for the event types of {@code kieBase}, whose classes the decoded facts will be,
+     * taking the event times of history ({@link EventTimeBounds#HISTORY}).
+     */
     public static EventDecoder forKieBase(KieBase kieBase, boolean allowUnknownFields, InstantSource arrivalClock) {
         var eventTypes = DeclaredTypes.eventTypes(kieBase);
         var bySimpleName = new HashMap<String, Integer>();
@@ -59,10 +68,16 @@ public final class EventDecoder {
             if (unique) {
                 codecs.put(type.name(), codec);
             } else {
-                ambiguous.computeIfAbsent(type.name(), n -> new java.util.ArrayList<>()).add(type.qualifiedName());
+                ambiguous.computeIfAbsent(type.name(), n -> new ArrayList<>()).add(type.qualifiedName());
             }
         }
-        return new EventDecoder(Map.copyOf(codecs), Map.copyOf(ambiguous), List.copyOf(eventTypes), allowUnknownFields, arrivalClock);
+        return new EventDecoder(Map.copyOf(codecs), Map.copyOf(ambiguous), List.copyOf(eventTypes), allowUnknownFields, arrivalClock,
+                EventTimeBounds.HISTORY);
+    }
+
+    /** This decoder taking only the event times {@code bounds} admit, measured against its arrival clock. */
+    public EventDecoder withTimeBounds(EventTimeBounds bounds) {
+        return new EventDecoder(types, ambiguous, eventTypes, allowUnknownFields, arrivalClock, bounds);
     }
 
     /** The event types this decoder accepts. */
@@ -182,15 +197,15 @@ public final class EventDecoder {
      * The time an event's {@code time} field gives, epoch milliseconds, read as decoding reads it;
      * empty when it has none or one that is not a time (decoding then names the problem).
      */
-    public static java.util.OptionalLong timeOf(JsonNode event) {
+    public static OptionalLong timeOf(JsonNode event) {
         var node = event.get("time");
         if (node == null || node.isNull()) {
-            return java.util.OptionalLong.empty();
+            return OptionalLong.empty();
         }
         try {
-            return java.util.OptionalLong.of(FieldValues.epochMillis(node));
+            return OptionalLong.of(FieldValues.epochMillis(node));
         } catch (IllegalArgumentException e) {
-            return java.util.OptionalLong.empty();
+            return OptionalLong.empty();
         }
     }
 
@@ -201,11 +216,17 @@ public final class EventDecoder {
             name = codec.timestampField;
             node = json.get(codec.timestampField);
         }
+        long now = arrivalClock.millis();
         if (node == null || node.isNull()) {
-            return arrivalClock.millis();
+            return now;
         }
         try {
-            return FieldValues.epochMillis(node);
+            long time = FieldValues.epochMillis(node);
+            var problem = timeBounds.problem(time, now);
+            if (problem != null) {
+                errors.add(new EventError(index, id, name, problem));
+            }
+            return time;
         } catch (IllegalArgumentException e) {
             errors.add(new EventError(index, id, name, e.getMessage()));
             return 0;
@@ -232,7 +253,7 @@ public final class EventDecoder {
         final EventType type;
         final String name;
         final FactType factType;
-        final Map<String, FactField> fields = new java.util.LinkedHashMap<>();
+        final Map<String, FactField> fields = new LinkedHashMap<>();
         final String timestampField;
         final FactField timestamp;
 
@@ -248,27 +269,53 @@ public final class EventDecoder {
 
     /** Coercion of JSON values into the Java types declared fields may have. */
     static final class FieldValues {
+        /** The span of epoch milliseconds in a long, as instants. */
+        private static final Instant MIN_MILLIS = Instant.ofEpochMilli(Long.MIN_VALUE);
+        private static final Instant MAX_MILLIS = Instant.ofEpochMilli(Long.MAX_VALUE);
+
         private FieldValues() {
         }
 
+        /**
+         * Epoch milliseconds of an ISO-8601 text or a whole number; IllegalArgumentException, never
+         * an overflow, for anything else, such as a time whose milliseconds do not fit a long.
+         */
         static long epochMillis(JsonNode node) {
-            if (node.isIntegralNumber() && node.canConvertToLong()) {
-                return node.asLong();
+            if (node.isNumber()) {
+                return wholeMillis(node);
             }
             if (node.isTextual()) {
                 var text = node.asText().trim();
+                Instant instant;
                 try {
-                    return Instant.parse(text).toEpochMilli();
+                    instant = Instant.parse(text);
                 } catch (DateTimeParseException e) {
                     try {
-                        return OffsetDateTime.parse(text).toInstant().toEpochMilli();
+                        instant = OffsetDateTime.parse(text).toInstant();
                     } catch (DateTimeParseException e2) {
                         throw new IllegalArgumentException("'" + text
                                 + "' is not a time: use ISO-8601 (2026-11-20T10:00:00Z) or epoch milliseconds");
                     }
                 }
+                if (instant.isBefore(MIN_MILLIS) || instant.isAfter(MAX_MILLIS)) {
+                    throw new IllegalArgumentException("'" + text + "' is beyond the range of times, " + EventTimeBounds.FIRST
+                            + " to " + EventTimeBounds.LAST);
+                }
+                return instant.toEpochMilli();
             }
             throw new IllegalArgumentException(node + " is not a time: use ISO-8601 (2026-11-20T10:00:00Z) or epoch milliseconds");
+        }
+
+        private static long wholeMillis(JsonNode node) {
+            if (node.isIntegralNumber() && node.canConvertToLong()) {
+                return node.asLong();
+            }
+            var value = integral(node, "a time in epoch milliseconds");
+            if (value.bitLength() > 63) {
+                throw new IllegalArgumentException(node + " is beyond the range of times, " + EventTimeBounds.FIRST + " to "
+                        + EventTimeBounds.LAST);
+            }
+            return value.longValue();
         }
 
         static Object coerce(JsonNode node, Class<?> type) {
@@ -308,10 +355,10 @@ public final class EventDecoder {
                 if (node.isNumber() && Double.isFinite(node.doubleValue())) {
                     return node.doubleValue();
                 }
-                return decimal(node, "a double").doubleValue();
+                return finite(node, decimal(node, "a double").doubleValue(), "a double");
             }
             if (type == float.class || type == Float.class) {
-                return decimal(node, "a float").floatValue();
+                return (float) finite(node, decimal(node, "a float").floatValue(), "a float");
             }
             if (type == BigDecimal.class) {
                 return decimal(node, "a BigDecimal");
@@ -332,9 +379,28 @@ public final class EventDecoder {
                     + " cannot be read from JSON; declare it as String, int, long, double, boolean, java.util.Date or BigDecimal");
         }
 
-        private static java.math.BigInteger integral(JsonNode node, String what) {
+        /** {@code value} when it is a finite number: a decimal past the type's range is infinity in it, and refused. */
+        private static double finite(JsonNode node, double value, String what) {
+            if (!Double.isFinite(value)) {
+                throw new IllegalArgumentException(node.asText() + " does not fit " + what + ": it is beyond the range of numbers");
+            }
+            return value;
+        }
+
+        private static BigInteger integral(JsonNode node, String what) {
             var value = decimal(node, what);
+            if (value.signum() == 0) {
+                return BigInteger.ZERO;
+            }
+            // Digits before the point, judged before any conversion: 1e99999999 would take a long time to write out.
+            int wholeDigits = value.precision() - value.scale();
+            if (wholeDigits > 20) {
+                throw new IllegalArgumentException(node + " does not fit " + what);
+            }
             try {
+                if (wholeDigits <= 0) {
+                    throw new ArithmeticException("a fraction");
+                }
                 return value.toBigIntegerExact();
             } catch (ArithmeticException e) {
                 throw new IllegalArgumentException(node + " does not fit " + what + ": it is not a whole number");

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.vigil.engine.event.EventField;
+import dev.vigil.engine.event.EventTimeBounds;
 import dev.vigil.engine.event.EventType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -231,26 +233,33 @@ public final class EventReaders {
 
     /** Epoch milliseconds of an ISO-8601 instant (or local date-time, as UTC), a {@code yyyy-MM-dd HH:mm:ss} UTC time, or digits. */
     static long time(String text, long line, String column) {
-        if (text.chars().allMatch(Character::isDigit)) {
-            return Long.parseLong(text);
-        }
         try {
-            return Instant.parse(text).toEpochMilli();
+            return text.chars().allMatch(Character::isDigit) ? Long.parseLong(text) : instant(text, line, column).toEpochMilli();
+        } catch (NumberFormatException | ArithmeticException e) {
+            // Past the milliseconds of a long; a time within them but outside what a rule set takes is the decoder's to name.
+            throw new EventInputException(line, column, "'" + text + "' is beyond the range of times, " + EventTimeBounds.FIRST + " to "
+                    + EventTimeBounds.LAST);
+        }
+    }
+
+    private static Instant instant(String text, long line, String column) {
+        try {
+            return Instant.parse(text);
         } catch (DateTimeParseException e) {
             // try the other forms
         }
         try {
-            return java.time.OffsetDateTime.parse(text).toInstant().toEpochMilli();
+            return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
             // try the other forms
         }
         try {
-            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC).toEpochMilli();
+            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
             // try the other forms
         }
         try {
-            return LocalDateTime.parse(text, SPACED).toInstant(ZoneOffset.UTC).toEpochMilli();
+            return LocalDateTime.parse(text, SPACED).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
             throw new EventInputException(line, column, "'" + text + "' is not a time: give ISO-8601 (2026-11-20T10:00:00Z), "
                     + "yyyy-MM-dd HH:mm:ss (UTC) or epoch milliseconds");

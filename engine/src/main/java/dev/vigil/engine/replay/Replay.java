@@ -6,6 +6,7 @@ import dev.vigil.engine.alert.Alert;
 import dev.vigil.engine.alert.RuleError;
 import dev.vigil.engine.clock.ClockMode;
 import dev.vigil.engine.event.EventError;
+import dev.vigil.engine.event.EventTimeBounds;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
 import dev.vigil.engine.session.RuleSetRunner;
 import dev.vigil.engine.session.RuleSetStatus;
@@ -40,7 +41,8 @@ public final class Replay {
      * replay's session and is disposed at the end).
      *
      * @param until     when not null, the clock is moved to this time after the last event, so
-     *                  absences that become true after it still fire
+     *                  absences that become true after it still fire; IllegalArgumentException when
+     *                  a rule set's clock cannot hold it ({@link EventTimeBounds#representable})
      * @param wallClock the arrival time of events without {@code time}, and alerts' {@code firedAt}
      */
     public static ReplayResult run(CompiledRuleSet compiled, Iterator<? extends JsonNode> events, Instant until,
@@ -99,6 +101,14 @@ public final class Replay {
                 throw new IllegalArgumentException("replays run on event time: compile rule set '" + each.name()
                         + "' with clock mode EVENT_TIME");
             }
+        }
+        try {
+            if (until != null) {
+                EventTimeBounds.representable(until);
+            }
+        } catch (IllegalArgumentException e) {
+            compiled.forEach(CompiledRuleSet::close);
+            throw new IllegalArgumentException("until: " + e.getMessage(), e);
         }
         var runs = new ArrayList<Run>();
         long started = System.nanoTime();

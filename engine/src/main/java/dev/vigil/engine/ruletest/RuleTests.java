@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.vigil.engine.alert.Alert;
 import dev.vigil.engine.alert.Severity;
 import dev.vigil.engine.clock.ClockMode;
+import dev.vigil.engine.event.EventTimeBounds;
 import dev.vigil.engine.replay.Replay;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
 import dev.vigil.engine.ruleset.Diagnostic;
@@ -155,6 +156,9 @@ public final class RuleTests {
         }
         var exactly = scalars.containsKey("exactly") && scalars.get("exactly").asBoolean();
         var until = scalars.containsKey("until") ? duration(file, caseLine, "until", scalars.get("until").asText()) : null;
+        if (until != null) {
+            representable(file, caseLine, "until", start.plus(until));
+        }
         return new RuleTestCase(file, name, caseLine, start, events, eventLines, expect, expectNone, exactly, until);
     }
 
@@ -230,9 +234,18 @@ public final class RuleTests {
 
     private static Instant instant(String file, int line, String key, String text) {
         try {
-            return Instant.parse(text);
+            return representable(file, line, key, Instant.parse(text));
         } catch (DateTimeParseException e) {
             throw new RuleTestFormatException(file, line, key + ": '" + text + "' is not an instant such as 2026-01-01T00:00:00Z");
+        }
+    }
+
+    private static Instant representable(String file, int line, String key, Instant instant) {
+        try {
+            EventTimeBounds.representable(instant);
+            return instant;
+        } catch (IllegalArgumentException e) {
+            throw new RuleTestFormatException(file, line, key + ": " + e.getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.vigil.engine.session;
 import dev.vigil.engine.EngineListener;
 import dev.vigil.engine.event.Event;
 import dev.vigil.engine.event.EventDecoder;
+import dev.vigil.engine.event.EventTimeBounds;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -43,33 +44,36 @@ public final class LiveRuleSet implements AutoCloseable {
     private volatile RuleSetStats stats;
     private volatile CompiledRuleSet running;
     private final long maxFacts;
+    private final EventTimeBounds eventTimes;
     /**
      * A stopwatch reading ({@link System#nanoTime}) of when the worker began its current step (an
      * event, a command, letting time pass); 0 while it waits for work.
      */
     private volatile long busySince;
 
-    /** Starts the session and its worker, with no limit on the facts it holds. */
+    /** Starts the session and its worker, with no limit on the facts it holds, taking the event times of {@link EventTimeBounds#LIVE}. */
     public LiveRuleSet(CompiledRuleSet compiled, int version, InstantSource wallClock, EngineListener listener, Duration tick) {
-        this(compiled, version, wallClock, listener, tick, Long.MAX_VALUE);
+        this(compiled, version, wallClock, listener, tick, Long.MAX_VALUE, EventTimeBounds.LIVE);
     }
 
     /**
      * Starts the session and its worker.
      *
-     * @param maxFacts the most facts its working memory may hold: past it the rule set fails
-     *                 instead of taking the JVM into an OutOfMemoryError
+     * @param maxFacts   the most facts its working memory may hold: past it the rule set fails
+     *                   instead of taking the JVM into an OutOfMemoryError
+     * @param eventTimes the event times its decoder takes, measured against {@code wallClock}
      */
     public LiveRuleSet(CompiledRuleSet compiled, int version, InstantSource wallClock, EngineListener listener, Duration tick,
-                       long maxFacts) {
+                       long maxFacts, EventTimeBounds eventTimes) {
         this.maxFacts = maxFacts;
+        this.eventTimes = eventTimes;
         this.name = compiled.name();
         this.capacity = compiled.source().settings().queueCapacity();
         this.room = new Semaphore(capacity);
         this.listener = listener;
         this.tickMillis = Math.max(1, tick.toMillis());
         this.runner = new RuleSetRunner(compiled, version, wallClock, listener);
-        this.decoder = runner.decoder();
+        this.decoder = runner.decoder().withTimeBounds(eventTimes);
         this.running = compiled;
         this.stats = runner.stats(status, 0);
         this.worker = new Thread(this::work, "vigil-ruleset-" + name);
@@ -86,9 +90,14 @@ public final class LiveRuleSet implements AutoCloseable {
         return running;
     }
 
-    /** The decoder for the running version. */
+    /** The decoder for the running version: it refuses event times outside the rule set's {@link #eventTimes()}. */
     public EventDecoder decoder() {
         return decoder;
+    }
+
+    /** The event times the rule set takes. */
+    public EventTimeBounds eventTimes() {
+        return eventTimes;
     }
 
     public RuleSetStatus status() {
@@ -247,7 +256,7 @@ public final class LiveRuleSet implements AutoCloseable {
             try {
                 int carried = runner.update(deploy.compiled, deploy.version);
                 running = deploy.compiled;
-                decoder = runner.decoder();
+                decoder = runner.decoder().withTimeBounds(eventTimes);
                 // Before the caller hears of it, so that the stats it reads next show the new version.
                 stats = runner.stats(status, capacity - room.availablePermits());
                 deploy.done.complete(carried);

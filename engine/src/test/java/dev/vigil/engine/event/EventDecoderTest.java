@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.vigil.engine.TestClock;
@@ -14,6 +16,7 @@ import dev.vigil.engine.ruleset.CompiledRuleSet;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
 import dev.vigil.engine.ruleset.RuleSetSource;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -30,6 +33,8 @@ import org.kie.api.KieBase;
  */
 class EventDecoderTest {
     private static final JsonMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
+    /** As the server reads events: decimals as BigDecimal, so that 1e400 comes as a number, not as infinity. */
+    private static final JsonMapper EXACT = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
     private static final String RULES = """
             package pkg;
@@ -45,6 +50,7 @@ class EventDecoderTest {
                 flagged : boolean
                 bookedAt : java.util.Date
                 price : java.math.BigDecimal
+                ratio : float
                 time : long
             end
 
@@ -338,6 +344,117 @@ class EventDecoderTest {
     }
 
     @Test
+    void decode_timesBeyondTheMillisecondsOfALong_areRefusedNamingTheField() {
+        for (var time : List.of("'+999999999-12-31T23:59:59Z'", "'-999999999-01-01T00:00:00Z'", "'+999999999-12-31T23:59:59+01:00'")) {
+            var thrown = catchThrowableOfType(InvalidEventsException.class,
+                    () -> decoder.decode(json("{'type': 'Transaction', 'id': 't1', 'time': " + time + "}"), 3));
+
+            assertThat(thrown.errors()).as(time).extracting(EventError::index, EventError::field).containsExactly(tuple(3, "time"));
+            assertThat(thrown.errors().get(0).message()).as(time)
+                    .endsWith("is beyond the range of times, 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z");
+        }
+    }
+
+    @Test
+    void decode_timesAClockCannotHold_areRefusedNamingTheField() {
+        assertThatThrownBy(() -> decoder.decode(json("{'type': 'Transaction', 'id': 't1', 'time': 9223372036854775807}"), 0))
+                .hasMessage("event 0 (id t1), field 'time': +292278994-08-17T07:12:55.807Z is after 9999-12-31T23:59:59.999Z,"
+                        + " the latest time a rule set's clock can hold");
+        assertThatThrownBy(() -> decoder.decode(json("{'type': 'Transaction', 'id': 't1', 'time': -9223372036854775808}"), 0))
+                .hasMessage("event 0 (id t1), field 'time': -292275055-05-16T16:47:04.192Z is before 1970-01-01T00:00:00Z,"
+                        + " the earliest event time taken");
+        assertThatThrownBy(() -> decoder.decode(json("{'type': 'Login', 'id': 'l1', 'at': 9223372036854775807}"), 0))
+                .hasMessageStartingWith("event 0 (id l1), field 'at': +292278994-08-17T07:12:55.807Z is after");
+    }
+
+    @Test
+    void decode_theFirstAndLastTimesAClockHolds_areTaken_andOneMillisecondBeyondIsNot() {
+        assertThat(decoder.decode(json("{'type': 'Transaction', 'id': 't1', 'time': '9999-12-31T23:59:59.999Z'}"), 0).time())
+                .isEqualTo(Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli());
+        assertThat(decoder.decode(json("{'type': 'Transaction', 'id': 't1', 'time': 0}"), 0).time()).isZero();
+        assertThatThrownBy(() -> decoder.decode(json("{'type': 'Transaction', 'id': 't1', 'time': '+10000-01-01T00:00:00Z'}"), 0))
+                .hasMessageContaining("field 'time': +10000-01-01T00:00:00Z is after 9999-12-31T23:59:59.999Z");
+        assertThatThrownBy(() -> decoder.decode(json("{'type': 'Transaction', 'id': 't1', 'time': -1}"), 0))
+                .hasMessageContaining("field 'time': 1969-12-31T23:59:59.999Z is before 1970-01-01T00:00:00Z");
+    }
+
+    @Test
+    void decode_epochMillisThatAreNotAWholeNumberOrTooLarge_areRefused() {
+        assertThatThrownBy(() -> decoder.decode(json("{'type': 'Transaction', 'id': 't1', 'time': 1.5}"), 0))
+                .hasMessage("event 0 (id t1), field 'time': 1.5 does not fit a time in epoch milliseconds: it is not a whole number");
+        assertThatThrownBy(() -> decoder.decode(json("{'type': 'Transaction', 'id': 't1', 'time': 1e30}"), 0))
+                .hasMessage("event 0 (id t1), field 'time': 1.0E30 does not fit a time in epoch milliseconds");
+        assertThat(decoder.decode(json("{'type': 'Transaction', 'id': 't1', 'time': 1.7637e12}"), 0).time()).isEqualTo(1_763_700_000_000L);
+    }
+
+    @Test
+    void decode_liveBounds_takeAnHourAheadOfTheClock_andRefuseOneMillisecondMore() {
+        var live = decoder.withTimeBounds(EventTimeBounds.LIVE);
+        var hourAhead = Instant.parse("2026-11-20T13:34:56.789Z");
+
+        assertThat(live.decode(json("{'type': 'Transaction', 'id': 't1', 'time': '" + hourAhead + "'}"), 0).time())
+                .isEqualTo(hourAhead.toEpochMilli());
+        assertThatThrownBy(() -> live.decode(json("{'type': 'Transaction', 'id': 't1', 'time': '" + hourAhead.plusMillis(1) + "'}"), 2))
+                .hasMessage("event 2 (id t1), field 'time': 2026-11-20T13:34:56.790Z is more than 1h ahead of the clock, which reads"
+                        + " 2026-11-20T12:34:56.789Z: so far ahead it would make every later event late; give the time the event"
+                        + " happened, or correct the sender's clock");
+        arrival.advance(Duration.ofMillis(1));
+        assertThat(live.decode(json("{'type': 'Transaction', 'id': 't1', 'time': '" + hourAhead.plusMillis(1) + "'}"), 0).time())
+                .isEqualTo(hourAhead.toEpochMilli() + 1);
+    }
+
+    @Test
+    void decode_liveBounds_refuseTimesBeforeTheEarliest_andTakeTheEarliest() {
+        var earliest = Instant.parse("2026-01-01T00:00:00Z");
+        var live = decoder.withTimeBounds(new EventTimeBounds(earliest, Duration.ofHours(1)));
+
+        assertThat(live.decode(json("{'type': 'Login', 'id': 'l1', 'at': '2026-01-01T00:00:00Z'}"), 0).time()).isEqualTo(earliest.toEpochMilli());
+        assertThatThrownBy(() -> live.decode(json("{'type': 'Login', 'id': 'l1', 'at': '2025-12-31T23:59:59.999Z'}"), 0))
+                .hasMessage("event 0 (id l1), field 'at': 2025-12-31T23:59:59.999Z is before 2026-01-01T00:00:00Z, the earliest event time taken");
+    }
+
+    @Test
+    void decode_withoutTime_isTakenWhateverTheBounds() {
+        var live = decoder.withTimeBounds(EventTimeBounds.LIVE);
+
+        assertThat(live.decode(json("{'type': 'Transaction', 'id': 't1'}"), 0).time()).isEqualTo(arrival.millis());
+    }
+
+    @Test
+    void decode_decimalsPastTheRangeOfADouble_areRefusedAsInfinityIs() {
+        for (var value : List.of("1e400", "-1e400")) {
+            var thrown = catchThrowableOfType(InvalidEventsException.class,
+                    () -> decoder.decode(exact("{\"type\": \"Transaction\", \"id\": \"t1\", \"amount\": " + value + "}"), 1));
+
+            assertThat(thrown.errors()).as(value).extracting(EventError::index, EventError::field).containsExactly(tuple(1, "amount"));
+            assertThat(thrown.errors().get(0).message()).as(value).endsWith("does not fit a double: it is beyond the range of numbers");
+        }
+        assertThatThrownBy(() -> decoder.decode(json("{'type': 'Transaction', 'id': 't1', 'amount': 'Infinity'}"), 0))
+                .hasMessage("event 0 (id t1), field 'amount': expected a double, got the text 'Infinity'");
+        assertThatThrownBy(() -> decoder.decode(json("{'type': 'Transaction', 'id': 't1', 'amount': 'NaN'}"), 0))
+                .hasMessage("event 0 (id t1), field 'amount': expected a double, got the text 'NaN'");
+        assertThat(field(decoder.decode(exact("{\"type\": \"Transaction\", \"amount\": 1.7976931348623157e308}"), 0), "amount"))
+                .isEqualTo(Double.MAX_VALUE);
+    }
+
+    @Test
+    void decode_decimalsPastTheRangeOfAFloat_areRefused() {
+        // FactField.get reads a float wrongly (through a long): the fact's own text shows what it holds.
+        assertThat(decoder.decode(exact("{\"type\": \"Transaction\", \"ratio\": 3.4e38}"), 0).fact()).asString()
+                .contains("ratio=3.4E38");
+        assertThatThrownBy(() -> decoder.decode(exact("{\"type\": \"Transaction\", \"id\": \"t1\", \"ratio\": 3.5e38}"), 0))
+                .hasMessage("event 0 (id t1), field 'ratio': 3.5E+38 does not fit a float: it is beyond the range of numbers");
+    }
+
+    @Test
+    void decode_hugeExponentIntoAnInt_isRefusedAtOnce() {
+
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertThatThrownBy(() -> decoder.decode(
+                exact("{\"type\": \"Transaction\", \"id\": \"t1\", \"count\": 1e99999999}"), 0))
+                .hasMessage("event 0 (id t1), field 'count': 1E+99999999 does not fit an int"));
+    }
+
+    @Test
     void decode_severalProblemsInOneEvent_reportsEach() {
         var thrown = catchThrowableOfType(InvalidEventsException.class,
                 () -> decoder.decode(json("{'type': 'Transaction', 'id': 't1', 'time': 'soon', 'amount': 'lots', 'count': 1.5}"), 4));
@@ -376,6 +493,14 @@ class EventDecoderTest {
 
     private static Object field(Event event, String name) {
         return kieBase.getFactType("pkg", event.type()).get(event.fact(), name);
+    }
+
+    private static JsonNode exact(String text) {
+        try {
+            return EXACT.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("test JSON does not parse: " + text, e);
+        }
     }
 
     private static JsonNode json(String text) {

@@ -110,6 +110,17 @@ class EventReadersTest {
     }
 
     @Test
+    void csv_aTimePastTheMillisecondsOfALong_isNamedByLineAndColumn() {
+        for (var time : List.of("99999999999999999999", "+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z")) {
+            assertThatThrownBy(() -> all(EventReaders.csv(in("id,ts\nr1,1000\nr2," + time + "\n"), READING, "ts", JSON))).as(time)
+                    .isInstanceOf(EventInputException.class).hasMessage("line 3, column 'ts': '" + time
+                            + "' is beyond the range of times, 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z");
+        }
+        assertThatThrownBy(() -> all(EventReaders.csv(in("id,ts,seen\nr1,1000,+999999999-12-31T23:59:59Z\n"), READING, "ts", JSON)))
+                .isInstanceOf(EventInputException.class).hasMessageStartingWith("line 2, column 'seen': '+999999999-12-31T23:59:59Z' is beyond");
+    }
+
+    @Test
     void csv_withoutTheTimeColumn_listsTheColumns() {
         assertThatThrownBy(() -> EventReaders.csv(in("id,when,value\nr1,1000,1\n"), READING, "ts", JSON))
                 .isInstanceOf(EventInputException.class).hasMessageContaining("no time column 'ts'").hasMessageContaining("[id, when, value]");
