@@ -1,7 +1,10 @@
 package dev.vigil.server;
 
+import dev.vigil.engine.event.EventTimeBounds;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -156,6 +159,16 @@ public final class Main implements Runnable {
                         + "(env VIGIL_MAX_FACTS; default ${DEFAULT-VALUE})")
         long maxFacts;
 
+        @Option(names = "--max-event-time-ahead", defaultValue = "${env:VIGIL_MAX_EVENT_TIME_AHEAD:-1h}",
+                description = "how far ahead of the server's clock an event's time may be; later ones are refused with 400 "
+                        + "(env VIGIL_MAX_EVENT_TIME_AHEAD; default ${DEFAULT-VALUE})")
+        String maxEventTimeAhead;
+
+        @Option(names = "--min-event-time", defaultValue = "${env:VIGIL_MIN_EVENT_TIME:-1970-01-01T00:00:00Z}",
+                description = "the earliest event time taken, an ISO-8601 instant; earlier ones are refused with 400 "
+                        + "(env VIGIL_MIN_EVENT_TIME; default ${DEFAULT-VALUE})")
+        String minEventTime;
+
         @Option(names = "--tokens-file", defaultValue = "${env:VIGIL_TOKENS_FILE}", paramLabel = "FILE",
                 description = "a YAML file of named tokens and their scopes (see the README), read again when it changes "
                         + "(env VIGIL_TOKENS_FILE)")
@@ -211,30 +224,43 @@ public final class Main implements Runnable {
             if ((tlsCert == null) != (tlsKey == null)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together: give both");
             }
-            java.time.Duration retention;
-            try {
-                retention = journal ? dev.vigil.dsl.Durations.parse(journalRetention) : java.time.Duration.ZERO;
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--journal-retention: " + e.getMessage());
-            }
+            var retention = journal ? duration(OptionRange.JOURNAL_RETENTION, journalRetention) : java.time.Duration.ZERO;
             var defaults = dev.vigil.server.webhook.Webhooks.Settings.DEFAULTS;
-            var webhooks = new dev.vigil.server.webhook.Webhooks.Settings(duration("--webhook-timeout", webhookTimeout), defaults.backoff(),
-                    defaults.maxBackoff(), duration("--webhook-max-age", webhookMaxAge),
-                    atLeast("--webhook-concurrency", webhookConcurrency, 1), addressPolicy());
+            var webhooks = new dev.vigil.server.webhook.Webhooks.Settings(duration(OptionRange.WEBHOOK_TIMEOUT, webhookTimeout), defaults.backoff(),
+                    defaults.maxBackoff(), duration(OptionRange.WEBHOOK_MAX_AGE, webhookMaxAge),
+                    within(OptionRange.WEBHOOK_CONCURRENCY, webhookConcurrency), addressPolicy());
             return ServerConfig.defaults(data).withBind(bind).withPort(port)
                     .withAdminToken(System.getenv("VIGIL_ADMIN_TOKEN")).withJournal(retention).withWebhooks(webhooks)
-                    .withMaxBodyBytes(atLeast("--max-body", bytes("--max-body", maxBody), 1))
-                    .withReplayJobBytes(bytes("--replay-job-size", replayJobSize)).withReplayJobEvents(atLeast("--replay-job-events", replayJobEvents, 0))
+                    .withMaxBodyBytes(within(OptionRange.MAX_BODY, bytes("--max-body", maxBody)))
+                    .withReplayJobBytes(within(OptionRange.REPLAY_JOB_SIZE, bytes("--replay-job-size", replayJobSize)))
+                    .withReplayJobEvents(within(OptionRange.REPLAY_JOB_EVENTS, replayJobEvents))
                     .withJournalSync(journalSync("--journal-sync", journalSync))
-                    .withInput(new ServerConfig.InputLimits(atLeast("--max-events-per-request", maxEventsPerRequest, 1),
-                            atLeast("--max-event-fields", maxEventFields, 1), atLeast("--max-string-length", maxStringLength, 1),
-                            atLeast("--max-rule-set-files", maxRuleSetFiles, 1),
-                            atLeast("--max-rule-set-size", bytes("--max-rule-set-size", maxRuleSetSize), 1),
-                            atLeast("--max-streams", maxStreams, 1), atLeast("--rate-limit", rateLimit, 0),
-                            duration("--request-timeout", requestTimeout)))
-                    .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, duration("--rule-timeout", ruleTimeout),
-                            atLeast("--max-facts", maxFacts, 1)))
+                    .withInput(new ServerConfig.InputLimits(within(OptionRange.MAX_EVENTS_PER_REQUEST, maxEventsPerRequest),
+                            within(OptionRange.MAX_EVENT_FIELDS, maxEventFields), within(OptionRange.MAX_STRING_LENGTH, maxStringLength),
+                            within(OptionRange.MAX_RULE_SET_FILES, maxRuleSetFiles),
+                            within(OptionRange.MAX_RULE_SET_SIZE, bytes("--max-rule-set-size", maxRuleSetSize)),
+                            within(OptionRange.MAX_STREAMS, maxStreams), within(OptionRange.RATE_LIMIT, rateLimit),
+                            duration(OptionRange.REQUEST_TIMEOUT, requestTimeout), eventTimes()))
+                    .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, duration(OptionRange.RULE_TIMEOUT, ruleTimeout),
+                            within(OptionRange.MAX_FACTS, maxFacts)))
                     .withAccess(ServerConfig.Access.NONE.withTokensFile(tokensFile).withTls(tlsCert, tlsKey));
+        }
+
+        /** The event times live input may have, from --min-event-time and --max-event-time-ahead. */
+        private EventTimeBounds eventTimes() {
+            Instant earliest;
+            try {
+                earliest = Instant.parse(minEventTime.trim());
+            } catch (DateTimeParseException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--min-event-time: '" + minEventTime + "' is not an ISO-8601 instant such as 1970-01-01T00:00:00Z");
+            }
+            try {
+                OptionRange.MIN_EVENT_TIME.check(earliest);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            return new EventTimeBounds(earliest, duration(OptionRange.MAX_EVENT_TIME_AHEAD, maxEventTimeAhead));
         }
 
         private long bytes(String option, String text) {
@@ -275,26 +301,31 @@ public final class Main implements Runnable {
             };
         }
 
-        private long atLeast(String option, long value, long least) {
-            if (value < least) {
-                throw new CommandLine.ParameterException(spec.commandLine(), option + ": must be at least " + least + ", was " + value);
-            }
-            return value;
-        }
-
-        private int atLeast(String option, int value, int least) {
-            return (int) atLeast(option, (long) value, least);
-        }
-
-        private java.time.Duration duration(String option, String text) {
+        /** {@code value} when {@code range} takes it; a usage error naming the option and the range otherwise. */
+        private long within(OptionRange range, long value) {
             try {
-                var d = dev.vigil.dsl.Durations.parse(text);
-                if (d.isZero()) {
-                    throw new IllegalArgumentException("'" + text + "' must be longer than zero");
-                }
-                return d;
+                return range.check(value);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+
+        private int within(OptionRange range, int value) {
+            return (int) within(range, (long) value);
+        }
+
+        /** The duration {@code text} gives when {@code range} takes it; a usage error naming the option otherwise. */
+        private java.time.Duration duration(OptionRange range, String text) {
+            java.time.Duration value;
+            try {
+                value = dev.vigil.dsl.Durations.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), range.option() + ": " + e.getMessage());
+            }
+            try {
+                return range.check(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
         }
     }

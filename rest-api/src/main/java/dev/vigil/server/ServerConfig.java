@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.engine.event.EventTimeBounds;
 import dev.vigil.server.webhook.Webhooks;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,7 +120,8 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
     }
 
     /**
-     * How much one request may carry; past each limit the request is refused whole, saying which.
+     * How much one request may carry, and what times its events may have; past each limit the
+     * request is refused whole, saying which.
      *
      * @param eventsPerRequest the most events in one post (413 past it)
      * @param fieldsPerEvent   the most fields one event may have (400 naming the event)
@@ -131,12 +133,15 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
      *                         0 for no limit (429 with Retry-After past it)
      * @param requestTimeout   how long a request may go without sending or taking a byte before the
      *                         server gives up on it (a client that sends its body slowly or not at all)
+     * @param eventTimes       the event times taken, measured against the server's clock (400 naming the event)
      */
     public record InputLimits(int eventsPerRequest, int fieldsPerEvent, int stringLength, int ruleSetFiles, long ruleSetBytes,
-                              int streamClients, int requestsPerSecond, Duration requestTimeout) {
-        public static final InputLimits DEFAULTS = new InputLimits(50_000, 200, 65_536, 200, 4L << 20, 100, 0, Duration.ofSeconds(30));
+                              int streamClients, int requestsPerSecond, Duration requestTimeout, EventTimeBounds eventTimes) {
+        public static final InputLimits DEFAULTS = new InputLimits(50_000, 200, 65_536, 200, 4L << 20, 100, 0, Duration.ofSeconds(30),
+                EventTimeBounds.LIVE);
 
         public InputLimits {
+            Objects.requireNonNull(eventTimes, "eventTimes");
             if (eventsPerRequest < 1 || fieldsPerEvent < 1 || stringLength < 1 || ruleSetFiles < 1 || ruleSetBytes < 1 || streamClients < 1) {
                 throw new IllegalArgumentException("input limits must be positive");
             }
@@ -151,17 +156,23 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
 
         /** Request sizes as given, the other limits as by default. */
         public InputLimits(int eventsPerRequest, int fieldsPerEvent, int stringLength, int ruleSetFiles, long ruleSetBytes) {
-            this(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, 100, 0, Duration.ofSeconds(30));
+            this(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, 100, 0, Duration.ofSeconds(30),
+                    EventTimeBounds.LIVE);
         }
 
         public InputLimits withStreams(int clients, int perSecond) {
             return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, clients, perSecond,
-                    requestTimeout);
+                    requestTimeout, eventTimes);
         }
 
         public InputLimits withRequestTimeout(Duration value) {
             return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, streamClients,
-                    requestsPerSecond, value);
+                    requestsPerSecond, value, eventTimes);
+        }
+
+        public InputLimits withEventTimes(EventTimeBounds value) {
+            return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, streamClients,
+                    requestsPerSecond, requestTimeout, value);
         }
     }
 

@@ -119,7 +119,7 @@ class CommandLineTest {
 
         assertThat(help.out()).contains("--webhook-concurrency", "VIGIL_WEBHOOK_CONCURRENCY", "default 8");
         assertThat(refused.exit()).isEqualTo(2);
-        assertThat(refused.err()).contains("--webhook-concurrency: must be at least 1, was 0");
+        assertThat(refused.err()).contains("--webhook-concurrency: must be between 1 and 256, was 0");
     }
 
     private static ServerConfig serveConfig(String... args) {
@@ -138,7 +138,7 @@ class CommandLineTest {
         assertThatThrownBy(() -> serveConfig("--max-body", "10 parsecs")).isInstanceOf(CommandLine.ParameterException.class)
                 .hasMessage("--max-body: '10 parsecs' is not a size; give bytes with an optional unit: 512KB, 8MB, 1GB");
         assertThatThrownBy(() -> serveConfig("--max-body", "0KB")).isInstanceOf(CommandLine.ParameterException.class)
-                .hasMessage("--max-body: must be at least 1, was 0");
+                .hasMessage("--max-body: must be between 1B and 1GB, was 0B");
         assertThatThrownBy(() -> serveConfig("--max-body", "9000000000000GB")).isInstanceOf(CommandLine.ParameterException.class)
                 .hasMessage("--max-body: '9000000000000GB' is too large");
     }
