@@ -56,8 +56,8 @@ public final class SettingsJson {
                         }
                         yield settings.withAllowUnknownFields(value.asBoolean());
                     }
-                    case "queueCapacity" -> settings.withQueueCapacity(integer(value));
-                    case "maxFiringsPerStep" -> settings.withMaxFiringsPerStep(integer(value));
+                    case "queueCapacity" -> settings.withQueueCapacity(integer(value, RuleSetSettings.MAX_QUEUE_CAPACITY));
+                    case "maxFiringsPerStep" -> settings.withMaxFiringsPerStep(integer(value, RuleSetSettings.MAX_FIRINGS_PER_STEP));
                     default -> throw new IllegalArgumentException("is not a setting; the settings are " + KEYS.stream().sorted().toList());
                 };
             } catch (IllegalArgumentException e) {
@@ -88,9 +88,13 @@ public final class SettingsJson {
         return value.asText();
     }
 
-    private static int integer(JsonNode value) {
-        if (!value.canConvertToInt() || !value.isIntegralNumber()) {
+    /** The whole number {@code value}; one too large for an int is refused here, naming the range the setting takes. */
+    private static int integer(JsonNode value, int most) {
+        if (!value.isIntegralNumber()) {
             throw new IllegalArgumentException("must be a whole number");
+        }
+        if (!value.canConvertToInt()) {
+            throw new IllegalArgumentException("must be between 1 and " + most + ", was " + value);
         }
         return value.asInt();
     }
