@@ -1,16 +1,21 @@
 package dev.vigil.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.clock.ClockMode;
 import dev.vigil.engine.event.Event;
+import dev.vigil.engine.event.EventDecoder;
 import dev.vigil.engine.event.EventType;
 import dev.vigil.engine.event.InvalidEventsException;
 import dev.vigil.engine.session.LiveRuleSet;
 import dev.vigil.engine.session.QueueFullException;
 import dev.vigil.server.store.JournalStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -24,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * <p>The alerts this raises again have the ids they had (an id derives from the rule, key and
  * events), so those already stored are neither stored nor delivered again; those raised before a
  * crash but not yet stored are stored and delivered now.
+ *
+ * <p>Journaled events whose times the rule set does not take (older versions took any time, such
+ * as one 292 million years ahead) are left out and counted: the newest event time, and so the
+ * horizon, is that of the events it takes.
  */
 final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
@@ -32,41 +41,58 @@ final class Recovery {
     private Recovery() {
     }
 
-    /** Replays the journal into every deployed rule set; {@code journalRetention} is the horizon of types kept without bound. */
-    static void run(Engine engine, JournalStore journal, Duration journalRetention, ObjectMapper json) {
+    /**
+     * Replays the journal into every deployed rule set; {@code journalRetention} is the horizon of
+     * types kept without bound, {@code clock} what the rule sets' event time bounds are measured against.
+     */
+    static void run(Engine engine, JournalStore journal, Duration journalRetention, InstantSource clock, ObjectMapper json) {
         for (var live : engine.ruleSets()) {
             try {
-                recover(live, journal, journalRetention, json);
+                recover(live, journal, journalRetention, clock.millis(), json);
             } catch (RuntimeException e) {
                 LOG.error("rule set '{}': rebuilding its windows from the journal failed: {}", live.name(), e.getMessage(), e);
             }
         }
     }
 
-    private static void recover(LiveRuleSet live, JournalStore journal, Duration journalRetention, ObjectMapper json) {
+    private static void recover(LiveRuleSet live, JournalStore journal, Duration journalRetention, long now, ObjectMapper json) {
         if (live.running().source().settings().clockMode() != ClockMode.EVENT_TIME) {
             // A realtime session takes events at their arrival: old ones would land at the wrong time.
             LOG.info("rule set '{}' runs on the realtime clock: its windows start empty", live.name());
             return;
         }
-        var latest = journal.latestEventTime(live.name());
+        var bounds = live.eventTimes();
+        long earliest = bounds.earliest().toEpochMilli();
+        long ceiling = bounds.latest(now);
+        long outside = journal.countOutside(live.name(), earliest, ceiling);
+        var latest = journal.latestEventTime(live.name(), earliest, ceiling);
         if (latest.isEmpty()) {
+            logOutside(live, outside, earliest, ceiling);
             return;
         }
         var horizon = live.running().eventTypes().stream().map(EventType::retention)
                 .map(r -> r == null ? journalRetention : r).max(Duration::compareTo).orElse(journalRetention);
-        long from = latest.getAsLong() - horizon.toMillis();
+        long from = Math.max(earliest, latest.getAsLong() - horizon.toMillis());
         long started = System.nanoTime();
         long replayed = 0;
         long invalid = 0;
         var decoder = live.decoder();
-        try (var events = JournalEvents.within(journal.range(live.name(), Instant.ofEpochMilli(from), Instant.ofEpochMilli(latest.getAsLong() + 1)),
-                from, latest.getAsLong() + 1, json)) {
+        try (var events = journal.range(live.name(), Instant.ofEpochMilli(from), Instant.ofEpochMilli(ceiling + 1))) {
             var chunk = new ArrayList<Event>(CHUNK);
             int index = 0;
             while (events.hasNext()) {
+                var event = parse(events.next(), json);
+                var time = EventDecoder.timeOf(event);
+                if (time.isPresent() ? !bounds.admits(time.getAsLong(), now) : event.hasNonNull("time")) {
+                    outside++;
+                    continue;
+                }
+                if (time.isPresent() && time.getAsLong() < from) {
+                    // In a batch that reaches into the horizon, but itself older.
+                    continue;
+                }
                 try {
-                    chunk.add(decoder.decode(events.next(), index++));
+                    chunk.add(decoder.decode(event, index++));
                 } catch (InvalidEventsException e) {
                     // Accepted by an earlier version whose types differed: it cannot go to this one.
                     invalid++;
@@ -84,6 +110,22 @@ final class Recovery {
         LOG.info("rule set '{}': {} journaled events since {} replayed in {} ms to rebuild its windows{}", live.name(), replayed,
                 Instant.ofEpochMilli(from), (System.nanoTime() - started) / 1_000_000,
                 invalid == 0 ? "" : "; " + invalid + " no longer fit its event types and were left out");
+        logOutside(live, outside, earliest, ceiling);
+    }
+
+    private static void logOutside(LiveRuleSet live, long outside, long earliest, long ceiling) {
+        if (outside > 0) {
+            LOG.warn("rule set '{}': {} journaled events have times outside {} to {}, which it takes, and were left out",
+                    live.name(), outside, Instant.ofEpochMilli(earliest), Instant.ofEpochMilli(ceiling));
+        }
+    }
+
+    private static JsonNode parse(String line, ObjectMapper json) {
+        try {
+            return json.readTree(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a journaled event is not JSON", e);
+        }
     }
 
     private static void submit(LiveRuleSet live, List<Event> events) {

@@ -3,6 +3,7 @@ package dev.vigil.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.alert.Alert;
 import dev.vigil.engine.clock.ClockMode;
+import dev.vigil.engine.event.EventTimeBounds;
 import dev.vigil.engine.replay.EventInput;
 import dev.vigil.engine.replay.EventInputException;
 import dev.vigil.engine.replay.EventReaders;
@@ -86,8 +87,13 @@ final class ReplayCommand implements Callable<Integer> {
         Instant end;
         try {
             end = until == null ? null : Instant.parse(until);
+            if (end != null) {
+                EventTimeBounds.representable(end);
+            }
         } catch (java.time.format.DateTimeParseException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--until: not an ISO-8601 instant: " + until);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--until: " + e.getMessage());
         }
         CompiledRuleSet compiled;
         CompiledRuleSet baseline = null;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.alert.Alert;
 import dev.vigil.engine.clock.ClockMode;
+import dev.vigil.engine.event.EventTimeBounds;
 import dev.vigil.engine.replay.EventInput;
 import dev.vigil.engine.replay.EventInputException;
 import dev.vigil.engine.replay.EventReaders;
@@ -466,11 +467,18 @@ final class ReplayRoutes implements AutoCloseable {
         if (text == null) {
             return null;
         }
+        Instant instant;
         try {
-            return Instant.parse(text);
+            instant = Instant.parse(text);
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest(name + " must be an ISO-8601 instant such as 2026-11-20T10:00:00Z, was '" + text + "'");
         }
+        try {
+            EventTimeBounds.representable(instant);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(name + ": " + e.getMessage());
+        }
+        return instant;
     }
 
     @Override

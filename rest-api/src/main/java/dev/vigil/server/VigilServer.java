@@ -77,7 +77,7 @@ public final class VigilServer implements AutoCloseable {
         this.alerts = new AlertPipeline(alertStore, webhooks.outbox());
         this.engine = Engine.create(EngineConfig.defaults().withClock(config.clock()).withListener(alerts).withTick(config.tick())
                 .withAllowUnsafeRules(config.rules().allowUnsafeRules()).withRuleTimeout(config.rules().ruleTimeout())
-                .withMaxFacts(config.rules().maxFacts()));
+                .withMaxFacts(config.rules().maxFacts()).withEventTimes(config.input().eventTimes()));
         this.metrics = new Metrics(engine);
         alerts.useMetrics(metrics);
         alerts.subscribe(metrics::alert);
@@ -266,7 +266,7 @@ public final class VigilServer implements AutoCloseable {
         var server = new VigilServer(config);
         try {
             if (server.journal != null) {
-                Recovery.run(server.engine, new JournalStore(server.database), config.journal(), server.json);
+                Recovery.run(server.engine, new JournalStore(server.database), config.journal(), config.clock(), server.json);
             }
             server.app.start();
         } catch (RuntimeException e) {

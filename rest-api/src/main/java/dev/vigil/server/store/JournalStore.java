@@ -135,17 +135,43 @@ public final class JournalStore {
         }
     }
 
-    /** The newest event time journaled for {@code ruleSet}, epoch milliseconds; empty when it has none. */
-    public java.util.OptionalLong latestEventTime(String ruleSet) {
-        try (var c = database.connection(); var s = c.prepareStatement("SELECT MAX(last_event_time) FROM event_journal WHERE rule_set = ?")) {
+    /**
+     * The newest event time journaled for {@code ruleSet} from {@code earliest} to {@code latest}
+     * (epoch milliseconds, both inclusive), of batches whose newest event is in that span; empty when
+     * it has none. Times outside it, which older versions took, are left out of the answer.
+     */
+    public java.util.OptionalLong latestEventTime(String ruleSet, long earliest, long latest) {
+        try (var c = database.connection(); var s = c.prepareStatement(
+                "SELECT MAX(last_event_time) FROM event_journal WHERE rule_set = ? AND last_event_time BETWEEN ? AND ?")) {
             s.setString(1, ruleSet);
+            s.setLong(2, earliest);
+            s.setLong(3, latest);
             try (var r = s.executeQuery()) {
                 r.next();
-                long latest = r.getLong(1);
-                return r.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(latest);
+                long newest = r.getLong(1);
+                return r.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(newest);
             }
         } catch (SQLException e) {
             throw new StoreException("reading the journal of rule set '" + ruleSet + "'", e);
+        }
+    }
+
+    /**
+     * How many events of {@code ruleSet} are in batches whose event times all fall outside
+     * {@code earliest} to {@code latest} (epoch milliseconds, both inclusive).
+     */
+    public long countOutside(String ruleSet, long earliest, long latest) {
+        try (var c = database.connection(); var s = c.prepareStatement("SELECT COALESCE(SUM(event_count), 0) FROM event_journal"
+                + " WHERE rule_set = ? AND (last_event_time < ? OR first_event_time > ?)")) {
+            s.setString(1, ruleSet);
+            s.setLong(2, earliest);
+            s.setLong(3, latest);
+            try (var r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("counting the journal of rule set '" + ruleSet + "'", e);
         }
     }
 
