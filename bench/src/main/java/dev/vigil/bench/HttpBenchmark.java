@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,8 +52,12 @@ import java.util.regex.Pattern;
  * seconds per run (default 15) and rounds (default 3).
  */
 public final class HttpBenchmark {
-    private static final long EVENT_TIME_START = Instant.parse("2026-11-20T00:00:00Z").toEpochMilli();
     private static final long DAY = TimeUnit.DAYS.toMillis(1);
+    /**
+     * Each run takes a day of event time of its own from here: sixty days before today, so that
+     * every run's events are in the past (the server refuses event times more than an hour ahead of its clock).
+     */
+    private static final long EVENT_TIME_START = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(60)).toEpochMilli();
     /** Accounts the events are spread over, as in wrk's scripts and the replay. */
     private static final int ACCOUNTS = 10_000;
     /** Events per second of the steady run: well below what the server takes, so that latency is not queueing. */

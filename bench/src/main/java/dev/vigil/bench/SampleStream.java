@@ -55,12 +55,12 @@ final class SampleStream {
 
     /**
      * The stream of {@code ndjson} (a generator's events from {@code start} over {@code span}),
-     * at {@code eventsPerSecond}, with event time starting at {@code origin} (epoch ms) and the
+     * at {@code eventsPerSecond}, with event time starting at the epoch (see {@link #from}) and the
      * fields {@code lapFields} (besides {@code id}) made each lap's own; {@code fill} is how much
      * event time the rule set keeps most of these events.
      */
     static SampleStream of(String name, List<String> ndjson, Instant start, Duration span, Set<String> lapFields,
-                           double eventsPerSecond, long origin, Duration fill) {
+                           double eventsPerSecond, Duration fill) {
         var json = new ObjectMapper();
         long spanMillis = span.toMillis();
         int n = ndjson.size();
@@ -83,7 +83,12 @@ final class SampleStream {
         double lapSeconds = n / eventsPerSecond;
         return new SampleStream(name, Arrays.stream(order).mapToObj(i -> templates[i]).toArray(String[]::new),
                 Arrays.stream(order).mapToLong(i -> offsets[i]).toArray(), Arrays.stream(order).map(i -> lapsBack[i]).toArray(),
-                spanMillis, spanMillis / (lapSeconds * 1000), origin, fill);
+                spanMillis, spanMillis / (lapSeconds * 1000), 0, fill);
+    }
+
+    /** This stream with event time starting at {@code origin} (epoch ms). */
+    SampleStream from(long origin) {
+        return new SampleStream(name, templates, offsets, lapsBack, span, speed, origin, fill);
     }
 
     /** The event as JSON text with {@link #TIME} for its time's value and {@link #LAP} before the end of each lap field's value. */
