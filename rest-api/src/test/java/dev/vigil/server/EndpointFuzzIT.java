@@ -151,7 +151,9 @@ class EndpointFuzzIT {
     Arbitrary<String> eventBodies() {
         var values = Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(30).map(s -> JSON.valueToTree(s).toString()),
                 Arbitraries.doubles().map(String::valueOf), Arbitraries.longs().map(String::valueOf),
-                Arbitraries.of("null", "true", "[]", "{}", "1e400", "-0", "\"2026-13-40T99:00:00Z\""));
+                Arbitraries.of("null", "true", "[]", "{}", "1e400", "-0", "\"2026-13-40T99:00:00Z\""),
+                Arbitraries.of("9223372036854775807", "-9223372036854775808", "\"+999999999-12-31T23:59:59Z\"",
+                        "\"-999999999-01-01T00:00:00Z\"", "1e30", "1.5", "-1e400"));
         var fields = Arbitraries.of("type", "id", "time", "accountId", "amount", "card", "at", "nope");
         var random = Combinators.combine(fields.list().ofMaxSize(8), values.list().ofSize(8)).as((names, vals) -> {
             var out = new StringBuilder("{");
@@ -190,7 +192,9 @@ class EndpointFuzzIT {
         return Arbitraries.oneOf(
                 mutated(DRL).map(drl -> Map.of("fraud.drl", drl)),
                 mutated(RULE_YAML).map(yaml -> Map.of("fraud.drl", DRL, "velocity.rule.yaml", yaml)),
-                Arbitraries.strings().ofMaxLength(100).map(name -> Map.of(name.isEmpty() ? "x" : name, DRL)));
+                Arbitraries.strings().ofMaxLength(100).map(name -> Map.of(name.isEmpty() ? "x" : name, DRL)),
+                Arbitraries.integers().between(90, 20_000).map(n -> Map.of("fraud.drl",
+                        DRL.replace("amount > 1000", "amount > " + "(".repeat(n) + "1000" + ")".repeat(n)))));
     }
 
     @Property
@@ -216,7 +220,8 @@ class EndpointFuzzIT {
 
     @Provide
     Arbitrary<String> testFiles() {
-        return Arbitraries.oneOf(mutated(TEST_YAML), Arbitraries.strings().ofMaxLength(80));
+        return Arbitraries.oneOf(mutated(TEST_YAML), Arbitraries.strings().ofMaxLength(80),
+                Arbitraries.of("+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z").map(t -> TEST_YAML.replaceFirst("\n", "\nstart: \"" + t + "\"\n")));
     }
 
     @Property
@@ -241,7 +246,7 @@ class EndpointFuzzIT {
     Arbitrary<List<String>> parameters() {
         var names = Arbitraries.of("ruleset", "rule", "severity", "key", "since", "until", "limit", "cursor", "generated", "x");
         var values = Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(20), Arbitraries.of("-1", "0", "1001", "99999999999999999999",
-                "2026-11-20T10:00:00Z", "critical", "true", "%", "\u0000"));
+                "2026-11-20T10:00:00Z", "critical", "true", "%", "\u0000", "+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z"));
         return Combinators.combine(names, values).as(List::of).list().ofMaxSize(4).map(pairs -> pairs.stream().flatMap(List::stream).toList());
     }
 }
