@@ -1,8 +1,10 @@
 package dev.vigil.server;
 
+import dev.vigil.dsl.Durations;
 import dev.vigil.engine.event.EventTimeBounds;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -224,7 +226,7 @@ public final class Main implements Runnable {
             if ((tlsCert == null) != (tlsKey == null)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together: give both");
             }
-            var retention = journal ? duration(OptionRange.JOURNAL_RETENTION, journalRetention) : java.time.Duration.ZERO;
+            var retention = journal ? duration(OptionRange.JOURNAL_RETENTION, journalRetention) : Duration.ZERO;
             var defaults = dev.vigil.server.webhook.Webhooks.Settings.DEFAULTS;
             var webhooks = new dev.vigil.server.webhook.Webhooks.Settings(duration(OptionRange.WEBHOOK_TIMEOUT, webhookTimeout), defaults.backoff(),
                     defaults.maxBackoff(), duration(OptionRange.WEBHOOK_MAX_AGE, webhookMaxAge),
@@ -315,10 +317,10 @@ public final class Main implements Runnable {
         }
 
         /** The duration {@code text} gives when {@code range} takes it; a usage error naming the option otherwise. */
-        private java.time.Duration duration(OptionRange range, String text) {
-            java.time.Duration value;
+        private Duration duration(OptionRange range, String text) {
+            Duration value;
             try {
-                value = dev.vigil.dsl.Durations.parse(text);
+                value = Durations.parse(text);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), range.option() + ": " + e.getMessage());
             }

@@ -83,6 +83,7 @@ final class Recovery {
             while (events.hasNext()) {
                 var event = parse(events.next(), json);
                 var time = EventDecoder.timeOf(event);
+                // A time the rule set does not take, or a "time" that is no time it can read (past the milliseconds of a long).
                 if (time.isPresent() ? !bounds.admits(time.getAsLong(), now) : event.hasNonNull("time")) {
                     outside++;
                     continue;

@@ -54,7 +54,7 @@ final class NestingLimit {
     }
 
     /** The diagnostic for {@code text} (file {@code path}) when its brackets nest deeper than {@link #MAX_DEPTH}, at the first bracket too deep. */
-    static List<Diagnostic> check(String path, String text) {
+    private static List<Diagnostic> check(String path, String text) {
         int depth = 0;
         int line = 1;
         int lineStart = 0;
