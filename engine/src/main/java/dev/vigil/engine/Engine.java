@@ -14,6 +14,7 @@ import dev.vigil.engine.ruleset.RuleSetCompiler;
 import dev.vigil.engine.ruleset.RuleSetSource;
 import dev.vigil.engine.session.LiveRuleSet;
 import dev.vigil.engine.session.RuleSetStatus;
+import dev.vigil.engine.session.Watchdog;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,32 +41,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * independently.
  */
 public final class Engine implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Engine.class);
     private final EngineConfig config;
     private final RuleSetCompiler compiler;
     private final Map<String, LiveRuleSet> ruleSets = new ConcurrentHashMap<>();
     private final Map<String, Object> deployLocks = new ConcurrentHashMap<>();
     private final Map<String, Integer> versions = new ConcurrentHashMap<>();
 
-    private final java.util.concurrent.ScheduledExecutorService watchdog;
+    private final Watchdog watchdog;
 
     private Engine(EngineConfig config) {
         this.config = config;
         this.compiler = new RuleSetCompiler(config.allowUnsafeRules());
-        this.watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            var thread = new Thread(r, "vigil-watchdog");
-            thread.setDaemon(true);
-            return thread;
-        });
-        // A look four times per timeout: a stuck rule set is failed between 1 and 1.25 timeouts after it stopped returning.
-        long every = Math.max(10, config.ruleTimeout().toMillis() / 4);
-        watchdog.scheduleWithFixedDelay(() -> ruleSets.values().forEach(live -> {
-            try {
-                live.failIfStalled(config.ruleTimeout());
-            } catch (RuntimeException e) {
-                LOG.error("watching rule set '{}' failed", live.name(), e);
-            }
-        }), every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+        this.watchdog = Watchdog.start(config.ruleTimeout());
     }
 
     public static Engine create(EngineConfig config) {
@@ -118,7 +105,7 @@ public final class Engine implements AutoCloseable {
                     existing.close();
                 }
                 ruleSets.put(source.name(), new LiveRuleSet(compiled, next, config.clock(), config.listener(), config.tick(),
-                        config.maxFacts()));
+                        config.maxFacts(), watchdog));
             }
             versions.put(source.name(), next);
             return new Deployment(source.name(), next, rules, types, warnings, carried);
@@ -175,14 +162,19 @@ public final class Engine implements AutoCloseable {
      */
     public ReplayResult replay(RuleSetSource source, Iterator<? extends JsonNode> events, Instant until) {
         var eventTime = source.withSettings(source.settings().withClockMode(ClockMode.EVENT_TIME));
-        return Replay.run(compiler.compile(eventTime), events, until, config.clock());
+        return Replay.run(compiler.compile(eventTime), events, until, config.clock(), watchdog);
+    }
+
+    /** The watchdog over this engine's sessions, for replays and rule tests run beside them: the same rule timeout. */
+    public Watchdog watchdog() {
+        return watchdog;
     }
 
     /** Stops every rule set. */
     @Override
     public void close() {
-        watchdog.shutdownNow();
         var all = new ArrayList<>(ruleSets.keySet());
         all.forEach(this::undeploy);
+        watchdog.close();
     }
 }

@@ -43,25 +43,18 @@ public final class LiveRuleSet implements AutoCloseable {
     private volatile RuleSetStats stats;
     private volatile CompiledRuleSet running;
     private final long maxFacts;
-    /**
-     * A stopwatch reading ({@link System#nanoTime}) of when the worker began its current step (an
-     * event, a command, letting time pass); 0 while it waits for work.
-     */
-    private volatile long busySince;
-
-    /** Starts the session and its worker, with no limit on the facts it holds. */
-    public LiveRuleSet(CompiledRuleSet compiled, int version, InstantSource wallClock, EngineListener listener, Duration tick) {
-        this(compiled, version, wallClock, listener, tick, Long.MAX_VALUE);
-    }
+    /** The worker's steps (an event, a command, letting time pass), for the watchdog. */
+    private final Watch watch;
 
     /**
      * Starts the session and its worker.
      *
      * @param maxFacts the most facts its working memory may hold: past it the rule set fails
      *                 instead of taking the JVM into an OutOfMemoryError
+     * @param watchdog fails the rule set when its worker stays in one step for the rule timeout
      */
     public LiveRuleSet(CompiledRuleSet compiled, int version, InstantSource wallClock, EngineListener listener, Duration tick,
-                       long maxFacts) {
+                       long maxFacts, Watchdog watchdog) {
         this.maxFacts = maxFacts;
         this.name = compiled.name();
         this.capacity = compiled.source().settings().queueCapacity();
@@ -74,6 +67,7 @@ public final class LiveRuleSet implements AutoCloseable {
         this.stats = runner.stats(status, 0);
         this.worker = new Thread(this::work, "vigil-ruleset-" + name);
         worker.setDaemon(true);
+        this.watch = watchdog.watch(name, worker, () -> running.rules(), rule -> stalled(rule, watchdog.timeout()));
         worker.start();
     }
 
@@ -185,7 +179,7 @@ public final class LiveRuleSet implements AutoCloseable {
         try {
             while (status.state() == RuleSetStatus.State.RUNNING) {
                 var first = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
-                busySince = System.nanoTime() | 1;
+                watch.step();
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, COMMANDS_PER_BATCH - 1);
@@ -197,7 +191,7 @@ public final class LiveRuleSet implements AutoCloseable {
                 }
                 batch.clear();
                 runner.idle();
-                busySince = 0;
+                watch.idle();
                 stats = runner.stats(status, capacity - room.availablePermits());
                 if (stats.factCount() > maxFacts) {
                     fail("its working memory holds " + stats.factCount() + " facts, over the limit of " + maxFacts
@@ -234,7 +228,7 @@ public final class LiveRuleSet implements AutoCloseable {
                 for (var event : events.events) {
                     runner.accept(event);
                     // Progress, for the watchdog: a long batch is not a stuck one.
-                    busySince = System.nanoTime() | 1;
+                    watch.step();
                 }
             } finally {
                 room.release(events.events.size());
@@ -302,32 +296,25 @@ public final class LiveRuleSet implements AutoCloseable {
     }
 
     /**
-     * Called by a watchdog on another thread: when the worker has been inside one step (rules
-     * firing, an event's conditions, time passing) for longer than {@code limit}, the rule set
-     * fails, naming the rule that runs, and its worker is stopped. Its queued events are dropped
-     * (they were accepted, and stay in the journal of a server that keeps one) and no more are taken.
-     *
-     * @return whether it failed now
+     * Called by the watchdog on its thread when the worker has been inside one step (rules firing,
+     * an event's conditions, time passing) for the rule timeout: the rule set fails, naming the rule
+     * that runs, and its worker is stopped. Its queued events are dropped (they were accepted, and
+     * stay in the journal of a server that keeps one) and no more are taken.
      */
-    public boolean failIfStalled(Duration limit) {
-        long since = busySince;
-        if (since == 0 || status.state() != RuleSetStatus.State.RUNNING || System.nanoTime() - since < limit.toNanos()) {
-            return false;
-        }
-        var rule = RunningRule.of(worker, running);
-        var reason = (rule == null ? "its rules" : "rule '" + rule + "'") + " did not return for " + limit.toMillis()
+    private void stalled(String rule, Duration timeout) {
+        var reason = (rule == null ? "its rules" : "rule '" + rule + "'") + " did not return for " + timeout.toMillis()
                 + " ms (an endless loop?); deploy a fixed version to bring the rule set back";
         if (!markFailed(reason)) {
-            return false;
+            return;
         }
         // The worker's runner is not this thread's to read: the last counters, under the new status.
         announce(reason, null, stats.withStatus(status));
         RunningRule.stop(worker);
         drainQueue();
-        return true;
     }
 
     private void failPending() {
+        watch.close();
         drainQueue();
         try {
             runner.close();
