@@ -147,8 +147,8 @@ public final class Main implements Runnable {
         boolean allowUnsafeRules;
 
         @Option(names = "--rule-timeout", defaultValue = "${env:VIGIL_RULE_TIMEOUT:-10s}",
-                description = "how long a rule set may go without progress (a rule that loops without end) before it is failed "
-                        + "(env VIGIL_RULE_TIMEOUT; default ${DEFAULT-VALUE})")
+                description = "how long a rule set may go without progress (a rule that loops without end) before it is failed, "
+                        + "and a replay or rule test is stopped, 1s to 1h (env VIGIL_RULE_TIMEOUT; default ${DEFAULT-VALUE})")
         String ruleTimeout;
 
         @Option(names = "--max-facts", defaultValue = "${env:VIGIL_MAX_FACTS:-5000000}",
@@ -232,7 +232,7 @@ public final class Main implements Runnable {
                             atLeast("--max-rule-set-size", bytes("--max-rule-set-size", maxRuleSetSize), 1),
                             atLeast("--max-streams", maxStreams, 1), atLeast("--rate-limit", rateLimit, 0),
                             duration("--request-timeout", requestTimeout)))
-                    .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, duration("--rule-timeout", ruleTimeout),
+                    .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, RuleTimeoutOption.parse(spec.commandLine(), ruleTimeout),
                             atLeast("--max-facts", maxFacts, 1)))
                     .withAccess(ServerConfig.Access.NONE.withTokensFile(tokensFile).withTls(tlsCert, tlsKey));
         }

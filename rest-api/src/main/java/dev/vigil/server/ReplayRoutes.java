@@ -15,6 +15,8 @@ import dev.vigil.engine.ruleset.CompiledRuleSet;
 import dev.vigil.engine.ruleset.RuleSetCompilationException;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
 import dev.vigil.engine.ruleset.RuleSetSource;
+import dev.vigil.engine.session.RuleTimeoutException;
+import dev.vigil.engine.session.RunawayRulesException;
 import dev.vigil.server.api.ApiException;
 import dev.vigil.server.api.Scope;
 import dev.vigil.server.api.SettingsJson;
@@ -55,7 +57,9 @@ import org.slf4j.LoggerFactory;
  * {@code compareWith}, a second rule set runs over the same events and the answer adds the
  * difference. An input larger than the configured size (or {@code async}) runs as a job: 202 with
  * its id, then {@code GET /api/v1/replays/{id}} for progress and the result. Inputs are streamed,
- * never held whole: bodies go to a file in the data folder first.
+ * never held whole: bodies go to a file in the data folder first. A replay is held to the limits of
+ * a live session, the engine's rule timeout and its rule set's firing limit: rules that loop answer
+ * 422 naming the rule set and the rule, and a job ends failed with that reason.
  */
 final class ReplayRoutes implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayRoutes.class);
@@ -149,6 +153,8 @@ final class ReplayRoutes implements AutoCloseable {
             }
         } catch (EventInputException e) {
             throw new ApiException(400, "bad_input", e.getMessage(), List.of(details(e)));
+        } catch (RunawayRulesException | RuleTimeoutException e) {
+            throw new ApiException(422, "rules_stopped", e.getMessage());
         } finally {
             if (rules != null) {
                 rules.close();
@@ -164,7 +170,7 @@ final class ReplayRoutes implements AutoCloseable {
         var out = json.createObjectNode();
         if (other == null) {
             var listed = new java.util.ArrayList<Alert>();
-            var result = Replay.run(rules, events, until, clock, alert -> {
+            var result = Replay.run(rules, events, until, clock, engine.watchdog(), alert -> {
                 if (listed.size() < MAX_ALERTS_LISTED) {
                     listed.add(alert);
                 }
@@ -172,7 +178,7 @@ final class ReplayRoutes implements AutoCloseable {
             write(out, listed, result);
             return out;
         }
-        var comparison = Replay.compare(other, rules, events, until, clock);
+        var comparison = Replay.compare(other, rules, events, until, clock, engine.watchdog());
         write(out, comparison.candidate().alerts(), comparison.candidate());
         var diff = out.putObject("diff");
         var added = diff.putArray("added");

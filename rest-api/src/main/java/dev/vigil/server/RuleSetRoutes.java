@@ -243,7 +243,7 @@ final class RuleSetRoutes {
             throw ApiException.badRequest("rule set '" + name + "' has no test cases: send {\"files\": {\"x.test.yaml\": \"...\"}},"
                     + " or deploy *.test.yaml files with its rules");
         }
-        var report = dev.vigil.engine.ruletest.RuleTests.run(live.running().source(), cases);
+        var report = dev.vigil.engine.ruletest.RuleTests.run(live.running().source(), cases, engine.watchdog());
         var out = json.createObjectNode().put("name", name).put("version", live.stats().version()).put("passed", report.passed())
                 .put("failed", report.failed());
         var list = out.putArray("cases");

@@ -236,6 +236,64 @@ class CommandLineTest {
                 .contains("expected no alert of rule \"large\"; fired: \"large\" key a1 at 0s").contains("1 passed, 1 failed");
     }
 
+    private static final String SPIN = GOOD + """
+            rule "spin"
+            when
+                $t : Transaction(amount < 0)
+            then
+                long i = 1;
+                while (i > 0) {
+                    i = (i % 1000) + 1;
+                }
+            end
+            """;
+
+    @Test
+    void replay_whoseRuleNeverReturns_isStoppedAtTheRuleTimeout_andExits1NamingTheRule() throws Exception {
+        var rules = ruleSet("fraud", SPIN);
+        var events = dir.resolve("events.ndjson");
+        Files.writeString(events, transaction(1, "a1", 5000) + "\n" + transaction(2, "a2", -1) + "\n");
+
+        var run = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--out", dir.resolve("out").toString(),
+                "--rule-timeout", "1s");
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("error: rule 'spin' of rule set 'fraud' did not return for 1000 ms (an endless loop?),"
+                + " and its session was stopped");
+    }
+
+    @Test
+    void test_whoseRuleNeverReturns_failsThatCaseNamingTheRule_andExits1() throws Exception {
+        var rules = ruleSet("fraud", SPIN);
+        Files.writeString(rules.resolve("spin.test.yaml"), """
+                name: a refund spins
+                events:
+                  - {at: 0s, type: Transaction, id: t1, accountId: a1, amount: -1}
+                exactly: true
+                """);
+
+        var run = vigil("test", rules.toString(), "--rule-timeout", "1s");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).contains("FAIL " + rules.resolve("spin.test.yaml") + ": a refund spins")
+                .contains("rule 'spin' of rule set 'fraud' did not return for 1000 ms").contains("0 passed, 1 failed");
+    }
+
+    @Test
+    void theRuleTimeout_ofServeReplayAndTest_isBetweenOneSecondAndAnHour() throws Exception {
+        var rules = ruleSet("fraud", GOOD);
+
+        assertThat(serveConfig("--rule-timeout", "2s").rules().ruleTimeout()).hasSeconds(2);
+        assertThatThrownBy(() -> serveConfig("--rule-timeout", "500ms")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--rule-timeout: must be between 1s and 1h, was 500ms");
+        var replay = vigil("replay", "--rules", rules.toString(), "--events", rules.resolve("fraud.drl").toString(), "--rule-timeout", "2h");
+        var test = vigil("test", rules.toString(), "--rule-timeout", "soon");
+        assertThat(replay.exit()).isEqualTo(2);
+        assertThat(replay.err()).contains("--rule-timeout: must be between 1s and 1h, was 2h");
+        assertThat(test.exit()).isEqualTo(2);
+        assertThat(test.err()).contains("--rule-timeout: ");
+    }
+
     @Test
     void test_withNoCasesAtAll_exits1() throws Exception {
         ruleSet("fraud", GOOD);
