@@ -141,6 +141,12 @@ public final class Main implements Runnable {
                         + "default ${DEFAULT-VALUE})")
         String requestTimeout;
 
+        @Option(names = "--min-request-rate", defaultValue = "${env:VIGIL_MIN_REQUEST_RATE:-1KB/s}",
+                description = "how fast a request body must arrive, measured over each 10 s (e.g. 512B/s, 1KB/s, 1MB/s; from 1B/s "
+                        + "to 100MB/s); a slower one is answered 408 and its connection closed (env VIGIL_MIN_REQUEST_RATE; "
+                        + "default ${DEFAULT-VALUE})")
+        String minRequestRate;
+
         @Option(names = "--allow-unsafe-rules", defaultValue = "${env:VIGIL_ALLOW_UNSAFE_RULES:-false}",
                 description = "take rules whose code exits the JVM, starts processes or threads, uses reflection, files or the "
                         + "network; refused by default (env VIGIL_ALLOW_UNSAFE_RULES)")
@@ -231,7 +237,7 @@ public final class Main implements Runnable {
                             atLeast("--max-rule-set-files", maxRuleSetFiles, 1),
                             atLeast("--max-rule-set-size", bytes("--max-rule-set-size", maxRuleSetSize), 1),
                             atLeast("--max-streams", maxStreams, 1), atLeast("--rate-limit", rateLimit, 0),
-                            duration("--request-timeout", requestTimeout)))
+                            duration("--request-timeout", requestTimeout), requestRate("--min-request-rate", minRequestRate)))
                     .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, RuleTimeoutOption.parse(spec.commandLine(), ruleTimeout),
                             atLeast("--max-facts", maxFacts, 1)))
                     .withAccess(ServerConfig.Access.NONE.withTokensFile(tokensFile).withTls(tlsCert, tlsKey));
@@ -255,6 +261,17 @@ public final class Main implements Runnable {
             } catch (ArithmeticException | NumberFormatException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), option + ": '" + text + "' is too large");
             }
+        }
+
+        /** A rate such as {@code 1KB/s} (the {@code /s} may be left out), within the bounds of {@link ServerConfig.RequestRate}. */
+        private ServerConfig.RequestRate requestRate(String option, String text) {
+            var trimmed = text.trim();
+            long perSecond = bytes(option, trimmed.regionMatches(true, Math.max(0, trimmed.length() - 2), "/s", 0, 2)
+                    ? trimmed.substring(0, trimmed.length() - 2) : trimmed);
+            if (perSecond < 1 || perSecond > ServerConfig.RequestRate.MOST_BYTES_PER_SECOND) {
+                throw new CommandLine.ParameterException(spec.commandLine(), option + ": must be between 1B/s and 100MB/s, was " + text);
+            }
+            return new ServerConfig.RequestRate(perSecond, ServerConfig.RequestRate.DEFAULT.window());
         }
 
         private dev.vigil.server.webhook.AddressPolicy addressPolicy() {

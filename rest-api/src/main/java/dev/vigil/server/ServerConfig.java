@@ -131,16 +131,19 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
      *                         0 for no limit (429 with Retry-After past it)
      * @param requestTimeout   how long a request may go without sending or taking a byte before the
      *                         server gives up on it (a client that sends its body slowly or not at all)
+     * @param minRequestRate   how fast a request body must arrive
      */
     public record InputLimits(int eventsPerRequest, int fieldsPerEvent, int stringLength, int ruleSetFiles, long ruleSetBytes,
-                              int streamClients, int requestsPerSecond, Duration requestTimeout) {
-        public static final InputLimits DEFAULTS = new InputLimits(50_000, 200, 65_536, 200, 4L << 20, 100, 0, Duration.ofSeconds(30));
+                              int streamClients, int requestsPerSecond, Duration requestTimeout, RequestRate minRequestRate) {
+        public static final InputLimits DEFAULTS = new InputLimits(50_000, 200, 65_536, 200, 4L << 20, 100, 0, Duration.ofSeconds(30),
+                RequestRate.DEFAULT);
 
         public InputLimits {
             if (eventsPerRequest < 1 || fieldsPerEvent < 1 || stringLength < 1 || ruleSetFiles < 1 || ruleSetBytes < 1 || streamClients < 1) {
                 throw new IllegalArgumentException("input limits must be positive");
             }
             Objects.requireNonNull(requestTimeout, "requestTimeout");
+            Objects.requireNonNull(minRequestRate, "minRequestRate");
             if (requestTimeout.isNegative() || requestTimeout.isZero()) {
                 throw new IllegalArgumentException("requestTimeout must be positive, was " + requestTimeout);
             }
@@ -151,17 +154,49 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
 
         /** Request sizes as given, the other limits as by default. */
         public InputLimits(int eventsPerRequest, int fieldsPerEvent, int stringLength, int ruleSetFiles, long ruleSetBytes) {
-            this(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, 100, 0, Duration.ofSeconds(30));
+            this(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, 100, 0, Duration.ofSeconds(30),
+                    RequestRate.DEFAULT);
         }
 
         public InputLimits withStreams(int clients, int perSecond) {
             return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, clients, perSecond,
-                    requestTimeout);
+                    requestTimeout, minRequestRate);
         }
 
         public InputLimits withRequestTimeout(Duration value) {
             return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, streamClients,
-                    requestsPerSecond, value);
+                    requestsPerSecond, value, minRequestRate);
+        }
+
+        public InputLimits withMinRequestRate(RequestRate value) {
+            return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, streamClients,
+                    requestsPerSecond, requestTimeout, value);
+        }
+    }
+
+    /**
+     * How fast a request body must arrive: at least {@code bytesPerSecond} over each {@code window}
+     * (a body smaller than a window's worth, within one window). A slower one is cut off: a client
+     * sending a byte now and then must not hold a connection, or a thread, for ever.
+     *
+     * @param bytesPerSecond from 1 to {@link #MOST_BYTES_PER_SECOND}
+     * @param window         how long the rate is measured over, the grace a body has to start; positive
+     */
+    public record RequestRate(long bytesPerSecond, Duration window) {
+        /** A rate no client on a working network falls under: 100 MB a second. */
+        public static final long MOST_BYTES_PER_SECOND = 100L << 20;
+        /** 1 KB a second, over 10 seconds. */
+        public static final RequestRate DEFAULT = new RequestRate(1024, Duration.ofSeconds(10));
+
+        public RequestRate {
+            Objects.requireNonNull(window, "window");
+            if (bytesPerSecond < 1 || bytesPerSecond > MOST_BYTES_PER_SECOND) {
+                throw new IllegalArgumentException("the minimum request rate must be between 1 and " + MOST_BYTES_PER_SECOND
+                        + " bytes a second, was " + bytesPerSecond);
+            }
+            if (window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("the window of the minimum request rate must be positive, was " + window);
+            }
         }
     }
 

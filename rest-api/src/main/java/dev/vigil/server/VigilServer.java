@@ -115,6 +115,10 @@ public final class VigilServer implements AutoCloseable {
             // A request that sends or takes nothing for this long is given up: a slow or stalled
             // client does not hold a thread for ever.
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(config.input().requestTimeout().toMillis()));
+            // Bodies are read before a thread takes the request, and a body slower than the minimum rate is cut off:
+            // clients that trickle their bodies hold no thread, and health and the other routes keep answering.
+            var rate = config.input().minRequestRate();
+            cfg.jetty.modifyServer(server -> server.setHandler(new SlowClientHandler(rate.bytesPerSecond(), rate.window())));
             if (tls != null) {
                 cfg.jetty.addConnector((server, http) -> tls.connector(server, http, config.bind(), config.port()));
             }
