@@ -266,8 +266,11 @@ public final class Main implements Runnable {
         /** A rate such as {@code 1KB/s} (the {@code /s} may be left out), within the bounds of {@link ServerConfig.RequestRate}. */
         private ServerConfig.RequestRate requestRate(String option, String text) {
             var trimmed = text.trim();
-            long perSecond = bytes(option, trimmed.regionMatches(true, Math.max(0, trimmed.length() - 2), "/s", 0, 2)
-                    ? trimmed.substring(0, trimmed.length() - 2) : trimmed);
+            if (!trimmed.matches("(?i)\\d+\\s*(B|KB|MB|GB)?(/s)?")) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        option + ": '" + text + "' is not a rate; give bytes a second: 512B/s, 1KB/s, 1MB/s");
+            }
+            long perSecond = bytes(option, trimmed.replaceFirst("(?i)/s$", ""));
             if (perSecond < 1 || perSecond > ServerConfig.RequestRate.MOST_BYTES_PER_SECOND) {
                 throw new CommandLine.ParameterException(spec.commandLine(), option + ": must be between 1B/s and 100MB/s, was " + text);
             }

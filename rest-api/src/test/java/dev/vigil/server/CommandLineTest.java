@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -141,6 +142,22 @@ class CommandLineTest {
                 .hasMessage("--max-body: must be at least 1, was 0");
         assertThatThrownBy(() -> serveConfig("--max-body", "9000000000000GB")).isInstanceOf(CommandLine.ParameterException.class)
                 .hasMessage("--max-body: '9000000000000GB' is too large");
+    }
+
+    @Test
+    void serve_takesTheMinimumRequestRate_withinItsBounds() {
+        var help = vigil("serve", "--help");
+
+        assertThat(serveConfig().input().minRequestRate()).isEqualTo(new ServerConfig.RequestRate(1024, Duration.ofSeconds(10)));
+        assertThat(serveConfig("--min-request-rate", "512B/s").input().minRequestRate().bytesPerSecond()).isEqualTo(512);
+        assertThat(serveConfig("--min-request-rate", "2MB").input().minRequestRate().bytesPerSecond()).isEqualTo(2L << 20);
+        assertThat(help.out()).contains("--min-request-rate", "VIGIL_MIN_REQUEST_RATE", "default 1KB/s");
+        assertThatThrownBy(() -> serveConfig("--min-request-rate", "0B/s")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--min-request-rate: must be between 1B/s and 100MB/s, was 0B/s");
+        assertThatThrownBy(() -> serveConfig("--min-request-rate", "1GB/s")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--min-request-rate: must be between 1B/s and 100MB/s, was 1GB/s");
+        assertThatThrownBy(() -> serveConfig("--min-request-rate", "fast")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--min-request-rate: 'fast' is not a rate; give bytes a second: 512B/s, 1KB/s, 1MB/s");
     }
 
     private Path ruleSet(String name, String drl) throws Exception {
