@@ -126,7 +126,7 @@ final class SlowClientHandler extends Handler.Wrapper {
 
         /**
          * Reads what has arrived; then waits for more without a thread, or runs the route: inline
-         * when called from {@link #handle}, else on a thread of the pool, since a demand callback
+         * when called from {@link SlowClientHandler#handle}, else on a thread of the pool, since a demand callback
          * must not block on reading (the route's reads would wait for it to return).
          */
         void readEarly(boolean inHandle) {
