@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.server.store.SecretCipher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -234,7 +235,8 @@ public final class Main implements Runnable {
                             duration("--request-timeout", requestTimeout)))
                     .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, duration("--rule-timeout", ruleTimeout),
                             atLeast("--max-facts", maxFacts, 1)))
-                    .withAccess(ServerConfig.Access.NONE.withTokensFile(tokensFile).withTls(tlsCert, tlsKey));
+                    .withAccess(ServerConfig.Access.NONE.withTokensFile(tokensFile).withTls(tlsCert, tlsKey)
+                            .withSecretKey(System.getenv(SecretCipher.VARIABLE)));
         }
 
         private long bytes(String option, String text) {

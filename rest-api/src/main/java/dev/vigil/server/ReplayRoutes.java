@@ -19,6 +19,7 @@ import dev.vigil.server.api.ApiException;
 import dev.vigil.server.api.Scope;
 import dev.vigil.server.api.SettingsJson;
 import dev.vigil.server.api.Views;
+import dev.vigil.server.store.DataFolder;
 import dev.vigil.server.store.JournalStore;
 import dev.vigil.server.store.RuleSetStore;
 import io.javalin.http.Context;
@@ -446,7 +447,7 @@ final class ReplayRoutes implements AutoCloseable {
 
     private Path spoolBody(Context ctx) {
         try {
-            Files.createDirectories(spool);
+            DataFolder.createFolder(spool);
             var file = Files.createTempFile(spool, "replay-", ".input");
             try (var in = ctx.req().getInputStream()) {
                 Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);

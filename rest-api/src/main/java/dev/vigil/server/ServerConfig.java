@@ -182,15 +182,17 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
     }
 
     /**
-     * Who may call the server and how they reach it.
+     * Who may call the server, how they reach it, and the key of the secrets it stores.
      *
      * @param tokensFile  a YAML file of named tokens and their scopes, read again when it changes; null for none
      * @param tlsCert     a PEM certificate chain to serve HTTPS with (with {@code tlsKey}); null serves plain HTTP
      * @param tlsKey      the PEM private key of {@code tlsCert}
      * @param reloadEvery how often the tokens file and the TLS files are checked for changes
+     * @param secretKey   the key webhook secrets are stored encrypted with, 32 bytes in base64 ({@code VIGIL_SECRET_KEY});
+     *                    null keeps one in the data folder, generated on the first start
      */
-    public record Access(Path tokensFile, Path tlsCert, Path tlsKey, Duration reloadEvery) {
-        public static final Access NONE = new Access(null, null, null, Duration.ofSeconds(2));
+    public record Access(Path tokensFile, Path tlsCert, Path tlsKey, Duration reloadEvery, String secretKey) {
+        public static final Access NONE = new Access(null, null, null, Duration.ofSeconds(2), null);
 
         public Access {
             Objects.requireNonNull(reloadEvery, "reloadEvery");
@@ -207,15 +209,25 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
         }
 
         public Access withTokensFile(Path value) {
-            return new Access(value, tlsCert, tlsKey, reloadEvery);
+            return new Access(value, tlsCert, tlsKey, reloadEvery, secretKey);
         }
 
         public Access withTls(Path cert, Path key) {
-            return new Access(tokensFile, cert, key, reloadEvery);
+            return new Access(tokensFile, cert, key, reloadEvery, secretKey);
         }
 
         public Access withReloadEvery(Duration value) {
-            return new Access(tokensFile, tlsCert, tlsKey, value);
+            return new Access(tokensFile, tlsCert, tlsKey, value, secretKey);
+        }
+
+        public Access withSecretKey(String value) {
+            return new Access(tokensFile, tlsCert, tlsKey, reloadEvery, value);
+        }
+
+        @Override
+        public String toString() {
+            return "Access[tokensFile=" + tokensFile + ", tlsCert=" + tlsCert + ", tlsKey=" + tlsKey + ", reloadEvery=" + reloadEvery
+                    + ", secretKey=" + (secretKey == null ? "none" : "(given)") + "]";
         }
     }
 }

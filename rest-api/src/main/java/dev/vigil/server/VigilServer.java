@@ -9,9 +9,11 @@ import dev.vigil.server.api.Scope;
 import dev.vigil.server.api.Tokens;
 import dev.vigil.server.api.Views;
 import dev.vigil.server.store.AlertStore;
+import dev.vigil.server.store.DataFolder;
 import dev.vigil.server.store.Database;
 import dev.vigil.server.store.JournalStore;
 import dev.vigil.server.store.RuleSetStore;
+import dev.vigil.server.store.SecretCipher;
 import dev.vigil.server.store.TokenStore;
 import dev.vigil.server.store.WebhookStore;
 import dev.vigil.server.webhook.Payloads;
@@ -70,10 +72,11 @@ public final class VigilServer implements AutoCloseable {
         if (access.tokensFile() != null) {
             Tokens.check(access.tokensFile());
         }
+        DataFolder.secure(config.dataDirectory());
         this.database = Database.open(config.dataDirectory());
         var ruleSetStore = new RuleSetStore(database, json);
         var alertStore = new AlertStore(database, json);
-        this.webhooks = new Webhooks(new WebhookStore(database, json), alertStore, new Payloads(json), config.clock(), config.webhooks());
+        this.webhooks = new Webhooks(webhookStore(database, json, config), alertStore, new Payloads(json), config.clock(), config.webhooks());
         this.alerts = new AlertPipeline(alertStore, webhooks.outbox());
         this.engine = Engine.create(EngineConfig.defaults().withClock(config.clock()).withListener(alerts).withTick(config.tick())
                 .withAllowUnsafeRules(config.rules().allowUnsafeRules()).withRuleTimeout(config.rules().ruleTimeout())
@@ -218,6 +221,27 @@ public final class VigilServer implements AutoCloseable {
                 error(ctx, 500, "internal_error", "the server failed to handle the request: " + e.getMessage(), List.of());
             });
         });
+    }
+
+    /**
+     * The webhook subscriptions, their secrets encrypted with the key of the data folder or of
+     * VIGIL_SECRET_KEY; those an older version stored in plain text are encrypted now. A key that
+     * does not decrypt the stored secrets stops the start (and closes the database) rather than sign
+     * with garbage.
+     */
+    private static WebhookStore webhookStore(Database database, ObjectMapper json, ServerConfig config) {
+        try {
+            var secrets = SecretCipher.load(config.dataDirectory(), config.access().secretKey(), WebhookStore.holdsEncryptedSecrets(database));
+            var store = new WebhookStore(database, json, secrets);
+            int encrypted = store.encryptPlainSecrets();
+            if (encrypted > 0) {
+                LOG.info("encrypted {} webhook secrets that were stored in plain text", encrypted);
+            }
+            return store;
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
     }
 
     /** Takes the tokens file now (a bad one stops the start) and again whenever it changes (a bad one then keeps the tokens in use). */
