@@ -1,11 +1,13 @@
 package dev.vigil.server;
 
 import dev.vigil.server.store.SecretCipher;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -174,37 +176,72 @@ public final class Main implements Runnable {
         @Override
         public Integer call() throws Exception {
             long started = System.nanoTime();
-            var server = VigilServer.start(config());
-            var stopped = new CountDownLatch(1);
-            RulesDirectory directory = null;
+            Path folder = null;
             if (!rules.equals("none")) {
-                var folder = Path.of(rules);
+                folder = Path.of(rules);
                 if (!Files.isDirectory(folder)) {
-                    server.close();
                     throw new CommandLine.ParameterException(spec.commandLine(),
                             "--rules: " + folder.toAbsolutePath() + " is not a folder; give one, or 'none'");
                 }
-                directory = new RulesDirectory(folder, server);
-                var deployed = directory.deployChanged();
-                directory.watch();
-                LOG.info("rules folder {}: deployed {}", folder.toAbsolutePath(), deployed.isEmpty() ? "nothing new" : deployed);
             }
+            var serving = serve(config(), folder, server -> { });
+            var server = serving.server();
             var running = server.engine().ruleSets().stream().map(r -> r.name() + " v" + r.stats().version()).toList();
             LOG.info("rule sets running: {}", running.isEmpty() ? "none" : running);
             server.generatedAdminToken().ifPresent(token -> LOG.info(
                     "admin token (shown once; kept in {}): {}", data.resolve("admin-token").toAbsolutePath(), token));
             LOG.info("Vigil listening on {}://{}:{}/ (started in {} ms)", tlsCert == null ? "http" : "https", bind, server.port(),
                     (System.nanoTime() - started) / 1_000_000);
-            var watched = directory;
+            var stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                if (watched != null) {
-                    watched.close();
-                }
-                server.close();
+                serving.close();
                 stopped.countDown();
             }, "vigil-shutdown"));
             stopped.await();
             return 0;
+        }
+
+        /**
+         * Starts the server and, when {@code folder} is given (null: none), deploys the folder's rule
+         * sets and watches it. The server listens at once but answers as starting (health 503, events
+         * 503 with Retry-After) until the folder's rule sets run, so that no event meant for them is
+         * refused as of an unknown type meanwhile. {@code beforeFolder} runs once it listens and before
+         * the folder is deployed: tests hold the start there.
+         */
+        static Serving serve(ServerConfig config, Path folder, Consumer<VigilServer> beforeFolder) throws IOException {
+            if (folder == null) {
+                return new Serving(VigilServer.start(config), null);
+            }
+            var server = VigilServer.startNotReady(config);
+            LOG.info("port {} answers 'starting' until the rule sets of {} are deployed", server.port(), folder.toAbsolutePath());
+            try {
+                beforeFolder.accept(server);
+                var directory = new RulesDirectory(folder, server);
+                var deployed = directory.deployChanged();
+                directory.watch();
+                LOG.info("rules folder {}: deployed {}", folder.toAbsolutePath(), deployed.isEmpty() ? "nothing new" : deployed);
+                server.ready();
+                return new Serving(server, directory);
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                throw e;
+            }
+        }
+
+        /**
+         * A running server and the rules folder it watches.
+         *
+         * @param server    the server
+         * @param directory the rules folder, or null when it has none
+         */
+        record Serving(VigilServer server, RulesDirectory directory) implements AutoCloseable {
+            @Override
+            public void close() {
+                if (directory != null) {
+                    directory.close();
+                }
+                server.close();
+            }
         }
 
         /** The server's configuration from the options; a bad option is a usage error naming it. */

@@ -45,6 +45,8 @@ public final class VigilServer implements AutoCloseable {
      * What the editor's pages may load: only this origin. CodeMirror and the chart set styles
      * inline, hence 'unsafe-inline' for styles (never for scripts).
      */
+    /** Seconds a client is told to wait before posting events again while the server starts. */
+    private static final String STARTING_RETRY_AFTER = "5";
     private static final String UI_CONTENT_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
             + " frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
@@ -61,6 +63,8 @@ public final class VigilServer implements AutoCloseable {
     private final ReplayRoutes replays;
     private final Webhooks webhooks;
     private final FileWatch fileWatch = new FileWatch();
+    /** Until {@link #ready()}: health answers 503 "starting" and events are refused with 503 and Retry-After. */
+    private volatile boolean starting;
 
     private VigilServer(ServerConfig config) {
         // Decimals stay exact for BigDecimal fields, and are written as plain numbers; "{...} junk" is not JSON.
@@ -117,7 +121,11 @@ public final class VigilServer implements AutoCloseable {
             cfg.http.maxRequestSize = config.maxBodyBytes();
             // A request that sends or takes nothing for this long is given up: a slow or stalled
             // client does not hold a thread for ever.
-            cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(config.input().requestTimeout().toMillis()));
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                http.setIdleTimeout(config.input().requestTimeout().toMillis());
+                // A request is the method of its request line: X-HTTP-Method-Override and the like are dropped on arrival.
+                http.addCustomizer(new MethodOverrideHeaders());
+            });
             if (tls != null) {
                 cfg.jetty.addConnector((server, http) -> tls.connector(server, http, config.bind(), config.port()));
             }
@@ -162,6 +170,7 @@ public final class VigilServer implements AutoCloseable {
                 ctx.json(out);
             }, Scope.RULES_READ);
             cfg.routes.post("/api/v1/events", events::post, Scope.EVENTS_WRITE);
+            cfg.routes.beforeMatched("/api/v1/events", this::refuseWhileStarting);
             cfg.routes.post("/api/v1/replays", replays::start, Scope.RULES_READ);
             cfg.routes.get("/api/v1/replays/{id}", replays::get, Scope.RULES_READ);
             cfg.routes.get("/api/v1/tokens/self", ctx -> {
@@ -285,9 +294,25 @@ public final class VigilServer implements AutoCloseable {
         return parts.isEmpty() ? "no token changed" : String.join("; ", parts);
     }
 
-    /** Opens the database, deploys the rule sets that were active, and starts listening. */
+    /** Opens the database, deploys the rule sets that were active, and starts listening, ready for events. */
     public static VigilServer start(ServerConfig config) {
+        return start(config, false);
+    }
+
+    /**
+     * As {@link #start}, for a caller that deploys more rule sets (the rules folder) before events
+     * should come in: until {@link #ready()}, health answers 503 with the state {@code starting}
+     * (what a readiness probe or a load balancer waits for) and events are refused with 503 and
+     * {@code Retry-After} rather than taken while the rule sets that want them are not running.
+     * Other routes answer as usual.
+     */
+    public static VigilServer startNotReady(ServerConfig config) {
+        return start(config, true);
+    }
+
+    private static VigilServer start(ServerConfig config, boolean notReady) {
         var server = new VigilServer(config);
+        server.starting = notReady;
         try {
             if (server.journal != null) {
                 Recovery.run(server.engine, new JournalStore(server.database), config.journal(), server.json);
@@ -298,6 +323,11 @@ public final class VigilServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage(), e);
         }
         return server;
+    }
+
+    /** Ends the starting state of {@link #startNotReady}: health answers ok and events are taken. */
+    public void ready() {
+        starting = false;
     }
 
     /** The port the server listens on (the one picked when the configuration asked for 0). */
@@ -334,8 +364,20 @@ public final class VigilServer implements AutoCloseable {
             }
             return out;
         }).toList();
+        if (starting) {
+            ctx.status(503).json(Map.of("status", "starting", "ruleSets", ruleSets));
+            return;
+        }
         boolean failed = ruleSets.stream().anyMatch(r -> "failed".equals(r.get("state")));
         ctx.json(Map.of("status", failed ? "degraded" : "ok", "ruleSets", ruleSets));
+    }
+
+    private void refuseWhileStarting(Context ctx) {
+        if (starting) {
+            ctx.header("Retry-After", STARTING_RETRY_AFTER);
+            throw new ApiException(503, "starting", "the server is starting: the rule sets of its rules folder are being deployed,"
+                    + " and no event is taken until they run; none of the events was accepted, retry after the seconds Retry-After gives");
+        }
     }
 
     private static void issueToken(Context ctx, Tokens tokens, ObjectMapper json, ServerConfig config) {
