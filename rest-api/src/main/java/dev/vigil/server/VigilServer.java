@@ -9,6 +9,7 @@ import dev.vigil.server.api.Scope;
 import dev.vigil.server.api.Tokens;
 import dev.vigil.server.api.Views;
 import dev.vigil.server.store.AlertStore;
+import dev.vigil.server.store.AuditStore;
 import dev.vigil.server.store.DataFolder;
 import dev.vigil.server.store.Database;
 import dev.vigil.server.store.JournalStore;
@@ -101,18 +102,18 @@ public final class VigilServer implements AutoCloseable {
         if (tls != null) {
             fileWatch.watch(tls.files(), access.reloadEvery(), () -> metrics.reload("tls", tls.reload()));
         }
-        var ruleSets = new RuleSetRoutes(engine, ruleSetStore, json, config.clock(), config.input());
+        this.audit = new AuditRoutes(new AuditStore(database), json, config.clock());
+        var audit = this.audit;
+        var ruleSets = new RuleSetRoutes(engine, ruleSetStore, json, config.clock(), config.input(), audit);
         this.ruleSets = ruleSets;
         this.journal = config.journal().isZero() ? null
                 : new Journal(new JournalStore(database), config.clock(), config.journal(), config.journalSync());
         var events = new EventRoutes(engine, json, metrics, journal, config.maxBodyBytes(), config.input());
         this.replays = new ReplayRoutes(engine, ruleSetStore, config.journal().isZero() ? null : new JournalStore(database), json,
                 config.dataDirectory().resolve("replays"), config.replayJobBytes(), config.replayJobEvents(),
-                config.rules().allowUnsafeRules(), config.clock());
+                config.rules().allowUnsafeRules(), config.clock(), audit);
         var alertRoutes = new AlertRoutes(alertStore, alerts, json, config.clock());
         var views = new Views(json);
-        this.audit = new AuditRoutes(new dev.vigil.server.store.AuditStore(database), json, config.clock());
-        var audit = this.audit;
         ruleSets.restoreActive();
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
