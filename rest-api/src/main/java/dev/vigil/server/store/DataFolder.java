@@ -1,7 +1,6 @@
 package dev.vigil.server.store;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,14 +44,15 @@ public final class DataFolder {
             if (!posix(folder)) {
                 return;
             }
-            try (Stream<Path> paths = Files.walk(folder)) {
-                for (var path : paths.filter(p -> !Files.isSymbolicLink(p) || p.equals(folder)).toList()) {
+            // The folder may be a link to where the data lives; links inside it are left alone.
+            try (Stream<Path> paths = Files.walk(folder.toRealPath())) {
+                for (var path : paths.filter(p -> !Files.isSymbolicLink(p)).toList()) {
                     tighten(path);
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot make the data folder " + folder.toAbsolutePath() + " private to its owner: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException("cannot make the data folder " + folder.toAbsolutePath() + " readable by its owner only"
+                    + " (" + e + "): give the server's user a folder of its own", e);
         }
     }
 
