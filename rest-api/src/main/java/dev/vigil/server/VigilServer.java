@@ -42,12 +42,12 @@ public final class VigilServer implements AutoCloseable {
     static final String GRANTED_SCOPES = "vigil.scopes";
     /** The context attribute holding the name of the request's token, once authorized. */
     static final String ACTOR = "vigil.actor";
+    /** Seconds a client is told to wait before posting events again while the server starts. */
+    private static final String STARTING_RETRY_AFTER = "5";
     /**
      * What the editor's pages may load: only this origin. CodeMirror and the chart set styles
      * inline, hence 'unsafe-inline' for styles (never for scripts).
      */
-    /** Seconds a client is told to wait before posting events again while the server starts. */
-    private static final String STARTING_RETRY_AFTER = "5";
     private static final String UI_CONTENT_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
             + " frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
