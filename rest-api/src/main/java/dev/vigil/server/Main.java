@@ -55,7 +55,8 @@ public final class Main implements Runnable {
         String bind;
 
         @Option(names = "--data", defaultValue = "${env:VIGIL_DATA:-data}",
-                description = "folder of the database and the admin token (env VIGIL_DATA; default ${DEFAULT-VALUE})")
+                description = "folder of the database, the admin token and the key webhook secrets are encrypted with, readable"
+                        + " only by its owner; env VIGIL_SECRET_KEY gives the key instead, in base64 (env VIGIL_DATA; default ${DEFAULT-VALUE})")
         Path data;
 
         @Option(names = "--rules", defaultValue = "${env:VIGIL_RULES:-rules}",
