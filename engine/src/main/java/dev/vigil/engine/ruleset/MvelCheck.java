@@ -11,12 +11,14 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.drools.mvel.expr.MVELCompilationUnit;
 import org.mvel2.MVEL;
 import org.mvel2.ParserConfiguration;
 import org.mvel2.ParserContext;
 import org.mvel2.ast.ASTNode;
+import org.mvel2.ast.InlineCollectionNode;
 import org.mvel2.ast.LiteralNode;
 import org.mvel2.ast.NewObjectNode;
 import org.mvel2.ast.Union;
@@ -50,7 +52,7 @@ final class MvelCheck {
             "DeepAssignmentNode",
             "IndexedAssignmentNode", "TypedVarNode", "DeclTypedVarNode", "IndexedDeclTypedVarNode", "OperativeAssign",
             "IndexedOperativeAssign", "PreFixIncNode", "PreFixDecNode", "PostFixIncNode", "PostFixDecNode", "IndexedPreFixIncNode",
-            "IndexedPreFixDecNode", "IndexedPostFixIncNode", "IndexedPostFixDecNode", "InlineCollectionNode", "IntAdd", "IntSub",
+            "IndexedPreFixDecNode", "IndexedPostFixIncNode", "IndexedPostFixDecNode", "IntAdd", "IntSub",
             "IntMult", "IntDiv", "Invert", "IsDef", "EndOfStatement", "LineLabel", "WithNode", "ThisWithNode", "Fold", "OperatorNode",
             "LiteralDeepPropertyNode", "ASTNode", "Safe");
     private static final int MAX_DEPTH = 64;
@@ -137,6 +139,9 @@ final class MvelCheck {
             literal(node.getLiteralValue());
         } else if (node instanceof NewObjectNode created) {
             newObject(created);
+        } else if (node instanceof InlineCollectionNode collection) {
+            // [a, b] and [k: v] keep their elements as text until they first run: compile and check each.
+            graph(field(collection, InlineCollectionNode.class, "collectionGraph"));
         } else if (node instanceof Union union) {
             node(union.getMain());
             var text = node.getName();
@@ -153,22 +158,43 @@ final class MvelCheck {
         }
     }
 
-    private static String setterText(CompiledAccExpression setter) {
-        try {
-            var expression = CompiledAccExpression.class.getDeclaredField("expression");
-            var start = CompiledAccExpression.class.getDeclaredField("start");
-            var offset = CompiledAccExpression.class.getDeclaredField("offset");
-            expression.setAccessible(true);
-            start.setAccessible(true);
-            offset.setAccessible(true);
-            var chars = (char[]) expression.get(setter);
-            int from = start.getInt(setter);
-            int length = offset.getInt(setter);
-            boolean within = from >= 0 && length > 0 && from + length <= chars.length;
-            return (within ? new String(chars, from, length) : new String(chars)).trim();
-        } catch (ReflectiveOperationException e) {
-            return "";
+    private void graph(Object graph) {
+        if (graph instanceof char[] text) {
+            expression(new String(text));
+        } else if (graph instanceof String text) {
+            expression(text);
+        } else if (graph instanceof Object[] array) {
+            for (var element : array) {
+                graph(element);
+            }
+        } else if (graph instanceof Collection<?> collection) {
+            collection.forEach(this::graph);
+        } else if (graph instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> {
+                graph(key);
+                graph(value);
+            });
+        } else if (graph != null) {
+            type(graph.getClass(), String.valueOf(graph));
         }
+    }
+
+    private static Object field(Object owner, Class<?> type, String name) {
+        try {
+            var field = type.getDeclaredField(name);
+            field.setAccessible(true);
+            return field.get(owner);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("MVEL's " + type.getSimpleName() + " has no field " + name, e);
+        }
+    }
+
+    private static String setterText(CompiledAccExpression setter) {
+        var chars = (char[]) field(setter, CompiledAccExpression.class, "expression");
+        int from = (int) field(setter, CompiledAccExpression.class, "start");
+        int length = (int) field(setter, CompiledAccExpression.class, "offset");
+        boolean within = from >= 0 && length > 0 && from + length <= chars.length;
+        return (within ? new String(chars, from, length) : new String(chars)).trim();
     }
 
     /** Walks every sub-statement and sub-node a structural node holds, whatever field it keeps it in. */

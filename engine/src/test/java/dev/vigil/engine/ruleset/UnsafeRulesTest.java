@@ -124,6 +124,8 @@ class UnsafeRulesTest {
             "Reading(String.valueOf(java.lang.System.getenv()) != null)",
             "Reading(new java.io.File(host).exists())",
             "Reading(host == ModuleLayer.boot().toString())",
+            "Reading(host in ([\"a\", java.lang.System.getProperty(\"user.home\")]))",
+            "Reading([\"k\": java.lang.System.getenv()].size() > 0)",
             "String() from java.lang.System.getProperty(\"user.home\")",
     })
     void constraintsFromAndAccumulateExpressions_areCheckedToo_atTheirLine(String pattern) {
