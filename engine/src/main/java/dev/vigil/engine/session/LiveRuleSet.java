@@ -400,6 +400,15 @@ public final class LiveRuleSet implements AutoCloseable {
         return true;
     }
 
+    /** Marks a running rule set stopped, for a stop that does not wait for its queue; false when it was not running. */
+    private synchronized boolean stopNow() {
+        if (status.state() != RuleSetStatus.State.RUNNING) {
+            return false;
+        }
+        status = RuleSetStatus.STOPPED;
+        return true;
+    }
+
     private void failPending() {
         closed = true;
         // The commands of the batch the worker stopped in, after the one it stopped at, then the queue's.
@@ -455,15 +464,13 @@ public final class LiveRuleSet implements AutoCloseable {
             long wait = status.state() == RuleSetStatus.State.FAILED ? 100
                     : Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
             worker.join(wait);
-            if (worker.isAlive()) {
-                synchronized (this) {
-                    if (status.state() == RuleSetStatus.State.RUNNING) {
-                        status = RuleSetStatus.STOPPED;
-                    }
-                }
+            if (worker.isAlive() && stopNow()) {
+                int left = capacity - room.availablePermits();
                 abandoned = true;
                 worker.interrupt();
                 worker.join(ABANDON_MILLIS);
+                LOG.warn("rule set '{}' stopped with about {} accepted events not processed: a server that keeps a journal runs them"
+                        + " at its next start", name, left);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
