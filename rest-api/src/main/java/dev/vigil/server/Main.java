@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.engine.alert.AlertBudget;
 import dev.vigil.server.store.SecretCipher;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -160,6 +161,16 @@ public final class Main implements Runnable {
                         + "(env VIGIL_MAX_FACTS; default ${DEFAULT-VALUE})")
         long maxFacts;
 
+        @Option(names = "--max-alerts-per-event", defaultValue = "${env:VIGIL_MAX_ALERTS_PER_EVENT:-1000}",
+                description = "the most alerts one event may make a rule set raise before the rule set is failed; a rule set's "
+                        + "maxAlertsPerEvent may set less (env VIGIL_MAX_ALERTS_PER_EVENT; default ${DEFAULT-VALUE})")
+        int maxAlertsPerEvent;
+
+        @Option(names = "--max-alerts-per-second", defaultValue = "${env:VIGIL_MAX_ALERTS_PER_SECOND:-10000}",
+                description = "the most alerts a rule set may raise within one second before it is failed; a rule set's "
+                        + "maxAlertsPerSecond may set less (env VIGIL_MAX_ALERTS_PER_SECOND; default ${DEFAULT-VALUE})")
+        int maxAlertsPerSecond;
+
         @Option(names = "--tokens-file", defaultValue = "${env:VIGIL_TOKENS_FILE}", paramLabel = "FILE",
                 description = "a YAML file of named tokens and their scopes (see the README), read again when it changes "
                         + "(env VIGIL_TOKENS_FILE)")
@@ -272,7 +283,9 @@ public final class Main implements Runnable {
                             atLeast("--max-streams", maxStreams, 1), atLeast("--rate-limit", rateLimit, 0),
                             duration("--request-timeout", requestTimeout)))
                     .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, duration("--rule-timeout", ruleTimeout),
-                            atLeast("--max-facts", maxFacts, 1)))
+                            atLeast("--max-facts", maxFacts, 1), new AlertBudget(
+                                    between("--max-alerts-per-event", maxAlertsPerEvent, 1, AlertBudget.MOST),
+                                    between("--max-alerts-per-second", maxAlertsPerSecond, 1, AlertBudget.MOST))))
                     .withAccess(ServerConfig.Access.NONE.withTokensFile(tokensFile).withTls(tlsCert, tlsKey)
                             .withSecretKey(System.getenv(SecretCipher.VARIABLE)));
         }
@@ -324,6 +337,14 @@ public final class Main implements Runnable {
 
         private int atLeast(String option, int value, int least) {
             return (int) atLeast(option, (long) value, least);
+        }
+
+        private int between(String option, int value, int least, int most) {
+            if (value < least || value > most) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        option + ": must be between " + least + " and " + most + ", was " + value);
+            }
+            return value;
         }
 
         private java.time.Duration duration(String option, String text) {

@@ -45,12 +45,24 @@ final class RuleSetRoutes {
         this.clock = clock;
     }
 
-    /** Deploys the active version of every stored rule set, as at the last stop. */
+    /**
+     * Deploys the active version of every stored rule set, as at the last stop: one that had failed
+     * stays failed, with its reason, and runs nothing until another version is deployed.
+     */
     void restoreActive() {
+        var failures = store.failures();
         for (var version : store.active()) {
             try {
                 var settings = SettingsJson.parse(version.settings());
-                engine.deploy(new RuleSetSource(version.name(), ruleFiles(version.files()), settings), version.version());
+                var source = new RuleSetSource(version.name(), ruleFiles(version.files()), settings);
+                var failure = failures.get(version.name());
+                if (failure != null) {
+                    engine.deployFailed(source, version.version(), failure);
+                    LOG.warn("rule set '{}' version {} stays failed until another version is deployed: {}", version.name(),
+                            version.version(), failure);
+                    continue;
+                }
+                engine.deploy(source, version.version());
                 LOG.info("rule set '{}' version {} deployed", version.name(), version.version());
             } catch (RuntimeException e) {
                 LOG.error("rule set '{}' version {} could not be deployed again: {}", version.name(), version.version(), e.getMessage());
@@ -138,6 +150,9 @@ final class RuleSetRoutes {
         // The version's files as deployed: its rules and the test cases kept with them.
         out.set("files", json.valueToTree(stored.map(StoredVersion::files).orElse(live.running().source().files())));
         out.set("settings", SettingsJson.write(live.running().source().settings(), json.createObjectNode()));
+        out.put("state", stats.status().state().name().toLowerCase(java.util.Locale.ROOT)).put("reason", stats.status().reason());
+        var budget = live.alertBudget();
+        out.putObject("alertBudget").put("perEvent", budget.perEvent()).put("perSecond", budget.perSecond());
         live.running().rules().forEach(r -> out.withArray("rules").add(views.rule(r)));
         live.running().eventTypes().forEach(t -> out.withArray("eventTypes").add(views.eventType(t)));
         if ("true".equalsIgnoreCase(ctx.queryParam("generated"))) {

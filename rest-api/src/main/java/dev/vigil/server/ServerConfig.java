@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.engine.alert.AlertBudget;
 import dev.vigil.server.webhook.Webhooks;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,7 +96,7 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
     }
 
     public ServerConfig withAllowUnsafeRules(boolean value) {
-        return withRules(new RuleLimits(value, rules.ruleTimeout(), rules.maxFacts()));
+        return withRules(new RuleLimits(value, rules.ruleTimeout(), rules.maxFacts(), rules.alertBudget()));
     }
 
     public ServerConfig withRules(RuleLimits value) {
@@ -172,12 +173,24 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
      *                         uses files or the network (refused by default)
      * @param ruleTimeout      how long a rule set may stay in one step before it is failed as looping
      * @param maxFacts         the most facts a rule set's working memory may hold before it is failed
+     * @param alertBudget      the most alerts a rule set may raise for one event and within one second
+     *                         before it is failed; a rule set's settings may lower it, never raise it
      */
-    public record RuleLimits(boolean allowUnsafeRules, Duration ruleTimeout, long maxFacts) {
-        public static final RuleLimits DEFAULTS = new RuleLimits(false, Duration.ofSeconds(10), 5_000_000);
+    public record RuleLimits(boolean allowUnsafeRules, Duration ruleTimeout, long maxFacts, AlertBudget alertBudget) {
+        public static final RuleLimits DEFAULTS = new RuleLimits(false, Duration.ofSeconds(10), 5_000_000, AlertBudget.DEFAULTS);
 
         public RuleLimits {
             Objects.requireNonNull(ruleTimeout, "ruleTimeout");
+            Objects.requireNonNull(alertBudget, "alertBudget");
+        }
+
+        /** These limits with the default alert budget. */
+        public RuleLimits(boolean allowUnsafeRules, Duration ruleTimeout, long maxFacts) {
+            this(allowUnsafeRules, ruleTimeout, maxFacts, AlertBudget.DEFAULTS);
+        }
+
+        public RuleLimits withAlertBudget(AlertBudget value) {
+            return new RuleLimits(allowUnsafeRules, ruleTimeout, maxFacts, value);
         }
     }
 

@@ -24,6 +24,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +45,10 @@ public final class VigilServer implements AutoCloseable {
     static final String ACTOR = "vigil.actor";
     /** Seconds a client is told to wait before posting events again while the server starts. */
     private static final String STARTING_RETRY_AFTER = "5";
+    /** How long a stop lets the rule sets work through their queues: what is left is run from the journal at the next start. */
+    private static final Duration STOP_RULES = Duration.ofSeconds(2);
+    /** How long a stop (from its start) lets the alerts raised be stored: what is left is raised again from the journal. */
+    private static final Duration STOP_ALERTS = Duration.ofSeconds(4);
     /**
      * What the editor's pages may load: only this origin. CodeMirror and the chart set styles
      * inline, hence 'unsafe-inline' for styles (never for scripts).
@@ -85,9 +90,11 @@ public final class VigilServer implements AutoCloseable {
         this.alerts = new AlertPipeline(alertStore, webhooks.outbox());
         this.engine = Engine.create(EngineConfig.defaults().withClock(config.clock()).withListener(alerts).withTick(config.tick())
                 .withAllowUnsafeRules(config.rules().allowUnsafeRules()).withRuleTimeout(config.rules().ruleTimeout())
-                .withMaxFacts(config.rules().maxFacts()));
+                .withMaxFacts(config.rules().maxFacts()).withAlertBudget(config.rules().alertBudget()));
         this.metrics = new Metrics(engine);
         alerts.useMetrics(metrics);
+        metrics.alerts(alerts);
+        alerts.onFailures((ruleSet, version, reason) -> ruleSetStore.markFailed(ruleSet, version, reason, config.clock().instant()));
         alerts.subscribe(metrics::alert);
         alerts.subscribe(alert -> webhooks.wake());
         webhooks.useOutcomes(metrics::webhookDelivery);
@@ -113,6 +120,7 @@ public final class VigilServer implements AutoCloseable {
                 config.dataDirectory().resolve("replays"), config.replayJobBytes(), config.replayJobEvents(),
                 config.rules().allowUnsafeRules(), config.clock(), audit);
         var alertRoutes = new AlertRoutes(alertStore, alerts, json, config.clock());
+        alertRoutes.onOverflow(metrics::streamDropped);
         var views = new Views(json);
         ruleSets.restoreActive();
         this.app = Javalin.create(cfg -> {
@@ -449,14 +457,20 @@ public final class VigilServer implements AutoCloseable {
         ctx.status(status).json(body);
     }
 
-    /** Stops taking requests, stops the rule sets, stores the alerts still queued, closes the database. */
+    /**
+     * Stops taking requests, stops the rule sets, stores the alerts still queued, closes the
+     * database; within a few seconds, whatever is queued. Events a rule set did not get to and
+     * alerts not stored by then are not lost: they are in the journal, and the recovery at the next
+     * start runs them, as after a crash.
+     */
     @Override
     public void close() {
+        long started = System.nanoTime();
         fileWatch.close();
         app.stop();
         replays.close();
-        engine.close();
-        alerts.close();
+        engine.close(STOP_RULES);
+        alerts.close(started + STOP_ALERTS.toNanos());
         webhooks.close();
         if (journal != null) {
             journal.close();
