@@ -1,5 +1,6 @@
 package dev.vigil.engine;
 
+import dev.vigil.engine.alert.AlertBudget;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -16,14 +17,20 @@ import java.util.Objects;
  * @param ruleTimeout how long a rule set's worker may stay in one step (a consequence, an event's
  *                 conditions, time passing) before its rule set is failed as looping without end
  * @param maxFacts the most facts one rule set's working memory may hold before it is failed
+ * @param alertBudget the most alerts a rule set may raise for one event and within one second of
+ *                 {@code clock} before it is failed as flooding; a rule set's settings may lower it
  */
 public record EngineConfig(InstantSource clock, EngineListener listener, Duration tick, boolean allowUnsafeRules,
-                           Duration ruleTimeout, long maxFacts) {
+                           Duration ruleTimeout, long maxFacts, AlertBudget alertBudget) {
     public EngineConfig {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(tick, "tick");
         Objects.requireNonNull(ruleTimeout, "ruleTimeout");
+        Objects.requireNonNull(alertBudget, "alertBudget");
+        if (alertBudget.perEvent() < 1 || alertBudget.perSecond() < 1) {
+            throw new IllegalArgumentException("both limits of the alert budget must be set, was " + alertBudget);
+        }
         if (tick.isNegative() || tick.isZero()) {
             throw new IllegalArgumentException("tick must be positive, was " + tick);
         }
@@ -35,33 +42,40 @@ public record EngineConfig(InstantSource clock, EngineListener listener, Duratio
         }
     }
 
-    /** The system clock, no listener, a 100 ms tick, unsafe rules refused, 10 s for a step, 5,000,000 facts a rule set. */
+    /**
+     * The system clock, no listener, a 100 ms tick, unsafe rules refused, 10 s for a step, 5,000,000
+     * facts a rule set, {@link AlertBudget#DEFAULTS}.
+     */
     public static EngineConfig defaults() {
         return new EngineConfig(InstantSource.system(), EngineListener.NONE, Duration.ofMillis(100), false, Duration.ofSeconds(10),
-                5_000_000);
+                5_000_000, AlertBudget.DEFAULTS);
     }
 
     public EngineConfig withClock(InstantSource value) {
-        return new EngineConfig(value, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts);
+        return new EngineConfig(value, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget);
     }
 
     public EngineConfig withListener(EngineListener value) {
-        return new EngineConfig(clock, value, tick, allowUnsafeRules, ruleTimeout, maxFacts);
+        return new EngineConfig(clock, value, tick, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget);
     }
 
     public EngineConfig withTick(Duration value) {
-        return new EngineConfig(clock, listener, value, allowUnsafeRules, ruleTimeout, maxFacts);
+        return new EngineConfig(clock, listener, value, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget);
     }
 
     public EngineConfig withAllowUnsafeRules(boolean value) {
-        return new EngineConfig(clock, listener, tick, value, ruleTimeout, maxFacts);
+        return new EngineConfig(clock, listener, tick, value, ruleTimeout, maxFacts, alertBudget);
     }
 
     public EngineConfig withRuleTimeout(Duration value) {
-        return new EngineConfig(clock, listener, tick, allowUnsafeRules, value, maxFacts);
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, value, maxFacts, alertBudget);
     }
 
     public EngineConfig withMaxFacts(long value) {
-        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, value);
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, value, alertBudget);
+    }
+
+    public EngineConfig withAlertBudget(AlertBudget value) {
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts, value);
     }
 }

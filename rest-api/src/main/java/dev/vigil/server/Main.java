@@ -1,10 +1,14 @@
 package dev.vigil.server;
 
+import dev.vigil.engine.alert.AlertBudget;
+import dev.vigil.server.store.SecretCipher;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -52,7 +56,8 @@ public final class Main implements Runnable {
         String bind;
 
         @Option(names = "--data", defaultValue = "${env:VIGIL_DATA:-data}",
-                description = "folder of the database and the admin token (env VIGIL_DATA; default ${DEFAULT-VALUE})")
+                description = "folder of the database, the admin token and the key webhook secrets are encrypted with, readable"
+                        + " only by its owner; env VIGIL_SECRET_KEY gives the key instead, in base64 (env VIGIL_DATA; default ${DEFAULT-VALUE})")
         Path data;
 
         @Option(names = "--rules", defaultValue = "${env:VIGIL_RULES:-rules}",
@@ -162,6 +167,16 @@ public final class Main implements Runnable {
                         + "(env VIGIL_MAX_FACTS; default ${DEFAULT-VALUE})")
         long maxFacts;
 
+        @Option(names = "--max-alerts-per-event", defaultValue = "${env:VIGIL_MAX_ALERTS_PER_EVENT:-1000}",
+                description = "the most alerts one event may make a rule set raise before the rule set is failed; a rule set's "
+                        + "maxAlertsPerEvent may set less (env VIGIL_MAX_ALERTS_PER_EVENT; default ${DEFAULT-VALUE})")
+        int maxAlertsPerEvent;
+
+        @Option(names = "--max-alerts-per-second", defaultValue = "${env:VIGIL_MAX_ALERTS_PER_SECOND:-10000}",
+                description = "the most alerts a rule set may raise within one second before it is failed; a rule set's "
+                        + "maxAlertsPerSecond may set less (env VIGIL_MAX_ALERTS_PER_SECOND; default ${DEFAULT-VALUE})")
+        int maxAlertsPerSecond;
+
         @Option(names = "--tokens-file", defaultValue = "${env:VIGIL_TOKENS_FILE}", paramLabel = "FILE",
                 description = "a YAML file of named tokens and their scopes (see the README), read again when it changes "
                         + "(env VIGIL_TOKENS_FILE)")
@@ -179,37 +194,72 @@ public final class Main implements Runnable {
         @Override
         public Integer call() throws Exception {
             long started = System.nanoTime();
-            var server = VigilServer.start(config());
-            var stopped = new CountDownLatch(1);
-            RulesDirectory directory = null;
+            Path folder = null;
             if (!rules.equals("none")) {
-                var folder = Path.of(rules);
+                folder = Path.of(rules);
                 if (!Files.isDirectory(folder)) {
-                    server.close();
                     throw new CommandLine.ParameterException(spec.commandLine(),
                             "--rules: " + folder.toAbsolutePath() + " is not a folder; give one, or 'none'");
                 }
-                directory = new RulesDirectory(folder, server);
-                var deployed = directory.deployChanged();
-                directory.watch();
-                LOG.info("rules folder {}: deployed {}", folder.toAbsolutePath(), deployed.isEmpty() ? "nothing new" : deployed);
             }
+            var serving = serve(config(), folder, server -> { });
+            var server = serving.server();
             var running = server.engine().ruleSets().stream().map(r -> r.name() + " v" + r.stats().version()).toList();
             LOG.info("rule sets running: {}", running.isEmpty() ? "none" : running);
             server.generatedAdminToken().ifPresent(token -> LOG.info(
                     "admin token (shown once; kept in {}): {}", data.resolve("admin-token").toAbsolutePath(), token));
             LOG.info("Vigil listening on {}://{}:{}/ (started in {} ms)", tlsCert == null ? "http" : "https", bind, server.port(),
                     (System.nanoTime() - started) / 1_000_000);
-            var watched = directory;
+            var stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                if (watched != null) {
-                    watched.close();
-                }
-                server.close();
+                serving.close();
                 stopped.countDown();
             }, "vigil-shutdown"));
             stopped.await();
             return 0;
+        }
+
+        /**
+         * Starts the server and, when {@code folder} is given (null: none), deploys the folder's rule
+         * sets and watches it. The server listens at once but answers as starting (health 503, events
+         * 503 with Retry-After) until the folder's rule sets run, so that no event meant for them is
+         * refused as of an unknown type meanwhile. {@code beforeFolder} runs once it listens and before
+         * the folder is deployed: tests hold the start there.
+         */
+        static Serving serve(ServerConfig config, Path folder, Consumer<VigilServer> beforeFolder) throws IOException {
+            if (folder == null) {
+                return new Serving(VigilServer.start(config), null);
+            }
+            var server = VigilServer.startNotReady(config);
+            LOG.info("port {} answers 'starting' until the rule sets of {} are deployed", server.port(), folder.toAbsolutePath());
+            try {
+                beforeFolder.accept(server);
+                var directory = new RulesDirectory(folder, server);
+                var deployed = directory.deployChanged();
+                directory.watch();
+                LOG.info("rules folder {}: deployed {}", folder.toAbsolutePath(), deployed.isEmpty() ? "nothing new" : deployed);
+                server.ready();
+                return new Serving(server, directory);
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                throw e;
+            }
+        }
+
+        /**
+         * A running server and the rules folder it watches.
+         *
+         * @param server    the server
+         * @param directory the rules folder, or null when it has none
+         */
+        record Serving(VigilServer server, RulesDirectory directory) implements AutoCloseable {
+            @Override
+            public void close() {
+                if (directory != null) {
+                    directory.close();
+                }
+                server.close();
+            }
         }
 
         /** The server's configuration from the options; a bad option is a usage error naming it. */
@@ -239,8 +289,11 @@ public final class Main implements Runnable {
                             atLeast("--max-streams", maxStreams, 1), atLeast("--rate-limit", rateLimit, 0),
                             duration("--request-timeout", requestTimeout), requestRate("--min-request-rate", minRequestRate)))
                     .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, RuleTimeoutOption.parse(spec.commandLine(), ruleTimeout),
-                            atLeast("--max-facts", maxFacts, 1)))
-                    .withAccess(ServerConfig.Access.NONE.withTokensFile(tokensFile).withTls(tlsCert, tlsKey));
+                            atLeast("--max-facts", maxFacts, 1), new AlertBudget(
+                                    between("--max-alerts-per-event", maxAlertsPerEvent, 1, AlertBudget.MOST),
+                                    between("--max-alerts-per-second", maxAlertsPerSecond, 1, AlertBudget.MOST))))
+                    .withAccess(ServerConfig.Access.NONE.withTokensFile(tokensFile).withTls(tlsCert, tlsKey)
+                            .withSecretKey(System.getenv(SecretCipher.VARIABLE)));
         }
 
         private long bytes(String option, String text) {
@@ -304,6 +357,14 @@ public final class Main implements Runnable {
 
         private int atLeast(String option, int value, int least) {
             return (int) atLeast(option, (long) value, least);
+        }
+
+        private int between(String option, int value, int least, int most) {
+            if (value < least || value > most) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        option + ": must be between " + least + " and " + most + ", was " + value);
+            }
+            return value;
         }
 
         private java.time.Duration duration(String option, String text) {

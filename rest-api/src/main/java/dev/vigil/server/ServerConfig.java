@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.engine.alert.AlertBudget;
 import dev.vigil.server.webhook.Webhooks;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,7 +96,7 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
     }
 
     public ServerConfig withAllowUnsafeRules(boolean value) {
-        return withRules(new RuleLimits(value, rules.ruleTimeout(), rules.maxFacts()));
+        return withRules(new RuleLimits(value, rules.ruleTimeout(), rules.maxFacts(), rules.alertBudget()));
     }
 
     public ServerConfig withRules(RuleLimits value) {
@@ -207,25 +208,39 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
      *                         uses files or the network (refused by default)
      * @param ruleTimeout      how long a rule set may stay in one step before it is failed as looping
      * @param maxFacts         the most facts a rule set's working memory may hold before it is failed
+     * @param alertBudget      the most alerts a rule set may raise for one event and within one second
+     *                         before it is failed; a rule set's settings may lower it, never raise it
      */
-    public record RuleLimits(boolean allowUnsafeRules, Duration ruleTimeout, long maxFacts) {
-        public static final RuleLimits DEFAULTS = new RuleLimits(false, Duration.ofSeconds(10), 5_000_000);
+    public record RuleLimits(boolean allowUnsafeRules, Duration ruleTimeout, long maxFacts, AlertBudget alertBudget) {
+        public static final RuleLimits DEFAULTS = new RuleLimits(false, Duration.ofSeconds(10), 5_000_000, AlertBudget.DEFAULTS);
 
         public RuleLimits {
             Objects.requireNonNull(ruleTimeout, "ruleTimeout");
+            Objects.requireNonNull(alertBudget, "alertBudget");
+        }
+
+        /** These limits with the default alert budget. */
+        public RuleLimits(boolean allowUnsafeRules, Duration ruleTimeout, long maxFacts) {
+            this(allowUnsafeRules, ruleTimeout, maxFacts, AlertBudget.DEFAULTS);
+        }
+
+        public RuleLimits withAlertBudget(AlertBudget value) {
+            return new RuleLimits(allowUnsafeRules, ruleTimeout, maxFacts, value);
         }
     }
 
     /**
-     * Who may call the server and how they reach it.
+     * Who may call the server, how they reach it, and the key of the secrets it stores.
      *
      * @param tokensFile  a YAML file of named tokens and their scopes, read again when it changes; null for none
      * @param tlsCert     a PEM certificate chain to serve HTTPS with (with {@code tlsKey}); null serves plain HTTP
      * @param tlsKey      the PEM private key of {@code tlsCert}
      * @param reloadEvery how often the tokens file and the TLS files are checked for changes
+     * @param secretKey   the key webhook secrets are stored encrypted with, 32 bytes in base64 ({@code VIGIL_SECRET_KEY});
+     *                    null keeps one in the data folder, generated on the first start
      */
-    public record Access(Path tokensFile, Path tlsCert, Path tlsKey, Duration reloadEvery) {
-        public static final Access NONE = new Access(null, null, null, Duration.ofSeconds(2));
+    public record Access(Path tokensFile, Path tlsCert, Path tlsKey, Duration reloadEvery, String secretKey) {
+        public static final Access NONE = new Access(null, null, null, Duration.ofSeconds(2), null);
 
         public Access {
             Objects.requireNonNull(reloadEvery, "reloadEvery");
@@ -242,15 +257,25 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
         }
 
         public Access withTokensFile(Path value) {
-            return new Access(value, tlsCert, tlsKey, reloadEvery);
+            return new Access(value, tlsCert, tlsKey, reloadEvery, secretKey);
         }
 
         public Access withTls(Path cert, Path key) {
-            return new Access(tokensFile, cert, key, reloadEvery);
+            return new Access(tokensFile, cert, key, reloadEvery, secretKey);
         }
 
         public Access withReloadEvery(Duration value) {
-            return new Access(tokensFile, tlsCert, tlsKey, value);
+            return new Access(tokensFile, tlsCert, tlsKey, value, secretKey);
+        }
+
+        public Access withSecretKey(String value) {
+            return new Access(tokensFile, tlsCert, tlsKey, reloadEvery, value);
+        }
+
+        @Override
+        public String toString() {
+            return "Access[tokensFile=" + tokensFile + ", tlsCert=" + tlsCert + ", tlsKey=" + tlsKey + ", reloadEvery=" + reloadEvery
+                    + ", secretKey=" + (secretKey == null ? "none" : "(given)") + "]";
         }
     }
 }

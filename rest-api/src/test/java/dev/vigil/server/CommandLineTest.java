@@ -3,6 +3,7 @@ package dev.vigil.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.engine.alert.AlertBudget;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -158,6 +159,21 @@ class CommandLineTest {
                 .hasMessage("--min-request-rate: must be between 1B/s and 100MB/s, was 1GB/s");
         assertThatThrownBy(() -> serveConfig("--min-request-rate", "fast")).isInstanceOf(CommandLine.ParameterException.class)
                 .hasMessage("--min-request-rate: 'fast' is not a rate; give bytes a second: 512B/s, 1KB/s, 1MB/s");
+    }
+
+    @Test
+    void serve_takesTheAlertBudget_andRefusesOneOutsideItsRange() {
+        var help = vigil("serve", "--help");
+
+        assertThat(serveConfig().rules().alertBudget()).isEqualTo(new AlertBudget(1_000, 10_000));
+        assertThat(serveConfig("--max-alerts-per-event", "1", "--max-alerts-per-second", "1000000").rules().alertBudget())
+                .isEqualTo(new AlertBudget(1, 1_000_000));
+        assertThat(help.out()).contains("--max-alerts-per-event", "VIGIL_MAX_ALERTS_PER_EVENT", "default 1000",
+                "--max-alerts-per-second", "VIGIL_MAX_ALERTS_PER_SECOND", "default 10000");
+        assertThatThrownBy(() -> serveConfig("--max-alerts-per-event", "0")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--max-alerts-per-event: must be between 1 and 1000000, was 0");
+        assertThatThrownBy(() -> serveConfig("--max-alerts-per-second", "1000001")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--max-alerts-per-second: must be between 1 and 1000000, was 1000001");
     }
 
     private Path ruleSet(String name, String drl) throws Exception {

@@ -1,5 +1,6 @@
 package dev.vigil.engine.ruleset;
 
+import dev.vigil.engine.alert.AlertBudget;
 import dev.vigil.engine.clock.ClockMode;
 import dev.vigil.engine.clock.LatePolicy;
 import java.time.Duration;
@@ -17,6 +18,9 @@ import java.util.Objects;
  * @param queueCapacity      events accepted but not yet processed before submissions are refused
  * @param maxFiringsPerStep  rule firings allowed for one event or clock step before the rule set
  *                           is considered to loop without end and is stopped
+ * @param alertBudget        the most alerts it may raise for one event and within one second before
+ *                           it is stopped as flooding; a limit not set (0) is the engine's, and
+ *                           one set is never above the engine's
  */
 public record RuleSetSettings(
         ClockMode clockMode,
@@ -25,16 +29,19 @@ public record RuleSetSettings(
         Duration idleTimeout,
         boolean allowUnknownFields,
         int queueCapacity,
-        int maxFiringsPerStep) {
+        int maxFiringsPerStep,
+        AlertBudget alertBudget) {
 
     public static final RuleSetSettings DEFAULTS = new RuleSetSettings(
-            ClockMode.EVENT_TIME, Duration.ZERO, LatePolicy.PROCESS, Duration.ofSeconds(1), false, 100_000, 10_000);
+            ClockMode.EVENT_TIME, Duration.ZERO, LatePolicy.PROCESS, Duration.ofSeconds(1), false, 100_000, 10_000,
+            AlertBudget.UNSET);
 
     public RuleSetSettings {
         Objects.requireNonNull(clockMode, "clockMode");
         Objects.requireNonNull(allowedLateness, "allowedLateness");
         Objects.requireNonNull(latePolicy, "latePolicy");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(alertBudget, "alertBudget");
         if (allowedLateness.isNegative()) {
             throw new IllegalArgumentException("allowedLateness must not be negative, was " + allowedLateness);
         }
@@ -50,30 +57,35 @@ public record RuleSetSettings(
     }
 
     public RuleSetSettings withClockMode(ClockMode value) {
-        return new RuleSetSettings(value, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep);
+        return new RuleSetSettings(value, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget);
     }
 
     public RuleSetSettings withAllowedLateness(Duration value) {
-        return new RuleSetSettings(clockMode, value, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep);
+        return new RuleSetSettings(clockMode, value, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget);
     }
 
     public RuleSetSettings withLatePolicy(LatePolicy value) {
-        return new RuleSetSettings(clockMode, allowedLateness, value, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep);
+        return new RuleSetSettings(clockMode, allowedLateness, value, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget);
     }
 
     public RuleSetSettings withIdleTimeout(Duration value) {
-        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, value, allowUnknownFields, queueCapacity, maxFiringsPerStep);
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, value, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget);
     }
 
     public RuleSetSettings withAllowUnknownFields(boolean value) {
-        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, value, queueCapacity, maxFiringsPerStep);
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, value, queueCapacity, maxFiringsPerStep, alertBudget);
     }
 
     public RuleSetSettings withQueueCapacity(int value) {
-        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, value, maxFiringsPerStep);
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, value, maxFiringsPerStep, alertBudget);
     }
 
     public RuleSetSettings withMaxFiringsPerStep(int value) {
-        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, value);
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, value, alertBudget);
+    }
+
+    public RuleSetSettings withAlertBudget(AlertBudget value) {
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity,
+                maxFiringsPerStep, value);
     }
 }

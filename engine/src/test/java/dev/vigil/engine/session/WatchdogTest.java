@@ -11,6 +11,7 @@ import dev.vigil.engine.EngineListener;
 import dev.vigil.engine.RuleHarness;
 import dev.vigil.engine.TestClock;
 import dev.vigil.engine.alert.Alert;
+import dev.vigil.engine.alert.AlertBudget;
 import dev.vigil.engine.replay.Replay;
 import dev.vigil.engine.replay.ReplayResult;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
@@ -227,7 +228,7 @@ class WatchdogTest {
             public void onRuleSetFailed(String ruleSet, String reason) {
                 failures.add(reason);
             }
-        }, Duration.ofMillis(50), Long.MAX_VALUE, watchdog);
+        }, Duration.ofMillis(50), Long.MAX_VALUE, AlertBudget.DEFAULTS, RuleSetStatus.RUNNING, watchdog);
         try {
             live.submit(List.of(live.decoder().decode(ping("p1", "0:00", 1), 0)));
             awaitRunning("vigil-ruleset-loop", ".Rule_spin_forever");
