@@ -174,7 +174,7 @@ public final class FileReplayBenchmark {
 
     private double engine(int count) {
         var compiled = new RuleSetCompiler().compile(RuleSetSource.of("bench", Map.of("bench.drl", Workload.W1)));
-        var result = Replay.run(compiled, Workload.transactions(json, T0, count, 10_000, 2, null), null, InstantSource.system(), a -> { });
+        var result = Replay.run(compiled, Workload.transactions(json, T0, count, 10_000, 2, null), null, InstantSource.system(), Workload.WATCHDOG, a -> { });
         return result.stats().eventsPerSecond();
     }
 

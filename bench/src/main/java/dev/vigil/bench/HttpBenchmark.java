@@ -308,7 +308,7 @@ public final class HttpBenchmark {
         var compiled = new RuleSetCompiler().compile(RuleSetSource.of("bench", Map.of("bench.drl", Workload.W1))
                 .withSettings(RuleSetSettings.DEFAULTS.withAllowedLateness(Duration.ofSeconds(1))));
         var result = Replay.run(compiled, Workload.transactions(json, EVENT_TIME_START, events, ACCOUNTS, 2, null), null,
-                InstantSource.system(), alert -> { });
+                InstantSource.system(), Workload.WATCHDOG, alert -> { });
         return result.stats().eventsPerSecond();
     }
 

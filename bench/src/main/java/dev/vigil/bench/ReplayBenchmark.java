@@ -113,7 +113,7 @@ public final class ReplayBenchmark {
     private Run vigil(Scenario scenario) {
         var compiled = new RuleSetCompiler().compile(RuleSetSource.of("bench", Map.of("bench.drl", scenario.vigilDrl)));
         var alerts = new long[1];
-        var result = Replay.run(compiled, jsonEvents(null), null, InstantSource.system(), alert -> alerts[0]++);
+        var result = Replay.run(compiled, jsonEvents(null), null, InstantSource.system(), Workload.WATCHDOG, alert -> alerts[0]++);
         if (result.stats().events() != events) {
             throw new IllegalStateException("replayed " + result.stats().events() + " of " + events);
         }
@@ -194,7 +194,7 @@ public final class ReplayBenchmark {
         System.gc();
         long before = memory.getHeapMemoryUsage().getUsed() >> 20;
         var alerts = new long[1];
-        Replay.run(compiled, jsonEvents(sample), null, InstantSource.system(), alert -> alerts[0]++);
+        Replay.run(compiled, jsonEvents(sample), null, InstantSource.system(), Workload.WATCHDOG, alert -> alerts[0]++);
         System.out.println("Heap used after GC while a Vigil replay streams " + alerts[0]
                 + " alerts to a consumer (before it: " + before + " MB):");
         System.out.println();

@@ -14,6 +14,8 @@ import dev.vigil.engine.ruleset.RuleSetCompiler;
 import dev.vigil.engine.ruleset.RuleSetSource;
 import dev.vigil.engine.session.LiveRuleSet;
 import dev.vigil.engine.session.RuleSetStatus;
+import dev.vigil.engine.session.Watchdog;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,32 +42,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * independently.
  */
 public final class Engine implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Engine.class);
     private final EngineConfig config;
     private final RuleSetCompiler compiler;
     private final Map<String, LiveRuleSet> ruleSets = new ConcurrentHashMap<>();
     private final Map<String, Object> deployLocks = new ConcurrentHashMap<>();
     private final Map<String, Integer> versions = new ConcurrentHashMap<>();
 
-    private final java.util.concurrent.ScheduledExecutorService watchdog;
+    private final Watchdog watchdog;
 
     private Engine(EngineConfig config) {
         this.config = config;
         this.compiler = new RuleSetCompiler(config.allowUnsafeRules());
-        this.watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            var thread = new Thread(r, "vigil-watchdog");
-            thread.setDaemon(true);
-            return thread;
-        });
-        // A look four times per timeout: a stuck rule set is failed between 1 and 1.25 timeouts after it stopped returning.
-        long every = Math.max(10, config.ruleTimeout().toMillis() / 4);
-        watchdog.scheduleWithFixedDelay(() -> ruleSets.values().forEach(live -> {
-            try {
-                live.failIfStalled(config.ruleTimeout());
-            } catch (RuntimeException e) {
-                LOG.error("watching rule set '{}' failed", live.name(), e);
-            }
-        }), every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+        this.watchdog = Watchdog.start(config.ruleTimeout());
     }
 
     public static Engine create(EngineConfig config) {
@@ -94,6 +82,21 @@ public final class Engine implements AutoCloseable {
      * @throws RuleSetCompilationException with every reason when it is not deployed
      */
     public Deployment deploy(RuleSetSource source, int version) {
+        return deploy(source, version, RuleSetStatus.RUNNING);
+    }
+
+    /**
+     * Deploys {@code source} as {@code version} in the state it was in when the server stopped:
+     * failed, with {@code reason}. It is compiled, so its rules and types can be read, but runs no
+     * session and takes no events, as before the stop, until another version is deployed.
+     *
+     * @throws RuleSetCompilationException with every reason when it does not compile
+     */
+    public Deployment deployFailed(RuleSetSource source, int version, String reason) {
+        return deploy(source, version, RuleSetStatus.failed(reason));
+    }
+
+    private Deployment deploy(RuleSetSource source, int version, RuleSetStatus initial) {
         synchronized (deployLocks.computeIfAbsent(source.name(), n -> new Object())) {
             var compiled = compiler.compile(source);
             var existing = ruleSets.get(source.name());
@@ -102,7 +105,8 @@ public final class Engine implements AutoCloseable {
             var types = compiled.eventTypes();
             var warnings = compiled.warnings();
             int carried = 0;
-            if (existing != null && existing.status().state() == RuleSetStatus.State.RUNNING) {
+            if (existing != null && existing.status().state() == RuleSetStatus.State.RUNNING
+                    && initial.state() == RuleSetStatus.State.RUNNING) {
                 var problems = Compatibility.check(existing.running(), compiled);
                 if (!problems.isEmpty()) {
                     compiled.close();
@@ -118,7 +122,7 @@ public final class Engine implements AutoCloseable {
                     existing.close();
                 }
                 ruleSets.put(source.name(), new LiveRuleSet(compiled, next, config.clock(), config.listener(), config.tick(),
-                        config.maxFacts(), config.eventTimes()));
+                        config.maxFacts(), config.alertBudget(), config.eventTimes(), initial, watchdog));
             }
             versions.put(source.name(), next);
             return new Deployment(source.name(), next, rules, types, warnings, carried);
@@ -175,14 +179,38 @@ public final class Engine implements AutoCloseable {
      */
     public ReplayResult replay(RuleSetSource source, Iterator<? extends JsonNode> events, Instant until) {
         var eventTime = source.withSettings(source.settings().withClockMode(ClockMode.EVENT_TIME));
-        return Replay.run(compiler.compile(eventTime), events, until, config.clock());
+        return Replay.run(compiler.compile(eventTime), events, until, config.clock(), watchdog);
     }
 
-    /** Stops every rule set. */
+    /** The watchdog over this engine's sessions, for replays and rule tests run beside them: the same rule timeout. */
+    public Watchdog watchdog() {
+        return watchdog;
+    }
+
+    /** Stops every rule set after what is queued, waiting up to 30 s for them. */
     @Override
     public void close() {
-        watchdog.shutdownNow();
-        var all = new ArrayList<>(ruleSets.keySet());
-        all.forEach(this::undeploy);
+        close(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Stops every rule set, all at once: each processes what is queued, and those that have not
+     * finished within {@code grace} are left after the event they are on. The events they did not
+     * process were accepted: a server that keeps a journal runs them at its next start.
+     */
+    public void close(Duration grace) {
+        watchdog.close();
+        long deadline = System.nanoTime() + grace.toNanos();
+        var stopping = new ArrayList<LiveRuleSet>();
+        for (var name : new ArrayList<>(ruleSets.keySet())) {
+            synchronized (deployLocks.computeIfAbsent(name, n -> new Object())) {
+                var live = ruleSets.remove(name);
+                if (live != null) {
+                    live.requestStop();
+                    stopping.add(live);
+                }
+            }
+        }
+        stopping.forEach(live -> live.awaitStop(deadline));
     }
 }

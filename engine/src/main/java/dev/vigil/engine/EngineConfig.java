@@ -1,5 +1,6 @@
 package dev.vigil.engine;
 
+import dev.vigil.engine.alert.AlertBudget;
 import dev.vigil.engine.event.EventTimeBounds;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -17,17 +18,23 @@ import java.util.Objects;
  * @param ruleTimeout how long a rule set's worker may stay in one step (a consequence, an event's
  *                 conditions, time passing) before its rule set is failed as looping without end
  * @param maxFacts the most facts one rule set's working memory may hold before it is failed
+ * @param alertBudget the most alerts a rule set may raise for one event and within one second of
+ *                 {@code clock} before it is failed as flooding; a rule set's settings may lower it
  * @param eventTimes the event times deployed rule sets take, measured against {@code clock};
  *                 replays take any time a rule set's clock can hold
  */
 public record EngineConfig(InstantSource clock, EngineListener listener, Duration tick, boolean allowUnsafeRules,
-                           Duration ruleTimeout, long maxFacts, EventTimeBounds eventTimes) {
+                           Duration ruleTimeout, long maxFacts, AlertBudget alertBudget, EventTimeBounds eventTimes) {
     public EngineConfig {
         Objects.requireNonNull(clock, "clock");
-        Objects.requireNonNull(eventTimes, "eventTimes");
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(tick, "tick");
         Objects.requireNonNull(ruleTimeout, "ruleTimeout");
+        Objects.requireNonNull(alertBudget, "alertBudget");
+        Objects.requireNonNull(eventTimes, "eventTimes");
+        if (alertBudget.perEvent() < 1 || alertBudget.perSecond() < 1) {
+            throw new IllegalArgumentException("both limits of the alert budget must be set, was " + alertBudget);
+        }
         if (tick.isNegative() || tick.isZero()) {
             throw new IllegalArgumentException("tick must be positive, was " + tick);
         }
@@ -41,38 +48,43 @@ public record EngineConfig(InstantSource clock, EngineListener listener, Duratio
 
     /**
      * The system clock, no listener, a 100 ms tick, unsafe rules refused, 10 s for a step, 5,000,000
-     * facts a rule set, event times from the epoch to an hour ahead of the clock.
+     * facts a rule set, {@link AlertBudget#DEFAULTS}, event times from the epoch to an hour ahead of
+     * the clock ({@link EventTimeBounds#LIVE}).
      */
     public static EngineConfig defaults() {
         return new EngineConfig(InstantSource.system(), EngineListener.NONE, Duration.ofMillis(100), false, Duration.ofSeconds(10),
-                5_000_000, EventTimeBounds.LIVE);
+                5_000_000, AlertBudget.DEFAULTS, EventTimeBounds.LIVE);
     }
 
     public EngineConfig withClock(InstantSource value) {
-        return new EngineConfig(value, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts, eventTimes);
+        return new EngineConfig(value, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget, eventTimes);
     }
 
     public EngineConfig withListener(EngineListener value) {
-        return new EngineConfig(clock, value, tick, allowUnsafeRules, ruleTimeout, maxFacts, eventTimes);
+        return new EngineConfig(clock, value, tick, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget, eventTimes);
     }
 
     public EngineConfig withTick(Duration value) {
-        return new EngineConfig(clock, listener, value, allowUnsafeRules, ruleTimeout, maxFacts, eventTimes);
+        return new EngineConfig(clock, listener, value, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget, eventTimes);
     }
 
     public EngineConfig withAllowUnsafeRules(boolean value) {
-        return new EngineConfig(clock, listener, tick, value, ruleTimeout, maxFacts, eventTimes);
+        return new EngineConfig(clock, listener, tick, value, ruleTimeout, maxFacts, alertBudget, eventTimes);
     }
 
     public EngineConfig withRuleTimeout(Duration value) {
-        return new EngineConfig(clock, listener, tick, allowUnsafeRules, value, maxFacts, eventTimes);
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, value, maxFacts, alertBudget, eventTimes);
     }
 
     public EngineConfig withMaxFacts(long value) {
-        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, value, eventTimes);
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, value, alertBudget, eventTimes);
+    }
+
+    public EngineConfig withAlertBudget(AlertBudget value) {
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts, value, eventTimes);
     }
 
     public EngineConfig withEventTimes(EventTimeBounds value) {
-        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts, value);
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget, value);
     }
 }

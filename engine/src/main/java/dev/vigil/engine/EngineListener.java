@@ -38,6 +38,14 @@ public interface EngineListener {
     default void onRuleSetFailed(String ruleSet, String reason) {
     }
 
+    /**
+     * Version {@code version} of a rule set stopped (as {@link #onRuleSetFailed(String, String)},
+     * which it calls unless overridden): for a listener that keeps the failure with the version.
+     */
+    default void onRuleSetFailed(String ruleSet, int version, String reason) {
+        onRuleSetFailed(ruleSet, reason);
+    }
+
     /** A listener that ignores everything. */
     EngineListener NONE = new EngineListener() {
     };

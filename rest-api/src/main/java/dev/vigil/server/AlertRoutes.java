@@ -21,6 +21,7 @@ final class AlertRoutes {
     private final java.time.InstantSource clock;
 
     private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile Runnable overflowed = () -> { };
 
     AlertRoutes(AlertStore store, AlertPipeline pipeline, ObjectMapper json, java.time.InstantSource clock) {
         this.store = store;
@@ -38,33 +39,40 @@ final class AlertRoutes {
         get(ctx);
     }
 
-    /**
-     * Server-sent events: each alert as it is stored, {@code event: alert}, {@code id:} the alert id,
-     * the alert as data; {@code ?ruleset=} and {@code ?severity=} (that or higher) filter.
-     */
     /** Live alert streams open now. */
     int streams() {
         return streams.get();
     }
 
+    /** Where a stream dropped for falling behind is counted. */
+    void onOverflow(Runnable value) {
+        this.overflowed = value;
+    }
+
+    /**
+     * Server-sent events: each alert as it is stored, {@code event: alert}, {@code id:} the alert id,
+     * the alert as data; {@code ?ruleset=} and {@code ?severity=} (that or higher) filter. Each
+     * client is written to from a buffer and a thread of its own ({@link StreamClient}).
+     */
     void stream(io.javalin.http.sse.SseClient client) {
         var ruleSet = client.ctx().queryParam("ruleset");
         var severityText = client.ctx().queryParam("severity");
         var minSeverity = severityText == null ? null : Severity.parse(severityText);
         client.keepAlive();
-        java.util.function.Consumer<dev.vigil.engine.alert.Alert> send = alert -> {
-            if ((ruleSet == null || ruleSet.equals(alert.ruleSet()))
-                    && (minSeverity == null || alert.severity().compareTo(minSeverity) >= 0)) {
-                client.sendEvent("alert", views.alert(alert).toString(), alert.id());
-            }
-        };
-        pipeline.subscribe(send);
+        var stream = new StreamClient(client, alert -> (ruleSet == null || ruleSet.equals(alert.ruleSet()))
+                && (minSeverity == null || alert.severity().compareTo(minSeverity) >= 0),
+                alert -> views.alert(alert).toString(), dropped -> {
+                    pipeline.unsubscribe(dropped);
+                    overflowed.run();
+                });
+        client.sendComment("connected");
+        pipeline.subscribe(stream);
         streams.incrementAndGet();
         client.onClose(() -> {
-            pipeline.unsubscribe(send);
+            pipeline.unsubscribe(stream);
             streams.decrementAndGet();
         });
-        client.sendComment("connected");
+        stream.start();
     }
 
     void list(Context ctx) {

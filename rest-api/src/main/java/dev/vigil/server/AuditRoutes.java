@@ -2,6 +2,7 @@ package dev.vigil.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.server.api.ApiException;
 import dev.vigil.server.store.AuditStore;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -13,10 +14,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit log over HTTP: every request that changed what the server runs or who may use it
  * (deploy, rollback, undeploy, webhook and token changes) is recorded once it succeeded, with
- * the name of its token; {@code GET /api/v1/audit} reads it, newest first.
+ * the name of its token, and so is every run of rule code sent with the request (replays with
+ * inline rules, rule tests with inline cases), however it ended; {@code GET /api/v1/audit} reads
+ * it, newest first.
  */
 final class AuditRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(AuditRoutes.class);
+    /** The widths of the log's target and detail columns. */
+    private static final int TARGET_CHARS = 512;
+    private static final int DETAIL_CHARS = 1024;
     /** The audited endpoints by method and path, and what each does. */
     private static final Map<String, String> ACTIONS = Map.of(
             "PUT /api/v1/rulesets/{name}", "deploy",
@@ -38,10 +44,10 @@ final class AuditRoutes {
         this.clock = clock;
     }
 
-    /** Records a change made without a request, such as a deploy from the rules folder. */
+    /** Records a change made without a request, such as a deploy from the rules folder, or a run of rule code. */
     void record(String actor, String action, String target, String detail) {
         try {
-            store.record(clock.instant(), actor, action, target, detail);
+            store.record(clock.instant(), actor, action, clip(target, TARGET_CHARS), detail == null ? null : clip(detail, DETAIL_CHARS));
         } catch (RuntimeException e) {
             LOG.error("the audit log could not record {} {}: {}", action, target, e.getMessage());
         }
@@ -57,7 +63,6 @@ final class AuditRoutes {
         if (action == null) {
             return;
         }
-        String actor = ctx.attribute(VigilServer.ACTOR);
         var answer = answer(ctx);
         var target = ctx.pathParamMap().getOrDefault("name", ctx.pathParamMap().getOrDefault("id", answer.path("id").asText(
                 answer.path("name").asText(""))));
@@ -67,7 +72,42 @@ final class AuditRoutes {
         } else if (answer.has("url")) {
             detail = answer.get("url").asText();
         }
-        record(actor == null ? "?" : actor, action, target, detail);
+        record(actor(ctx), action, target, detail);
+    }
+
+    /** The name of the token the request was authorized with. */
+    static String actor(Context ctx) {
+        String actor = ctx.attribute(VigilServer.ACTOR);
+        return actor == null ? "?" : actor;
+    }
+
+    /**
+     * How a request that was refused or failed ended, for an entry's detail: its status, error code
+     * and message, and the first of its details (such as the diagnostic that refused a rule).
+     */
+    static String outcome(RuntimeException e) {
+        if (!(e instanceof ApiException refused)) {
+            return "failed: " + e.getMessage();
+        }
+        var out = new StringBuilder(refused.status() < 500 ? "refused (" : "failed (").append(refused.status()).append(' ')
+                .append(refused.code()).append("): ").append(refused.getMessage());
+        if (!refused.details().isEmpty() && refused.details().get(0) instanceof JsonNode first && first.has("message")) {
+            out.append(": ");
+            if (first.hasNonNull("file")) {
+                out.append(first.get("file").asText()).append(':').append(first.path("line").asInt()).append(": ");
+            }
+            out.append(first.get("message").asText());
+        }
+        return out.toString();
+    }
+
+    /** "1 event", "2 events": a count for an entry's detail. */
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    private static String clip(String text, int chars) {
+        return text.length() <= chars ? text : text.substring(0, chars - 1) + "…";
     }
 
     private JsonNode answer(Context ctx) {
@@ -83,7 +123,7 @@ final class AuditRoutes {
     void list(Context ctx) {
         int limit = ctx.queryParam("limit") == null ? 100 : Bodies.intParam(ctx.queryParam("limit"), "limit");
         if (limit < 1 || limit > 1_000) {
-            throw dev.vigil.server.api.ApiException.badRequest("limit must be between 1 and 1000, was " + limit);
+            throw ApiException.badRequest("limit must be between 1 and 1000, was " + limit);
         }
         long before = ctx.queryParam("before") == null ? 0 : Bodies.intParam(ctx.queryParam("before"), "before");
         var entries = store.list(limit, before);

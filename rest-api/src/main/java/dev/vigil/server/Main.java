@@ -1,7 +1,10 @@
 package dev.vigil.server;
 
 import dev.vigil.dsl.Durations;
+import dev.vigil.engine.alert.AlertBudget;
 import dev.vigil.engine.event.EventTimeBounds;
+import dev.vigil.server.store.SecretCipher;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +13,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -57,7 +61,8 @@ public final class Main implements Runnable {
         String bind;
 
         @Option(names = "--data", defaultValue = "${env:VIGIL_DATA:-data}",
-                description = "folder of the database and the admin token (env VIGIL_DATA; default ${DEFAULT-VALUE})")
+                description = "folder of the database, the admin token and the key webhook secrets are encrypted with, readable"
+                        + " only by its owner; env VIGIL_SECRET_KEY gives the key instead, in base64 (env VIGIL_DATA; default ${DEFAULT-VALUE})")
         Path data;
 
         @Option(names = "--rules", defaultValue = "${env:VIGIL_RULES:-rules}",
@@ -146,20 +151,36 @@ public final class Main implements Runnable {
                         + "default ${DEFAULT-VALUE})")
         String requestTimeout;
 
+        @Option(names = "--min-request-rate", defaultValue = "${env:VIGIL_MIN_REQUEST_RATE:-1KB/s}",
+                description = "how fast a request body must arrive, measured over each 10 s (e.g. 512B/s, 1KB/s, 1MB/s; from 1B/s "
+                        + "to 100MB/s); a slower one is answered 408 and its connection closed (env VIGIL_MIN_REQUEST_RATE; "
+                        + "default ${DEFAULT-VALUE})")
+        String minRequestRate;
+
         @Option(names = "--allow-unsafe-rules", defaultValue = "${env:VIGIL_ALLOW_UNSAFE_RULES:-false}",
                 description = "take rules whose code exits the JVM, starts processes or threads, uses reflection, files or the "
                         + "network; refused by default (env VIGIL_ALLOW_UNSAFE_RULES)")
         boolean allowUnsafeRules;
 
         @Option(names = "--rule-timeout", defaultValue = "${env:VIGIL_RULE_TIMEOUT:-10s}",
-                description = "how long a rule set may go without progress (a rule that loops without end) before it is failed "
-                        + "(env VIGIL_RULE_TIMEOUT; default ${DEFAULT-VALUE})")
+                description = "how long a rule set may go without progress (a rule that loops without end) before it is failed, "
+                        + "and a replay or rule test is stopped, 1s to 1h (env VIGIL_RULE_TIMEOUT; default ${DEFAULT-VALUE})")
         String ruleTimeout;
 
         @Option(names = "--max-facts", defaultValue = "${env:VIGIL_MAX_FACTS:-5000000}",
                 description = "the most facts one rule set's working memory may hold before it is failed "
                         + "(env VIGIL_MAX_FACTS; default ${DEFAULT-VALUE})")
         long maxFacts;
+
+        @Option(names = "--max-alerts-per-event", defaultValue = "${env:VIGIL_MAX_ALERTS_PER_EVENT:-1000}",
+                description = "the most alerts one event may make a rule set raise before the rule set is failed; a rule set's "
+                        + "maxAlertsPerEvent may set less (env VIGIL_MAX_ALERTS_PER_EVENT; default ${DEFAULT-VALUE})")
+        int maxAlertsPerEvent;
+
+        @Option(names = "--max-alerts-per-second", defaultValue = "${env:VIGIL_MAX_ALERTS_PER_SECOND:-10000}",
+                description = "the most alerts a rule set may raise within one second before it is failed; a rule set's "
+                        + "maxAlertsPerSecond may set less (env VIGIL_MAX_ALERTS_PER_SECOND; default ${DEFAULT-VALUE})")
+        int maxAlertsPerSecond;
 
         @Option(names = "--max-event-time-ahead", defaultValue = "${env:VIGIL_MAX_EVENT_TIME_AHEAD:-1h}",
                 description = "how far ahead of the server's clock an event's time may be; later ones are refused with 400 "
@@ -188,37 +209,72 @@ public final class Main implements Runnable {
         @Override
         public Integer call() throws Exception {
             long started = System.nanoTime();
-            var server = VigilServer.start(config());
-            var stopped = new CountDownLatch(1);
-            RulesDirectory directory = null;
+            Path folder = null;
             if (!rules.equals("none")) {
-                var folder = Path.of(rules);
+                folder = Path.of(rules);
                 if (!Files.isDirectory(folder)) {
-                    server.close();
                     throw new CommandLine.ParameterException(spec.commandLine(),
                             "--rules: " + folder.toAbsolutePath() + " is not a folder; give one, or 'none'");
                 }
-                directory = new RulesDirectory(folder, server);
-                var deployed = directory.deployChanged();
-                directory.watch();
-                LOG.info("rules folder {}: deployed {}", folder.toAbsolutePath(), deployed.isEmpty() ? "nothing new" : deployed);
             }
+            var serving = serve(config(), folder, server -> { });
+            var server = serving.server();
             var running = server.engine().ruleSets().stream().map(r -> r.name() + " v" + r.stats().version()).toList();
             LOG.info("rule sets running: {}", running.isEmpty() ? "none" : running);
             server.generatedAdminToken().ifPresent(token -> LOG.info(
                     "admin token (shown once; kept in {}): {}", data.resolve("admin-token").toAbsolutePath(), token));
             LOG.info("Vigil listening on {}://{}:{}/ (started in {} ms)", tlsCert == null ? "http" : "https", bind, server.port(),
                     (System.nanoTime() - started) / 1_000_000);
-            var watched = directory;
+            var stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                if (watched != null) {
-                    watched.close();
-                }
-                server.close();
+                serving.close();
                 stopped.countDown();
             }, "vigil-shutdown"));
             stopped.await();
             return 0;
+        }
+
+        /**
+         * Starts the server and, when {@code folder} is given (null: none), deploys the folder's rule
+         * sets and watches it. The server listens at once but answers as starting (health 503, events
+         * 503 with Retry-After) until the folder's rule sets run, so that no event meant for them is
+         * refused as of an unknown type meanwhile. {@code beforeFolder} runs once it listens and before
+         * the folder is deployed: tests hold the start there.
+         */
+        static Serving serve(ServerConfig config, Path folder, Consumer<VigilServer> beforeFolder) throws IOException {
+            if (folder == null) {
+                return new Serving(VigilServer.start(config), null);
+            }
+            var server = VigilServer.startNotReady(config);
+            LOG.info("port {} answers 'starting' until the rule sets of {} are deployed", server.port(), folder.toAbsolutePath());
+            try {
+                beforeFolder.accept(server);
+                var directory = new RulesDirectory(folder, server);
+                var deployed = directory.deployChanged();
+                directory.watch();
+                LOG.info("rules folder {}: deployed {}", folder.toAbsolutePath(), deployed.isEmpty() ? "nothing new" : deployed);
+                server.ready();
+                return new Serving(server, directory);
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                throw e;
+            }
+        }
+
+        /**
+         * A running server and the rules folder it watches.
+         *
+         * @param server    the server
+         * @param directory the rules folder, or null when it has none
+         */
+        record Serving(VigilServer server, RulesDirectory directory) implements AutoCloseable {
+            @Override
+            public void close() {
+                if (directory != null) {
+                    directory.close();
+                }
+                server.close();
+            }
         }
 
         /** The server's configuration from the options; a bad option is a usage error naming it. */
@@ -242,10 +298,14 @@ public final class Main implements Runnable {
                             within(OptionRange.MAX_RULE_SET_FILES, maxRuleSetFiles),
                             within(OptionRange.MAX_RULE_SET_SIZE, bytes("--max-rule-set-size", maxRuleSetSize)),
                             within(OptionRange.MAX_STREAMS, maxStreams), within(OptionRange.RATE_LIMIT, rateLimit),
-                            duration(OptionRange.REQUEST_TIMEOUT, requestTimeout), eventTimes()))
-                    .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, duration(OptionRange.RULE_TIMEOUT, ruleTimeout),
-                            within(OptionRange.MAX_FACTS, maxFacts)))
-                    .withAccess(ServerConfig.Access.NONE.withTokensFile(tokensFile).withTls(tlsCert, tlsKey));
+                            duration(OptionRange.REQUEST_TIMEOUT, requestTimeout), requestRate("--min-request-rate", minRequestRate),
+                            eventTimes()))
+                    .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, RuleTimeoutOption.parse(spec.commandLine(), ruleTimeout),
+                            within(OptionRange.MAX_FACTS, maxFacts), new AlertBudget(
+                                    between("--max-alerts-per-event", maxAlertsPerEvent, 1, AlertBudget.MOST),
+                                    between("--max-alerts-per-second", maxAlertsPerSecond, 1, AlertBudget.MOST))))
+                    .withAccess(ServerConfig.Access.NONE.withTokensFile(tokensFile).withTls(tlsCert, tlsKey)
+                            .withSecretKey(System.getenv(SecretCipher.VARIABLE)));
         }
 
         /** The event times live input may have, from --min-event-time and --max-event-time-ahead. */
@@ -285,6 +345,20 @@ public final class Main implements Runnable {
             }
         }
 
+        /** A rate such as {@code 1KB/s} (the {@code /s} may be left out), within the bounds of {@link ServerConfig.RequestRate}. */
+        private ServerConfig.RequestRate requestRate(String option, String text) {
+            var trimmed = text.trim();
+            if (!trimmed.matches("(?i)\\d+\\s*(B|KB|MB|GB)?(/s)?")) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        option + ": '" + text + "' is not a rate; give bytes a second: 512B/s, 1KB/s, 1MB/s");
+            }
+            long perSecond = bytes(option, trimmed.replaceFirst("(?i)/s$", ""));
+            if (perSecond < 1 || perSecond > ServerConfig.RequestRate.MOST_BYTES_PER_SECOND) {
+                throw new CommandLine.ParameterException(spec.commandLine(), option + ": must be between 1B/s and 100MB/s, was " + text);
+            }
+            return new ServerConfig.RequestRate(perSecond, ServerConfig.RequestRate.DEFAULT.window());
+        }
+
         private dev.vigil.server.webhook.AddressPolicy addressPolicy() {
             var given = webhookAllow == null ? List.<String>of() : webhookAllow;
             try {
@@ -314,6 +388,14 @@ public final class Main implements Runnable {
 
         private int within(OptionRange range, int value) {
             return (int) within(range, (long) value);
+        }
+
+        private int between(String option, int value, int least, int most) {
+            if (value < least || value > most) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        option + ": must be between " + least + " and " + most + ", was " + value);
+            }
+            return value;
         }
 
         /** The duration {@code text} gives when {@code range} takes it; a usage error naming the option otherwise. */

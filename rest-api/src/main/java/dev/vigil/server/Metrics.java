@@ -33,6 +33,8 @@ final class Metrics implements AutoCloseable {
     private final Map<MeterKey, Meter> meters = new ConcurrentHashMap<>();
     private final Counter rejected;
     private final Timer alertDelay;
+    private final Counter streamsDropped;
+    private volatile AlertPipeline alerts;
 
     Metrics(Engine engine) {
         this.engine = engine;
@@ -44,6 +46,25 @@ final class Metrics implements AutoCloseable {
         this.rejected = Counter.builder("vigil.events.rejected").description("events refused as invalid").register(registry);
         this.alertDelay = Timer.builder("vigil.alerts.delay").description("from a rule raising an alert to the alert stored and streamed")
                 .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+        this.streamsDropped = Counter.builder("vigil.alert.streams.dropped")
+                .description("live alert streams closed because their client fell too far behind").register(registry);
+    }
+
+    /** The alert queues of the rule sets, read at each scrape. */
+    void alerts(AlertPipeline value) {
+        this.alerts = value;
+    }
+
+    /** A rule set failed (its rules looped, flooded, or outgrew a limit) and stopped. */
+    void ruleSetFailed(String ruleSet) {
+        meter("failed", ruleSet, "", () -> Counter.builder("vigil.rulesets.failed")
+                .description("rule sets that failed and stopped: looping, over their alert budget, stuck or too large")
+                .tag("ruleset", ruleSet).register(registry)).increment();
+    }
+
+    /** A live alert stream was closed because its client fell too far behind. */
+    void streamDropped() {
+        streamsDropped.increment();
     }
 
     void accepted(String ruleSet, int events) {
@@ -130,9 +151,26 @@ final class Metrics implements AutoCloseable {
                 Gauge.builder("vigil.alerts.remembered", engine, e -> e.ruleSet(name).map(r -> r.stats().remembered()).orElse(0))
                         .description("alert ids and matches a rule set remembers to drop repeated alerts").tag("ruleset", name)
                         .register(registry);
+                FunctionCounter.builder("vigil.alerts.over.budget", engine,
+                                e -> e.ruleSet(name).map(r -> r.stats().alertsOverBudget()).orElse(0L))
+                        .description("alerts a rule set raised past its alert budget, which were refused and failed it")
+                        .tag("ruleset", name).register(registry);
+                bindAlertQueue(name);
             }
         }
         return registry.scrape();
+    }
+
+    private void bindAlertQueue(String name) {
+        var pipeline = alerts;
+        if (pipeline == null) {
+            return;
+        }
+        Gauge.builder("vigil.alerts.queued", pipeline, p -> p.queued(name))
+                .description("alerts a rule set raised that wait to be stored").tag("ruleset", name).register(registry);
+        FunctionCounter.builder("vigil.alerts.backpressure", pipeline, p -> p.waitedNanos(name) / 1e9).baseUnit("seconds")
+                .description("time a rule set's worker waited for room in its full alert queue").tag("ruleset", name)
+                .register(registry);
     }
 
     @Override

@@ -36,7 +36,6 @@ record OptionRange(String option, long least, long most, Unit unit) {
     static final OptionRange MAX_STREAMS = new OptionRange("--max-streams", 1, 10_000, Unit.COUNT);
     static final OptionRange RATE_LIMIT = new OptionRange("--rate-limit", 0, 1_000_000, Unit.COUNT);
     static final OptionRange REQUEST_TIMEOUT = duration("--request-timeout", Duration.ofMillis(1), Duration.ofHours(1));
-    static final OptionRange RULE_TIMEOUT = duration("--rule-timeout", Duration.ofMillis(1), Duration.ofMinutes(10));
     static final OptionRange MAX_FACTS = new OptionRange("--max-facts", 1, 100_000_000, Unit.COUNT);
     static final OptionRange MAX_EVENT_TIME_AHEAD = duration("--max-event-time-ahead", EventTimeBounds.MIN_AHEAD,
             EventTimeBounds.MAX_AHEAD);

@@ -10,6 +10,7 @@ import dev.vigil.engine.event.EventType;
 import dev.vigil.engine.event.InvalidEventsException;
 import dev.vigil.engine.session.LiveRuleSet;
 import dev.vigil.engine.session.QueueFullException;
+import dev.vigil.engine.session.RuleSetStatus;
 import dev.vigil.server.store.JournalStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The alerts this raises again have the ids they had (an id derives from the rule, key and
  * events), so those already stored are neither stored nor delivered again; those raised before a
- * crash but not yet stored are stored and delivered now.
+ * crash but not yet stored are stored and delivered now. Those alerts were raised at their own
+ * pace before, so they do not count against the per-second alert budget. A rule set that had
+ * failed gets nothing: what made it fail is in its journal.
  *
  * <p>Journaled events whose times the rule set does not take (older versions took any time, such
  * as one 292 million years ahead) are left out and counted: the newest event time, and so the
@@ -56,6 +60,12 @@ final class Recovery {
     }
 
     private static void recover(LiveRuleSet live, JournalStore journal, Duration journalRetention, long now, ObjectMapper json) {
+        if (live.status().state() != RuleSetStatus.State.RUNNING) {
+            // It failed before the stop: the journal holds what made it fail, and must not make it fail again.
+            LOG.info("rule set '{}' is {}: its journal is not replayed until another version is deployed", live.name(),
+                    live.status().state().name().toLowerCase(Locale.ROOT));
+            return;
+        }
         if (live.running().source().settings().clockMode() != ClockMode.EVENT_TIME) {
             // A realtime session takes events at their arrival: old ones would land at the wrong time.
             LOG.info("rule set '{}' runs on the realtime clock: its windows start empty", live.name());
@@ -132,7 +142,7 @@ final class Recovery {
     private static void submit(LiveRuleSet live, List<Event> events) {
         while (!events.isEmpty()) {
             try {
-                live.submit(events);
+                live.submitJournaled(events);
                 return;
             } catch (QueueFullException e) {
                 live.flush().join();

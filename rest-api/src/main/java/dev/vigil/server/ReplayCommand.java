@@ -14,6 +14,9 @@ import dev.vigil.engine.ruleset.CompiledRuleSet;
 import dev.vigil.engine.ruleset.RuleSetCompilationException;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
 import dev.vigil.engine.ruleset.RuleSetSource;
+import dev.vigil.engine.session.RuleTimeoutException;
+import dev.vigil.engine.session.RunawayRulesException;
+import dev.vigil.engine.session.Watchdog;
 import dev.vigil.server.api.Views;
 import java.io.BufferedWriter;
 import java.io.FilterInputStream;
@@ -68,6 +71,11 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--until", paramLabel = "INSTANT", description = "move the clock to this ISO-8601 instant after the last event")
     String until;
 
+    @Option(names = RuleTimeoutOption.NAME, defaultValue = "${env:VIGIL_RULE_TIMEOUT:-10s}",
+            description = "how long a rule may run without returning (an endless loop) before the replay is stopped, 1s to 1h "
+                    + "(env VIGIL_RULE_TIMEOUT; default ${DEFAULT-VALUE})")
+    String ruleTimeout;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -95,6 +103,7 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--until: " + e.getMessage());
         }
+        var timeout = RuleTimeoutOption.parse(spec.commandLine(), ruleTimeout);
         CompiledRuleSet compiled;
         CompiledRuleSet baseline = null;
         try {
@@ -115,7 +124,8 @@ final class ReplayCommand implements Callable<Integer> {
         var eventsRead = new AtomicLong();
         // A progress bar when a person is watching and the alerts do not go to the same terminal.
         var progress = System.console() != null && out != null ? new Progress(err, size, read, eventsRead) : null;
-        try (var writer = alertWriter();
+        try (var watchdog = Watchdog.start(timeout);
+             var writer = alertWriter();
              var input = open(compiled, csv, new Counting(Files.newInputStream(events), read))) {
             var counted = new java.util.Iterator<com.fasterxml.jackson.databind.JsonNode>() {
                 @Override
@@ -136,12 +146,12 @@ final class ReplayCommand implements Callable<Integer> {
                 ReplayResult result;
                 // Alerts are written on a thread of their own: turning them into JSON would slow the session.
                 try (var background = new AlertWriter(alert -> write(writer, alert, null))) {
-                    result = Replay.run(compiled, counted, end, InstantSource.system(), background::accept);
+                    result = Replay.run(compiled, counted, end, InstantSource.system(), watchdog, background::accept);
                 }
                 finish(progress);
                 summary(err, result.stats(), result);
             } else {
-                var comparison = Replay.compare(baseline, compiled, counted, end, InstantSource.system());
+                var comparison = Replay.compare(baseline, compiled, counted, end, InstantSource.system(), watchdog);
                 finish(progress);
                 var added = new HashSet<String>();
                 comparison.diff().added().forEach(a -> added.add(a.id()));
@@ -157,6 +167,10 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (EventInputException e) {
             finish(progress);
             err.println("error: " + events + ": " + e.getMessage());
+            return 1;
+        } catch (RunawayRulesException | RuleTimeoutException e) {
+            finish(progress);
+            err.println("error: " + e.getMessage());
             return 1;
         } finally {
             err.flush();

@@ -16,10 +16,13 @@ import dev.vigil.engine.ruleset.CompiledRuleSet;
 import dev.vigil.engine.ruleset.RuleSetCompilationException;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
 import dev.vigil.engine.ruleset.RuleSetSource;
+import dev.vigil.engine.session.RuleTimeoutException;
+import dev.vigil.engine.session.RunawayRulesException;
 import dev.vigil.server.api.ApiException;
 import dev.vigil.server.api.Scope;
 import dev.vigil.server.api.SettingsJson;
 import dev.vigil.server.api.Views;
+import dev.vigil.server.store.DataFolder;
 import dev.vigil.server.store.JournalStore;
 import dev.vigil.server.store.RuleSetStore;
 import io.javalin.http.Context;
@@ -32,6 +35,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +60,9 @@ import org.slf4j.LoggerFactory;
  * {@code compareWith}, a second rule set runs over the same events and the answer adds the
  * difference. An input larger than the configured size (or {@code async}) runs as a job: 202 with
  * its id, then {@code GET /api/v1/replays/{id}} for progress and the result. Inputs are streamed,
- * never held whole: bodies go to a file in the data folder first.
+ * never held whole: bodies go to a file in the data folder first. A replay is held to the limits of
+ * a live session, the engine's rule timeout and its rule set's firing limit: rules that loop answer
+ * 422 naming the rule set and the rule, and a job ends failed with that reason.
  */
 final class ReplayRoutes implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayRoutes.class);
@@ -77,6 +83,7 @@ final class ReplayRoutes implements AutoCloseable {
     private final long jobEvents;
     private final RuleSetCompiler compiler;
     private final InstantSource clock;
+    private final AuditRoutes audit;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
         var thread = new Thread(r, "vigil-replay");
@@ -85,7 +92,7 @@ final class ReplayRoutes implements AutoCloseable {
     });
 
     ReplayRoutes(Engine engine, RuleSetStore ruleSets, JournalStore journal, ObjectMapper json, Path spool, long jobBytes,
-                 long jobEvents, boolean allowUnsafeRules, InstantSource clock) {
+                 long jobEvents, boolean allowUnsafeRules, InstantSource clock, AuditRoutes audit) {
         this.engine = engine;
         this.ruleSets = ruleSets;
         this.journal = journal;
@@ -96,10 +103,23 @@ final class ReplayRoutes implements AutoCloseable {
         this.jobEvents = jobEvents;
         this.compiler = new RuleSetCompiler(allowUnsafeRules);
         this.clock = clock;
+        this.audit = audit;
     }
 
-    /** What to replay, resolved from a request: rules, the rules to compare with, and where the events come from. */
-    private record Request(RuleSetSource rules, RuleSetSource compareWith, Instant until, boolean async, Input input) {
+    /**
+     * What to replay, resolved from a request: rules, the rules to compare with, where the events
+     * come from, and what the audit log says of rules sent inline (null when all are deployed ones).
+     */
+    private record Request(RuleSetSource rules, RuleSetSource compareWith, Instant until, boolean async, Input input, Inline inline) {
+    }
+
+    /**
+     * Rules sent with a replay, as the audit log names them.
+     *
+     * @param target the rules that ran: {@code inline}, or a rule set's name, and what they were compared with
+     * @param files  the paths of the files sent inline
+     */
+    private record Inline(String target, List<String> files) {
     }
 
     /** Where a replay's events come from; opened when the replay runs. */
@@ -118,15 +138,42 @@ final class ReplayRoutes implements AutoCloseable {
 
     void start(Context ctx) {
         var request = parse(ctx);
+        var actor = AuditRoutes.actor(ctx);
         jobs.values().removeIf(j -> j.finishedAt != null && j.finishedAt.plus(KEEP_JOBS).isBefore(clock.instant()));
         if (request.async || request.input.bytes() > jobBytes || request.input.total() > jobEvents) {
             var job = new Job(UUID.randomUUID().toString(), request.input.total(), clock);
             jobs.put(job.id, job);
-            runner.execute(() -> job.run(() -> replay(request, job.done)));
+            audit(request, actor, request.input.total(), "job " + job.id + " queued");
+            runner.execute(() -> {
+                job.run(() -> replay(request, job.done));
+                audit(request, actor, job.done.get(), "job " + job.id + " " + job.outcome());
+            });
             ctx.status(202).json(Map.of("id", job.id, "status", "queued", "href", "/api/v1/replays/" + job.id));
             return;
         }
-        ctx.json(replay(request, new AtomicLong()));
+        var done = new AtomicLong();
+        try {
+            var out = replay(request, done);
+            audit(request, actor, done.get(), outcome(out));
+            ctx.json(out);
+        } catch (RuntimeException e) {
+            audit(request, actor, Math.max(done.get(), request.input.total()), AuditRoutes.outcome(e));
+            throw e;
+        }
+    }
+
+    /** Records a replay of inline rules in the audit log: who ran which files over how many events, and how it ended. */
+    private void audit(Request request, String actor, long events, String outcome) {
+        if (request.inline == null) {
+            return;
+        }
+        audit.record(actor, "replay", request.inline.target(), "files " + String.join(", ", request.inline.files()) + "; "
+                + (events < 0 ? "events not counted yet" : AuditRoutes.count(events, "event")) + "; " + outcome);
+    }
+
+    /** "done: 3 alerts": how a replay that ran ended. */
+    private static String outcome(ObjectNode result) {
+        return "done: " + AuditRoutes.count(result.path("stats").path("alerts").asLong(), "alert");
     }
 
     void get(Context ctx) {
@@ -150,6 +197,8 @@ final class ReplayRoutes implements AutoCloseable {
             }
         } catch (EventInputException e) {
             throw new ApiException(400, "bad_input", e.getMessage(), List.of(details(e)));
+        } catch (RunawayRulesException | RuleTimeoutException e) {
+            throw new ApiException(422, "rules_stopped", e.getMessage());
         } finally {
             if (rules != null) {
                 rules.close();
@@ -165,7 +214,7 @@ final class ReplayRoutes implements AutoCloseable {
         var out = json.createObjectNode();
         if (other == null) {
             var listed = new java.util.ArrayList<Alert>();
-            var result = Replay.run(rules, events, until, clock, alert -> {
+            var result = Replay.run(rules, events, until, clock, engine.watchdog(), alert -> {
                 if (listed.size() < MAX_ALERTS_LISTED) {
                     listed.add(alert);
                 }
@@ -173,7 +222,7 @@ final class ReplayRoutes implements AutoCloseable {
             write(out, listed, result);
             return out;
         }
-        var comparison = Replay.compare(other, rules, events, until, clock);
+        var comparison = Replay.compare(other, rules, events, until, clock, engine.watchdog());
         write(out, comparison.candidate().alerts(), comparison.candidate());
         var diff = out.putObject("diff");
         var added = diff.putArray("added");
@@ -316,7 +365,7 @@ final class ReplayRoutes implements AutoCloseable {
                 }
             }
         };
-        return new Request(rules, compareWith, until, "true".equals(ctx.queryParam("async")), input);
+        return new Request(rules, compareWith, until, "true".equals(ctx.queryParam("async")), input, null);
     }
 
     private Request parseJson(Context ctx, ObjectNode body) {
@@ -362,7 +411,8 @@ final class ReplayRoutes implements AutoCloseable {
         } else {
             input = journalInput(range, rules.name());
         }
-        return new Request(rules, compareWith, instant(text(body, "until"), "until"), body.path("async").asBoolean(false), input);
+        return new Request(rules, compareWith, instant(text(body, "until"), "until"), body.path("async").asBoolean(false), input,
+                inline(body, compare));
     }
 
     private Input journalInput(JsonNode range, String defaultRuleSet) {
@@ -392,6 +442,22 @@ final class ReplayRoutes implements AutoCloseable {
                 return -1;
             }
         };
+    }
+
+    /** What the audit log says of a replay's rules when some were sent inline; null when all are deployed ones. */
+    private static Inline inline(JsonNode rules, JsonNode compare) {
+        boolean compared = compare != null && !compare.isNull();
+        var files = new ArrayList<String>();
+        rules.path("files").fieldNames().forEachRemaining(files::add);
+        if (compared) {
+            compare.path("files").fieldNames().forEachRemaining(files::add);
+        }
+        files.sort(null);
+        return files.isEmpty() ? null : new Inline(named(rules) + (compared ? " compared with " + named(compare) : ""), files);
+    }
+
+    private static String named(JsonNode rules) {
+        return rules.has("files") ? "inline" : text(rules, "ruleset") + (text(rules, "version") == null ? "" : " v" + text(rules, "version"));
     }
 
     /** Rules given inline ({@code files}, {@code settings}) or by name ({@code ruleset}, {@code version}). */
@@ -447,7 +513,7 @@ final class ReplayRoutes implements AutoCloseable {
 
     private Path spoolBody(Context ctx) {
         try {
-            Files.createDirectories(spool);
+            DataFolder.createFolder(spool);
             var file = Files.createTempFile(spool, "replay-", ".input");
             try (var in = ctx.req().getInputStream()) {
                 Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
@@ -501,6 +567,11 @@ final class ReplayRoutes implements AutoCloseable {
             this.id = id;
             this.total = total;
             this.clock = clock;
+        }
+
+        /** "done: 3 alerts", or why it was refused or failed: how the job ended, for the audit log. */
+        String outcome() {
+            return result != null ? ReplayRoutes.outcome(result) : AuditRoutes.outcome(failure);
         }
 
         void run(java.util.function.Supplier<ObjectNode> replay) {

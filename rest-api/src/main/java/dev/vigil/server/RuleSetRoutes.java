@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.ruleset.RuleSetCompilationException;
 import dev.vigil.engine.ruleset.RuleSetSource;
+import dev.vigil.engine.ruletest.RuleTestCase;
+import dev.vigil.engine.session.LiveRuleSet;
 import dev.vigil.server.api.ApiException;
 import dev.vigil.server.api.SettingsJson;
 import dev.vigil.server.api.Views;
@@ -14,6 +16,7 @@ import dev.vigil.server.store.StoredVersion;
 import io.javalin.http.Context;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +32,12 @@ final class RuleSetRoutes {
     private final java.util.concurrent.ConcurrentHashMap<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final ServerConfig.InputLimits limits;
+    private final AuditRoutes audit;
 
-    RuleSetRoutes(Engine engine, RuleSetStore store, ObjectMapper json, InstantSource clock, ServerConfig.InputLimits limits) {
+    RuleSetRoutes(Engine engine, RuleSetStore store, ObjectMapper json, InstantSource clock, ServerConfig.InputLimits limits,
+                  AuditRoutes audit) {
         this.limits = limits;
+        this.audit = audit;
         this.engine = engine;
         this.store = store;
         this.json = json;
@@ -39,12 +45,24 @@ final class RuleSetRoutes {
         this.clock = clock;
     }
 
-    /** Deploys the active version of every stored rule set, as at the last stop. */
+    /**
+     * Deploys the active version of every stored rule set, as at the last stop: one that had failed
+     * stays failed, with its reason, and runs nothing until another version is deployed.
+     */
     void restoreActive() {
+        var failures = store.failures();
         for (var version : store.active()) {
             try {
                 var settings = SettingsJson.parse(version.settings());
-                engine.deploy(new RuleSetSource(version.name(), ruleFiles(version.files()), settings), version.version());
+                var source = new RuleSetSource(version.name(), ruleFiles(version.files()), settings);
+                var failure = failures.get(version.name());
+                if (failure != null) {
+                    engine.deployFailed(source, version.version(), failure);
+                    LOG.warn("rule set '{}' version {} stays failed until another version is deployed: {}", version.name(),
+                            version.version(), failure);
+                    continue;
+                }
+                engine.deploy(source, version.version());
                 LOG.info("rule set '{}' version {} deployed", version.name(), version.version());
             } catch (RuntimeException e) {
                 LOG.error("rule set '{}' version {} could not be deployed again: {}", version.name(), version.version(), e.getMessage());
@@ -132,6 +150,9 @@ final class RuleSetRoutes {
         // The version's files as deployed: its rules and the test cases kept with them.
         out.set("files", json.valueToTree(stored.map(StoredVersion::files).orElse(live.running().source().files())));
         out.set("settings", SettingsJson.write(live.running().source().settings(), json.createObjectNode()));
+        out.put("state", stats.status().state().name().toLowerCase(java.util.Locale.ROOT)).put("reason", stats.status().reason());
+        var budget = live.alertBudget();
+        out.putObject("alertBudget").put("perEvent", budget.perEvent()).put("perSecond", budget.perSecond());
         live.running().rules().forEach(r -> out.withArray("rules").add(views.rule(r)));
         live.running().eventTypes().forEach(t -> out.withArray("eventTypes").add(views.eventType(t)));
         if ("true".equalsIgnoreCase(ctx.queryParam("generated"))) {
@@ -222,13 +243,36 @@ final class RuleSetRoutes {
 
     /**
      * {@code POST /api/v1/rulesets/{name}/tests}: runs rule test cases against the active version:
-     * those sent as {@code {"files": {"x.test.yaml": "..."}}}, else those deployed with it.
+     * those sent as {@code {"files": {"x.test.yaml": "..."}}}, else those deployed with it. A run of
+     * cases sent with the request is in the audit log, however it ended.
      */
     void test(Context ctx) {
         var name = ctx.pathParam("name");
         var live = engine.ruleSet(name).orElseThrow(() -> ApiException.notFound("no rule set named '" + name + "' is deployed"));
         var body = ctx.body().isBlank() ? json.createObjectNode() : Bodies.object(ctx, json);
-        var files = body.has("files") ? files(body) : activeFiles(name);
+        if (!body.has("files")) {
+            ctx.json(runTests(live, testCases(name, activeFiles(name))));
+            return;
+        }
+        var files = files(body);
+        var target = name + " v" + live.stats().version();
+        var sent = "test files " + String.join(", ", new java.util.TreeSet<>(files.keySet())) + "; ";
+        try {
+            var cases = testCases(name, files);
+            var out = runTests(live, cases);
+            long events = cases.stream().mapToLong(c -> c.events().size()).sum();
+            long failed = out.get("failed").asLong();
+            audit.record(AuditRoutes.actor(ctx), "rule test", target, sent + AuditRoutes.count(cases.size(), "case") + ", "
+                    + AuditRoutes.count(events, "event") + "; " + (cases.size() - failed) + " passed, " + failed + " failed");
+            ctx.json(out);
+        } catch (RuntimeException e) {
+            audit.record(AuditRoutes.actor(ctx), "rule test", target, sent + AuditRoutes.outcome(e));
+            throw e;
+        }
+    }
+
+    /** The test cases of {@code files} (its {@code *.test.yaml} files); 400 naming the problem when there are none or one is not valid. */
+    private List<RuleTestCase> testCases(String name, Map<String, String> files) {
         var cases = new java.util.ArrayList<dev.vigil.engine.ruletest.RuleTestCase>();
         try {
             for (var file : new java.util.TreeMap<>(files).entrySet()) {
@@ -243,7 +287,13 @@ final class RuleSetRoutes {
             throw ApiException.badRequest("rule set '" + name + "' has no test cases: send {\"files\": {\"x.test.yaml\": \"...\"}},"
                     + " or deploy *.test.yaml files with its rules");
         }
-        var report = dev.vigil.engine.ruletest.RuleTests.run(live.running().source(), cases);
+        return cases;
+    }
+
+    /** Runs {@code cases} against the running version of {@code live}: each case's outcome. */
+    private ObjectNode runTests(LiveRuleSet live, List<RuleTestCase> cases) {
+        var name = live.name();
+        var report = dev.vigil.engine.ruletest.RuleTests.run(live.running().source(), cases, engine.watchdog());
         var out = json.createObjectNode().put("name", name).put("version", live.stats().version()).put("passed", report.passed())
                 .put("failed", report.failed());
         var list = out.putArray("cases");
@@ -254,7 +304,7 @@ final class RuleSetRoutes {
             var fired = node.putArray("fired");
             c.fired().forEach(a -> fired.add(views.alert(a)));
         }
-        ctx.json(out);
+        return out;
     }
 
     /** The files of a deploy or a validation, within the limits of count and size. */

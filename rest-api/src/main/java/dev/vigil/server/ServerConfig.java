@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.engine.alert.AlertBudget;
 import dev.vigil.engine.event.EventTimeBounds;
 import dev.vigil.server.webhook.Webhooks;
 import java.nio.file.Path;
@@ -96,7 +97,7 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
     }
 
     public ServerConfig withAllowUnsafeRules(boolean value) {
-        return withRules(new RuleLimits(value, rules.ruleTimeout(), rules.maxFacts()));
+        return withRules(new RuleLimits(value, rules.ruleTimeout(), rules.maxFacts(), rules.alertBudget()));
     }
 
     public ServerConfig withRules(RuleLimits value) {
@@ -133,19 +134,22 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
      *                         0 for no limit (429 with Retry-After past it)
      * @param requestTimeout   how long a request may go without sending or taking a byte before the
      *                         server gives up on it (a client that sends its body slowly or not at all)
+     * @param minRequestRate   how fast a request body must arrive
      * @param eventTimes       the event times taken, measured against the server's clock (400 naming the event)
      */
     public record InputLimits(int eventsPerRequest, int fieldsPerEvent, int stringLength, int ruleSetFiles, long ruleSetBytes,
-                              int streamClients, int requestsPerSecond, Duration requestTimeout, EventTimeBounds eventTimes) {
+                              int streamClients, int requestsPerSecond, Duration requestTimeout, RequestRate minRequestRate,
+                              EventTimeBounds eventTimes) {
         public static final InputLimits DEFAULTS = new InputLimits(50_000, 200, 65_536, 200, 4L << 20, 100, 0, Duration.ofSeconds(30),
-                EventTimeBounds.LIVE);
+                RequestRate.DEFAULT, EventTimeBounds.LIVE);
 
         public InputLimits {
-            Objects.requireNonNull(eventTimes, "eventTimes");
             if (eventsPerRequest < 1 || fieldsPerEvent < 1 || stringLength < 1 || ruleSetFiles < 1 || ruleSetBytes < 1 || streamClients < 1) {
                 throw new IllegalArgumentException("input limits must be positive");
             }
             Objects.requireNonNull(requestTimeout, "requestTimeout");
+            Objects.requireNonNull(minRequestRate, "minRequestRate");
+            Objects.requireNonNull(eventTimes, "eventTimes");
             if (requestTimeout.isNegative() || requestTimeout.isZero()) {
                 throw new IllegalArgumentException("requestTimeout must be positive, was " + requestTimeout);
             }
@@ -157,22 +161,53 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
         /** Request sizes as given, the other limits as by default. */
         public InputLimits(int eventsPerRequest, int fieldsPerEvent, int stringLength, int ruleSetFiles, long ruleSetBytes) {
             this(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, 100, 0, Duration.ofSeconds(30),
-                    EventTimeBounds.LIVE);
+                    RequestRate.DEFAULT, EventTimeBounds.LIVE);
         }
 
         public InputLimits withStreams(int clients, int perSecond) {
             return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, clients, perSecond,
-                    requestTimeout, eventTimes);
+                    requestTimeout, minRequestRate, eventTimes);
         }
 
         public InputLimits withRequestTimeout(Duration value) {
             return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, streamClients,
-                    requestsPerSecond, value, eventTimes);
+                    requestsPerSecond, value, minRequestRate, eventTimes);
+        }
+
+        public InputLimits withMinRequestRate(RequestRate value) {
+            return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, streamClients,
+                    requestsPerSecond, requestTimeout, value, eventTimes);
         }
 
         public InputLimits withEventTimes(EventTimeBounds value) {
             return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, streamClients,
-                    requestsPerSecond, requestTimeout, value);
+                    requestsPerSecond, requestTimeout, minRequestRate, value);
+        }
+    }
+
+    /**
+     * How fast a request body must arrive: at least {@code bytesPerSecond} over each {@code window}
+     * (a body smaller than a window's worth, within one window). A slower one is cut off: a client
+     * sending a byte now and then must not hold a connection, or a thread, for ever.
+     *
+     * @param bytesPerSecond from 1 to {@link #MOST_BYTES_PER_SECOND}
+     * @param window         how long the rate is measured over, the grace a body has to start; positive
+     */
+    public record RequestRate(long bytesPerSecond, Duration window) {
+        /** A rate no client on a working network falls under: 100 MB a second. */
+        public static final long MOST_BYTES_PER_SECOND = 100L << 20;
+        /** 1 KB a second, over 10 seconds. */
+        public static final RequestRate DEFAULT = new RequestRate(1024, Duration.ofSeconds(10));
+
+        public RequestRate {
+            Objects.requireNonNull(window, "window");
+            if (bytesPerSecond < 1 || bytesPerSecond > MOST_BYTES_PER_SECOND) {
+                throw new IllegalArgumentException("the minimum request rate must be between 1 and " + MOST_BYTES_PER_SECOND
+                        + " bytes a second, was " + bytesPerSecond);
+            }
+            if (window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("the window of the minimum request rate must be positive, was " + window);
+            }
         }
     }
 
@@ -183,25 +218,39 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
      *                         uses files or the network (refused by default)
      * @param ruleTimeout      how long a rule set may stay in one step before it is failed as looping
      * @param maxFacts         the most facts a rule set's working memory may hold before it is failed
+     * @param alertBudget      the most alerts a rule set may raise for one event and within one second
+     *                         before it is failed; a rule set's settings may lower it, never raise it
      */
-    public record RuleLimits(boolean allowUnsafeRules, Duration ruleTimeout, long maxFacts) {
-        public static final RuleLimits DEFAULTS = new RuleLimits(false, Duration.ofSeconds(10), 5_000_000);
+    public record RuleLimits(boolean allowUnsafeRules, Duration ruleTimeout, long maxFacts, AlertBudget alertBudget) {
+        public static final RuleLimits DEFAULTS = new RuleLimits(false, Duration.ofSeconds(10), 5_000_000, AlertBudget.DEFAULTS);
 
         public RuleLimits {
             Objects.requireNonNull(ruleTimeout, "ruleTimeout");
+            Objects.requireNonNull(alertBudget, "alertBudget");
+        }
+
+        /** These limits with the default alert budget. */
+        public RuleLimits(boolean allowUnsafeRules, Duration ruleTimeout, long maxFacts) {
+            this(allowUnsafeRules, ruleTimeout, maxFacts, AlertBudget.DEFAULTS);
+        }
+
+        public RuleLimits withAlertBudget(AlertBudget value) {
+            return new RuleLimits(allowUnsafeRules, ruleTimeout, maxFacts, value);
         }
     }
 
     /**
-     * Who may call the server and how they reach it.
+     * Who may call the server, how they reach it, and the key of the secrets it stores.
      *
      * @param tokensFile  a YAML file of named tokens and their scopes, read again when it changes; null for none
      * @param tlsCert     a PEM certificate chain to serve HTTPS with (with {@code tlsKey}); null serves plain HTTP
      * @param tlsKey      the PEM private key of {@code tlsCert}
      * @param reloadEvery how often the tokens file and the TLS files are checked for changes
+     * @param secretKey   the key webhook secrets are stored encrypted with, 32 bytes in base64 ({@code VIGIL_SECRET_KEY});
+     *                    null keeps one in the data folder, generated on the first start
      */
-    public record Access(Path tokensFile, Path tlsCert, Path tlsKey, Duration reloadEvery) {
-        public static final Access NONE = new Access(null, null, null, Duration.ofSeconds(2));
+    public record Access(Path tokensFile, Path tlsCert, Path tlsKey, Duration reloadEvery, String secretKey) {
+        public static final Access NONE = new Access(null, null, null, Duration.ofSeconds(2), null);
 
         public Access {
             Objects.requireNonNull(reloadEvery, "reloadEvery");
@@ -218,15 +267,25 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
         }
 
         public Access withTokensFile(Path value) {
-            return new Access(value, tlsCert, tlsKey, reloadEvery);
+            return new Access(value, tlsCert, tlsKey, reloadEvery, secretKey);
         }
 
         public Access withTls(Path cert, Path key) {
-            return new Access(tokensFile, cert, key, reloadEvery);
+            return new Access(tokensFile, cert, key, reloadEvery, secretKey);
         }
 
         public Access withReloadEvery(Duration value) {
-            return new Access(tokensFile, tlsCert, tlsKey, value);
+            return new Access(tokensFile, tlsCert, tlsKey, value, secretKey);
+        }
+
+        public Access withSecretKey(String value) {
+            return new Access(tokensFile, tlsCert, tlsKey, reloadEvery, value);
+        }
+
+        @Override
+        public String toString() {
+            return "Access[tokensFile=" + tokensFile + ", tlsCert=" + tlsCert + ", tlsKey=" + tlsKey + ", reloadEvery=" + reloadEvery
+                    + ", secretKey=" + (secretKey == null ? "none" : "(given)") + "]";
         }
     }
 }

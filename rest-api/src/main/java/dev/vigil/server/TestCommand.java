@@ -2,6 +2,8 @@ package dev.vigil.server;
 
 import dev.vigil.engine.ruletest.RuleTestFormatException;
 import dev.vigil.engine.ruletest.RuleTests;
+import dev.vigil.engine.session.Watchdog;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,6 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code vigil test DIR...}: runs the rule test cases kept next to rule sets, for a rule author's CI. */
@@ -19,6 +22,11 @@ final class TestCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "DIR", description = "a rule set folder, or a folder of rule set folders")
     List<Path> folders;
 
+    @Option(names = RuleTimeoutOption.NAME, defaultValue = "${env:VIGIL_RULE_TIMEOUT:-10s}",
+            description = "how long a rule may run without returning (an endless loop) before its case fails and the cases "
+                    + "after it are not run, 1s to 1h (env VIGIL_RULE_TIMEOUT; default ${DEFAULT-VALUE})")
+    String ruleTimeout;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -26,6 +34,12 @@ final class TestCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
+        try (var watchdog = Watchdog.start(RuleTimeoutOption.parse(spec.commandLine(), ruleTimeout))) {
+            return run(out, err, watchdog);
+        }
+    }
+
+    private int run(PrintWriter out, PrintWriter err, Watchdog watchdog) {
         int passed = 0;
         int failed = 0;
         for (var given : folders) {
@@ -44,7 +58,7 @@ final class TestCommand implements Callable<Integer> {
                         out.println(folder + ": no test cases");
                         continue;
                     }
-                    var report = RuleTests.run(RuleSetFolder.load(folder), cases);
+                    var report = RuleTests.run(RuleSetFolder.load(folder), cases, watchdog);
                     for (var c : report.cases()) {
                         out.printf(Locale.ROOT, "%s %s: %s%n", c.passed() ? "PASS" : "FAIL", folder.resolve(c.file()), c.name());
                         c.failures().forEach(f -> out.println("    " + f));

@@ -9,9 +9,12 @@ import dev.vigil.server.api.Scope;
 import dev.vigil.server.api.Tokens;
 import dev.vigil.server.api.Views;
 import dev.vigil.server.store.AlertStore;
+import dev.vigil.server.store.AuditStore;
+import dev.vigil.server.store.DataFolder;
 import dev.vigil.server.store.Database;
 import dev.vigil.server.store.JournalStore;
 import dev.vigil.server.store.RuleSetStore;
+import dev.vigil.server.store.SecretCipher;
 import dev.vigil.server.store.TokenStore;
 import dev.vigil.server.store.WebhookStore;
 import dev.vigil.server.webhook.Payloads;
@@ -21,6 +24,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +43,12 @@ public final class VigilServer implements AutoCloseable {
     static final String GRANTED_SCOPES = "vigil.scopes";
     /** The context attribute holding the name of the request's token, once authorized. */
     static final String ACTOR = "vigil.actor";
+    /** Seconds a client is told to wait before posting events again while the server starts. */
+    private static final String STARTING_RETRY_AFTER = "5";
+    /** How long a stop lets the rule sets work through their queues: what is left is run from the journal at the next start. */
+    private static final Duration STOP_RULES = Duration.ofSeconds(2);
+    /** How long a stop (from its start) lets the alerts raised be stored: what is left is raised again from the journal. */
+    private static final Duration STOP_ALERTS = Duration.ofSeconds(4);
     /**
      * What the editor's pages may load: only this origin. CodeMirror and the chart set styles
      * inline, hence 'unsafe-inline' for styles (never for scripts).
@@ -59,6 +69,8 @@ public final class VigilServer implements AutoCloseable {
     private final ReplayRoutes replays;
     private final Webhooks webhooks;
     private final FileWatch fileWatch = new FileWatch();
+    /** Until {@link #ready()}: health answers 503 "starting" and events are refused with 503 and Retry-After. */
+    private volatile boolean starting;
 
     private VigilServer(ServerConfig config) {
         // Decimals stay exact for BigDecimal fields, and are written as plain numbers; "{...} junk" is not JSON.
@@ -70,16 +82,20 @@ public final class VigilServer implements AutoCloseable {
         if (access.tokensFile() != null) {
             Tokens.check(access.tokensFile());
         }
+        DataFolder.secure(config.dataDirectory());
         this.database = Database.open(config.dataDirectory());
         var ruleSetStore = new RuleSetStore(database, json);
         var alertStore = new AlertStore(database, json);
-        this.webhooks = new Webhooks(new WebhookStore(database, json), alertStore, new Payloads(json), config.clock(), config.webhooks());
+        this.webhooks = new Webhooks(webhookStore(database, json, config), alertStore, new Payloads(json), config.clock(), config.webhooks());
         this.alerts = new AlertPipeline(alertStore, webhooks.outbox());
         this.engine = Engine.create(EngineConfig.defaults().withClock(config.clock()).withListener(alerts).withTick(config.tick())
                 .withAllowUnsafeRules(config.rules().allowUnsafeRules()).withRuleTimeout(config.rules().ruleTimeout())
-                .withMaxFacts(config.rules().maxFacts()).withEventTimes(config.input().eventTimes()));
+                .withMaxFacts(config.rules().maxFacts()).withAlertBudget(config.rules().alertBudget())
+                .withEventTimes(config.input().eventTimes()));
         this.metrics = new Metrics(engine);
         alerts.useMetrics(metrics);
+        metrics.alerts(alerts);
+        alerts.onFailures((ruleSet, version, reason) -> ruleSetStore.markFailed(ruleSet, version, reason, config.clock().instant()));
         alerts.subscribe(metrics::alert);
         alerts.subscribe(alert -> webhooks.wake());
         webhooks.useOutcomes(metrics::webhookDelivery);
@@ -94,18 +110,19 @@ public final class VigilServer implements AutoCloseable {
         if (tls != null) {
             fileWatch.watch(tls.files(), access.reloadEvery(), () -> metrics.reload("tls", tls.reload()));
         }
-        var ruleSets = new RuleSetRoutes(engine, ruleSetStore, json, config.clock(), config.input());
+        this.audit = new AuditRoutes(new AuditStore(database), json, config.clock());
+        var audit = this.audit;
+        var ruleSets = new RuleSetRoutes(engine, ruleSetStore, json, config.clock(), config.input(), audit);
         this.ruleSets = ruleSets;
         this.journal = config.journal().isZero() ? null
                 : new Journal(new JournalStore(database), config.clock(), config.journal(), config.journalSync());
         var events = new EventRoutes(engine, json, metrics, journal, config.maxBodyBytes(), config.input());
         this.replays = new ReplayRoutes(engine, ruleSetStore, config.journal().isZero() ? null : new JournalStore(database), json,
                 config.dataDirectory().resolve("replays"), config.replayJobBytes(), config.replayJobEvents(),
-                config.rules().allowUnsafeRules(), config.clock());
+                config.rules().allowUnsafeRules(), config.clock(), audit);
         var alertRoutes = new AlertRoutes(alertStore, alerts, json, config.clock());
+        alertRoutes.onOverflow(metrics::streamDropped);
         var views = new Views(json);
-        this.audit = new AuditRoutes(new dev.vigil.server.store.AuditStore(database), json, config.clock());
-        var audit = this.audit;
         ruleSets.restoreActive();
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -114,7 +131,15 @@ public final class VigilServer implements AutoCloseable {
             cfg.http.maxRequestSize = config.maxBodyBytes();
             // A request that sends or takes nothing for this long is given up: a slow or stalled
             // client does not hold a thread for ever.
-            cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(config.input().requestTimeout().toMillis()));
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                http.setIdleTimeout(config.input().requestTimeout().toMillis());
+                // A request is the method of its request line: X-HTTP-Method-Override and the like are dropped on arrival.
+                http.addCustomizer(new MethodOverrideHeaders());
+            });
+            // Bodies are read before a thread takes the request, and a body slower than the minimum rate is cut off:
+            // clients that trickle their bodies hold no thread, and health and the other routes keep answering.
+            var rate = config.input().minRequestRate();
+            cfg.jetty.modifyServer(server -> server.setHandler(new SlowClientHandler(rate.bytesPerSecond(), rate.window())));
             if (tls != null) {
                 cfg.jetty.addConnector((server, http) -> tls.connector(server, http, config.bind(), config.port()));
             }
@@ -159,6 +184,7 @@ public final class VigilServer implements AutoCloseable {
                 ctx.json(out);
             }, Scope.RULES_READ);
             cfg.routes.post("/api/v1/events", events::post, Scope.EVENTS_WRITE);
+            cfg.routes.beforeMatched("/api/v1/events", this::refuseWhileStarting);
             cfg.routes.post("/api/v1/replays", replays::start, Scope.RULES_READ);
             cfg.routes.get("/api/v1/replays/{id}", replays::get, Scope.RULES_READ);
             cfg.routes.get("/api/v1/tokens/self", ctx -> {
@@ -220,6 +246,27 @@ public final class VigilServer implements AutoCloseable {
         });
     }
 
+    /**
+     * The webhook subscriptions, their secrets encrypted with the key of the data folder or of
+     * VIGIL_SECRET_KEY; those an older version stored in plain text are encrypted now. A key that
+     * does not decrypt the stored secrets stops the start (and closes the database) rather than sign
+     * with garbage.
+     */
+    private static WebhookStore webhookStore(Database database, ObjectMapper json, ServerConfig config) {
+        try {
+            var secrets = SecretCipher.load(config.dataDirectory(), config.access().secretKey(), WebhookStore.holdsEncryptedSecrets(database));
+            var store = new WebhookStore(database, json, secrets);
+            int encrypted = store.encryptPlainSecrets();
+            if (encrypted > 0) {
+                LOG.info("encrypted {} webhook secrets that were stored in plain text", encrypted);
+            }
+            return store;
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
     /** Takes the tokens file now (a bad one stops the start) and again whenever it changes (a bad one then keeps the tokens in use). */
     private void useTokensFile(Tokens tokens, ServerConfig.Access access) {
         var file = access.tokensFile();
@@ -261,9 +308,25 @@ public final class VigilServer implements AutoCloseable {
         return parts.isEmpty() ? "no token changed" : String.join("; ", parts);
     }
 
-    /** Opens the database, deploys the rule sets that were active, and starts listening. */
+    /** Opens the database, deploys the rule sets that were active, and starts listening, ready for events. */
     public static VigilServer start(ServerConfig config) {
+        return start(config, false);
+    }
+
+    /**
+     * As {@link #start}, for a caller that deploys more rule sets (the rules folder) before events
+     * should come in: until {@link #ready()}, health answers 503 with the state {@code starting}
+     * (what a readiness probe or a load balancer waits for) and events are refused with 503 and
+     * {@code Retry-After} rather than taken while the rule sets that want them are not running.
+     * Other routes answer as usual.
+     */
+    public static VigilServer startNotReady(ServerConfig config) {
+        return start(config, true);
+    }
+
+    private static VigilServer start(ServerConfig config, boolean notReady) {
         var server = new VigilServer(config);
+        server.starting = notReady;
         try {
             if (server.journal != null) {
                 Recovery.run(server.engine, new JournalStore(server.database), config.journal(), config.clock(), server.json);
@@ -274,6 +337,11 @@ public final class VigilServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage(), e);
         }
         return server;
+    }
+
+    /** Ends the starting state of {@link #startNotReady}: health answers ok and events are taken. */
+    public void ready() {
+        starting = false;
     }
 
     /** The port the server listens on (the one picked when the configuration asked for 0). */
@@ -310,8 +378,20 @@ public final class VigilServer implements AutoCloseable {
             }
             return out;
         }).toList();
+        if (starting) {
+            ctx.status(503).json(Map.of("status", "starting", "ruleSets", ruleSets));
+            return;
+        }
         boolean failed = ruleSets.stream().anyMatch(r -> "failed".equals(r.get("state")));
         ctx.json(Map.of("status", failed ? "degraded" : "ok", "ruleSets", ruleSets));
+    }
+
+    private void refuseWhileStarting(Context ctx) {
+        if (starting) {
+            ctx.header("Retry-After", STARTING_RETRY_AFTER);
+            throw new ApiException(503, "starting", "the server is starting: the rule sets of its rules folder are being deployed,"
+                    + " and no event is taken until they run; none of the events was accepted, retry after the seconds Retry-After gives");
+        }
     }
 
     private static void issueToken(Context ctx, Tokens tokens, ObjectMapper json, ServerConfig config) {
@@ -382,14 +462,20 @@ public final class VigilServer implements AutoCloseable {
         ctx.status(status).json(body);
     }
 
-    /** Stops taking requests, stops the rule sets, stores the alerts still queued, closes the database. */
+    /**
+     * Stops taking requests, stops the rule sets, stores the alerts still queued, closes the
+     * database; within a few seconds, whatever is queued. Events a rule set did not get to and
+     * alerts not stored by then are not lost: they are in the journal, and the recovery at the next
+     * start runs them, as after a crash.
+     */
     @Override
     public void close() {
+        long started = System.nanoTime();
         fileWatch.close();
         app.stop();
         replays.close();
-        engine.close();
-        alerts.close();
+        engine.close(STOP_RULES);
+        alerts.close(started + STOP_ALERTS.toNanos());
         webhooks.close();
         if (journal != null) {
             journal.close();

@@ -3,10 +3,12 @@ package dev.vigil.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.engine.alert.AlertBudget;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -143,6 +145,37 @@ class CommandLineTest {
                 .hasMessage("--max-body: '9000000000000GB' is too large");
     }
 
+    @Test
+    void serve_takesTheMinimumRequestRate_withinItsBounds() {
+        var help = vigil("serve", "--help");
+
+        assertThat(serveConfig().input().minRequestRate()).isEqualTo(new ServerConfig.RequestRate(1024, Duration.ofSeconds(10)));
+        assertThat(serveConfig("--min-request-rate", "512B/s").input().minRequestRate().bytesPerSecond()).isEqualTo(512);
+        assertThat(serveConfig("--min-request-rate", "2MB").input().minRequestRate().bytesPerSecond()).isEqualTo(2L << 20);
+        assertThat(help.out()).contains("--min-request-rate", "VIGIL_MIN_REQUEST_RATE", "default 1KB/s");
+        assertThatThrownBy(() -> serveConfig("--min-request-rate", "0B/s")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--min-request-rate: must be between 1B/s and 100MB/s, was 0B/s");
+        assertThatThrownBy(() -> serveConfig("--min-request-rate", "1GB/s")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--min-request-rate: must be between 1B/s and 100MB/s, was 1GB/s");
+        assertThatThrownBy(() -> serveConfig("--min-request-rate", "fast")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--min-request-rate: 'fast' is not a rate; give bytes a second: 512B/s, 1KB/s, 1MB/s");
+    }
+
+    @Test
+    void serve_takesTheAlertBudget_andRefusesOneOutsideItsRange() {
+        var help = vigil("serve", "--help");
+
+        assertThat(serveConfig().rules().alertBudget()).isEqualTo(new AlertBudget(1_000, 10_000));
+        assertThat(serveConfig("--max-alerts-per-event", "1", "--max-alerts-per-second", "1000000").rules().alertBudget())
+                .isEqualTo(new AlertBudget(1, 1_000_000));
+        assertThat(help.out()).contains("--max-alerts-per-event", "VIGIL_MAX_ALERTS_PER_EVENT", "default 1000",
+                "--max-alerts-per-second", "VIGIL_MAX_ALERTS_PER_SECOND", "default 10000");
+        assertThatThrownBy(() -> serveConfig("--max-alerts-per-event", "0")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--max-alerts-per-event: must be between 1 and 1000000, was 0");
+        assertThatThrownBy(() -> serveConfig("--max-alerts-per-second", "1000001")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--max-alerts-per-second: must be between 1 and 1000000, was 1000001");
+    }
+
     private Path ruleSet(String name, String drl) throws Exception {
         var folder = dir.resolve(name);
         Files.createDirectories(folder);
@@ -234,6 +267,64 @@ class CommandLineTest {
         assertThat(failing.exit()).isEqualTo(1);
         assertThat(failing.out()).contains("FAIL " + rules.resolve("small.test.yaml") + ": a small one does not")
                 .contains("expected no alert of rule \"large\"; fired: \"large\" key a1 at 0s").contains("1 passed, 1 failed");
+    }
+
+    private static final String SPIN = GOOD + """
+            rule "spin"
+            when
+                $t : Transaction(amount < 0)
+            then
+                long i = 1;
+                while (i > 0) {
+                    i = (i % 1000) + 1;
+                }
+            end
+            """;
+
+    @Test
+    void replay_whoseRuleNeverReturns_isStoppedAtTheRuleTimeout_andExits1NamingTheRule() throws Exception {
+        var rules = ruleSet("fraud", SPIN);
+        var events = dir.resolve("events.ndjson");
+        Files.writeString(events, transaction(1, "a1", 5000) + "\n" + transaction(2, "a2", -1) + "\n");
+
+        var run = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--out", dir.resolve("out").toString(),
+                "--rule-timeout", "1s");
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("error: rule 'spin' of rule set 'fraud' did not return for 1000 ms (an endless loop?),"
+                + " and its session was stopped");
+    }
+
+    @Test
+    void test_whoseRuleNeverReturns_failsThatCaseNamingTheRule_andExits1() throws Exception {
+        var rules = ruleSet("fraud", SPIN);
+        Files.writeString(rules.resolve("spin.test.yaml"), """
+                name: a refund spins
+                events:
+                  - {at: 0s, type: Transaction, id: t1, accountId: a1, amount: -1}
+                exactly: true
+                """);
+
+        var run = vigil("test", rules.toString(), "--rule-timeout", "1s");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).contains("FAIL " + rules.resolve("spin.test.yaml") + ": a refund spins")
+                .contains("rule 'spin' of rule set 'fraud' did not return for 1000 ms").contains("0 passed, 1 failed");
+    }
+
+    @Test
+    void theRuleTimeout_ofServeReplayAndTest_isBetweenOneSecondAndAnHour() throws Exception {
+        var rules = ruleSet("fraud", GOOD);
+
+        assertThat(serveConfig("--rule-timeout", "2s").rules().ruleTimeout()).hasSeconds(2);
+        assertThatThrownBy(() -> serveConfig("--rule-timeout", "500ms")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--rule-timeout: must be between 1s and 1h, was 500ms");
+        var replay = vigil("replay", "--rules", rules.toString(), "--events", rules.resolve("fraud.drl").toString(), "--rule-timeout", "2h");
+        var test = vigil("test", rules.toString(), "--rule-timeout", "soon");
+        assertThat(replay.exit()).isEqualTo(2);
+        assertThat(replay.err()).contains("--rule-timeout: must be between 1s and 1h, was 2h");
+        assertThat(test.exit()).isEqualTo(2);
+        assertThat(test.err()).contains("--rule-timeout: ");
     }
 
     @Test

@@ -210,6 +210,55 @@ class EndpointFuzzIT {
         assertThat(version()).isEqualTo(deployed.statusCode() == 200 ? before + 1 : before);
     }
 
+    /** Expressions that reach outside the rules, each hiding from a check of names in the text in its own way. */
+    private static final List<String> ESCAPES = List.of(
+            "java.lang.Runtime.getRuntime().exec(\"touch escaped\")",
+            "java.lang.System.getenv()",
+            "ModuleLayer.boot().findLoader(\"java.base\")",
+            "new java.beans.Expression(\"x\", \"toString\", new Object[0])",
+            "new java.beans.Statement(\"x\", \"toString\", new Object[0])",
+            "java.util.logging.Logger.getGlobal()",
+            "javax.xml.parsers.DocumentBuilderFactory.newInstance()",
+            "javax.management.remote.JMXConnectorFactory.class",
+            "\"\".getClass().getClassLoader()",
+            "java.lang.Thread.currentThread()",
+            "java.nio.file.Path.of(\"/etc/passwd\")",
+            "java.lang.invoke.MethodHandles.lookup()",
+            "java.util.concurrent.ForkJoinPool.commonPool()");
+    /** Every place rule code runs, with %s where the expression goes. */
+    private static final List<String> PLACES = List.of(
+            "rule \"c\" when $t : Transaction() then String.valueOf(%s); end",
+            "rule \"u\" when $t : Transaction() then // a unicode line feed ends this comment for Java: \\u000a String.valueOf(%s);\nend",
+            "rule \"e\" when $t : Transaction() eval(String.valueOf(%s) != null) then end",
+            "rule \"k\" when $t : Transaction(String.valueOf(%s) != null) then end",
+            "rule \"f\" when $t : Transaction() $s : String() from String.valueOf(%s) then end",
+            "rule \"m\" dialect \"mvel\" when $t : Transaction() then String.valueOf(%s); end",
+            "rule \"s\" salience (String.valueOf(%s).length()) when $t : Transaction() then end",
+            "function String leak() { return String.valueOf(%s); }",
+            "declare Runtime end\ndeclare System end\nrule \"d\" when $t : Transaction() then String.valueOf(%s); end");
+
+    @Provide
+    Arbitrary<String> escapes() {
+        return Combinators.combine(Arbitraries.of(ESCAPES), Arbitraries.of(PLACES)).as((code, place) -> DRL + place.formatted(code));
+    }
+
+    @Property
+    void ruleCode_reachingOutsideTheAllowlist_isRefusedByDeployValidateAndReplay(@ForAll("escapes") String drl) throws Exception {
+        int before = version();
+        var files = JSON.writeValueAsString(Map.of("files", Map.of("fraud.drl", drl)));
+
+        var deployed = send("PUT", "/api/v1/rulesets/fraud", files, "application/json", Map.of());
+        var validated = send("POST", "/api/v1/rulesets/fraud/validate", files, "application/json", Map.of());
+        var replayed = send("POST", "/api/v1/replays", JSON.writeValueAsString(Map.of("files", Map.of("fraud.drl", drl),
+                "events", List.of(JSON.readTree(EVENT)))), "application/json", Map.of());
+
+        assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(422);
+        assertThat(deployed.body()).contains("fraud.drl").contains("rule code may not");
+        assertThat(validated.body()).as(validated.body()).contains("rule code may not");
+        assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(422);
+        assertThat(version()).isEqualTo(before);
+    }
+
     @Property
     void ruleTestFiles_neverGetA5xx(@ForAll("testFiles") String yaml) throws Exception {
         var response = send("POST", "/api/v1/rulesets/fraud/tests", JSON.writeValueAsString(Map.of("files", Map.of("x.test.yaml", yaml))),

@@ -65,8 +65,6 @@ class ServeOptionRangeTest {
                         "must be between 0 and 1000000, was 1000001"),
                 bound("--request-timeout", "1h", c -> c.input().requestTimeout(), Duration.ofHours(1), "61m",
                         "must be between 1ms and 1h, was 61m"),
-                bound("--rule-timeout", "10m", c -> c.rules().ruleTimeout(), Duration.ofMinutes(10), "601s",
-                        "must be between 1ms and 10m, was 601s"),
                 bound("--max-facts", "100000000", c -> c.rules().maxFacts(), 100_000_000L, "100000001",
                         "must be between 1 and 100000000, was 100000001"),
                 bound("--max-event-time-ahead", "7d", c -> c.input().eventTimes().maxAhead(), Duration.ofDays(7), "7d1ms",

@@ -187,7 +187,7 @@ class WebhooksIT {
 
     /** A connection to the server's database, beside the server's own, as an operator's console would open. */
     private Connection database() throws Exception {
-        return DriverManager.getConnection("jdbc:h2:file:" + data.toAbsolutePath().resolve("vigil") + ";AUTO_SERVER=FALSE", "vigil", "");
+        return DriverManager.getConnection(dev.vigil.server.store.Database.url(data), "vigil", "");
     }
 
     @AfterEach

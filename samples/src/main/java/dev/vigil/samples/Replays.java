@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.alert.Alert;
 import dev.vigil.engine.replay.EventReaders;
 import dev.vigil.engine.replay.Replay;
+import dev.vigil.engine.replay.ReplayResult;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
 import dev.vigil.engine.ruleset.RuleSetSource;
+import dev.vigil.engine.session.Watchdog;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -14,6 +17,8 @@ import java.util.List;
 /** A rule set replayed over NDJSON events in this process, as {@code vigil replay} does: the alerts it raises. */
 public final class Replays {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The rule timeout of {@code vigil replay} by default. */
+    private static final Duration RULE_TIMEOUT = Duration.ofSeconds(10);
 
     private Replays() {
     }
@@ -25,7 +30,10 @@ public final class Replays {
     public static List<Alert> alerts(RuleSetSource rules, InputStream events, Instant until) {
         var compiled = new RuleSetCompiler().compile(rules);
         var input = EventReaders.ndjson(events, JSON);
-        var result = Replay.run(compiled, input, until, InstantSource.fixed(Instant.EPOCH));
+        ReplayResult result;
+        try (var watchdog = Watchdog.start(RULE_TIMEOUT)) {
+            result = Replay.run(compiled, input, until, InstantSource.fixed(Instant.EPOCH), watchdog);
+        }
         if (!result.errors().isEmpty()) {
             throw new IllegalArgumentException("the events do not fit the rules' types: " + result.errors().get(0));
         }

@@ -47,6 +47,7 @@ public final class Alerts {
     private final LongSupplier sessionTime;
     private final Function<Object, String> eventIds;
     private final Supplier<Match> currentMatch;
+    private final AlertMeter meter;
     private final Map<String, Long> lastAlertByRuleAndKey = new HashMap<>();
     // What was raised, to drop repeats: alert ids, and matches (rule, key, handles) that took events,
     // forgotten once older than the horizon, when the events they name have all left the session
@@ -74,10 +75,12 @@ public final class Alerts {
      * @param sessionTime the session clock in epoch milliseconds, source of {@link Alert#eventTime()}
      * @param eventIds    the id of an event object in working memory, null for non-events
      * @param currentMatch the match whose consequence is running, null outside consequences
+     * @param meter       what counts the alerts against the rule set's budget; alerts past it are refused
      */
     public Alerts(String ruleSet, InstantSource wallClock, LongSupplier sessionTime, Function<Object, String> eventIds,
-                  Supplier<Match> currentMatch) {
+                  Supplier<Match> currentMatch, AlertMeter meter) {
         this.ruleSet = ruleSet;
+        this.meter = meter;
         this.wallClock = wallClock;
         this.sessionTime = sessionTime;
         this.eventIds = eventIds;
@@ -99,6 +102,11 @@ public final class Alerts {
         var current = currentMatch.get();
         if (current == null) {
             throw new IllegalStateException("alerts.raise can only be called from a rule consequence");
+        }
+        if (meter.isExceeded()) {
+            // The rule set is over its budget and fails once the firing ends: refuse at the cost of a counter.
+            meter.refuse();
+            return;
         }
         var rule = current.getRule();
         var info = ruleInfo(rule);
@@ -127,13 +135,17 @@ public final class Alerts {
             lastAlertByRuleAndKey.put(slot, eventTime);
             pruneSuppression(eventTime);
         }
+        var firedAt = wallClock.instant();
+        if (!meter.admit(ruleSet, rule.getName(), firedAt.toEpochMilli())) {
+            return;
+        }
         var copy = new TreeMap<String, Object>();
         if (attributes != null) {
             attributes.forEach((k, v) -> copy.put(k, v == null ? "null" : v));
         }
         raisedPerRule.merge(rule.getName(), 1L, Long::sum);
         pending.add(new Alert(id, ruleSet, version, rule.getName(), info.severity(), keyText, message == null ? "" : message,
-                Instant.ofEpochMilli(eventTime), wallClock.instant(), evidence, copy));
+                Instant.ofEpochMilli(eventTime), firedAt, evidence, copy));
     }
 
     /**

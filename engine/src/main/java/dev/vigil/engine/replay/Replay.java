@@ -10,6 +10,10 @@ import dev.vigil.engine.event.EventTimeBounds;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
 import dev.vigil.engine.session.RuleSetRunner;
 import dev.vigil.engine.session.RuleSetStatus;
+import dev.vigil.engine.session.RunawayRulesException;
+import dev.vigil.engine.session.RuleTimeoutException;
+import dev.vigil.engine.session.Watch;
+import dev.vigil.engine.session.Watchdog;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -28,6 +32,10 @@ import java.util.function.Consumer;
  * As in a live server, where request threads decode and the session's worker only inserts and
  * fires, reading and decoding the input runs on a thread of its own ({@link DecodingReader}),
  * ahead of the session. Invalid events are skipped and reported by their index; the rest still run.
+ *
+ * <p>The limits of a live session hold: its rule set's firing limit ({@link RunawayRulesException}),
+ * and the rule timeout of the {@link Watchdog} it runs under, on a thread of its own that the
+ * watchdog stops ({@link RuleTimeoutException}) while the caller's goes on.
  */
 public final class Replay {
     /** How many invalid events and rule errors a result lists; all are counted. */
@@ -44,22 +52,23 @@ public final class Replay {
      *                  absences that become true after it still fire; IllegalArgumentException when
      *                  a rule set's clock cannot hold it ({@link EventTimeBounds#representable})
      * @param wallClock the arrival time of events without {@code time}, and alerts' {@code firedAt}
+     * @param watchdog  stops the replay when a rule does not return within its timeout
      */
     public static ReplayResult run(CompiledRuleSet compiled, Iterator<? extends JsonNode> events, Instant until,
-                                   InstantSource wallClock) {
+                                   InstantSource wallClock, Watchdog watchdog) {
         var alerts = new ArrayList<Alert>();
-        var result = run(compiled, events, until, wallClock, alerts::add);
+        var result = run(compiled, events, until, wallClock, watchdog, alerts::add);
         return new ReplayResult(alerts, result.stats(), result.errors(), result.ruleErrors());
     }
 
     /**
-     * Like {@link #run(CompiledRuleSet, Iterator, Instant, InstantSource)}, but hands each alert to
-     * {@code sink} as it is raised instead of keeping it: for inputs too large to hold every alert.
-     * The result's alert list is empty.
+     * Like {@link #run(CompiledRuleSet, Iterator, Instant, InstantSource, Watchdog)}, but hands each
+     * alert to {@code sink} as it is raised (on the replay's thread) instead of keeping it: for
+     * inputs too large to hold every alert. The result's alert list is empty.
      */
     public static ReplayResult run(CompiledRuleSet compiled, Iterator<? extends JsonNode> events, Instant until,
-                                   InstantSource wallClock, Consumer<Alert> sink) {
-        return runAll(List.of(compiled), events, until, wallClock, List.of(sink)).get(0);
+                                   InstantSource wallClock, Watchdog watchdog, Consumer<Alert> sink) {
+        return runAll(List.of(compiled), events, until, wallClock, watchdog, List.of(sink)).get(0);
     }
 
     /**
@@ -69,7 +78,7 @@ public final class Replay {
      * Consumes both.
      */
     public static Comparison compare(CompiledRuleSet baseline, CompiledRuleSet candidate, Iterator<? extends JsonNode> events,
-                                     Instant until, InstantSource wallClock) {
+                                     Instant until, InstantSource wallClock, Watchdog watchdog) {
         if (!baseline.name().equals(candidate.name())) {
             var message = "compared rule sets must have the same name, since alert ids derive from it: '"
                     + baseline.name() + "' and '" + candidate.name() + "'";
@@ -79,7 +88,7 @@ public final class Replay {
         }
         var before = new ArrayList<Alert>();
         var after = new ArrayList<Alert>();
-        var results = runAll(List.of(baseline, candidate), events, until, wallClock, List.of(before::add, after::add));
+        var results = runAll(List.of(baseline, candidate), events, until, wallClock, watchdog, List.of(before::add, after::add));
         var baseResult = new ReplayResult(before, results.get(0).stats(), results.get(0).errors(), results.get(0).ruleErrors());
         var candidateResult = new ReplayResult(after, results.get(1).stats(), results.get(1).errors(), results.get(1).ruleErrors());
         var beforeIds = new HashSet<String>();
@@ -94,7 +103,7 @@ public final class Replay {
 
     /** One pass over {@code events} through each rule set, each alert to the sink of its rule set; results without alerts. */
     private static List<ReplayResult> runAll(List<CompiledRuleSet> compiled, Iterator<? extends JsonNode> events, Instant until,
-                                             InstantSource wallClock, List<Consumer<Alert>> sinks) {
+                                             InstantSource wallClock, Watchdog watchdog, List<Consumer<Alert>> sinks) {
         for (var each : compiled) {
             if (each.source().settings().clockMode() != ClockMode.EVENT_TIME) {
                 compiled.forEach(CompiledRuleSet::close);
@@ -110,17 +119,31 @@ public final class Replay {
             compiled.forEach(CompiledRuleSet::close);
             throw new IllegalArgumentException("until: " + e.getMessage(), e);
         }
+        var rules = compiled.stream().flatMap(c -> c.rules().stream()).toList();
+        try {
+            return watchdog.run(compiled.get(0).name(), rules, watch -> session(compiled, events, until, wallClock, watch, sinks));
+        } finally {
+            // What the replay's thread did not take over (a session it could not start) is released here.
+            compiled.forEach(CompiledRuleSet::close);
+        }
+    }
+
+    /** The replay itself, on the thread {@code watch} watches. */
+    private static List<ReplayResult> session(List<CompiledRuleSet> compiled, Iterator<? extends JsonNode> events, Instant until,
+                                              InstantSource wallClock, Watch watch, List<Consumer<Alert>> sinks) {
         var runs = new ArrayList<Run>();
         long started = System.nanoTime();
         try {
             for (int i = 0; i < compiled.size(); i++) {
-                runs.add(new Run(compiled.get(i), wallClock, sinks.get(i)));
+                runs.add(new Run(compiled.get(i), wallClock, sinks.get(i), watch));
             }
             try (var reader = new DecodingReader(events, runs.stream().map(r -> r.runner.decoder()).toList())) {
                 for (var batch = reader.next(); batch != null; batch = reader.next()) {
                     for (int i = 0; i < runs.size(); i++) {
                         runs.get(i).take(batch.events().get(i), batch.errors().get(i));
                     }
+                    // Waiting for the input is no rule's doing.
+                    watch.idle();
                 }
                 var elapsed = Duration.ofNanos(System.nanoTime() - started);
                 var out = new ArrayList<ReplayResult>();
@@ -131,22 +154,21 @@ public final class Replay {
             }
         } finally {
             runs.forEach(Run::close);
-            for (int i = runs.size(); i < compiled.size(); i++) {
-                compiled.get(i).close();
-            }
         }
     }
 
     /** One rule set's session in a replay, and what it has seen. */
     private static final class Run implements AutoCloseable {
         final RuleSetRunner runner;
+        final Watch watch;
         final List<RuleError> ruleErrors = new ArrayList<>();
         final List<EventError> errors = new ArrayList<>();
         long ruleErrorCount;
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
 
-        Run(CompiledRuleSet compiled, InstantSource wallClock, Consumer<Alert> sink) {
+        Run(CompiledRuleSet compiled, InstantSource wallClock, Consumer<Alert> sink, Watch watch) {
+            this.watch = watch;
             this.runner = new RuleSetRunner(compiled, 1, wallClock, new EngineListener() {
                 @Override
                 public void onAlert(Alert alert) {
@@ -167,6 +189,7 @@ public final class Replay {
             for (var event : events) {
                 first = Math.min(first, event.time());
                 last = Math.max(last, event.time());
+                watch.step();
                 runner.accept(event);
             }
             for (var error : invalid) {
@@ -177,6 +200,7 @@ public final class Replay {
         }
 
         ReplayResult finish(Instant until, long count, long invalid, Duration elapsed) {
+            watch.step();
             if (until != null) {
                 runner.advanceClockTo(until.toEpochMilli());
             } else {

@@ -10,6 +10,7 @@ import dev.vigil.engine.event.EventType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.kie.api.KieBase;
 import org.kie.api.KieServices;
 import org.kie.api.builder.Message;
 import org.kie.api.definition.rule.Rule;
@@ -50,9 +52,9 @@ public final class RuleSetCompiler {
     }
 
     /**
-     * @param allowUnsafe take rule sets whose code exits the JVM, starts processes or threads, uses
-     *                    reflection, files or the network; by default they are refused with an
-     *                    error at each such name
+     * @param allowUnsafe take rule sets whose code reaches any class or member; by default code that
+     *                    reaches beyond {@link RuleCodeAllowlist} is refused with an error at each
+     *                    such use
      */
     public RuleSetCompiler(boolean allowUnsafe) {
         this.allowUnsafe = allowUnsafe;
@@ -82,17 +84,6 @@ public final class RuleSetCompiler {
                 fromRuleLanguage.diagnostics().forEach(d -> diagnostics.add(Diagnostic.error(d.file(), d.line(), d.column(), d.message())));
             }
         });
-        if (!allowUnsafe) {
-            var declared = UnsafeCode.declaredTypes(source.files().values());
-            source.files().forEach((path, text) -> {
-                if (!generated.containsKey(path)) {
-                    diagnostics.addAll(UnsafeCode.check(path, text, declared));
-                }
-            });
-            // The rule language writes no such code, but its conditions are the author's text.
-            generatedDrl.forEach((path, drl) -> UnsafeCode.check(path, drl, declared)
-                    .forEach(d -> diagnostics.add(Diagnostic.error(path, 0, 0, d.message()))));
-        }
         var builder = kieServices.newKieBuilder(kfs);
         try {
             builder.buildAll();
@@ -119,6 +110,9 @@ public final class RuleSetCompiler {
                     rules.add(ruleInfo(rule, source.files(), diagnostics));
                 }
             }
+            if (!allowUnsafe) {
+                diagnostics.addAll(refusedCode(kieBase, source.files(), generated));
+            }
             if (!diagnostics.isEmpty()) {
                 throw new RuleSetCompilationException(source.name(), sorted(diagnostics));
             }
@@ -143,6 +137,31 @@ public final class RuleSetCompiler {
             CompiledRuleSet.release(releaseId);
             throw e;
         }
+    }
+
+    /** Every use of a class or member that rule code may not reach, at the rule's file and line. */
+    private static List<Diagnostic> refusedCode(KieBase kieBase, Map<String, String> files, Map<String, Generated> generated) {
+        var drlByResource = new HashMap<String, String>();
+        files.forEach((path, text) -> drlByResource.put(path, text));
+        generated.forEach((path, g) -> {
+            if (g.ok()) {
+                drlByResource.put(path + RuleLanguageFiles.GENERATED, g.drl());
+            }
+        });
+        var out = new ArrayList<Diagnostic>();
+        for (var refusal : RuleCodeCheck.check(kieBase, drlByResource)) {
+            var file = refusal.resource();
+            int line = refusal.line();
+            var ruleFile = file != null && file.endsWith(RuleLanguageFiles.GENERATED)
+                    ? generated.get(file.substring(0, file.length() - RuleLanguageFiles.GENERATED.length())) : null;
+            if (ruleFile != null) {
+                file = ruleFile.file();
+                line = line > 0 ? ruleFile.sourceLine(line) : 0;
+            }
+            out.add(Diagnostic.error(file != null && files.containsKey(file) ? file : null, line, 0,
+                    refusal.owner() + ": " + refusal.message()));
+        }
+        return out;
     }
 
     private static String kmodule(ClockMode clockMode) {
@@ -300,7 +319,7 @@ public final class RuleSetCompiler {
         return Diagnostic.error(null, 0, 0, message);
     }
 
-    private static int lineOf(String text, int offset) {
+    static int lineOf(String text, int offset) {
         int line = 1;
         for (int i = 0; i < offset; i++) {
             if (text.charAt(i) == '\n') {

@@ -1,6 +1,7 @@
 package dev.vigil.engine.ruleset;
 
 import dev.vigil.dsl.Durations;
+import dev.vigil.engine.alert.AlertBudget;
 import dev.vigil.engine.clock.ClockMode;
 import dev.vigil.engine.clock.LatePolicy;
 import java.time.Duration;
@@ -23,6 +24,9 @@ import java.util.Objects;
  *                           (1 to {@link #MAX_QUEUE_CAPACITY})
  * @param maxFiringsPerStep  rule firings allowed for one event or clock step before the rule set
  *                           is considered to loop without end and is stopped (1 to {@link #MAX_FIRINGS_PER_STEP})
+ * @param alertBudget        the most alerts it may raise for one event and within one second before
+ *                           it is stopped as flooding; a limit not set (0) is the engine's, and
+ *                           one set is never above the engine's
  */
 public record RuleSetSettings(
         ClockMode clockMode,
@@ -31,7 +35,8 @@ public record RuleSetSettings(
         Duration idleTimeout,
         boolean allowUnknownFields,
         int queueCapacity,
-        int maxFiringsPerStep) {
+        int maxFiringsPerStep,
+        AlertBudget alertBudget) {
 
     /** The longest allowed lateness: the reorder buffer holds that much of the stream. */
     public static final Duration MAX_LATENESS = Duration.ofDays(30);
@@ -43,13 +48,15 @@ public record RuleSetSettings(
     public static final int MAX_FIRINGS_PER_STEP = 1_000_000;
 
     public static final RuleSetSettings DEFAULTS = new RuleSetSettings(
-            ClockMode.EVENT_TIME, Duration.ZERO, LatePolicy.PROCESS, Duration.ofSeconds(1), false, 100_000, 10_000);
+            ClockMode.EVENT_TIME, Duration.ZERO, LatePolicy.PROCESS, Duration.ofSeconds(1), false, 100_000, 10_000,
+            AlertBudget.UNSET);
 
     public RuleSetSettings {
         Objects.requireNonNull(clockMode, "clockMode");
         Objects.requireNonNull(allowedLateness, "allowedLateness");
         Objects.requireNonNull(latePolicy, "latePolicy");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(alertBudget, "alertBudget");
         within("allowedLateness", allowedLateness, MAX_LATENESS);
         within("idleTimeout", idleTimeout, MAX_IDLE_TIMEOUT);
         within("queueCapacity", queueCapacity, MAX_QUEUE_CAPACITY);
@@ -70,30 +77,35 @@ public record RuleSetSettings(
     }
 
     public RuleSetSettings withClockMode(ClockMode value) {
-        return new RuleSetSettings(value, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep);
+        return new RuleSetSettings(value, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget);
     }
 
     public RuleSetSettings withAllowedLateness(Duration value) {
-        return new RuleSetSettings(clockMode, value, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep);
+        return new RuleSetSettings(clockMode, value, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget);
     }
 
     public RuleSetSettings withLatePolicy(LatePolicy value) {
-        return new RuleSetSettings(clockMode, allowedLateness, value, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep);
+        return new RuleSetSettings(clockMode, allowedLateness, value, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget);
     }
 
     public RuleSetSettings withIdleTimeout(Duration value) {
-        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, value, allowUnknownFields, queueCapacity, maxFiringsPerStep);
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, value, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget);
     }
 
     public RuleSetSettings withAllowUnknownFields(boolean value) {
-        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, value, queueCapacity, maxFiringsPerStep);
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, value, queueCapacity, maxFiringsPerStep, alertBudget);
     }
 
     public RuleSetSettings withQueueCapacity(int value) {
-        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, value, maxFiringsPerStep);
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, value, maxFiringsPerStep, alertBudget);
     }
 
     public RuleSetSettings withMaxFiringsPerStep(int value) {
-        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, value);
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, value, alertBudget);
+    }
+
+    public RuleSetSettings withAlertBudget(AlertBudget value) {
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity,
+                maxFiringsPerStep, value);
     }
 }

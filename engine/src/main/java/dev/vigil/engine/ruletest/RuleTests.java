@@ -16,6 +16,9 @@ import dev.vigil.dsl.Durations;
 import dev.vigil.engine.ruleset.RuleSetCompilationException;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
 import dev.vigil.engine.ruleset.RuleSetSource;
+import dev.vigil.engine.session.RuleTimeoutException;
+import dev.vigil.engine.session.RunawayRulesException;
+import dev.vigil.engine.session.Watchdog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -254,10 +257,13 @@ public final class RuleTests {
     }
 
     /**
-     * Runs {@code cases} against {@code source}, each in a fresh event-time session. Rules that do not
-     * compile fail every case with their diagnostics.
+     * Runs {@code cases} against {@code source}, each in a fresh event-time session under
+     * {@code watchdog}. Rules that do not compile fail every case with their diagnostics. A case
+     * whose rules loop fails with the reason: past the firing limit, the next case runs; stopped by
+     * the rule timeout, the cases after it are failed without running, so that a looping rule
+     * costs one timeout, not one per case.
      */
-    public static RuleTestReport run(RuleSetSource source, List<RuleTestCase> cases) {
+    public static RuleTestReport run(RuleSetSource source, List<RuleTestCase> cases, Watchdog watchdog) {
         var eventTime = source.withSettings(source.settings().withClockMode(ClockMode.EVENT_TIME));
         var results = new ArrayList<RuleTestReport.CaseResult>();
         var compiler = new RuleSetCompiler();
@@ -270,18 +276,35 @@ public final class RuleTests {
                         .map(d -> "the rules do not compile: " + d.file() + ":" + d.line() + ":" + d.column() + ": "
                                 + d.message().lines().findFirst().orElse(""))
                         .toList();
-                cases.stream().skip(results.size())
-                        .forEach(c -> results.add(new RuleTestReport.CaseResult(c.file(), c.name(), false, failures, List.of())));
+                failRest(cases, results, failures);
                 break;
             }
-            results.add(run(compiled, testCase));
+            try {
+                results.add(run(compiled, testCase, watchdog));
+            } catch (RunawayRulesException e) {
+                results.add(failed(testCase, e.getMessage()));
+            } catch (RuleTimeoutException e) {
+                results.add(failed(testCase, e.getMessage()));
+                failRest(cases, results, List.of("not run: the rules of an earlier case were stopped by the rule timeout"));
+                break;
+            }
         }
         return new RuleTestReport(results);
     }
 
-    private static RuleTestReport.CaseResult run(CompiledRuleSet compiled, RuleTestCase testCase) {
+    private static RuleTestReport.CaseResult failed(RuleTestCase testCase, String failure) {
+        return new RuleTestReport.CaseResult(testCase.file(), testCase.name(), false, List.of(failure), List.of());
+    }
+
+    /** Fails each case not yet in {@code results} with {@code failures}. */
+    private static void failRest(List<RuleTestCase> cases, List<RuleTestReport.CaseResult> results, List<String> failures) {
+        cases.stream().skip(results.size())
+                .forEach(c -> results.add(new RuleTestReport.CaseResult(c.file(), c.name(), false, failures, List.of())));
+    }
+
+    private static RuleTestReport.CaseResult run(CompiledRuleSet compiled, RuleTestCase testCase, Watchdog watchdog) {
         var until = testCase.until() == null ? null : testCase.start().plus(testCase.until());
-        var result = Replay.run(compiled, testCase.events().iterator(), until, InstantSource.fixed(testCase.start()));
+        var result = Replay.run(compiled, testCase.events().iterator(), until, InstantSource.fixed(testCase.start()), watchdog);
         var fired = result.alerts();
         var failures = new ArrayList<String>();
         for (var error : result.errors()) {

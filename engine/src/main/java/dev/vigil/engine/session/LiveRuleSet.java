@@ -1,14 +1,18 @@
 package dev.vigil.engine.session;
 
 import dev.vigil.engine.EngineListener;
+import dev.vigil.engine.alert.Alert;
+import dev.vigil.engine.alert.AlertBudget;
+import dev.vigil.engine.alert.RuleError;
 import dev.vigil.engine.event.Event;
 import dev.vigil.engine.event.EventDecoder;
 import dev.vigil.engine.event.EventTimeBounds;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -24,17 +28,24 @@ import org.slf4j.LoggerFactory;
  * so a swap never splits a batch and no accepted event is lost across it. Capacity is counted in
  * events: a submission that does not fit is refused whole with {@link QueueFullException}, and the
  * heap does not grow. When nothing arrives the worker wakes every tick to let time pass.
+ *
+ * <p>The listener may hold the worker up while it takes an alert (a consumer pushing back, with a
+ * queue of this rule set's own): that wait is not the rules', and the watchdog does not count it.
  */
 public final class LiveRuleSet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveRuleSet.class);
     private static final int COMMANDS_PER_BATCH = 256;
     /** A submission at least this large refreshes the stats when done; smaller ones wait for the end of their batch. */
     private static final int STATS_AFTER_EVENTS = 64;
+    /** How long a stop waits for a worker told to leave after its event before leaving it behind. */
+    private static final long ABANDON_MILLIS = 500;
 
     private final String name;
     private final int capacity;
     private final Semaphore room;
     private final LinkedBlockingQueue<Command> queue = new LinkedBlockingQueue<>();
+    /** The worker's: commands taken from the queue and not yet handled. */
+    private final ArrayDeque<Command> batch = new ArrayDeque<>(COMMANDS_PER_BATCH);
     private final EngineListener listener;
     private final long tickMillis;
     private final Thread worker;
@@ -45,26 +56,26 @@ public final class LiveRuleSet implements AutoCloseable {
     private volatile CompiledRuleSet running;
     private final long maxFacts;
     private final EventTimeBounds eventTimes;
-    /**
-     * A stopwatch reading ({@link System#nanoTime}) of when the worker began its current step (an
-     * event, a command, letting time pass); 0 while it waits for work.
-     */
-    private volatile long busySince;
-
-    /** Starts the session and its worker, with no limit on the facts it holds, taking the event times of {@link EventTimeBounds#LIVE}. */
-    public LiveRuleSet(CompiledRuleSet compiled, int version, InstantSource wallClock, EngineListener listener, Duration tick) {
-        this(compiled, version, wallClock, listener, tick, Long.MAX_VALUE, EventTimeBounds.LIVE);
-    }
+    /** Set by the worker before it answers its queue for the last time: nothing is queued after. */
+    private volatile boolean closed;
+    /** Set when a stop no longer waits for the queue: the worker leaves after the event it is on. */
+    private volatile boolean abandoned;
+    /** The worker's steps (an event, a command, letting time pass), for the watchdog. */
+    private final Watch watch;
 
     /**
      * Starts the session and its worker.
      *
      * @param maxFacts   the most facts its working memory may hold: past it the rule set fails
      *                   instead of taking the JVM into an OutOfMemoryError
+     * @param alertBound the engine's alert budget, which the rule set's own stays within
      * @param eventTimes the event times its decoder takes, measured against {@code wallClock}
+     * @param initial    {@link RuleSetStatus#RUNNING}, or the failure it had when the server stopped:
+     *                   then no worker starts and its events are refused, as before the stop
+     * @param watchdog   fails the rule set when its worker stays in one step for the rule timeout
      */
     public LiveRuleSet(CompiledRuleSet compiled, int version, InstantSource wallClock, EngineListener listener, Duration tick,
-                       long maxFacts, EventTimeBounds eventTimes) {
+                       long maxFacts, AlertBudget alertBound, EventTimeBounds eventTimes, RuleSetStatus initial, Watchdog watchdog) {
         this.maxFacts = maxFacts;
         this.eventTimes = eventTimes;
         this.name = compiled.name();
@@ -72,13 +83,22 @@ public final class LiveRuleSet implements AutoCloseable {
         this.room = new Semaphore(capacity);
         this.listener = listener;
         this.tickMillis = Math.max(1, tick.toMillis());
-        this.runner = new RuleSetRunner(compiled, version, wallClock, listener);
+        this.runner = new RuleSetRunner(compiled, version, wallClock, new Watched(listener), alertBound);
+        runner.countAlertsPerSecond(true);
         this.decoder = runner.decoder().withTimeBounds(eventTimes);
         this.running = compiled;
-        this.stats = runner.stats(status, 0);
         this.worker = new Thread(this::work, "vigil-ruleset-" + name);
         worker.setDaemon(true);
-        worker.start();
+        this.watch = watchdog.watch(name, worker, () -> running.rules(), rule -> stalled(rule, watchdog.timeout()));
+        if (initial.state() == RuleSetStatus.State.RUNNING) {
+            this.stats = runner.stats(status, 0);
+            worker.start();
+        } else {
+            this.status = initial;
+            this.stats = runner.stats(status, 0);
+            watch.close();
+            runner.close();
+        }
     }
 
     public String name() {
@@ -104,6 +124,11 @@ public final class LiveRuleSet implements AutoCloseable {
         return status;
     }
 
+    /** The alert budget the session counts against: the rule set's own within the engine's. */
+    public AlertBudget alertBudget() {
+        return runner.alertBudget();
+    }
+
     /** Counters as of the last batch the worker finished. */
     public RuleSetStats stats() {
         return stats;
@@ -123,7 +148,26 @@ public final class LiveRuleSet implements AutoCloseable {
         if (events.size() > capacity || !room.tryAcquire(events.size())) {
             throw new QueueFullException(name, events.size(), capacity);
         }
-        queue.add(new Command.Events(List.copyOf(events), System.nanoTime()));
+        queueEvents(new Command.Events(List.copyOf(events), System.nanoTime(), false));
+    }
+
+    /**
+     * Queues events of a journal being replayed to rebuild the session's windows, all or none:
+     * like {@link #submit}, but the alerts they raise again do not count against the per-second
+     * alert budget, since they were raised at their own pace before (the per-event limit holds).
+     *
+     * @throws QueueFullException     when they do not fit the queue now
+     * @throws RuleSetFailedException when the rule set has stopped
+     */
+    public void submitJournaled(List<Event> events) {
+        requireRunning();
+        if (events.isEmpty()) {
+            return;
+        }
+        if (events.size() > capacity || !room.tryAcquire(events.size())) {
+            throw new QueueFullException(name, events.size(), capacity);
+        }
+        queueEvents(new Command.Events(List.copyOf(events), System.nanoTime(), true));
     }
 
     /**
@@ -150,7 +194,7 @@ public final class LiveRuleSet implements AutoCloseable {
             throw new RuleSetFailedException(name, status);
         }
         if (!events.isEmpty()) {
-            queue.add(new Command.Events(List.copyOf(events), System.nanoTime()));
+            queueEvents(new Command.Events(List.copyOf(events), System.nanoTime(), false));
         }
     }
 
@@ -168,19 +212,37 @@ public final class LiveRuleSet implements AutoCloseable {
     public CompletableFuture<Integer> deploy(CompiledRuleSet next, int version) {
         requireRunning();
         var done = new CompletableFuture<Integer>();
-        queue.add(new Command.Deploy(next, version, done));
+        if (!enqueue(new Command.Deploy(next, version, done))) {
+            next.close();
+            done.completeExceptionally(new RuleSetFailedException(name, status));
+        }
         return done;
     }
 
     /** Completes when everything submitted before this call has been processed. */
     public CompletableFuture<RuleSetStats> flush() {
         var done = new CompletableFuture<RuleSetStats>();
-        if (!status.equals(RuleSetStatus.RUNNING)) {
+        if (!status.equals(RuleSetStatus.RUNNING) || !enqueue(new Command.Flush(done))) {
             done.complete(stats);
-        } else {
-            queue.add(new Command.Flush(done));
         }
         return done;
+    }
+
+    private void queueEvents(Command.Events events) {
+        if (!enqueue(events)) {
+            room.release(events.events.size());
+            throw new RuleSetFailedException(name, status);
+        }
+    }
+
+    /**
+     * Queues {@code command} for the worker; false when the worker has stopped and answered its
+     * queue for the last time, so that nothing queued waits for an answer that never comes.
+     */
+    private boolean enqueue(Command command) {
+        queue.add(command);
+        // The worker sets closed before its last drain: a command added before it sees closed is drained there.
+        return !closed || !queue.remove(command);
     }
 
     private void requireRunning() {
@@ -190,23 +252,24 @@ public final class LiveRuleSet implements AutoCloseable {
     }
 
     private void work() {
-        var batch = new ArrayList<Command>(COMMANDS_PER_BATCH);
         try {
-            while (status.state() == RuleSetStatus.State.RUNNING) {
+            while (status.state() == RuleSetStatus.State.RUNNING && !abandoned) {
                 var first = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
-                busySince = System.nanoTime() | 1;
+                watch.step();
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, COMMANDS_PER_BATCH - 1);
                 }
-                for (var command : batch) {
+                for (var command = batch.poll(); command != null; command = batch.poll()) {
                     if (!handle(command)) {
                         break;
                     }
                 }
-                batch.clear();
+                if (abandoned) {
+                    break;
+                }
                 runner.idle();
-                busySince = 0;
+                watch.idle();
                 stats = runner.stats(status, capacity - room.availablePermits());
                 if (stats.factCount() > maxFacts) {
                     fail("its working memory holds " + stats.factCount() + " facts, over the limit of " + maxFacts
@@ -239,13 +302,18 @@ public final class LiveRuleSet implements AutoCloseable {
         if (command instanceof Command.Events events) {
             // A stopwatch, not a clock: how long a submission waited and took, for the listener's metrics.
             long started = System.nanoTime();
+            runner.countAlertsPerSecond(!events.journaled);
             try {
                 for (var event : events.events) {
+                    if (abandoned) {
+                        return false;
+                    }
                     runner.accept(event);
                     // Progress, for the watchdog: a long batch is not a stuck one.
-                    busySince = System.nanoTime() | 1;
+                    watch.step();
                 }
             } finally {
+                runner.countAlertsPerSecond(true);
                 room.release(events.events.size());
             }
             listener.onProcessed(name, events.events.size(), started - events.acceptedNanos, System.nanoTime() - started);
@@ -295,7 +363,7 @@ public final class LiveRuleSet implements AutoCloseable {
             LOG.error("rule set '{}' failed and was stopped: {}", name, reason, cause);
         }
         stats = now;
-        listener.onRuleSetFailed(name, reason);
+        listener.onRuleSetFailed(name, now.version(), reason);
     }
 
     /**
@@ -311,33 +379,38 @@ public final class LiveRuleSet implements AutoCloseable {
     }
 
     /**
-     * Called by a watchdog on another thread: when the worker has been inside one step (rules
-     * firing, an event's conditions, time passing) for longer than {@code limit}, the rule set
-     * fails, naming the rule that runs, and its worker is stopped. Its queued events are dropped
-     * (they were accepted, and stay in the journal of a server that keeps one) and no more are taken.
-     *
-     * @return whether it failed now
+     * Called by the watchdog on its thread when the worker has been inside one step (rules firing,
+     * an event's conditions, time passing) for the rule timeout: the rule set fails, naming the rule
+     * that runs, and its worker is stopped. Its queued events are dropped (they were accepted, and
+     * stay in the journal of a server that keeps one) and no more are taken.
      */
-    public boolean failIfStalled(Duration limit) {
-        long since = busySince;
-        if (since == 0 || status.state() != RuleSetStatus.State.RUNNING || System.nanoTime() - since < limit.toNanos()) {
-            return false;
-        }
-        var rule = RunningRule.of(worker, running);
-        var reason = (rule == null ? "its rules" : "rule '" + rule + "'") + " did not return for " + limit.toMillis()
+    private void stalled(String rule, Duration timeout) {
+        var reason = (rule == null ? "its rules" : "rule '" + rule + "'") + " did not return for " + timeout.toMillis()
                 + " ms (an endless loop?); deploy a fixed version to bring the rule set back";
         if (!markFailed(reason)) {
-            return false;
+            return;
         }
         // The worker's runner is not this thread's to read: the last counters, under the new status.
         announce(reason, null, stats.withStatus(status));
         RunningRule.stop(worker);
         drainQueue();
+    }
+
+    /** Marks a running rule set stopped, for a stop that does not wait for its queue; false when it was not running. */
+    private synchronized boolean stopNow() {
+        if (status.state() != RuleSetStatus.State.RUNNING) {
+            return false;
+        }
+        status = RuleSetStatus.STOPPED;
         return true;
     }
 
     private void failPending() {
-        drainQueue();
+        watch.close();
+        closed = true;
+        // The commands of the batch the worker stopped in, after the one it stopped at, then the queue's.
+        queue.drainTo(batch);
+        answer(batch);
         try {
             runner.close();
         } catch (RuntimeException e) {
@@ -347,8 +420,12 @@ public final class LiveRuleSet implements AutoCloseable {
 
     /** Answers what waits in the queue: deploys fail, flushes complete, events give their room back. */
     private void drainQueue() {
+        answer(queue);
+    }
+
+    private void answer(Queue<Command> commands) {
         Command command;
-        while ((command = queue.poll()) != null) {
+        while ((command = commands.poll()) != null) {
             if (command instanceof Command.Deploy deploy) {
                 deploy.compiled.close();
                 deploy.done.completeExceptionally(new RuleSetFailedException(name, status));
@@ -360,20 +437,78 @@ public final class LiveRuleSet implements AutoCloseable {
         }
     }
 
-    /** Stops the worker after what is queued and disposes the session. */
+    /** Stops the worker after what is queued (waiting up to 30 s for it) and disposes the session. */
     @Override
     public void close() {
+        requestStop();
+        awaitStop(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+    }
+
+    /** Asks the worker to stop once it has processed what is queued now; {@link #awaitStop} waits for it. */
+    public void requestStop() {
         queue.add(new Command.Stop());
+    }
+
+    /**
+     * Waits until {@code deadlineNanos} (a {@link System#nanoTime} reading: a stopwatch bounding
+     * the wait, not a time the rules see) for the worker to stop; past it, the worker leaves after the event it is on and the
+     * events still queued are not processed: they were accepted, and a server that keeps a journal
+     * runs them at its next start. An alert the listener holds the worker up for is given up too.
+     */
+    public void awaitStop(long deadlineNanos) {
         try {
             // A worker the watchdog gave up on may never come back: do not wait for it.
-            worker.join(status.state() == RuleSetStatus.State.FAILED ? 100 : TimeUnit.SECONDS.toMillis(30));
+            long wait = status.state() == RuleSetStatus.State.FAILED ? 100
+                    : Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+            worker.join(wait);
+            if (worker.isAlive() && stopNow()) {
+                int left = capacity - room.availablePermits();
+                abandoned = true;
+                worker.interrupt();
+                worker.join(ABANDON_MILLIS);
+                LOG.warn("rule set '{}' stopped with about {} accepted events not processed: a server that keeps a journal runs them"
+                        + " at its next start", name, left);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
+    /**
+     * The listener as the runner calls it: while the listener holds the worker up to take an
+     * alert, the worker is waiting, not stuck in a rule, and the watchdog does not count it.
+     */
+    private final class Watched implements EngineListener {
+        private final EngineListener listener;
+
+        Watched(EngineListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void onAlert(Alert alert) {
+            watch.idle();
+            try {
+                listener.onAlert(alert);
+            } finally {
+                watch.step();
+            }
+        }
+
+        @Override
+        public void onRuleError(RuleError error) {
+            listener.onRuleError(error);
+        }
+
+        @Override
+        public void onLateEvent(String ruleSet, Event event, long watermark, boolean inserted) {
+            listener.onLateEvent(ruleSet, event, watermark, inserted);
+        }
+    }
+
     private sealed interface Command {
-        record Events(List<Event> events, long acceptedNanos) implements Command {
+        /** Events to process; {@code journaled} when a recovery replays them from the journal. */
+        record Events(List<Event> events, long acceptedNanos, boolean journaled) implements Command {
         }
 
         record Deploy(CompiledRuleSet compiled, int version, CompletableFuture<Integer> done) implements Command {

@@ -1,6 +1,7 @@
 package dev.vigil.engine.session;
 
 import dev.vigil.engine.EngineListener;
+import dev.vigil.engine.alert.AlertBudget;
 import dev.vigil.engine.clock.LatePolicy;
 import dev.vigil.engine.clock.Watermark;
 import dev.vigil.engine.event.Event;
@@ -33,6 +34,7 @@ public final class RuleSetRunner implements AutoCloseable {
     private final SessionCore core;
     private final Watermark watermark;
     private final PriorityQueue<Pending> buffer = new PriorityQueue<>(ORDER);
+    private final AlertBudget alertBound;
     private EventDecoder decoder;
     private int version;
     private long seq;
@@ -41,9 +43,24 @@ public final class RuleSetRunner implements AutoCloseable {
     private long droppedLate;
     private long ruleErrors;
 
-    /** Starts a fresh session for {@code compiled}, taking over its container. */
+    /**
+     * Starts a fresh session for {@code compiled}, taking over its container, with the rule set's
+     * alert budget (the default one where it sets none) and no per-second limit: for a replay.
+     */
     public RuleSetRunner(CompiledRuleSet compiled, int version, InstantSource wallClock, EngineListener listener) {
+        this(compiled, version, wallClock, listener, null);
+    }
+
+    /**
+     * Starts a fresh session for {@code compiled}, taking over its container.
+     *
+     * @param alertBound the engine's alert budget, which the rule set's own stays within; null for a
+     *                   replay: the rule set's own, or the default one
+     */
+    public RuleSetRunner(CompiledRuleSet compiled, int version, InstantSource wallClock, EngineListener listener,
+                         AlertBudget alertBound) {
         this.ruleSet = compiled.name();
+        this.alertBound = alertBound;
         this.settings = compiled.source().settings();
         this.wallClock = wallClock;
         this.listener = listener;
@@ -51,6 +68,25 @@ public final class RuleSetRunner implements AutoCloseable {
         this.core = new SessionCore(compiled, version, wallClock, settings.maxFiringsPerStep());
         this.watermark = new Watermark(settings.allowedLateness(), settings.idleTimeout());
         this.decoder = EventDecoder.forKieBase(core.kieBase(), settings.allowUnknownFields(), wallClock);
+        core.meter().use(alertBudget(settings));
+    }
+
+    private AlertBudget alertBudget(RuleSetSettings of) {
+        return alertBound == null ? of.alertBudget().orElse(AlertBudget.DEFAULTS) : of.alertBudget().within(alertBound);
+    }
+
+    /** The alert budget the session counts against. */
+    public AlertBudget alertBudget() {
+        return core.meter().budget();
+    }
+
+    /**
+     * Whether the alerts raised from now on count against the per-second limit of the budget:
+     * those of live events do; a replay's, and those raised again while a recovery replays the
+     * journal, do not (they came at their own pace before).
+     */
+    public void countAlertsPerSecond(boolean value) {
+        core.meter().countPerSecond(value);
     }
 
     /** Decodes events against the running version. Thread-safe: the decoder is immutable. */
@@ -130,6 +166,7 @@ public final class RuleSetRunner implements AutoCloseable {
         int carried = core.update(next, nextVersion);
         this.version = nextVersion;
         this.decoder = EventDecoder.forKieBase(core.kieBase(), next.source().settings().allowUnknownFields(), wallClock);
+        core.meter().use(alertBudget(next.source().settings()));
         deliver();
         return carried;
     }
@@ -143,8 +180,14 @@ public final class RuleSetRunner implements AutoCloseable {
     }
 
     private void insertAndFire(Event event) {
-        core.insert(event);
-        fire();
+        var meter = core.meter();
+        meter.beginEvent(event.id());
+        try {
+            core.insert(event);
+            fire();
+        } finally {
+            meter.endEvent();
+        }
     }
 
     private void fire() {
@@ -170,7 +213,7 @@ public final class RuleSetRunner implements AutoCloseable {
         var alerts = core.alerts();
         return new RuleSetStats(ruleSet, version, status, processed, late, droppedLate, buffer.size(), queued,
                 alerts.raisedPerRule(), alerts.suppressed(), alerts.duplicates(), alerts.remembered(), ruleErrors, core.factCount(),
-                core.now(), watermark.current());
+                core.now(), watermark.current(), core.meter().refused());
     }
 
     /** Milliseconds until the session's next timer, -1 when none; for realtime sessions to wake on time. */

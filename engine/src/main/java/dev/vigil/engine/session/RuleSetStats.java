@@ -21,6 +21,7 @@ import java.util.Map;
  * @param factCount        facts in working memory
  * @param clock            the session clock, epoch milliseconds
  * @param watermark        the watermark, epoch milliseconds ({@link Long#MIN_VALUE} before the first event)
+ * @param alertsOverBudget alerts refused because the rule set had raised more than its alert budget
  */
 public record RuleSetStats(
         String ruleSet,
@@ -38,7 +39,8 @@ public record RuleSetStats(
         long ruleErrors,
         long factCount,
         long clock,
-        long watermark) {
+        long watermark,
+        long alertsOverBudget) {
 
     public RuleSetStats {
         alertsPerRule = Map.copyOf(alertsPerRule);
@@ -52,6 +54,6 @@ public record RuleSetStats(
     /** These counters under another status: the watchdog's view of a worker that does not come back. */
     public RuleSetStats withStatus(RuleSetStatus value) {
         return new RuleSetStats(ruleSet, version, value, eventsProcessed, lateEvents, droppedLate, buffered, queued, alertsPerRule,
-                suppressed, duplicates, remembered, ruleErrors, factCount, clock, watermark);
+                suppressed, duplicates, remembered, ruleErrors, factCount, clock, watermark, alertsOverBudget);
     }
 }

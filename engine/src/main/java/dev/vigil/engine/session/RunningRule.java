@@ -1,7 +1,7 @@
 package dev.vigil.engine.session;
 
-import dev.vigil.engine.ruleset.CompiledRuleSet;
 import dev.vigil.engine.ruleset.RuleInfo;
+import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +19,8 @@ final class RunningRule {
     private RunningRule() {
     }
 
-    /** The name of the rule whose code {@code worker} runs, or null when no frame of a rule is on its stack. */
-    static String of(Thread worker, CompiledRuleSet compiled) {
+    /** The name of the rule of {@code rules} whose code {@code worker} runs, or null when no frame of one is on its stack. */
+    static String of(Thread worker, List<RuleInfo> rules) {
         for (var frame : worker.getStackTrace()) {
             var className = frame.getClassName();
             int dot = className.lastIndexOf('.');
@@ -29,7 +29,7 @@ final class RunningRule {
                 continue;
             }
             String best = null;
-            for (RuleInfo rule : compiled.rules()) {
+            for (RuleInfo rule : rules) {
                 var mangled = "rule_" + mangle(rule.name());
                 if (simple.startsWith(mangled) && (best == null || rule.name().length() > best.length())) {
                     best = rule.name();

@@ -1,5 +1,6 @@
 package dev.vigil.engine.session;
 
+import dev.vigil.engine.alert.AlertMeter;
 import dev.vigil.engine.alert.Alerts;
 import dev.vigil.engine.event.Event;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
@@ -42,6 +43,7 @@ final class SessionCore implements AutoCloseable {
     private InternalWorkingMemory timers;
     private SessionPseudoClock pseudoClock;
     private final Alerts alerts;
+    private final AlertMeter meter = new AlertMeter();
     private final EventIds eventIds;
     private final int maxFirings;
     private ReleaseId module;
@@ -58,7 +60,8 @@ final class SessionCore implements AutoCloseable {
         Function<Object, String> idOf = eventIds::get;
         // The match whose consequence runs is the agenda's knowledge helper's; asking it costs
         // nothing, where an agenda listener would make Drools build an event for every firing.
-        this.alerts = new Alerts(ruleSet, wallClock, this::now, idOf, () -> timers.getAgenda().getKnowledgeHelper().getMatch());
+        this.alerts = new Alerts(ruleSet, wallClock, this::now, idOf, () -> timers.getAgenda().getKnowledgeHelper().getMatch(),
+                meter);
         alerts.use(version, rulesByName(compiled.rules()), eventHorizon(compiled));
         startSession();
     }
@@ -133,9 +136,15 @@ final class SessionCore implements AutoCloseable {
         session.insert(event.fact());
     }
 
-    /** Fires what is due; a {@link RunawayRulesException} when the rule set does not come to rest. */
+    /**
+     * Fires what is due; a {@link RunawayRulesException} when the rule set does not come to rest, an
+     * {@link AlertFloodException} when it raised more alerts than its budget.
+     */
     void fire() {
         int fired = session.fireAllRules(maxFirings);
+        if (meter.isExceeded()) {
+            throw new AlertFloodException(meter.exceeded());
+        }
         if (fired >= maxFirings) {
             // Name the rule that would fire next without firing it: the loop's likely culprit.
             var next = new String[1];
@@ -149,6 +158,11 @@ final class SessionCore implements AutoCloseable {
 
     Alerts alerts() {
         return alerts;
+    }
+
+    /** What counts the session's alerts against its budget. */
+    AlertMeter meter() {
+        return meter;
     }
 
     long factCount() {

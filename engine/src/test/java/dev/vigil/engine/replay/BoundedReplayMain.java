@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.TestRules;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
 import dev.vigil.engine.ruleset.RuleSetSource;
+import dev.vigil.engine.session.Watchdog;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Iterator;
@@ -46,7 +48,10 @@ public final class BoundedReplayMain {
         };
         var compiled = new RuleSetCompiler().compile(RuleSetSource.of("bench", Map.of("bench.drl", TestRules.TRANSACTION + TestRules.burst(5))));
         long[] alerts = new long[1];
-        var result = Replay.run(compiled, input, null, InstantSource.system(), alert -> alerts[0]++);
+        ReplayResult result;
+        try (var watchdog = Watchdog.start(Duration.ofSeconds(10))) {
+            result = Replay.run(compiled, input, null, InstantSource.system(), watchdog, alert -> alerts[0]++);
+        }
         System.out.println("events " + result.stats().events() + " alerts " + alerts[0]);
     }
 }

@@ -12,8 +12,10 @@ import dev.vigil.engine.alert.Alert;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
 import dev.vigil.engine.ruleset.RuleSetSource;
+import dev.vigil.engine.session.Watchdog;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,7 @@ class ReplayCompareTest {
             end
             """;
     private static final InstantSource WALL = InstantSource.fixed(at("0:00"));
+    private static final Watchdog WATCHDOG = Watchdog.start(Duration.ofSeconds(10));
 
     private static CompiledRuleSet compile(String name, String drl) {
         return new RuleSetCompiler().compile(RuleSetSource.of(name, Map.of("rules.drl", drl)));
@@ -52,9 +55,9 @@ class ReplayCompareTest {
     @Test
     void compare_listsTheAlertsOfAnAddedRuleAsAdded_andOfARemovedRuleAsRemoved() {
         var added = Replay.compare(compile("fraud", TestRules.TRANSACTION + LARGE),
-                compile("fraud", TestRules.TRANSACTION + LARGE + TestRules.burst(3)), events().iterator(), null, WALL);
+                compile("fraud", TestRules.TRANSACTION + LARGE + TestRules.burst(3)), events().iterator(), null, WALL, WATCHDOG);
         var removed = Replay.compare(compile("fraud", TestRules.TRANSACTION + LARGE + TestRules.burst(3)),
-                compile("fraud", TestRules.TRANSACTION + TestRules.burst(3)), events().iterator(), null, WALL);
+                compile("fraud", TestRules.TRANSACTION + TestRules.burst(3)), events().iterator(), null, WALL, WATCHDOG);
 
         assertThat(added.diff().added()).isNotEmpty().allSatisfy(a -> assertThat(a.rule()).isEqualTo("burst"));
         assertThat(added.diff().removed()).isEmpty();
@@ -68,7 +71,7 @@ class ReplayCompareTest {
     @Test
     void compare_needsTheSameRuleSetName() {
         assertThatThrownBy(() -> Replay.compare(compile("fraud", TestRules.TRANSACTION + LARGE),
-                compile("other", TestRules.TRANSACTION + LARGE), events().iterator(), null, WALL))
+                compile("other", TestRules.TRANSACTION + LARGE), events().iterator(), null, WALL, WATCHDOG))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'fraud' and 'other'");
     }
 
@@ -76,8 +79,8 @@ class ReplayCompareTest {
     void replayingTwice_andFromNdjsonOrCsv_givesTheSameAlerts_andTheEventTimeSpan() {
         var json = new ObjectMapper();
         var drl = TestRules.TRANSACTION + LARGE + TestRules.burst(3);
-        var inline = Replay.run(compile("fraud", drl), events().iterator(), null, WALL);
-        var again = Replay.run(compile("fraud", drl), events().iterator(), null, WALL);
+        var inline = Replay.run(compile("fraud", drl), events().iterator(), null, WALL, WATCHDOG);
+        var again = Replay.run(compile("fraud", drl), events().iterator(), null, WALL, WATCHDOG);
         var ndjson = new StringBuilder();
         var csv = new StringBuilder("id,at,accountId,amount\n");
         for (var e : events()) {
@@ -87,11 +90,11 @@ class ReplayCompareTest {
         }
         var compiledForNdjson = compile("fraud", drl);
         var fromNdjson = Replay.run(compiledForNdjson,
-                EventReaders.ndjson(new ByteArrayInputStream(ndjson.toString().getBytes(StandardCharsets.UTF_8)), json), null, WALL);
+                EventReaders.ndjson(new ByteArrayInputStream(ndjson.toString().getBytes(StandardCharsets.UTF_8)), json), null, WALL, WATCHDOG);
         var compiledForCsv = compile("fraud", drl);
         var type = compiledForCsv.eventTypes().get(0);
         var fromCsv = Replay.run(compiledForCsv, EventReaders.csv(new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)),
-                type, "at", json), null, WALL);
+                type, "at", json), null, WALL, WATCHDOG);
 
         assertThat(ids(inline.alerts())).isNotEmpty();
         assertThat(ids(again.alerts())).isEqualTo(ids(inline.alerts()));
@@ -99,7 +102,7 @@ class ReplayCompareTest {
         assertThat(ids(fromCsv.alerts())).isEqualTo(ids(inline.alerts()));
         assertThat(inline.stats().firstEventTime()).isEqualTo(at("0:00"));
         assertThat(inline.stats().lastEventTime()).isEqualTo(at("0:46"));
-        assertThat(Replay.run(compile("fraud", drl), List.<JsonNode>of().iterator(), null, WALL).stats().firstEventTime()).isNull();
+        assertThat(Replay.run(compile("fraud", drl), List.<JsonNode>of().iterator(), null, WALL, WATCHDOG).stats().firstEventTime()).isNull();
     }
 
     @Test
@@ -107,7 +110,7 @@ class ReplayCompareTest {
         var input = EventReaders.ndjson(new ByteArrayInputStream((events().get(0) + "\n{nope\n").getBytes(StandardCharsets.UTF_8)),
                 new ObjectMapper());
 
-        assertThatThrownBy(() -> Replay.run(compile("fraud", TestRules.TRANSACTION + LARGE), input, null, WALL))
+        assertThatThrownBy(() -> Replay.run(compile("fraud", TestRules.TRANSACTION + LARGE), input, null, WALL, WATCHDOG))
                 .isInstanceOf(EventInputException.class).hasMessageStartingWith("line 2: not JSON");
     }
 }

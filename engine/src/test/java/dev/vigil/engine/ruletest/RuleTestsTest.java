@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.engine.TestRules;
 import dev.vigil.engine.ruleset.RuleSetSource;
+import dev.vigil.engine.session.Watchdog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RuleTestsTest {
+    private static final Watchdog WATCHDOG = Watchdog.start(Duration.ofSeconds(10));
     private static final RuleSetSource BURST = RuleSetSource.of("fraud", Map.of("fraud.drl", TestRules.TRANSACTION + TestRules.burst(2)));
 
     /** Three transactions of a1 10 s apart: "burst" (more than 2 in 60 s) fires at 20s, once (the same three events for each). */
@@ -24,7 +26,7 @@ class RuleTestsTest {
             """;
 
     private static RuleTestReport run(RuleSetSource source, String yaml) {
-        return RuleTests.run(source, RuleTests.parse("fraud.test.yaml", yaml));
+        return RuleTests.run(source, RuleTests.parse("fraud.test.yaml", yaml), WATCHDOG);
     }
 
     @Test
@@ -191,7 +193,7 @@ class RuleTestsTest {
         assertThat(files).containsKeys("transactions.drl", "velocity.rule.yaml");
         var source = RuleSetSource.of("fraud", files);
 
-        var report = RuleTests.run(source, RuleTests.load(folder));
+        var report = RuleTests.run(source, RuleTests.load(folder), WATCHDOG);
 
         assertThat(report.cases()).isNotEmpty();
         assertThat(report.passed()).as(report.toString()).isTrue();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.engine.clock.ClockMode;
 import dev.vigil.engine.clock.LatePolicy;
 import dev.vigil.dsl.Durations;
+import dev.vigil.engine.alert.AlertBudget;
 import dev.vigil.engine.ruleset.RuleSetSettings;
 import java.util.ArrayList;
 import java.util.Map;
@@ -13,11 +14,12 @@ import java.util.Set;
 /**
  * A rule set's settings as the API writes them:
  * {@code {"clock": "event-time", "lateness": "2s", "latePolicy": "process", "idleTimeout": "1s",
- * "allowUnknownFields": false, "queueCapacity": 100000, "maxFiringsPerStep": 10000}}, all optional.
+ * "allowUnknownFields": false, "queueCapacity": 100000, "maxFiringsPerStep": 10000, "maxAlertsPerEvent": 100,
+ * "maxAlertsPerSecond": 1000}}, all optional. The alert limits, when not given, are the server's.
  */
 public final class SettingsJson {
     private static final Set<String> KEYS = Set.of("clock", "lateness", "latePolicy", "idleTimeout", "allowUnknownFields",
-            "queueCapacity", "maxFiringsPerStep");
+            "queueCapacity", "maxFiringsPerStep", "maxAlertsPerEvent", "maxAlertsPerSecond");
 
     private SettingsJson() {
     }
@@ -58,6 +60,8 @@ public final class SettingsJson {
                     }
                     case "queueCapacity" -> settings.withQueueCapacity(integer(value, RuleSetSettings.MAX_QUEUE_CAPACITY));
                     case "maxFiringsPerStep" -> settings.withMaxFiringsPerStep(integer(value, RuleSetSettings.MAX_FIRINGS_PER_STEP));
+                    case "maxAlertsPerEvent" -> settings.withAlertBudget(settings.alertBudget().withPerEvent(alertLimit(value)));
+                    case "maxAlertsPerSecond" -> settings.withAlertBudget(settings.alertBudget().withPerSecond(alertLimit(value)));
                     default -> throw new IllegalArgumentException("is not a setting; the settings are " + KEYS.stream().sorted().toList());
                 };
             } catch (IllegalArgumentException e) {
@@ -70,15 +74,23 @@ public final class SettingsJson {
         return settings;
     }
 
-    /** The API form of {@code settings}. */
+    /** The API form of {@code settings}; alert limits only when set. */
     public static ObjectNode write(RuleSetSettings settings, ObjectNode into) {
-        return into.put("clock", settings.clockMode() == ClockMode.REALTIME ? "realtime" : "event-time")
+        into.put("clock", settings.clockMode() == ClockMode.REALTIME ? "realtime" : "event-time")
                 .put("lateness", settings.allowedLateness().toMillis() + "ms")
                 .put("latePolicy", settings.latePolicy().name().toLowerCase(java.util.Locale.ROOT))
                 .put("idleTimeout", settings.idleTimeout().toMillis() + "ms")
                 .put("allowUnknownFields", settings.allowUnknownFields())
                 .put("queueCapacity", settings.queueCapacity())
                 .put("maxFiringsPerStep", settings.maxFiringsPerStep());
+        var budget = settings.alertBudget();
+        if (budget.perEvent() > 0) {
+            into.put("maxAlertsPerEvent", budget.perEvent());
+        }
+        if (budget.perSecond() > 0) {
+            into.put("maxAlertsPerSecond", budget.perSecond());
+        }
+        return into;
     }
 
     private static String text(JsonNode value) {
@@ -86,6 +98,15 @@ public final class SettingsJson {
             throw new IllegalArgumentException("must be a duration such as \"2s\"");
         }
         return value.asText();
+    }
+
+    /** A limit of the alert budget: 1 or more, up to {@link AlertBudget#MOST} (the server's own bound applies on top). */
+    private static int alertLimit(JsonNode value) {
+        int limit = integer(value, AlertBudget.MOST);
+        if (limit < 1 || limit > AlertBudget.MOST) {
+            throw new IllegalArgumentException("must be between 1 and " + AlertBudget.MOST + ", was " + limit);
+        }
+        return limit;
     }
 
     /** The whole number {@code value}; one too large for an int is refused here, naming the range the setting takes. */

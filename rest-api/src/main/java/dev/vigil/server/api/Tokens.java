@@ -1,11 +1,11 @@
 package dev.vigil.server.api;
 
+import dev.vigil.server.store.DataFolder;
 import dev.vigil.server.store.TokenStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -58,8 +58,8 @@ public final class Tokens {
                 return new Loaded(new Tokens(Files.readString(file, StandardCharsets.UTF_8).trim(), file, store), Optional.empty());
             }
             var token = newToken();
-            Files.createDirectories(dataDirectory);
-            writeOwnerOnly(file, token);
+            DataFolder.createFolder(dataDirectory);
+            DataFolder.writeOwnerOnly(file, token + "\n");
             return new Loaded(new Tokens(token, file, store), Optional.of(token));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read or create the admin token in " + file + ": " + e.getMessage(), e);
@@ -75,20 +75,6 @@ public final class Tokens {
     public record Loaded(Tokens tokens, Optional<String> generated) {
     }
 
-    private static void writeOwnerOnly(Path file, String token) throws IOException {
-        var fresh = file.resolveSibling(file.getFileName() + ".new");
-        Files.deleteIfExists(fresh);
-        Files.createFile(fresh);
-        try {
-            Files.setPosixFilePermissions(fresh, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            fresh.toFile().setReadable(false, false);
-            fresh.toFile().setReadable(true, true);
-        }
-        Files.writeString(fresh, token + "\n", StandardCharsets.UTF_8);
-        Files.move(fresh, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
     /**
      * Replaces the admin token with a new one, kept in the data folder; the old one stops working at
      * once. Empty when the admin token was configured ({@code VIGIL_ADMIN_TOKEN}): change it there.
@@ -99,7 +85,7 @@ public final class Tokens {
         }
         var token = newToken();
         try {
-            writeOwnerOnly(adminFile, token);
+            DataFolder.writeOwnerOnly(adminFile, token + "\n");
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the new admin token to " + adminFile + ": " + e.getMessage(), e);
         }

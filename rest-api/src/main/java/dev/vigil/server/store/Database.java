@@ -16,9 +16,17 @@ public final class Database implements AutoCloseable {
         Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
     }
 
-    /** The database file {@code vigil} in {@code dataDirectory}, created when missing. */
+    /** The database file {@code vigil} in {@code dataDirectory}, created when missing, readable by its owner only. */
     public static Database open(Path dataDirectory) {
-        return new Database("jdbc:h2:file:" + dataDirectory.toAbsolutePath().resolve("vigil") + ";AUTO_SERVER=FALSE");
+        return new Database(url(dataDirectory));
+    }
+
+    /**
+     * The JDBC URL of the database in {@code dataDirectory}. Another connection opened in the
+     * server's process must use this very URL: H2 shares an open database only under the same name.
+     */
+    public static String url(Path dataDirectory) {
+        return "jdbc:h2:" + OwnerOnlyFiles.path(dataDirectory.resolve("vigil")) + ";AUTO_SERVER=FALSE";
     }
 
     /** A private in-memory database that lives as long as this object. */

@@ -15,10 +15,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** Rule set versions and which one of each rule set is active. */
+/** Rule set versions, which one of each rule set is active, and whether that one failed. */
 public final class RuleSetStore {
     private static final TypeReference<TreeMap<String, String>> FILES = new TypeReference<>() {
     };
+    /** The longest failure reason kept, in characters (the column's size). */
+    private static final int MAX_REASON = 4096;
     private final Database database;
     private final ObjectMapper json;
 
@@ -41,13 +43,14 @@ public final class RuleSetStore {
         }
     }
 
-    /** Stores {@code version} and makes it the active one. */
+    /** Stores {@code version} and makes it the active one, running: a failure of the one before is cleared. */
     public void saveActive(StoredVersion version) {
         try (var c = database.connection()) {
             c.setAutoCommit(false);
             try (var insert = c.prepareStatement(
                     "INSERT INTO rule_set_version (name, version, files, settings, created_at) VALUES (?, ?, ?, ?, ?)");
-                 var activate = c.prepareStatement("MERGE INTO rule_set (name, active_version) KEY (name) VALUES (?, ?)")) {
+                 var activate = c.prepareStatement(
+                         "MERGE INTO rule_set (name, active_version, failed_reason, failed_at) KEY (name) VALUES (?, ?, NULL, NULL)")) {
                 insert.setString(1, version.name());
                 insert.setInt(2, version.version());
                 insert.setString(3, json.writeValueAsString(new TreeMap<>(version.files())));
@@ -67,10 +70,42 @@ public final class RuleSetStore {
         }
     }
 
+    /**
+     * Keeps that {@code version} of {@code name} failed, with {@code reason}, if it is the active
+     * one (a version deployed since is not); false when it is not.
+     */
+    public boolean markFailed(String name, int version, String reason, Instant at) {
+        try (var c = database.connection();
+             var s = c.prepareStatement("UPDATE rule_set SET failed_reason = ?, failed_at = ? WHERE name = ? AND active_version = ?")) {
+            s.setString(1, reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON - 3) + "..." : reason);
+            s.setTimestamp(2, Timestamp.from(at));
+            s.setString(3, name);
+            s.setInt(4, version);
+            return s.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("keeping the failure of version " + version + " of rule set '" + name + "'", e);
+        }
+    }
+
+    /** Why the active version of each rule set that failed failed, by rule set name. */
+    public Map<String, String> failures() {
+        try (var c = database.connection();
+             var s = c.prepareStatement("SELECT name, failed_reason FROM rule_set WHERE active_version IS NOT NULL AND failed_reason IS NOT NULL");
+             var r = s.executeQuery()) {
+            var out = new TreeMap<String, String>();
+            while (r.next()) {
+                out.put(r.getString(1), r.getString(2));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("reading the failed rule sets", e);
+        }
+    }
+
     /** Marks {@code name} as not running; its versions stay. */
     public void deactivate(String name) {
         try (var c = database.connection();
-             var s = c.prepareStatement("UPDATE rule_set SET active_version = NULL WHERE name = ?")) {
+             var s = c.prepareStatement("UPDATE rule_set SET active_version = NULL, failed_reason = NULL, failed_at = NULL WHERE name = ?")) {
             s.setString(1, name);
             s.executeUpdate();
         } catch (SQLException e) {

@@ -18,16 +18,72 @@ import java.util.Set;
 /**
  * Webhook subscriptions and their outbox of deliveries. Outbox rows are written in the
  * transaction that stores the alerts, so an alert is never stored without its deliveries.
+ * Secrets are stored encrypted ({@link SecretCipher}) and decrypted as they are read.
  */
 public final class WebhookStore {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
     private final Database database;
     private final ObjectMapper json;
+    private final SecretCipher secrets;
 
-    public WebhookStore(Database database, ObjectMapper json) {
+    public WebhookStore(Database database, ObjectMapper json, SecretCipher secrets) {
         this.database = database;
         this.json = json;
+        this.secrets = secrets;
+    }
+
+    /** Whether any subscription's secret is stored encrypted: then only the key that encrypted it may be used. */
+    public static boolean holdsEncryptedSecrets(Database database) {
+        try (var c = database.connection(); var st = c.prepareStatement("SELECT COUNT(*) FROM webhook WHERE secret LIKE ?")) {
+            st.setString(1, SecretCipher.PREFIX + "%");
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading webhooks", e);
+        }
+    }
+
+    /**
+     * Encrypts the secrets an older version stored in plain text, and checks that every encrypted one
+     * decrypts with the key (IllegalStateException saying so when one does not); returns how many it
+     * encrypted. Run on every start: what is encrypted already is left as it is.
+     */
+    public int encryptPlainSecrets() {
+        try (var c = database.connection()) {
+            c.setAutoCommit(false);
+            int encrypted = 0;
+            try (var read = c.prepareStatement("SELECT id, secret FROM webhook ORDER BY id");
+                 var write = c.prepareStatement("UPDATE webhook SET secret = ? WHERE id = ? AND secret = ?");
+                 var rs = read.executeQuery()) {
+                while (rs.next()) {
+                    var id = rs.getString(1);
+                    var stored = rs.getString(2);
+                    if (SecretCipher.isSealed(stored)) {
+                        secrets.open(stored, owner(id));
+                        continue;
+                    }
+                    write.setString(1, secrets.seal(stored, owner(id)));
+                    write.setString(2, id);
+                    write.setString(3, stored);
+                    encrypted += write.executeUpdate();
+                }
+                c.commit();
+                return encrypted;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("encrypting webhook secrets", e);
+        }
+    }
+
+    /** What a webhook's secret is bound to when encrypted: its id. */
+    private static String owner(String webhookId) {
+        return "webhook " + webhookId;
     }
 
     /**
@@ -66,7 +122,7 @@ public final class WebhookStore {
             st.setString(4, write(s.rules()));
             st.setString(5, s.minSeverity().label());
             st.setString(6, s.format());
-            st.setString(7, s.secret());
+            st.setString(7, secrets.seal(s.secret(), owner(s.id())));
             st.setTimestamp(8, Timestamp.from(s.createdAt()));
             st.executeUpdate();
         } catch (SQLException e) {
@@ -269,7 +325,8 @@ public final class WebhookStore {
 
     private Subscription subscription(ResultSet rs) throws SQLException {
         return new Subscription(rs.getString("id"), rs.getString("url"), read(rs.getString("rule_sets")), read(rs.getString("rules")),
-                Severity.parse(rs.getString("min_severity")), rs.getString("format"), rs.getString("secret"),
+                Severity.parse(rs.getString("min_severity")), rs.getString("format"),
+                secrets.open(rs.getString("secret"), owner(rs.getString("id"))),
                 rs.getTimestamp("created_at").toInstant());
     }
 
