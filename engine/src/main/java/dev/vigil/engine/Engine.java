@@ -12,6 +12,9 @@ import dev.vigil.engine.ruleset.CompiledRuleSet;
 import dev.vigil.engine.ruleset.RuleSetCompilationException;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
 import dev.vigil.engine.ruleset.RuleSetSource;
+import dev.vigil.engine.ruletest.RuleTestCase;
+import dev.vigil.engine.ruletest.RuleTestReport;
+import dev.vigil.engine.ruletest.RuleTests;
 import dev.vigil.engine.session.LiveRuleSet;
 import dev.vigil.engine.session.RuleSetStatus;
 import dev.vigil.engine.session.Watchdog;
@@ -180,6 +183,14 @@ public final class Engine implements AutoCloseable {
     public ReplayResult replay(RuleSetSource source, Iterator<? extends JsonNode> events, Instant until) {
         var eventTime = source.withSettings(source.settings().withClockMode(ClockMode.EVENT_TIME));
         return Replay.run(compiler.compile(eventTime), events, until, config.clock(), watchdog);
+    }
+
+    /**
+     * Runs rule test cases against {@code source} with this engine's compiler (so the same check of
+     * rule code) and under its watchdog (so the same rule timeout).
+     */
+    public RuleTestReport test(RuleSetSource source, List<RuleTestCase> cases) {
+        return RuleTests.run(source, cases, watchdog, compiler);
     }
 
     /** The watchdog over this engine's sessions, for replays and rule tests run beside them: the same rule timeout. */

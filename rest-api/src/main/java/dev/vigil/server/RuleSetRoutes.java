@@ -293,7 +293,7 @@ final class RuleSetRoutes {
     /** Runs {@code cases} against the running version of {@code live}: each case's outcome. */
     private ObjectNode runTests(LiveRuleSet live, List<RuleTestCase> cases) {
         var name = live.name();
-        var report = dev.vigil.engine.ruletest.RuleTests.run(live.running().source(), cases, engine.watchdog());
+        var report = engine.test(live.running().source(), cases);
         var out = json.createObjectNode().put("name", name).put("version", live.stats().version()).put("passed", report.passed())
                 .put("failed", report.failed());
         var list = out.putArray("cases");

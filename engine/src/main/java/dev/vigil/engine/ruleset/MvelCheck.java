@@ -29,6 +29,7 @@ import org.mvel2.compiler.ExecutableAccessor;
 import org.mvel2.compiler.ExecutableLiteral;
 import org.mvel2.compiler.ExecutableStatement;
 import org.mvel2.compiler.PropertyVerifier;
+import org.mvel2.util.NullType;
 import org.mvel2.util.ParseTools;
 import org.mvel2.util.PropertyTools;
 
@@ -349,8 +350,8 @@ final class MvelCheck {
     }
 
     private void type(Class<?> type, String where) {
-        if (type == null) {
-            return;
+        if (type == null || type == NullType.class) {
+            return; // NullType is what MVEL calls the type of the literal null
         }
         var refusal = allowlist.refusalOfType(type.getName().startsWith("[") ? type.getTypeName() : type.getName());
         if (refusal != null) {

@@ -264,9 +264,13 @@ public final class RuleTests {
      * costs one timeout, not one per case.
      */
     public static RuleTestReport run(RuleSetSource source, List<RuleTestCase> cases, Watchdog watchdog) {
+        return run(source, cases, watchdog, new RuleSetCompiler());
+    }
+
+    /** As {@link #run(RuleSetSource, List, Watchdog)}, compiling with {@code compiler} (which may take unsafe rule code). */
+    public static RuleTestReport run(RuleSetSource source, List<RuleTestCase> cases, Watchdog watchdog, RuleSetCompiler compiler) {
         var eventTime = source.withSettings(source.settings().withClockMode(ClockMode.EVENT_TIME));
         var results = new ArrayList<RuleTestReport.CaseResult>();
-        var compiler = new RuleSetCompiler();
         for (var testCase : cases) {
             CompiledRuleSet compiled;
             try {
