@@ -172,7 +172,7 @@ class WatchdogTest {
                 then
                     modify($p) { setN($p.getN() + 1) };
                 end
-                """).withSettings(RuleSetSettings.DEFAULTS.withMaxFiringsPerStep(Integer.MAX_VALUE));
+                """).withSettings(RuleSetSettings.DEFAULTS.withMaxFiringsPerStep(RuleSetSettings.MAX_FIRINGS_PER_STEP));
         var replay = replayInBackground(refires, List.of(ping("p1", "0:00", 1)));
         awaitRunning("vigil-session-loop", ".fireAllRules");
 
