@@ -17,8 +17,12 @@ import java.util.function.Predicate;
  * {@code overflow} event when it reads again, then the end of the stream.
  */
 final class StreamClient implements Consumer<Alert> {
-    /** Alerts a client may fall behind before it is dropped. */
-    static final int BUFFER = 1_000;
+    /**
+     * Alerts a client may fall behind before it is dropped: a second of the largest alert budget,
+     * so that a client reading as fast as it can rides out a burst. The buffers hold the same alert
+     * objects as one another, so many clients that stop reading cost little more than one.
+     */
+    static final int BUFFER = 10_000;
     private static final AtomicInteger NUMBER = new AtomicInteger();
 
     private final SseClient client;

@@ -330,7 +330,7 @@ class AlertFloodIT {
             assertThat(head.toString()).contains(" 200 ");
             // The client reads no more: at two kilobytes an alert, the stream's data fills every buffer on the way.
             var note = "x".repeat(2_000);
-            int alerts = 10_000;
+            int alerts = 2 * StreamClient.BUFFER;
             for (int batch = 0; batch < alerts / 1_000; batch++) {
                 assertThat(post("fraud", transactions("b" + batch + "-", 1_000, note)).statusCode()).isEqualTo(202);
             }
@@ -340,7 +340,7 @@ class AlertFloodIT {
             assertThat(metric("vigil_alert_streams_dropped_total", null)).isEqualTo(1);
 
             var rest = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(rest).contains("event: overflow", "stream_overflow", "fell 1000 alerts behind");
+            assertThat(rest).contains("event: overflow", "stream_overflow", "fell " + StreamClient.BUFFER + " alerts behind");
             assertThat(rest.indexOf("event: overflow")).isGreaterThan(rest.lastIndexOf("event: alert"));
         }
     }
