@@ -23,9 +23,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -254,12 +257,12 @@ public final class HttpBenchmark {
         long interval = 1_000_000_000L / rate;
         int total = rate * duration;
         var sends = new ArrayList<CompletableFuture<HttpResponse<Void>>>(total);
-        var random = new java.util.SplittableRandom(7);
+        var random = new SplittableRandom(7);
         for (int i = 0; i < total; i++) {
             long due = start + i * interval;
             long wait = due - System.nanoTime();
             if (wait > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                LockSupport.parkNanos(wait);
             }
             long time = base + i * (long) PACED_SPACING;
             var body = String.format(Locale.ROOT, "{\"type\":\"Transaction\",\"id\":\"e%d-%d\",\"time\":%d,\"accountId\":\"acc-%d\",\"amount\":%d.5}",
@@ -335,7 +338,7 @@ public final class HttpBenchmark {
                 single.stream().map(Load::late).toList(), ndjson.stream().map(Load::late).toList());
     }
 
-    private static void row(String label, List<Load> loads, java.util.function.ToDoubleFunction<Load> measure) {
+    private static void row(String label, List<Load> loads, ToDoubleFunction<Load> measure) {
         row(label, loads.stream().mapToDouble(measure).toArray());
     }
 

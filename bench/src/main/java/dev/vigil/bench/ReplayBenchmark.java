@@ -9,8 +9,10 @@ import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +72,7 @@ public final class ReplayBenchmark {
         long spacing = args.length > 2 ? Long.parseLong(args[2]) : 2;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         var scenarios = args.length > 4
-                ? java.util.Arrays.stream(args[4].split(",")).map(n -> Scenario.valueOf(n.toUpperCase(java.util.Locale.ROOT))).toList()
+                ? Arrays.stream(args[4].split(",")).map(n -> Scenario.valueOf(n.toUpperCase(Locale.ROOT))).toList()
                 : List.of(Scenario.values());
         var bench = new ReplayBenchmark(events, accounts, spacing);
         System.out.printf("%,d transactions, %,d accounts, %d ms apart; JVM %s, %d cores, max heap %d MB%n%n",
@@ -95,7 +97,7 @@ public final class ReplayBenchmark {
                 System.out.printf("%s round %d: vigil %,.0f ev/s, raw %,.0f ev/s%n", scenario, r + 1, v.eventsPerSecond, d.eventsPerSecond);
             }
             table.add(String.format("| %s: %s | %,.0f (%s) | %,.0f (%s) | %.2f | %,d alerts / %,d firings |",
-                    scenario.name().toLowerCase(java.util.Locale.ROOT), scenario.description,
+                    scenario.name().toLowerCase(Locale.ROOT), scenario.description,
                     Workload.median(vigil), Workload.list(vigil), Workload.median(raw), Workload.list(raw), Workload.median(vigil) / Workload.median(raw), v.matches, d.matches));
         }
         System.out.println();

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -156,7 +157,7 @@ public final class Engine implements AutoCloseable {
 
     /** The event types each deployed rule set accepts, by rule set name. */
     public Map<String, List<EventType>> eventTypes() {
-        var out = new java.util.TreeMap<String, List<EventType>>();
+        var out = new TreeMap<String, List<EventType>>();
         ruleSets.forEach((name, live) -> out.put(name, live.decoder().eventTypes()));
         return out;
     }

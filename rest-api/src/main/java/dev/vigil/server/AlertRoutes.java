@@ -9,8 +9,10 @@ import dev.vigil.server.store.AlertStore;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@code /api/v1/alerts}: stored alerts, newest first, with filters and an opaque cursor. */
 final class AlertRoutes {
@@ -18,12 +20,12 @@ final class AlertRoutes {
     private final AlertPipeline pipeline;
     private final ObjectMapper json;
     private final Views views;
-    private final java.time.InstantSource clock;
+    private final InstantSource clock;
 
-    private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger streams = new AtomicInteger();
     private volatile Runnable overflowed = () -> { };
 
-    AlertRoutes(AlertStore store, AlertPipeline pipeline, ObjectMapper json, java.time.InstantSource clock) {
+    AlertRoutes(AlertStore store, AlertPipeline pipeline, ObjectMapper json, InstantSource clock) {
         this.store = store;
         this.pipeline = pipeline;
         this.json = json;

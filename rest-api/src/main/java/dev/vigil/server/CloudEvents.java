@@ -7,6 +7,7 @@ import dev.vigil.server.api.ApiException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -56,7 +57,7 @@ final class CloudEvents {
         var event = json.createObjectNode();
         headers.forEach((name, value) -> {
             if (name.regionMatches(true, 0, "ce-", 0, 3)) {
-                event.put(name.substring(3).toLowerCase(java.util.Locale.ROOT), value);
+                event.put(name.substring(3).toLowerCase(Locale.ROOT), value);
             }
         });
         event.set("data", data);

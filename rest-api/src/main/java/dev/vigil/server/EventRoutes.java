@@ -12,14 +12,20 @@ import dev.vigil.engine.session.LiveRuleSet;
 import dev.vigil.engine.session.RuleSetFailedException;
 import dev.vigil.engine.session.RuleSetStatus;
 import dev.vigil.server.api.ApiException;
+import dev.vigil.server.store.JournalStore;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code POST /api/v1/events}: one JSON event, a JSON array, NDJSON, or CloudEvents in structured,
@@ -92,7 +98,7 @@ final class EventRoutes {
             }
             if (route.isEmpty() && stopped != null) {
                 throw new ApiException(503, "rule_set_failed", "event " + i + " ('" + type + "') goes to rule set '" + stopped.name()
-                        + "', which is " + stopped.status().state().name().toLowerCase(java.util.Locale.ROOT)
+                        + "', which is " + stopped.status().state().name().toLowerCase(Locale.ROOT)
                         + (stopped.status().reason() == null ? "" : ": " + stopped.status().reason())
                         + "; none of the events was accepted");
             }
@@ -150,7 +156,7 @@ final class EventRoutes {
      */
     private void journal(Map<LiveRuleSet, List<Event>> decoded, Map<LiveRuleSet, List<String>> raw, Map<LiveRuleSet, Integer> reserved,
                          Context ctx) {
-        var chunks = new ArrayList<dev.vigil.server.store.JournalStore.Chunk>();
+        var chunks = new ArrayList<JournalStore.Chunk>();
         for (var entry : decoded.entrySet()) {
             long first = Long.MAX_VALUE;
             long last = Long.MIN_VALUE;
@@ -161,12 +167,12 @@ final class EventRoutes {
             chunks.add(journal.chunk(entry.getKey().name(), raw.get(entry.getKey()), first, last));
         }
         try {
-            journal.append(chunks).get(JOURNAL_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            journal.append(chunks).get(JOURNAL_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (Journal.JournalFullException e) {
             reserved.forEach(LiveRuleSet::unreserve);
             ctx.header("Retry-After", "1");
             throw new ApiException(429, "journal_full", e.getMessage());
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             reserved.forEach(LiveRuleSet::unreserve);
             throw new ApiException(503, "journal_unavailable", "the events could not be journaled, so none was accepted: "
                     + (e.getCause() == null ? "no answer within " + JOURNAL_WAIT_SECONDS + " s" : e.getCause().getMessage()));
@@ -223,7 +229,7 @@ final class EventRoutes {
                 }
             }
         }
-        errors.sort(java.util.Comparator.comparingInt(e -> (Integer) e.get("index")));
+        errors.sort(Comparator.comparingInt(e -> (Integer) e.get("index")));
     }
 
     /**

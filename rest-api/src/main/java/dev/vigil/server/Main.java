@@ -4,6 +4,8 @@ import dev.vigil.dsl.Durations;
 import dev.vigil.engine.alert.AlertBudget;
 import dev.vigil.engine.event.EventTimeBounds;
 import dev.vigil.server.store.SecretCipher;
+import dev.vigil.server.webhook.AddressPolicy;
+import dev.vigil.server.webhook.Webhooks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +13,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -283,8 +287,8 @@ public final class Main implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together: give both");
             }
             var retention = journal ? duration(OptionRange.JOURNAL_RETENTION, journalRetention) : Duration.ZERO;
-            var defaults = dev.vigil.server.webhook.Webhooks.Settings.DEFAULTS;
-            var webhooks = new dev.vigil.server.webhook.Webhooks.Settings(duration(OptionRange.WEBHOOK_TIMEOUT, webhookTimeout), defaults.backoff(),
+            var defaults = Webhooks.Settings.DEFAULTS;
+            var webhooks = new Webhooks.Settings(duration(OptionRange.WEBHOOK_TIMEOUT, webhookTimeout), defaults.backoff(),
                     defaults.maxBackoff(), duration(OptionRange.WEBHOOK_MAX_AGE, webhookMaxAge),
                     within(OptionRange.WEBHOOK_CONCURRENCY, webhookConcurrency), addressPolicy());
             return ServerConfig.defaults(data).withBind(bind).withPort(port)
@@ -326,12 +330,12 @@ public final class Main implements Runnable {
         }
 
         private long bytes(String option, String text) {
-            var m = java.util.regex.Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?", java.util.regex.Pattern.CASE_INSENSITIVE).matcher(text.trim());
+            var m = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?", Pattern.CASE_INSENSITIVE).matcher(text.trim());
             if (!m.matches()) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         option + ": '" + text + "' is not a size; give bytes with an optional unit: 512KB, 8MB, 1GB");
             }
-            var unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(java.util.Locale.ROOT);
+            var unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
             int shift = switch (unit) {
                 case "KB" -> 10;
                 case "MB" -> 20;
@@ -359,18 +363,18 @@ public final class Main implements Runnable {
             return new ServerConfig.RequestRate(perSecond, ServerConfig.RequestRate.DEFAULT.window());
         }
 
-        private dev.vigil.server.webhook.AddressPolicy addressPolicy() {
+        private AddressPolicy addressPolicy() {
             var given = webhookAllow == null ? List.<String>of() : webhookAllow;
             try {
-                return new dev.vigil.server.webhook.AddressPolicy(given.stream().filter(t -> !t.isBlank())
-                        .map(dev.vigil.server.webhook.AddressPolicy.Cidr::parse).toList());
+                return new AddressPolicy(given.stream().filter(t -> !t.isBlank())
+                        .map(AddressPolicy.Cidr::parse).toList());
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--webhook-allow: " + e.getMessage());
             }
         }
 
         private boolean journalSync(String option, String value) {
-            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
                 case "commit" -> true;
                 case "async" -> false;
                 default -> throw new CommandLine.ParameterException(spec.commandLine(), option + ": '" + value + "' is not commit or async");

@@ -2,6 +2,7 @@ package dev.vigil.server;
 
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.alert.Alert;
+import dev.vigil.server.webhook.Webhooks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -93,7 +94,7 @@ final class Metrics implements AutoCloseable {
     }
 
     /** The webhook outbox's size, read at each scrape. */
-    void webhooks(dev.vigil.server.webhook.Webhooks webhooks) {
+    void webhooks(Webhooks webhooks) {
         io.micrometer.core.instrument.Gauge.builder("vigil.webhook.pending", webhooks, w -> w.pending())
                 .description("webhook deliveries waiting to be sent or retried").register(registry);
     }

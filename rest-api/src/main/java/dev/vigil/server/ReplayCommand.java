@@ -2,6 +2,7 @@ package dev.vigil.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.alert.Alert;
+import dev.vigil.engine.alert.Severity;
 import dev.vigil.engine.clock.ClockMode;
 import dev.vigil.engine.event.EventTimeBounds;
 import dev.vigil.engine.replay.EventInput;
@@ -30,11 +31,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.format.DateTimeParseException;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -98,7 +106,7 @@ final class ReplayCommand implements Callable<Integer> {
             if (end != null) {
                 EventTimeBounds.representable(end);
             }
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--until: not an ISO-8601 instant: " + until);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--until: " + e.getMessage());
@@ -127,7 +135,7 @@ final class ReplayCommand implements Callable<Integer> {
         try (var watchdog = Watchdog.start(timeout);
              var writer = alertWriter();
              var input = open(compiled, csv, new Counting(Files.newInputStream(events), read))) {
-            var counted = new java.util.Iterator<com.fasterxml.jackson.databind.JsonNode>() {
+            var counted = new Iterator<com.fasterxml.jackson.databind.JsonNode>() {
                 @Override
                 public boolean hasNext() {
                     return input.hasNext();
@@ -241,7 +249,7 @@ final class ReplayCommand implements Callable<Integer> {
         result.ruleErrors().stream().limit(10).forEach(e -> err.printf(Locale.ROOT, "rule %s threw: %s%n", e.rule(), e.message()));
     }
 
-    private static void perRule(PrintWriter err, String what, java.util.List<Alert> alerts) {
+    private static void perRule(PrintWriter err, String what, List<Alert> alerts) {
         var counts = new TreeMap<String, Long>();
         alerts.forEach(a -> counts.merge(a.rule(), 1L, Long::sum));
         counts.forEach((rule, n) -> err.printf(Locale.ROOT, "  %s %-20s %,d%n", what, rule, n));
@@ -255,12 +263,12 @@ final class ReplayCommand implements Callable<Integer> {
 
     /** Hands alerts to {@code write} on a thread of its own, a bounded distance behind; close waits for the last. */
     private static final class AlertWriter implements AutoCloseable {
-        private static final Alert END = new Alert("end", "end", 0, "end", dev.vigil.engine.alert.Severity.LOW, "", "", Instant.EPOCH,
-                Instant.EPOCH, java.util.List.of(), java.util.Map.of());
-        private final java.util.concurrent.BlockingQueue<Alert> queue = new java.util.concurrent.ArrayBlockingQueue<>(8_192);
+        private static final Alert END = new Alert("end", "end", 0, "end", Severity.LOW, "", "", Instant.EPOCH,
+                Instant.EPOCH, List.of(), Map.of());
+        private final BlockingQueue<Alert> queue = new ArrayBlockingQueue<>(8_192);
         private final Thread thread;
 
-        AlertWriter(java.util.function.Consumer<Alert> write) {
+        AlertWriter(Consumer<Alert> write) {
             this.thread = new Thread(() -> {
                 try {
                     for (var alert = queue.take(); alert != END; alert = queue.take()) {

@@ -32,6 +32,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
@@ -42,11 +43,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +73,7 @@ final class ReplayRoutes implements AutoCloseable {
     /** Alerts a result lists; all are counted. */
     static final int MAX_ALERTS_LISTED = 10_000;
     /** How long a finished job's result is kept. */
-    private static final java.time.Duration KEEP_JOBS = java.time.Duration.ofHours(1);
+    private static final Duration KEEP_JOBS = Duration.ofHours(1);
     private static final Set<String> KEYS = Set.of("ruleset", "version", "files", "settings", "events", "journal", "compareWith",
             "until", "async");
 
@@ -213,7 +217,7 @@ final class ReplayRoutes implements AutoCloseable {
     private ObjectNode replay(CompiledRuleSet rules, CompiledRuleSet other, Iterator<JsonNode> events, Instant until) {
         var out = json.createObjectNode();
         if (other == null) {
-            var listed = new java.util.ArrayList<Alert>();
+            var listed = new ArrayList<Alert>();
             var result = Replay.run(rules, events, until, clock, engine.watchdog(), alert -> {
                 if (listed.size() < MAX_ALERTS_LISTED) {
                     listed.add(alert);
@@ -254,7 +258,7 @@ final class ReplayRoutes implements AutoCloseable {
         s.put("events", stats.events()).put("invalid", stats.invalidEvents()).put("late", stats.lateEvents())
                 .put("alerts", total).put("suppressed", stats.suppressed()).put("ruleErrors", stats.ruleErrors());
         var byRule = s.putObject("alertsByRule");
-        new java.util.TreeMap<>(stats.alertsPerRule()).forEach(byRule::put);
+        new TreeMap<>(stats.alertsPerRule()).forEach(byRule::put);
         s.put("elapsedMs", stats.elapsed().toMillis()).put("eventsPerSecond", Math.round(stats.eventsPerSecond()))
                 .put("firstEventTime", stats.firstEventTime() == null ? null : stats.firstEventTime().toString())
                 .put("lastEventTime", stats.lastEventTime() == null ? null : stats.lastEventTime().toString());
@@ -369,14 +373,14 @@ final class ReplayRoutes implements AutoCloseable {
     }
 
     private Request parseJson(Context ctx, ObjectNode body) {
-        var unknown = new java.util.ArrayList<String>();
+        var unknown = new ArrayList<String>();
         body.fieldNames().forEachRemaining(k -> {
             if (!KEYS.contains(k)) {
                 unknown.add(k);
             }
         });
         if (!unknown.isEmpty()) {
-            throw ApiException.badRequest("unknown keys " + unknown + "; a replay takes " + new java.util.TreeSet<>(KEYS));
+            throw ApiException.badRequest("unknown keys " + unknown + "; a replay takes " + new TreeSet<>(KEYS));
         }
         var rules = rules(body, ctx, "the rules");
         var compare = body.get("compareWith");
@@ -477,7 +481,7 @@ final class ReplayRoutes implements AutoCloseable {
         if (!files.isObject() || files.isEmpty()) {
             throw ApiException.badRequest(what + ": files must be an object of path to rule text");
         }
-        var texts = new java.util.TreeMap<String, String>();
+        var texts = new TreeMap<String, String>();
         files.properties().forEach(e -> texts.put(e.getKey(), e.getValue().asText()));
         try {
             return forReplay(RuleSetSource.of("replay", texts).withSettings(SettingsJson.parse(node.get("settings"))));
@@ -574,7 +578,7 @@ final class ReplayRoutes implements AutoCloseable {
             return result != null ? ReplayRoutes.outcome(result) : AuditRoutes.outcome(failure);
         }
 
-        void run(java.util.function.Supplier<ObjectNode> replay) {
+        void run(Supplier<ObjectNode> replay) {
             status = "running";
             try {
                 result = replay.get();

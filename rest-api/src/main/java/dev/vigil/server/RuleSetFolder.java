@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -31,7 +32,7 @@ final class RuleSetFolder {
         return read(folder, p -> RuleSetSource.isRuleFile(p) || RuleSetRoutes.isTestFile(p));
     }
 
-    private static Map<String, String> read(Path folder, java.util.function.Predicate<String> wanted) throws IOException {
+    private static Map<String, String> read(Path folder, Predicate<String> wanted) throws IOException {
         var out = new TreeMap<String, String>();
         try (Stream<Path> paths = Files.walk(folder)) {
             for (var path : paths.filter(p -> wanted.test(p.toString()) && Files.isRegularFile(p)).sorted().toList()) {

@@ -3,10 +3,14 @@ package dev.vigil.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.engine.Deployment;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.ruleset.RuleSetCompilationException;
+import dev.vigil.engine.ruleset.RuleSetSettings;
 import dev.vigil.engine.ruleset.RuleSetSource;
 import dev.vigil.engine.ruletest.RuleTestCase;
+import dev.vigil.engine.ruletest.RuleTestFormatException;
+import dev.vigil.engine.ruletest.RuleTests;
 import dev.vigil.engine.session.LiveRuleSet;
 import dev.vigil.server.api.ApiException;
 import dev.vigil.server.api.SettingsJson;
@@ -14,10 +18,16 @@ import dev.vigil.server.api.Views;
 import dev.vigil.server.store.RuleSetStore;
 import dev.vigil.server.store.StoredVersion;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +39,7 @@ final class RuleSetRoutes {
     private final ObjectMapper json;
     private final Views views;
     private final InstantSource clock;
-    private final java.util.concurrent.ConcurrentHashMap<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
 
     private final ServerConfig.InputLimits limits;
     private final AuditRoutes audit;
@@ -88,7 +98,7 @@ final class RuleSetRoutes {
         var settings = SettingsJson.parse(settingsJson);
         var source = source(name, files, settings);
         int version = store.nextVersion(name);
-        dev.vigil.engine.Deployment deployment;
+        Deployment deployment;
         try {
             deployment = engine.deploy(source, version);
         } catch (RuleSetCompilationException e) {
@@ -132,7 +142,7 @@ final class RuleSetRoutes {
         for (var live : engine.ruleSets()) {
             var stats = live.stats();
             out.addObject().put("name", live.name()).put("version", stats.version())
-                    .put("state", stats.status().state().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("state", stats.status().state().name().toLowerCase(Locale.ROOT))
                     .put("reason", stats.status().reason())
                     .put("rules", live.running().rules().size())
                     .put("eventsProcessed", stats.eventsProcessed())
@@ -150,7 +160,7 @@ final class RuleSetRoutes {
         // The version's files as deployed: its rules and the test cases kept with them.
         out.set("files", json.valueToTree(stored.map(StoredVersion::files).orElse(live.running().source().files())));
         out.set("settings", SettingsJson.write(live.running().source().settings(), json.createObjectNode()));
-        out.put("state", stats.status().state().name().toLowerCase(java.util.Locale.ROOT)).put("reason", stats.status().reason());
+        out.put("state", stats.status().state().name().toLowerCase(Locale.ROOT)).put("reason", stats.status().reason());
         var budget = live.alertBudget();
         out.putObject("alertBudget").put("perEvent", budget.perEvent()).put("perSecond", budget.perSecond());
         live.running().rules().forEach(r -> out.withArray("rules").add(views.rule(r)));
@@ -214,7 +224,7 @@ final class RuleSetRoutes {
      * The rule set of a version's files: its rules. Test cases ({@code *.test.yaml}) are kept with
      * the version, next to the rules they test, but are not rules.
      */
-    private static RuleSetSource source(String name, Map<String, String> files, dev.vigil.engine.ruleset.RuleSetSettings settings) {
+    private static RuleSetSource source(String name, Map<String, String> files, RuleSetSettings settings) {
         try {
             return new RuleSetSource(name, ruleFiles(files), settings);
         } catch (IllegalArgumentException e) {
@@ -227,7 +237,7 @@ final class RuleSetRoutes {
     }
 
     private static Map<String, String> ruleFiles(Map<String, String> files) {
-        var out = new java.util.TreeMap<String, String>();
+        var out = new TreeMap<String, String>();
         files.forEach((path, text) -> {
             if (!isTestFile(path)) {
                 out.put(path, text);
@@ -256,7 +266,7 @@ final class RuleSetRoutes {
         }
         var files = files(body);
         var target = name + " v" + live.stats().version();
-        var sent = "test files " + String.join(", ", new java.util.TreeSet<>(files.keySet())) + "; ";
+        var sent = "test files " + String.join(", ", new TreeSet<>(files.keySet())) + "; ";
         try {
             var cases = testCases(name, files);
             var out = runTests(live, cases);
@@ -273,14 +283,14 @@ final class RuleSetRoutes {
 
     /** The test cases of {@code files} (its {@code *.test.yaml} files); 400 naming the problem when there are none or one is not valid. */
     private List<RuleTestCase> testCases(String name, Map<String, String> files) {
-        var cases = new java.util.ArrayList<dev.vigil.engine.ruletest.RuleTestCase>();
+        var cases = new ArrayList<RuleTestCase>();
         try {
-            for (var file : new java.util.TreeMap<>(files).entrySet()) {
+            for (var file : new TreeMap<>(files).entrySet()) {
                 if (isTestFile(file.getKey())) {
-                    cases.addAll(dev.vigil.engine.ruletest.RuleTests.parse(file.getKey(), file.getValue()));
+                    cases.addAll(RuleTests.parse(file.getKey(), file.getValue()));
                 }
             }
-        } catch (dev.vigil.engine.ruletest.RuleTestFormatException e) {
+        } catch (RuleTestFormatException e) {
             throw ApiException.badRequest(e.getMessage());
         }
         if (cases.isEmpty()) {
@@ -314,7 +324,7 @@ final class RuleSetRoutes {
             throw new ApiException(413, "rule_set_too_large", "the rule set has " + out.size() + " files; at most " + limits.ruleSetFiles()
                     + " are taken (--max-rule-set-files)");
         }
-        long bytes = out.values().stream().mapToLong(t -> t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).sum();
+        long bytes = out.values().stream().mapToLong(t -> t.getBytes(StandardCharsets.UTF_8).length).sum();
         if (bytes > limits.ruleSetBytes()) {
             throw new ApiException(413, "rule_set_too_large", "the rule set's files hold " + bytes + " bytes; at most " + limits.ruleSetBytes()
                     + " are taken (--max-rule-set-size)");

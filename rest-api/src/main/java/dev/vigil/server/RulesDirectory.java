@@ -10,6 +10,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -73,7 +74,7 @@ final class RulesDirectory implements AutoCloseable {
         try {
             while (true) {
                 var key = watcher.take();
-                var changed = new java.util.TreeSet<Path>();
+                var changed = new TreeSet<Path>();
                 do {
                     var dir = (Path) key.watchable();
                     for (var event : key.pollEvents()) {

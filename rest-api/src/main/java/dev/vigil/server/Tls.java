@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -155,7 +157,7 @@ final class Tls {
     private static Reader reader(Path file, String option) {
         try {
             return Files.newBufferedReader(file, StandardCharsets.US_ASCII);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(option + " " + file + " does not exist", e);
         } catch (IOException e) {
             throw new IllegalArgumentException(option + " " + file + " cannot be read: " + e.getMessage(), e);
@@ -175,11 +177,11 @@ final class Tls {
         }
         try {
             var data = "vigil".getBytes(StandardCharsets.US_ASCII);
-            var signer = java.security.Signature.getInstance(algorithm);
+            var signer = Signature.getInstance(algorithm);
             signer.initSign(key);
             signer.update(data);
             var signature = signer.sign();
-            var verifier = java.security.Signature.getInstance(algorithm);
+            var verifier = Signature.getInstance(algorithm);
             verifier.initVerify(certificate.getPublicKey());
             verifier.update(data);
             return verifier.verify(signature);

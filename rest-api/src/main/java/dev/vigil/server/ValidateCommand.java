@@ -4,10 +4,12 @@ import dev.vigil.engine.ruleset.Diagnostic;
 import dev.vigil.engine.ruleset.RuleSetCompilationException;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -32,7 +34,7 @@ final class ValidateCommand implements Callable<Integer> {
             List<Path> ruleSets;
             try {
                 ruleSets = RuleSetFolder.find(given);
-            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            } catch (IllegalArgumentException | UncheckedIOException e) {
                 err.println("error: " + e.getMessage());
                 failed = true;
                 continue;
@@ -69,7 +71,7 @@ final class ValidateCommand implements Callable<Integer> {
         var where = d.file() == null ? folder.toString() : folder.resolve(d.file()).toString();
         var message = d.message().lines().map(String::strip)
                 .filter(l -> !l.isEmpty() && !l.equals("^") && !l.startsWith("[Near") && !l.startsWith("[Line:"))
-                .collect(java.util.stream.Collectors.joining(" "));
+                .collect(Collectors.joining(" "));
         return where + ":" + d.line() + ":" + d.column() + ": " + (d.level() == Diagnostic.Level.WARNING ? "warning: " : "") + message;
     }
 }

@@ -25,11 +25,15 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,7 +171,7 @@ public final class VigilServer implements AutoCloseable {
             cfg.requestLogger.http((ctx, millis) -> {
                 var matched = ctx.endpoints().lastHttpEndpoint();
                 metrics.requests(ctx.method().name(), matched == null ? "unmatched" : matched.path, ctx.statusCode())
-                        .record((long) (millis * 1_000_000), java.util.concurrent.TimeUnit.NANOSECONDS);
+                        .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
             });
             cfg.routes.get("/api/v1/rulesets", ruleSets::list, Scope.RULES_READ);
             cfg.routes.put("/api/v1/rulesets/{name}", ruleSets::deploy, Scope.RULES_WRITE);
@@ -223,7 +227,7 @@ public final class VigilServer implements AutoCloseable {
             cfg.routes.post("/api/v1/webhooks/{id}/deliveries/{alertId}/retry", webhookRoutes::retry, Scope.WEBHOOKS_WRITE);
             cfg.routes.get("/api/v1/alerts", alertRoutes::list, Scope.ALERTS_READ);
             cfg.routes.before("/api/v1/alerts/stream", ctx -> {
-                authorize(ctx, tokens, java.util.Set.of(Scope.ALERTS_READ), limiter);
+                authorize(ctx, tokens, Set.of(Scope.ALERTS_READ), limiter);
                 if (alertRoutes.streams() >= config.input().streamClients()) {
                     ctx.header("Retry-After", "5");
                     throw new ApiException(503, "too_many_streams", alertRoutes.streams() + " live alert streams are open, the most this"
@@ -284,15 +288,15 @@ public final class VigilServer implements AutoCloseable {
         });
     }
 
-    private static Map<String, java.util.Set<Scope>> fileTokens(Tokens tokens) {
-        var out = new java.util.TreeMap<String, java.util.Set<Scope>>();
+    private static Map<String, Set<Scope>> fileTokens(Tokens tokens) {
+        var out = new TreeMap<String, Set<Scope>>();
         tokens.list().stream().filter(t -> t.source().equals("file")).forEach(t -> out.put(t.name(), t.scopes()));
         return out;
     }
 
     /** "added a; removed b; scopes changed c": what a reload of the tokens file did, for the audit log. */
-    private static String changes(Map<String, java.util.Set<Scope>> before, Map<String, java.util.Set<Scope>> after) {
-        var parts = new java.util.ArrayList<String>();
+    private static String changes(Map<String, Set<Scope>> before, Map<String, Set<Scope>> after) {
+        var parts = new ArrayList<String>();
         var added = after.keySet().stream().filter(n -> !before.containsKey(n)).toList();
         var removed = before.keySet().stream().filter(n -> !after.containsKey(n)).toList();
         var changed = after.keySet().stream().filter(n -> before.containsKey(n) && !before.get(n).equals(after.get(n))).toList();
@@ -400,9 +404,9 @@ public final class VigilServer implements AutoCloseable {
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
             throw ApiException.badRequest("name must be 1-128 letters, digits, '.', '_' or '-'");
         }
-        var labels = new java.util.ArrayList<String>();
+        var labels = new ArrayList<String>();
         body.path("scopes").forEach(s -> labels.add(s.asText()));
-        java.util.Set<Scope> scopes;
+        Set<Scope> scopes;
         try {
             scopes = Tokens.parse(labels);
         } catch (IllegalArgumentException e) {
@@ -416,7 +420,7 @@ public final class VigilServer implements AutoCloseable {
         ctx.status(201).json(Map.of("name", name, "token", token, "scopes", scopes.stream().map(Scope::label).sorted().toList()));
     }
 
-    private static void authorize(Context ctx, Tokens tokens, java.util.Set<? extends io.javalin.security.RouteRole> required,
+    private static void authorize(Context ctx, Tokens tokens, Set<? extends io.javalin.security.RouteRole> required,
                                   RateLimiter limiter) {
         if (required.isEmpty()) {
             return;

@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.server.store.Database;
 import dev.vigil.server.store.JournalStore;
+import dev.vigil.server.webhook.AddressPolicy;
+import dev.vigil.server.webhook.Webhooks;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,7 +94,7 @@ class CrashRecoveryIT {
     @Test
     void aRestart_keepsTheWindows_andNeitherStoresNorDeliversAnAlertTwice() throws Exception {
         var delivered = new CopyOnWriteArrayList<String>();
-        var receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        var receiver = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/hook", exchange -> {
             delivered.add(exchange.getRequestHeaders().getFirst("webhook-id"));
             exchange.getRequestBody().readAllBytes();
@@ -100,7 +103,7 @@ class CrashRecoveryIT {
         });
         receiver.start();
         var config = ServerConfig.defaults(work.resolve("data")).withPort(0).withAdminToken(TOKEN).withWebhooks(
-                dev.vigil.server.webhook.Webhooks.Settings.DEFAULTS.withAddresses(dev.vigil.server.webhook.AddressPolicy.ANY));
+                Webhooks.Settings.DEFAULTS.withAddresses(AddressPolicy.ANY));
         try {
             server = VigilServer.start(config);
             send(server.port(), "PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL))),

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.server.webhook.AddressPolicy;
+import dev.vigil.server.webhook.Webhooks;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,7 +102,7 @@ class EditorE2EIT {
     void start() throws Exception {
         // The webhook the test subscribes points at this machine, which the server refuses unless allowed.
         server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withWebhooks(
-                dev.vigil.server.webhook.Webhooks.Settings.DEFAULTS.withAddresses(dev.vigil.server.webhook.AddressPolicy.ANY)));
+                Webhooks.Settings.DEFAULTS.withAddresses(AddressPolicy.ANY)));
         var deployed = send("PUT", "/api/v1/rulesets/fraud",
                 json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL, "fraud.test.yaml", TESTS), "settings", Map.of("lateness", "1s"))));
         assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
@@ -147,7 +150,7 @@ class EditorE2EIT {
         // The editor: a syntax error typed on the last line is marked at that line.
         row.findElement(By.linkText("fraud")).click();
         wait.until(ExpectedConditions.textToBe(By.id("version"), "v1"));
-        wait.until(ExpectedConditions.textMatches(By.id("validation"), java.util.regex.Pattern.compile("^compiles")));
+        wait.until(ExpectedConditions.textMatches(By.id("validation"), Pattern.compile("^compiles")));
         var content = driver.findElement(By.cssSelector("#editor .cm-content"));
         content.click();
         content.sendKeys(Keys.chord(Keys.CONTROL, Keys.END));
@@ -170,7 +173,7 @@ class EditorE2EIT {
 
         // Fixed (the line removed) and deployed with Ctrl-S: version 2.
         content.sendKeys(Keys.END, Keys.chord(Keys.SHIFT, Keys.HOME), Keys.BACK_SPACE);
-        wait.until(ExpectedConditions.textMatches(By.id("validation"), java.util.regex.Pattern.compile("^compiles")));
+        wait.until(ExpectedConditions.textMatches(By.id("validation"), Pattern.compile("^compiles")));
         assertThat(driver.findElements(By.cssSelector("#editor .cm-lintRange-error"))).isEmpty();
         content.sendKeys(Keys.chord(Keys.CONTROL, "s"));
         wait.until(ExpectedConditions.textToBe(By.id("version"), "v2"));
@@ -282,7 +285,7 @@ class EditorE2EIT {
         wait.until(ExpectedConditions.textToBe(By.id("version"), "new: not deployed"));
         assertThat(driver.findElements(By.cssSelector("#tabs [data-path]")).stream().map(t -> t.getAttribute("data-path")).toList())
                 .containsExactly("cpu-hot.rule.yaml", "monitoring.drl");
-        wait.until(ExpectedConditions.textMatches(By.id("validation"), java.util.regex.Pattern.compile("^compiles: 1 rule$")));
+        wait.until(ExpectedConditions.textMatches(By.id("validation"), Pattern.compile("^compiles: 1 rule$")));
 
         // Files added, renamed and deleted in tabs; settings changed in their form, a bad one shown as it is refused.
         driver.findElement(By.id("add-file")).click();
@@ -307,7 +310,7 @@ class EditorE2EIT {
         lateness.clear();
         lateness.sendKeys("5s", Keys.TAB);
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("setting-latePolicy"))).selectByValue("drop");
-        wait.until(ExpectedConditions.textMatches(By.id("validation"), java.util.regex.Pattern.compile("^compiles: 1 rule$")));
+        wait.until(ExpectedConditions.textMatches(By.id("validation"), Pattern.compile("^compiles: 1 rule$")));
         screenshot("settings");
 
         driver.findElement(By.id("deploy")).click();

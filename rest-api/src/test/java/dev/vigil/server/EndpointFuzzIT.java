@@ -13,8 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -93,7 +95,7 @@ class EndpointFuzzIT {
     static void stop() throws IOException {
         server.close();
         try (var files = Files.walk(data)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
@@ -126,7 +128,7 @@ class EndpointFuzzIT {
     private static Arbitrary<String> mutated(String seed) {
         var edit = Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, seed.length() - 1),
                 Arbitraries.chars().with('{', '}', '[', ']', '"', ',', ':', '\n', '\\', 'x', '0', '-', ' ', '\u00e9', '\u0000'))
-                .as((kind, at, c) -> (java.util.function.UnaryOperator<String>) text -> {
+                .as((kind, at, c) -> (UnaryOperator<String>) text -> {
                     int i = Math.min(at, Math.max(0, text.length() - 1));
                     if (text.isEmpty()) {
                         return String.valueOf(c);

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -107,7 +108,7 @@ class PoisonInputIT {
     }
 
     private List<String> alertKeys() throws IOException, InterruptedException {
-        var keys = new java.util.ArrayList<String>();
+        var keys = new ArrayList<String>();
         read(send("GET", "/api/v1/alerts?limit=1000", null)).get("alerts").forEach(a -> keys.add(a.get("key").asText()));
         return keys;
     }

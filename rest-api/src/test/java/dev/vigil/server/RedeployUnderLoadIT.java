@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -119,8 +121,8 @@ class RedeployUnderLoadIT {
         return json.readTree(send("GET", "/api/v1/rulesets/fraud", null).body()).get("stats");
     }
 
-    private java.util.List<JsonNode> alertsFor(String key) throws Exception {
-        var out = new java.util.ArrayList<JsonNode>();
+    private List<JsonNode> alertsFor(String key) throws Exception {
+        var out = new ArrayList<JsonNode>();
         json.readTree(send("GET", "/api/v1/alerts?key=" + key, null).body()).get("alerts").forEach(out::add);
         return out;
     }

@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.server.webhook.AddressPolicy;
+import dev.vigil.server.webhook.Webhooks;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,9 +16,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -186,7 +192,7 @@ class ReplayIT {
         deploy("fraud", DECLARE + LARGE);
         send("POST", "/api/v1/events?ruleset=fraud", json.writeValueAsString(events(20, T0)), "application/json", TOKEN);
         send("POST", "/api/v1/events?ruleset=fraud", ndjson(events(20, T0.plusSeconds(20)).stream()
-                .map(e -> { var m = new java.util.HashMap<>(e); m.put("id", "u" + m.get("id")); return (Map<String, Object>) m; })
+                .map(e -> { var m = new HashMap<>(e); m.put("id", "u" + m.get("id")); return (Map<String, Object>) m; })
                 .toList()), "application/x-ndjson", TOKEN);
         // The journal writes in batches a moment after accepting.
         var range = Map.of("ruleset", "fraud", "from", T0.plusSeconds(10).toString(), "to", T0.plusSeconds(30).toString());
@@ -205,7 +211,7 @@ class ReplayIT {
     void aJournaledEventWithoutATime_replaysAtItsArrival_notAtTheTimeOfTheReplay() throws Exception {
         start();
         deploy("fraud", DECLARE + LARGE);
-        var before = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        var before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         var posted = send("POST", "/api/v1/events?ruleset=fraud", json.writeValueAsString(Map.of("type", "Transaction", "id", "now",
                 "accountId", "a1", "amount", 5_000.0)), "application/json", TOKEN);
         var after = Instant.now().plusMillis(1);
@@ -223,8 +229,8 @@ class ReplayIT {
 
     @Test
     void aReplay_sendsNoWebhook_whileALiveAlertIsDelivered() throws Exception {
-        var received = new java.util.concurrent.CopyOnWriteArrayList<String>();
-        var receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        var received = new CopyOnWriteArrayList<String>();
+        var receiver = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/hook", exchange -> {
             received.add(exchange.getRequestHeaders().getFirst("webhook-id"));
             exchange.getRequestBody().readAllBytes();
@@ -233,8 +239,8 @@ class ReplayIT {
         });
         receiver.start();
         try {
-            start(ServerConfig.defaults(data).withWebhooks(dev.vigil.server.webhook.Webhooks.Settings.DEFAULTS
-                    .withAddresses(dev.vigil.server.webhook.AddressPolicy.ANY)));
+            start(ServerConfig.defaults(data).withWebhooks(Webhooks.Settings.DEFAULTS
+                    .withAddresses(AddressPolicy.ANY)));
             deploy("fraud", DECLARE + LARGE);
             var subscribed = send("POST", "/api/v1/webhooks", json.writeValueAsString(Map.of("url",
                     "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")), "application/json", TOKEN);

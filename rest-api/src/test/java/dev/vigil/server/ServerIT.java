@@ -5,7 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.server.store.Database;
+import dev.vigil.server.store.JournalStore;
+import dev.vigil.server.webhook.AddressPolicy;
+import dev.vigil.server.webhook.Webhooks;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,10 +19,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +48,7 @@ class ServerIT {
      * Reads a stream on a thread of its own: thenAccept would read it on the calling thread when the
      * answer is already there, and never return.
      */
-    private static final java.util.concurrent.Executor OWN_THREAD = task -> {
+    private static final Executor OWN_THREAD = task -> {
         var thread = new Thread(task, "stream-reader");
         thread.setDaemon(true);
         thread.start();
@@ -116,7 +126,7 @@ class ServerIT {
     void alertStream_sendsEachAlertAsItFires_andAnAckIsKept() throws Exception {
         start();
         send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
-        var lines = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var lines = new CopyOnWriteArrayList<String>();
         var stream = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/alerts/stream?severity=high"))
                 .header("Authorization", "Bearer " + TOKEN).header("Accept", "text/event-stream").build();
         http.sendAsync(stream, HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(r -> r.body().forEach(lines::add), OWN_THREAD);
@@ -159,7 +169,7 @@ class ServerIT {
         assertThat(http.send(binary, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> read(send("GET", "/api/v1/alerts", null)).get("alerts").size() == 3);
-        var evidence = new java.util.TreeSet<String>();
+        var evidence = new TreeSet<String>();
         read(send("GET", "/api/v1/alerts", null)).get("alerts").forEach(a -> evidence.add(a.get("evidence").get(0).asText()));
         assertThat(evidence).containsExactly("c1", "c2", "c3");
 
@@ -422,7 +432,7 @@ class ServerIT {
         assertThat(read(refused).get("message").asText()).startsWith("token 'admin' made more than 5 requests a second");
         assertThat(other.statusCode()).isEqualTo(200);
 
-        var lines = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var lines = new CopyOnWriteArrayList<String>();
         var stream = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/alerts/stream"))
                 .header("Authorization", "Bearer " + reader).header("Accept", "text/event-stream").build();
         http.sendAsync(stream, HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(r -> r.body().forEach(lines::add), OWN_THREAD);
@@ -435,7 +445,7 @@ class ServerIT {
     @Test
     void deploysRollbacksDeletionsAndWebhookAndTokenChanges_areInTheAuditLog_withTheirToken() throws Exception {
         server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withWebhooks(
-                dev.vigil.server.webhook.Webhooks.Settings.DEFAULTS.withAddresses(dev.vigil.server.webhook.AddressPolicy.ANY)));
+                Webhooks.Settings.DEFAULTS.withAddresses(AddressPolicy.ANY)));
         var deployer = read(send("POST", "/api/v1/tokens", json.writeValueAsString(Map.of("name", "deployer",
                 "scopes", List.of("rules:write", "rules:read"))))).get("token").asText();
         send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"), "application/json", deployer);
@@ -465,16 +475,16 @@ class ServerIT {
         send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
         var body = event("t1", "2026-11-20T10:00:00Z", "a1", 5000);
 
-        try (var socket = new java.net.Socket("127.0.0.1", server.port())) {
+        try (var socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(20_000);
             var out = socket.getOutputStream();
             out.write(("POST /api/v1/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TOKEN
                     + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"
-                    + body.substring(0, 10)).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    + body.substring(0, 10)).getBytes(StandardCharsets.US_ASCII));
             out.flush();
             long started = System.nanoTime();
             // The server answers with an error or closes the connection: either way the read ends.
-            var answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            var answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             long tookMillis = (System.nanoTime() - started) / 1_000_000;
 
             assertThat(answer).doesNotStartWith("HTTP/1.1 202");
@@ -610,8 +620,8 @@ class ServerIT {
         server.close();
         server = null;
 
-        try (var database = dev.vigil.server.store.Database.open(data)) {
-            var journal = new dev.vigil.server.store.JournalStore(database).read("fraud", 10);
+        try (var database = Database.open(data)) {
+            var journal = new JournalStore(database).read("fraud", 10);
             assertThat(journal).extracting(e -> json.readTree(e.event()).get("id").asText()).containsExactly("t1", "t2", "t4", "t5", "t6");
             assertThat(journal).allSatisfy(e -> assertThat(e.event()).doesNotContain("\n"));
             assertThat(journal.get(3).event()).isEqualTo(event("t5", "2026-11-20T10:00:04Z", "a5", 10));
@@ -642,7 +652,7 @@ class ServerIT {
         var file = data.resolve("admin-token");
 
         assertThat(Files.readString(file).trim()).isEqualTo(token);
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(send("GET", "/api/v1/rulesets", null, "application/json", token).statusCode()).isEqualTo(200);
     }
 
@@ -658,7 +668,7 @@ class ServerIT {
         assertThat(rotated.statusCode()).isEqualTo(200);
         assertThat(fresh).isNotEqualTo(old);
         assertThat(Files.readString(file).trim()).isEqualTo(fresh);
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(send("GET", "/api/v1/rulesets", null, "application/json", old).statusCode()).isEqualTo(401);
         assertThat(send("GET", "/api/v1/rulesets", null, "application/json", fresh).statusCode()).isEqualTo(200);
         server.close();
@@ -685,7 +695,7 @@ class ServerIT {
         var body = ("[" + (event("t", "2026-11-20T10:00:00Z", "a", 1) + ",").repeat(50) + "{}]").getBytes(StandardCharsets.UTF_8);
 
         var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/events"))
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
 

@@ -14,16 +14,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -100,7 +103,7 @@ class TlsIT {
     private static org.bouncycastle.util.io.pem.PemObject sec1(KeyPair keys) throws IOException {
         var info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
         var publicKey = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()).getPublicKeyData();
-        var key = new org.bouncycastle.asn1.sec.ECPrivateKey(256, ((java.security.interfaces.ECPrivateKey) keys.getPrivate()).getS(),
+        var key = new org.bouncycastle.asn1.sec.ECPrivateKey(256, ((ECPrivateKey) keys.getPrivate()).getS(),
                 publicKey, info.getPrivateKeyAlgorithm().getParameters());
         return new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", key.getEncoded());
     }
@@ -188,7 +191,7 @@ class TlsIT {
     void start_withACertificateFileHoldingNoCertificate_failsNamingIt() throws Exception {
         var identity = Identity.generate("EC", "vigil-test");
         write(identity, "pkcs8");
-        Files.copy(dir.resolve("key.pem"), dir.resolve("cert.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(dir.resolve("key.pem"), dir.resolve("cert.pem"), StandardCopyOption.REPLACE_EXISTING);
 
         assertThatThrownBy(this::start).hasMessageContaining("--tls-cert").hasMessageContaining("holds no certificate");
     }
@@ -223,7 +226,7 @@ class TlsIT {
 
     private double reloads(HttpClient client, String outcome) throws Exception {
         var metrics = get(client, "/metrics").body();
-        var m = java.util.regex.Pattern.compile("(?m)^vigil_reloads_total\\{file=\"tls\",outcome=\"" + outcome + "\"} ([0-9.E]+)")
+        var m = Pattern.compile("(?m)^vigil_reloads_total\\{file=\"tls\",outcome=\"" + outcome + "\"} ([0-9.E]+)")
                 .matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.server.store.Database;
 import dev.vigil.server.webhook.AddressPolicy;
 import dev.vigil.server.webhook.Webhooks;
 import java.io.IOException;
@@ -22,8 +23,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -98,7 +101,7 @@ class WebhooksIT {
             server.setExecutor(Executors.newCachedThreadPool());
             server.createContext("/", exchange -> {
                 var path = exchange.getRequestURI().getPath();
-                var headers = new java.util.TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
+                var headers = new TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
                 exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, v.get(0)));
                 var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 requests.add(new Request(path, headers, body, System.nanoTime()));
@@ -187,7 +190,7 @@ class WebhooksIT {
 
     /** A connection to the server's database, beside the server's own, as an operator's console would open. */
     private Connection database() throws Exception {
-        return DriverManager.getConnection(dev.vigil.server.store.Database.url(data), "vigil", "");
+        return DriverManager.getConnection(Database.url(data), "vigil", "");
     }
 
     @AfterEach
@@ -429,7 +432,7 @@ class WebhooksIT {
 
         assertThat(sizes).containsExactly(2, 2, 1);
         var newestFirst = new ArrayList<>(receiver.ids("/paged"));
-        java.util.Collections.reverse(newestFirst);
+        Collections.reverse(newestFirst);
         assertThat(seen).containsExactlyElementsOf(newestFirst);
         var bad = send("GET", "/api/v1/webhooks/" + id + "/deliveries?cursor=abc", null);
         assertThat(bad.statusCode()).isEqualTo(400);

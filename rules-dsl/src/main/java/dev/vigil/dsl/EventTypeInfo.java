@@ -1,5 +1,7 @@
 package dev.vigil.dsl;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -17,7 +19,7 @@ public record EventTypeInfo(String name, String packageName, String timestampFie
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(packageName, "packageName");
         Objects.requireNonNull(timestampField, "timestampField");
-        fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+        fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     }
 
     /** {@code package.Name}, or the name alone in the default package. */

@@ -1,5 +1,6 @@
 package dev.vigil.dsl;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -48,13 +49,13 @@ public record Generated(String file, String drl, List<String> rules, List<DslDia
     @Override
     public boolean equals(Object o) {
         return o instanceof Generated g && file.equals(g.file) && Objects.equals(drl, g.drl) && rules.equals(g.rules)
-                && diagnostics.equals(g.diagnostics) && java.util.Arrays.equals(sourceLines, g.sourceLines)
-                && java.util.Arrays.equals(sourceColumns, g.sourceColumns);
+                && diagnostics.equals(g.diagnostics) && Arrays.equals(sourceLines, g.sourceLines)
+                && Arrays.equals(sourceColumns, g.sourceColumns);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(file, drl, rules, diagnostics, java.util.Arrays.hashCode(sourceLines), java.util.Arrays.hashCode(sourceColumns));
+        return Objects.hash(file, drl, rules, diagnostics, Arrays.hashCode(sourceLines), Arrays.hashCode(sourceColumns));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.vigil.dsl;
 
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ public final class RuleDsl {
         var read = RuleReader.read(file, text, Map.copyOf(byName));
         if (!read.problems().isEmpty()) {
             var sorted = read.problems().stream()
-                    .sorted(java.util.Comparator.comparingInt(DslDiagnostic::line).thenComparingInt(DslDiagnostic::column))
+                    .sorted(Comparator.comparingInt(DslDiagnostic::line).thenComparingInt(DslDiagnostic::column))
                     .toList();
             return Generated.failed(file, sorted);
         }

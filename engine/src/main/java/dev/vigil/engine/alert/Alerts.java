@@ -1,6 +1,8 @@
 package dev.vigil.engine.alert;
 
 import dev.vigil.engine.ruleset.RuleInfo;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,6 +11,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
@@ -158,18 +162,18 @@ public final class Alerts {
             if (Double.isNaN(d) || Double.isInfinite(d)) {
                 return String.valueOf(d);
             }
-            return java.math.BigDecimal.valueOf(d).setScale(2, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+            return BigDecimal.valueOf(d).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
         }
-        if (value instanceof java.math.BigDecimal b) {
+        if (value instanceof BigDecimal b) {
             return b.stripTrailingZeros().toPlainString();
         }
         return String.valueOf(value);
     }
 
     /** {@code values} in order of their text, nulls first: a set's contents, the same way every time. */
-    public List<Object> sorted(java.util.Collection<?> values) {
+    public List<Object> sorted(Collection<?> values) {
         var out = new ArrayList<Object>(values);
-        out.sort(java.util.Comparator.comparing(v -> v == null ? "" : v.toString()));
+        out.sort(Comparator.comparing(v -> v == null ? "" : v.toString()));
         return out;
     }
 

@@ -24,6 +24,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -206,7 +207,7 @@ public final class EventReaders {
 
     private static List<String> columnNames(MappingIterator<?> rows) {
         var schema = (CsvSchema) rows.getParser().getSchema();
-        var out = new java.util.ArrayList<String>();
+        var out = new ArrayList<String>();
         schema.forEach(c -> out.add(c.getName()));
         return out;
     }

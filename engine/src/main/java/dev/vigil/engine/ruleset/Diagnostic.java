@@ -1,5 +1,6 @@
 package dev.vigil.engine.ruleset;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -34,6 +35,6 @@ public record Diagnostic(Level level, String file, int line, int column, String 
     @Override
     public String toString() {
         var where = file == null ? "" : file + (line > 0 ? ":" + line + (column > 0 ? ":" + column : "") : "") + ": ";
-        return where + level.name().toLowerCase(java.util.Locale.ROOT) + ": " + message;
+        return where + level.name().toLowerCase(Locale.ROOT) + ": " + message;
     }
 }

@@ -5,6 +5,7 @@ import dev.vigil.dsl.EventTypeInfo;
 import dev.vigil.dsl.Generated;
 import dev.vigil.dsl.RuleDsl;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,7 +155,7 @@ final class RuleLanguageFiles {
             collectFields(parent, declared, fields, depth + 1);
         }
         td.getFields().values().stream()
-                .sorted(java.util.Comparator.comparingInt(f -> f.getIndex()))
+                .sorted(Comparator.comparingInt(f -> f.getIndex()))
                 .forEach(f -> fields.put(f.getFieldName(), f.getPattern().getObjectType()));
     }
 

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -222,7 +223,7 @@ public final class RuleSetCompiler {
     /** A file that failed to parse also gets "Parser returned a null Package", which says nothing more. */
     private static void dropParserEchoes(List<Diagnostic> diagnostics) {
         diagnostics.removeIf(d -> d.message().startsWith("Parser returned a null Package")
-                && diagnostics.stream().anyMatch(o -> o != d && java.util.Objects.equals(o.file(), d.file())));
+                && diagnostics.stream().anyMatch(o -> o != d && Objects.equals(o.file(), d.file())));
     }
 
     /**

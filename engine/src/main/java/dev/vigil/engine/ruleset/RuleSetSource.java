@@ -1,5 +1,6 @@
 package dev.vigil.engine.ruleset;
 
+import dev.vigil.dsl.RuleDsl;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -39,7 +40,7 @@ public record RuleSetSource(String name, Map<String, String> files, RuleSetSetti
 
     /** Whether {@code path} names a file of rules: DRL ({@code .drl}) or the rule language ({@code .rule.yaml}). */
     public static boolean isRuleFile(String path) {
-        return path.endsWith(".drl") || dev.vigil.dsl.RuleDsl.isRuleFile(path);
+        return path.endsWith(".drl") || RuleDsl.isRuleFile(path);
     }
 
     /** A rule set with the default settings. */

@@ -30,6 +30,7 @@ import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -212,7 +213,7 @@ public final class RuleTests {
                     throw new RuleTestFormatException(file, line, e.getMessage());
                 }
             }
-            var attributes = new java.util.LinkedHashMap<String, String>();
+            var attributes = new LinkedHashMap<String, String>();
             if (node.hasNonNull("attributes")) {
                 var given = node.get("attributes");
                 if (!given.isObject() || given.properties().stream().anyMatch(e -> !e.getValue().isValueNode())) {

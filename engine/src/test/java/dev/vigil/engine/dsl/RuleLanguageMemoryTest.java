@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * trigger's window), so their events come 10 ms apart: ten thousand minutes.
  */
 class RuleLanguageMemoryTest {
-    private static final java.util.Set<String> OVER_ONE_WINDOW = java.util.Set.of("match", "count", "aggregate", "distinct", "spike");
+    private static final Set<String> OVER_ONE_WINDOW = Set.of("match", "count", "aggregate", "distinct", "spike");
 
     private static final String TYPES = """
             package mem;

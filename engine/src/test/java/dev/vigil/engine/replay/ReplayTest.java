@@ -15,7 +15,10 @@ import dev.vigil.engine.alert.Alert;
 import dev.vigil.engine.ruleset.RuleSetSettings;
 import dev.vigil.engine.ruleset.RuleSetSource;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -101,9 +104,9 @@ class ReplayTest {
     @Test
     void replay_ofAnUnorderedFile_withLatenessCoveringItsDisorder_givesTheAlertsOfTheOrderedOne() {
         var ordered = history();
-        ordered.sort(java.util.Comparator.comparing(e -> java.time.Instant.parse(e.get("time").asText())));
+        ordered.sort(Comparator.comparing(e -> Instant.parse(e.get("time").asText())));
         var shuffled = new ArrayList<>(ordered);
-        java.util.Collections.shuffle(shuffled, new Random(5));
+        Collections.shuffle(shuffled, new Random(5));
         var sorting = SOURCE.withSettings(SOURCE.settings().withAllowedLateness(Duration.ofDays(1)));
 
         var expected = engine.replay(SOURCE, ordered.iterator(), null);
@@ -166,7 +169,7 @@ class ReplayTest {
         var replayed = engine.replay(SOURCE, events.iterator(), null).alerts();
 
         // The live session keeps the last 5 s in its reorder buffer; the replay flushes it at the end.
-        var cutoff = events.stream().map(e -> java.time.Instant.parse(e.get("time").asText())).max(java.util.Comparator.naturalOrder())
+        var cutoff = events.stream().map(e -> Instant.parse(e.get("time").asText())).max(Comparator.naturalOrder())
                 .orElseThrow().minusSeconds(5);
         var expected = replayed.stream().filter(a -> !a.eventTime().isAfter(cutoff)).toList();
         assertThat(liveAlerts).extracting(Alert::id, Alert::eventTime, Alert::evidence)

@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vigil.engine.TestRules;
 import dev.vigil.engine.ruleset.RuleSetSource;
 import dev.vigil.engine.session.Watchdog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class RuleTestsTest {
@@ -183,12 +187,12 @@ class RuleTestsTest {
     @Test
     void theDefaultFraudRules_passTheirOwnCases() {
         var folder = Path.of("..", "rules", "fraud");
-        var files = new java.util.TreeMap<String, String>();
-        try (var paths = java.nio.file.Files.list(folder)) {
+        var files = new TreeMap<String, String>();
+        try (var paths = Files.list(folder)) {
             paths.filter(p -> RuleSetSource.isRuleFile(p.getFileName().toString()))
                     .forEach(p -> files.put(p.getFileName().toString(), read(p)));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         assertThat(files).containsKeys("transactions.drl", "velocity.rule.yaml");
         var source = RuleSetSource.of("fraud", files);
@@ -201,9 +205,9 @@ class RuleTestsTest {
 
     private static String read(Path path) {
         try {
-            return java.nio.file.Files.readString(path);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return Files.readString(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -11,7 +11,10 @@ import dev.vigil.engine.alert.Alert;
 import dev.vigil.engine.clock.LatePolicy;
 import dev.vigil.engine.ruleset.RuleSetSettings;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -36,12 +39,12 @@ class EventTimeOrderingTest {
     /** The same events in the order they would arrive if each were delayed by up to 20 s: disorder within a 30 s lateness. */
     private static List<ObjectNode> shuffledWithin20s(List<ObjectNode> events) {
         var random = new Random(11);
-        var arrival = new java.util.IdentityHashMap<ObjectNode, Long>();
+        var arrival = new IdentityHashMap<ObjectNode, Long>();
         for (var e : events) {
-            arrival.put(e, java.time.Instant.parse(e.get("time").asText()).toEpochMilli() + random.nextInt(20_000));
+            arrival.put(e, Instant.parse(e.get("time").asText()).toEpochMilli() + random.nextInt(20_000));
         }
         var out = new ArrayList<>(events);
-        out.sort(java.util.Comparator.comparing(arrival::get));
+        out.sort(Comparator.comparing(arrival::get));
         return out;
     }
 

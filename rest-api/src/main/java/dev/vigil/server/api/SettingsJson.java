@@ -8,6 +8,7 @@ import dev.vigil.dsl.Durations;
 import dev.vigil.engine.alert.AlertBudget;
 import dev.vigil.engine.ruleset.RuleSetSettings;
 import java.util.ArrayList;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -78,7 +79,7 @@ public final class SettingsJson {
     public static ObjectNode write(RuleSetSettings settings, ObjectNode into) {
         into.put("clock", settings.clockMode() == ClockMode.REALTIME ? "realtime" : "event-time")
                 .put("lateness", settings.allowedLateness().toMillis() + "ms")
-                .put("latePolicy", settings.latePolicy().name().toLowerCase(java.util.Locale.ROOT))
+                .put("latePolicy", settings.latePolicy().name().toLowerCase(Locale.ROOT))
                 .put("idleTimeout", settings.idleTimeout().toMillis() + "ms")
                 .put("allowUnknownFields", settings.allowUnknownFields())
                 .put("queueCapacity", settings.queueCapacity())

@@ -10,7 +10,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -146,10 +148,10 @@ public final class Tokens {
 
     /** Every token but the admin's, by name: its scopes and where it comes from ({@code api} or {@code file}). */
     public List<Listed> list() {
-        var out = new java.util.ArrayList<Listed>();
+        var out = new ArrayList<Listed>();
         issued.values().forEach(g -> out.add(new Listed(g.name(), g.scopes(), "api")));
         fromFile.values().forEach(g -> out.add(new Listed(g.name(), g.scopes(), "file")));
-        out.sort(java.util.Comparator.comparing(Listed::name));
+        out.sort(Comparator.comparing(Listed::name));
         return out;
     }
 

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -52,7 +54,7 @@ public final class TokensFile {
         } catch (JacksonException e) {
             throw new IllegalArgumentException(file + ": not YAML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("--tokens-file " + file + " does not exist", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("--tokens-file " + file + " cannot be read: " + e.getMessage(), e);
@@ -108,7 +110,7 @@ public final class TokensFile {
             if (!SHA256.matcher(hash).matches()) {
                 throw new IllegalArgumentException(where + ".sha256: expected 64 hex digits (printf %s TOKEN | sha256sum)");
             }
-            hash = hash.toLowerCase(java.util.Locale.ROOT);
+            hash = hash.toLowerCase(Locale.ROOT);
         } else {
             var token = node.get("token").asText();
             if (token.length() < SHORTEST_TOKEN || token.isBlank()) {

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.alert.Alert;
 import dev.vigil.engine.alert.Severity;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +32,7 @@ public final class AlertStore {
     }
 
     /** A stored alert and its position in the store, which cursors count by. */
-    public record Stored(long position, Alert alert, java.time.Instant ackedAt) {
+    public record Stored(long position, Alert alert, Instant ackedAt) {
     }
 
     private static final String COLUMNS = "id, rule_set, version, rule, severity, alert_key, message, event_time, fired_at, evidence, attributes";
@@ -50,7 +53,7 @@ public final class AlertStore {
     /** Work done in the transaction that stores alerts, with the alerts it stored (not those stored before). */
     @FunctionalInterface
     public interface WithStored {
-        void accept(java.sql.Connection c, List<Alert> stored) throws SQLException;
+        void accept(Connection c, List<Alert> stored) throws SQLException;
     }
 
     /** Like {@link #saveAll(List)}, doing {@code alsoDo} in the same transaction: the webhook outbox. */
@@ -86,7 +89,7 @@ public final class AlertStore {
     }
 
     /** Inserts the alerts; the ones inserted (all of them, unless {@code onlyNew} skipped some already stored). */
-    private List<Alert> insert(java.sql.Connection c, List<Alert> alerts, boolean onlyNew) throws SQLException {
+    private List<Alert> insert(Connection c, List<Alert> alerts, boolean onlyNew) throws SQLException {
         try (var s = c.prepareStatement(onlyNew ? INSERT_IF_NEW : INSERT)) {
             for (var a : alerts) {
                 s.setString(1, a.id());
@@ -124,7 +127,7 @@ public final class AlertStore {
             if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
                 return true;
             }
-            if (t instanceof java.sql.BatchUpdateException batch && batch.getNextException() != null
+            if (t instanceof BatchUpdateException batch && batch.getNextException() != null
                     && "23505".equals(batch.getNextException().getSQLState())) {
                 return true;
             }
@@ -204,7 +207,7 @@ public final class AlertStore {
     }
 
     /** Marks an alert as acknowledged at {@code at} (the first acknowledgement counts); false when there is no such alert. */
-    public boolean ack(String id, java.time.Instant at) {
+    public boolean ack(String id, Instant at) {
         try (var c = database.connection();
              var s = c.prepareStatement("UPDATE alert SET acked_at = COALESCE(acked_at, ?) WHERE id = ?")) {
             s.setTimestamp(1, Timestamp.from(at));

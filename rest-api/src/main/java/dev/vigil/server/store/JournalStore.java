@@ -5,11 +5,20 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.OptionalLong;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -60,7 +69,7 @@ public final class JournalStore {
         if (chunks.isEmpty()) {
             return;
         }
-        var byRuleSet = new java.util.LinkedHashMap<String, List<Chunk>>();
+        var byRuleSet = new LinkedHashMap<String, List<Chunk>>();
         chunks.forEach(e -> byRuleSet.computeIfAbsent(e.ruleSet(), r -> new ArrayList<>()).add(e));
         try (var c = database.connection()) {
             c.setAutoCommit(false);
@@ -140,7 +149,7 @@ public final class JournalStore {
      * (epoch milliseconds, both inclusive), of batches whose newest event is in that span; empty when
      * it has none. Times outside it, which older versions took, are left out of the answer.
      */
-    public java.util.OptionalLong latestEventTime(String ruleSet, long earliest, long latest) {
+    public OptionalLong latestEventTime(String ruleSet, long earliest, long latest) {
         try (var c = database.connection(); var s = c.prepareStatement(
                 "SELECT MAX(last_event_time) FROM event_journal WHERE rule_set = ? AND last_event_time BETWEEN ? AND ?")) {
             s.setString(1, ruleSet);
@@ -149,7 +158,7 @@ public final class JournalStore {
             try (var r = s.executeQuery()) {
                 r.next();
                 long newest = r.getLong(1);
-                return r.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(newest);
+                return r.wasNull() ? OptionalLong.empty() : OptionalLong.of(newest);
             }
         } catch (SQLException e) {
             throw new StoreException("reading the journal of rule set '" + ruleSet + "'", e);
@@ -191,14 +200,14 @@ public final class JournalStore {
     }
 
     /** A journal range being read: the events' JSON lines, one batch in memory at a time. */
-    public static final class Range implements java.util.Iterator<String>, AutoCloseable {
-        private final java.sql.Connection connection;
-        private final java.sql.PreparedStatement statement;
-        private final java.sql.ResultSet rows;
-        private java.util.Iterator<String> batch = java.util.Collections.emptyIterator();
+    public static final class Range implements Iterator<String>, AutoCloseable {
+        private final Connection connection;
+        private final PreparedStatement statement;
+        private final ResultSet rows;
+        private Iterator<String> batch = Collections.emptyIterator();
         private String next;
 
-        private Range(java.sql.Connection connection, String ruleSet, Instant from, Instant to) throws SQLException {
+        private Range(Connection connection, String ruleSet, Instant from, Instant to) throws SQLException {
             this.connection = connection;
             try {
                 this.statement = connection.prepareStatement("SELECT events, events_gzip FROM event_journal WHERE " + OVERLAPS
@@ -228,7 +237,7 @@ public final class JournalStore {
                         return false;
                     }
                     var gzipped = rows.getBytes(2);
-                    batch = java.util.Arrays.asList((gzipped == null ? rows.getString(1) : gunzip(gzipped)).split("\n")).iterator();
+                    batch = Arrays.asList((gzipped == null ? rows.getString(1) : gunzip(gzipped)).split("\n")).iterator();
                 } catch (SQLException e) {
                     throw new StoreException("reading the journal", e);
                 }
@@ -239,7 +248,7 @@ public final class JournalStore {
         @Override
         public String next() {
             if (!hasNext()) {
-                throw new java.util.NoSuchElementException();
+                throw new NoSuchElementException();
             }
             var out = next;
             next = null;

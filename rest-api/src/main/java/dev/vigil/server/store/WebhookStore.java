@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -250,7 +251,7 @@ public final class WebhookStore {
                 + " last_status = ?, last_error = ?, next_attempt = ?, delivered_at = ? WHERE seq = ?")) {
             st.setString(1, state);
             if (status == null) {
-                st.setNull(2, java.sql.Types.INTEGER);
+                st.setNull(2, Types.INTEGER);
             } else {
                 st.setInt(2, status);
             }

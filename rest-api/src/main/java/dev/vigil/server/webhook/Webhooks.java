@@ -15,8 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,7 +65,7 @@ public final class Webhooks implements AutoCloseable {
         }
 
         public Settings {
-            java.util.Objects.requireNonNull(addresses, "addresses");
+            Objects.requireNonNull(addresses, "addresses");
             for (var d : List.of(timeout, backoff, maxBackoff, maxAge)) {
                 if (d.isNegative() || d.isZero()) {
                     throw new IllegalArgumentException("webhook timeout, backoff and max age must be positive");
@@ -128,7 +130,7 @@ public final class Webhooks implements AutoCloseable {
     }
 
     public Subscription subscribe(String url, List<String> ruleSets, List<String> rules, Severity minSeverity, String format, String secret) {
-        var s = new Subscription("wh_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 20), url, ruleSets, rules, minSeverity, format,
+        var s = new Subscription("wh_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20), url, ruleSets, rules, minSeverity, format,
                 secret, clock.instant());
         store.save(s);
         subscriptions.add(s);

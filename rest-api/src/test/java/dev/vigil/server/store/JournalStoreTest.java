@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -82,7 +83,7 @@ class JournalStoreTest {
         store.append(List.of(new JournalStore.Chunk("fraud", T0, List.of(event("late")), 3_000, 3_999)));
 
         try (var range = store.range("fraud", Instant.ofEpochMilli(1_999), Instant.ofEpochMilli(3_000))) {
-            var lines = new java.util.ArrayList<String>();
+            var lines = new ArrayList<String>();
             range.forEachRemaining(lines::add);
             assertThat(lines).containsExactly(event("early1"), event("early2"), event("mid"));
         }

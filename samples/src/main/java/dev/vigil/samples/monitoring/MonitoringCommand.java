@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -95,13 +96,13 @@ public final class MonitoringCommand implements Runnable {
             description = "Score alerts (NDJSON, as vigil replay --out writes them) against incident windows: caught, delay, false positives.")
     static final class Score implements Callable<Integer> {
         @Option(names = "--alerts", required = true, arity = "1..*", description = "the alerts, NDJSON (several files for NAB)")
-        java.util.List<Path> alerts;
+        List<Path> alerts;
 
         @Option(names = "--labels", defaultValue = "samples/monitoring/data/labels.ndjson", description = "the windows (default: ${DEFAULT-VALUE})")
         Path labels;
 
         @Option(names = "--hosts", split = ",", description = "every host or service, to count those without incidents too (default: those of the labels and alerts)")
-        java.util.List<String> hosts;
+        List<String> hosts;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
