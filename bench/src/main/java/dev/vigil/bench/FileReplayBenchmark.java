@@ -1,9 +1,9 @@
 package dev.vigil.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.replay.Replay;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
-import dev.vigil.engine.ruleset.RuleSetSource;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.net.URI;

@@ -1,10 +1,10 @@
 package dev.vigil.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.engine.api.RuleSetSettings;
+import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.replay.Replay;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
-import dev.vigil.engine.ruleset.RuleSetSettings;
-import dev.vigil.engine.ruleset.RuleSetSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

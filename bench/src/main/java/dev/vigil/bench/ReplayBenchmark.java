@@ -2,9 +2,9 @@ package dev.vigil.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.replay.Replay;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
-import dev.vigil.engine.ruleset.RuleSetSource;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.time.InstantSource;

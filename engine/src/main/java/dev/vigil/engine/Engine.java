@@ -1,22 +1,24 @@
 package dev.vigil.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.engine.clock.ClockMode;
+import dev.vigil.engine.api.ClockMode;
+import dev.vigil.engine.api.Deployment;
+import dev.vigil.engine.api.EngineConfig;
+import dev.vigil.engine.api.EventType;
+import dev.vigil.engine.api.InvalidEventsException;
+import dev.vigil.engine.api.ReplayResult;
+import dev.vigil.engine.api.RuleSetCompilationException;
+import dev.vigil.engine.api.RuleSetSource;
+import dev.vigil.engine.api.RuleSetStatus;
+import dev.vigil.engine.api.RuleTestCase;
+import dev.vigil.engine.api.RuleTestReport;
 import dev.vigil.engine.event.EventDecoder;
-import dev.vigil.engine.event.EventType;
-import dev.vigil.engine.event.InvalidEventsException;
 import dev.vigil.engine.replay.Replay;
-import dev.vigil.engine.replay.ReplayResult;
 import dev.vigil.engine.ruleset.Compatibility;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
-import dev.vigil.engine.ruleset.RuleSetCompilationException;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
-import dev.vigil.engine.ruleset.RuleSetSource;
-import dev.vigil.engine.ruletest.RuleTestCase;
-import dev.vigil.engine.ruletest.RuleTestReport;
 import dev.vigil.engine.ruletest.RuleTests;
 import dev.vigil.engine.session.LiveRuleSet;
-import dev.vigil.engine.session.RuleSetStatus;
 import dev.vigil.engine.session.Watchdog;
 import java.time.Duration;
 import java.time.Instant;
@@ -166,7 +168,7 @@ public final class Engine implements AutoCloseable {
      * Decodes {@code events} against rule set {@code name} and queues them, all or none.
      *
      * @throws InvalidEventsException                      naming every bad event and field; nothing was queued
-     * @throws dev.vigil.engine.session.QueueFullException when the rule set's queue cannot take them now
+     * @throws dev.vigil.engine.api.QueueFullException when the rule set's queue cannot take them now
      * @throws NoSuchElementException                      when no rule set has that name
      */
     public void submit(String name, List<? extends JsonNode> events) {

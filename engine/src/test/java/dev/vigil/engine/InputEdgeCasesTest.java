@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.vigil.engine.TestClock;
-import dev.vigil.engine.event.EventDecoder;
-import dev.vigil.engine.event.InvalidEventsException;
 import dev.vigil.dsl.Durations;
-import dev.vigil.engine.ruleset.RuleSetCompilationException;
+import dev.vigil.engine.api.InvalidEventsException;
+import dev.vigil.engine.api.RuleSetCompilationException;
+import dev.vigil.engine.api.RuleSetSource;
+import dev.vigil.engine.event.EventDecoder;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
-import dev.vigil.engine.ruleset.RuleSetSource;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

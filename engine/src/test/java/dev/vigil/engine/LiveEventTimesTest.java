@@ -10,10 +10,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.engine.alert.Alert;
-import dev.vigil.engine.event.EventError;
-import dev.vigil.engine.event.InvalidEventsException;
-import dev.vigil.engine.ruleset.RuleSetSource;
+import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.EngineConfig;
+import dev.vigil.engine.api.EngineListener;
+import dev.vigil.engine.api.EventError;
+import dev.vigil.engine.api.InvalidEventsException;
+import dev.vigil.engine.api.RuleSetSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -8,9 +8,11 @@ import static dev.vigil.engine.TestRules.burst;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.engine.alert.Alert;
-import dev.vigil.engine.ruleset.RuleSetSource;
-import dev.vigil.engine.session.RuleSetStatus;
+import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.EngineConfig;
+import dev.vigil.engine.api.EngineListener;
+import dev.vigil.engine.api.RuleSetSource;
+import dev.vigil.engine.api.RuleSetStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.engine.alert.Alert;
-import dev.vigil.engine.alert.Severity;
-import dev.vigil.engine.ruleset.RuleSetSource;
+import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.EngineConfig;
+import dev.vigil.engine.api.EngineListener;
+import dev.vigil.engine.api.RuleSetSource;
+import dev.vigil.engine.api.Severity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -8,10 +8,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.engine.alert.Alert;
-import dev.vigil.engine.ruleset.RuleSetSource;
-import dev.vigil.engine.session.RuleSetFailedException;
-import dev.vigil.engine.session.RuleSetStatus;
+import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.EngineConfig;
+import dev.vigil.engine.api.EngineListener;
+import dev.vigil.engine.api.RuleSetFailedException;
+import dev.vigil.engine.api.RuleSetSource;
+import dev.vigil.engine.api.RuleSetStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.vigil.server;
 
-import dev.vigil.engine.EngineListener;
-import dev.vigil.engine.alert.Alert;
-import dev.vigil.engine.alert.RuleError;
+import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.EngineListener;
+import dev.vigil.engine.api.RuleError;
 import dev.vigil.server.store.AlertStore;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.vigil.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.engine.alert.Severity;
+import dev.vigil.engine.api.Severity;
 import dev.vigil.server.api.ApiException;
 import dev.vigil.server.api.Views;
 import dev.vigil.server.store.AlertQuery;

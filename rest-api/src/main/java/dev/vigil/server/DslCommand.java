@@ -1,16 +1,16 @@
 package dev.vigil.server;
 
 import dev.vigil.dsl.RuleDsl;
-import dev.vigil.engine.ruleset.RuleSetCompilationException;
+import dev.vigil.engine.api.RuleSetCompilationException;
+import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
-import dev.vigil.engine.ruleset.RuleSetSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code vigil dsl FILE}: the DRL a rule-language file becomes, compiled with the rule set it belongs to. */
 @Command(name = "dsl", mixinStandardHelpOptions = true,

@@ -2,8 +2,8 @@ package dev.vigil.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.engine.api.EventInput;
 import dev.vigil.engine.event.EventDecoder;
-import dev.vigil.engine.replay.EventInput;
 import dev.vigil.server.store.JournalStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;

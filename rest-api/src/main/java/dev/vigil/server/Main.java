@@ -1,8 +1,8 @@
 package dev.vigil.server;
 
 import dev.vigil.dsl.Durations;
-import dev.vigil.engine.alert.AlertBudget;
-import dev.vigil.engine.event.EventTimeBounds;
+import dev.vigil.engine.api.AlertBudget;
+import dev.vigil.engine.api.EventTimeBounds;
 import dev.vigil.server.store.SecretCipher;
 import dev.vigil.server.webhook.AddressPolicy;
 import dev.vigil.server.webhook.Webhooks;
@@ -20,9 +20,9 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The {@code vigil} command line. */
 @Command(name = "vigil", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class, ReplayCommand.class, TestCommand.class, ValidateCommand.class, DslCommand.class},

@@ -1,7 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.engine.Engine;
-import dev.vigil.engine.alert.Alert;
+import dev.vigil.engine.api.Alert;
 import dev.vigil.server.webhook.Webhooks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -1,7 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.dsl.Durations;
-import dev.vigil.engine.event.EventTimeBounds;
+import dev.vigil.engine.api.EventTimeBounds;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -1,22 +1,22 @@
 package dev.vigil.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.engine.alert.Alert;
-import dev.vigil.engine.alert.Severity;
-import dev.vigil.engine.clock.ClockMode;
-import dev.vigil.engine.event.EventTimeBounds;
-import dev.vigil.engine.replay.EventInput;
-import dev.vigil.engine.replay.EventInputException;
+import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.ClockMode;
+import dev.vigil.engine.api.EventInput;
+import dev.vigil.engine.api.EventInputException;
+import dev.vigil.engine.api.EventTimeBounds;
+import dev.vigil.engine.api.ReplayResult;
+import dev.vigil.engine.api.ReplayStats;
+import dev.vigil.engine.api.RuleSetCompilationException;
+import dev.vigil.engine.api.RuleSetSource;
+import dev.vigil.engine.api.RuleTimeoutException;
+import dev.vigil.engine.api.RunawayRulesException;
+import dev.vigil.engine.api.Severity;
 import dev.vigil.engine.replay.EventReaders;
 import dev.vigil.engine.replay.Replay;
-import dev.vigil.engine.replay.ReplayResult;
-import dev.vigil.engine.replay.ReplayStats;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
-import dev.vigil.engine.ruleset.RuleSetCompilationException;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
-import dev.vigil.engine.ruleset.RuleSetSource;
-import dev.vigil.engine.session.RuleTimeoutException;
-import dev.vigil.engine.session.RunawayRulesException;
 import dev.vigil.engine.session.Watchdog;
 import dev.vigil.server.api.Views;
 import java.io.BufferedWriter;
@@ -43,9 +43,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code vigil replay}: a rule set folder over an events file, offline, as fast as the machine

@@ -1,6 +1,6 @@
 package dev.vigil.server;
 
-import dev.vigil.engine.ruleset.RuleSetSource;
+import dev.vigil.engine.api.RuleSetSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

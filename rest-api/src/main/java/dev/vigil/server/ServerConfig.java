@@ -1,7 +1,7 @@
 package dev.vigil.server;
 
-import dev.vigil.engine.alert.AlertBudget;
-import dev.vigil.engine.event.EventTimeBounds;
+import dev.vigil.engine.api.AlertBudget;
+import dev.vigil.engine.api.EventTimeBounds;
 import dev.vigil.server.webhook.Webhooks;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.vigil.server;
 
-import dev.vigil.engine.alert.Alert;
+import dev.vigil.engine.api.Alert;
 import io.javalin.http.sse.SseClient;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;

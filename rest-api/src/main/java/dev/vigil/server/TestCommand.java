@@ -1,6 +1,6 @@
 package dev.vigil.server;
 
-import dev.vigil.engine.ruletest.RuleTestFormatException;
+import dev.vigil.engine.api.RuleTestFormatException;
 import dev.vigil.engine.ruletest.RuleTests;
 import dev.vigil.engine.session.Watchdog;
 import java.io.PrintWriter;
@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code vigil test DIR...}: runs the rule test cases kept next to rule sets, for a rule author's CI. */
 @Command(name = "test", mixinStandardHelpOptions = true,

@@ -1,7 +1,7 @@
 package dev.vigil.server;
 
-import dev.vigil.engine.ruleset.Diagnostic;
-import dev.vigil.engine.ruleset.RuleSetCompilationException;
+import dev.vigil.engine.api.Diagnostic;
+import dev.vigil.engine.api.RuleSetCompilationException;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code vigil validate DIR...}: compiles rule sets and prints their diagnostics, as a compiler would. */
 @Command(name = "validate", mixinStandardHelpOptions = true,

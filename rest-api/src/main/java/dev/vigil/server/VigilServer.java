@@ -3,7 +3,7 @@ package dev.vigil.server;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.Engine;
-import dev.vigil.engine.EngineConfig;
+import dev.vigil.engine.api.EngineConfig;
 import dev.vigil.server.api.ApiException;
 import dev.vigil.server.api.Scope;
 import dev.vigil.server.api.Tokens;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.engine.alert.AlertBudget;
+import dev.vigil.engine.api.AlertBudget;
 import dev.vigil.server.store.Database;
 import java.io.IOException;
 import java.net.InetSocketAddress;

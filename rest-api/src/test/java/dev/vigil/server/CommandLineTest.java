@@ -3,7 +3,7 @@ package dev.vigil.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vigil.engine.alert.AlertBudget;
+import dev.vigil.engine.api.AlertBudget;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

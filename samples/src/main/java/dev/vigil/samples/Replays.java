@@ -1,12 +1,12 @@
 package dev.vigil.samples;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.engine.alert.Alert;
+import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.ReplayResult;
+import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.replay.EventReaders;
 import dev.vigil.engine.replay.Replay;
-import dev.vigil.engine.replay.ReplayResult;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
-import dev.vigil.engine.ruleset.RuleSetSource;
 import dev.vigil.engine.session.Watchdog;
 import java.io.InputStream;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.vigil.engine.alert;
 
+import dev.vigil.engine.api.AlertBudget;
 import java.util.HashMap;
 import java.util.Map;
 

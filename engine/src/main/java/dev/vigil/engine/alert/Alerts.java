@@ -1,6 +1,9 @@
 package dev.vigil.engine.alert;
 
-import dev.vigil.engine.ruleset.RuleInfo;
+import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.RuleError;
+import dev.vigil.engine.api.RuleInfo;
+import dev.vigil.engine.api.Severity;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;

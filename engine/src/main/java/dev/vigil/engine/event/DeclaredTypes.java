@@ -1,5 +1,7 @@
 package dev.vigil.engine.event;
 
+import dev.vigil.engine.api.EventField;
+import dev.vigil.engine.api.EventType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

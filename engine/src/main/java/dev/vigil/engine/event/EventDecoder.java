@@ -1,6 +1,11 @@
 package dev.vigil.engine.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.engine.api.Event;
+import dev.vigil.engine.api.EventError;
+import dev.vigil.engine.api.EventTimeBounds;
+import dev.vigil.engine.api.EventType;
+import dev.vigil.engine.api.InvalidEventsException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
 package dev.vigil.engine.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.engine.event.Event;
+import dev.vigil.engine.api.Event;
+import dev.vigil.engine.api.EventError;
+import dev.vigil.engine.api.InvalidEventsException;
 import dev.vigil.engine.event.EventDecoder;
-import dev.vigil.engine.event.EventError;
-import dev.vigil.engine.event.InvalidEventsException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

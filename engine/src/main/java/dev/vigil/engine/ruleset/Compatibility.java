@@ -1,5 +1,6 @@
 package dev.vigil.engine.ruleset;
 
+import dev.vigil.engine.api.Diagnostic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

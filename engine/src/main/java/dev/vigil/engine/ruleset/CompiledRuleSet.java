@@ -1,6 +1,9 @@
 package dev.vigil.engine.ruleset;
 
-import dev.vigil.engine.event.EventType;
+import dev.vigil.engine.api.Diagnostic;
+import dev.vigil.engine.api.EventType;
+import dev.vigil.engine.api.RuleInfo;
+import dev.vigil.engine.api.RuleSetSource;
 import java.util.List;
 import java.util.Map;
 import org.kie.api.KieServices;

@@ -1,6 +1,9 @@
 package dev.vigil.engine.ruleset;
 
 import dev.vigil.dsl.RuleDsl;
+import dev.vigil.engine.api.Diagnostic;
+import dev.vigil.engine.api.RuleSetCompilationException;
+import dev.vigil.engine.api.RuleSetSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -5,19 +5,23 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.vigil.engine.alert.Alert;
-import dev.vigil.engine.alert.Severity;
-import dev.vigil.engine.clock.ClockMode;
-import dev.vigil.engine.event.EventTimeBounds;
+import dev.vigil.dsl.Durations;
+import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.ClockMode;
+import dev.vigil.engine.api.Diagnostic;
+import dev.vigil.engine.api.EventTimeBounds;
+import dev.vigil.engine.api.Expectation;
+import dev.vigil.engine.api.RuleSetCompilationException;
+import dev.vigil.engine.api.RuleSetSource;
+import dev.vigil.engine.api.RuleTestCase;
+import dev.vigil.engine.api.RuleTestFormatException;
+import dev.vigil.engine.api.RuleTestReport;
+import dev.vigil.engine.api.RuleTimeoutException;
+import dev.vigil.engine.api.RunawayRulesException;
+import dev.vigil.engine.api.Severity;
 import dev.vigil.engine.replay.Replay;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
-import dev.vigil.engine.ruleset.Diagnostic;
-import dev.vigil.dsl.Durations;
-import dev.vigil.engine.ruleset.RuleSetCompilationException;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
-import dev.vigil.engine.ruleset.RuleSetSource;
-import dev.vigil.engine.session.RuleTimeoutException;
-import dev.vigil.engine.session.RunawayRulesException;
 import dev.vigil.engine.session.Watchdog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -341,31 +345,7 @@ public final class RuleTests {
         if (alerts.isEmpty()) {
             return "none";
         }
-        return alerts.stream().map(a -> "\"" + a.rule() + "\" key " + a.key() + " at " + offset(Duration.between(start, a.eventTime())))
+        return alerts.stream().map(a -> "\"" + a.rule() + "\" key " + a.key() + " at " + Expectation.offset(Duration.between(start, a.eventTime())))
                 .collect(Collectors.joining(", "));
-    }
-
-    /** {@code 50s}, {@code 2m5s}, {@code 1h}, {@code 1500ms}: how a test file would write it. */
-    static String offset(Duration d) {
-        if (d.isNegative()) {
-            return "-" + offset(d.negated());
-        }
-        if (d.isZero()) {
-            return "0s";
-        }
-        if (d.toMillisPart() != 0) {
-            return d.toMillis() + "ms";
-        }
-        var out = new StringBuilder();
-        if (d.toHours() > 0) {
-            out.append(d.toHours()).append('h');
-        }
-        if (d.toMinutesPart() > 0) {
-            out.append(d.toMinutesPart()).append('m');
-        }
-        if (d.toSecondsPart() > 0) {
-            out.append(d.toSecondsPart()).append('s');
-        }
-        return out.toString();
     }
 }

@@ -1,12 +1,17 @@
 package dev.vigil.engine.session;
 
-import dev.vigil.engine.EngineListener;
-import dev.vigil.engine.alert.Alert;
-import dev.vigil.engine.alert.AlertBudget;
-import dev.vigil.engine.alert.RuleError;
-import dev.vigil.engine.event.Event;
+import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.AlertBudget;
+import dev.vigil.engine.api.EngineListener;
+import dev.vigil.engine.api.Event;
+import dev.vigil.engine.api.EventTimeBounds;
+import dev.vigil.engine.api.QueueFullException;
+import dev.vigil.engine.api.RuleError;
+import dev.vigil.engine.api.RuleSetFailedException;
+import dev.vigil.engine.api.RuleSetStats;
+import dev.vigil.engine.api.RuleSetStatus;
+import dev.vigil.engine.api.RunawayRulesException;
 import dev.vigil.engine.event.EventDecoder;
-import dev.vigil.engine.event.EventTimeBounds;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
 import java.time.Duration;
 import java.time.InstantSource;

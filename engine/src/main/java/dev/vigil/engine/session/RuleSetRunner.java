@@ -1,13 +1,15 @@
 package dev.vigil.engine.session;
 
-import dev.vigil.engine.EngineListener;
-import dev.vigil.engine.alert.AlertBudget;
-import dev.vigil.engine.clock.LatePolicy;
+import dev.vigil.engine.api.AlertBudget;
+import dev.vigil.engine.api.EngineListener;
+import dev.vigil.engine.api.Event;
+import dev.vigil.engine.api.LatePolicy;
+import dev.vigil.engine.api.RuleSetSettings;
+import dev.vigil.engine.api.RuleSetStats;
+import dev.vigil.engine.api.RuleSetStatus;
 import dev.vigil.engine.clock.Watermark;
-import dev.vigil.engine.event.Event;
 import dev.vigil.engine.event.EventDecoder;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
-import dev.vigil.engine.ruleset.RuleSetSettings;
 import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.PriorityQueue;

@@ -1,6 +1,6 @@
 package dev.vigil.engine.session;
 
-import dev.vigil.engine.ruleset.RuleInfo;
+import dev.vigil.engine.api.RuleInfo;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;

@@ -1,7 +1,8 @@
 package dev.vigil.engine.session;
 
-import dev.vigil.engine.clock.Ticker;
-import dev.vigil.engine.ruleset.RuleInfo;
+import dev.vigil.engine.api.RuleInfo;
+import dev.vigil.engine.api.RuleTimeoutException;
+import dev.vigil.engine.api.Ticker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -6,6 +6,8 @@ import static dev.vigil.engine.TestRules.burst;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.engine.RuleHarness;
+import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.Severity;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

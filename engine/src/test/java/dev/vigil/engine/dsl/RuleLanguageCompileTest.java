@@ -3,12 +3,12 @@ package dev.vigil.engine.dsl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vigil.engine.alert.Severity;
-import dev.vigil.engine.ruleset.Diagnostic;
-import dev.vigil.engine.ruleset.RuleInfo;
-import dev.vigil.engine.ruleset.RuleSetCompilationException;
+import dev.vigil.engine.api.Diagnostic;
+import dev.vigil.engine.api.RuleInfo;
+import dev.vigil.engine.api.RuleSetCompilationException;
+import dev.vigil.engine.api.RuleSetSource;
+import dev.vigil.engine.api.Severity;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
-import dev.vigil.engine.ruleset.RuleSetSource;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

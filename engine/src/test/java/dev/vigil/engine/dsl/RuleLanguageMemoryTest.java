@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.engine.RuleHarness;
-import dev.vigil.engine.event.EventType;
+import dev.vigil.engine.api.EventType;
+import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
-import dev.vigil.engine.ruleset.RuleSetSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;

@@ -3,6 +3,7 @@ package dev.vigil.engine.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.engine.api.EventTimeBounds;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

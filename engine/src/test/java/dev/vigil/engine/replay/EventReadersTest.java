@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.engine.event.EventField;
-import dev.vigil.engine.event.EventType;
+import dev.vigil.engine.api.EventField;
+import dev.vigil.engine.api.EventInput;
+import dev.vigil.engine.api.EventInputException;
+import dev.vigil.engine.api.EventType;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

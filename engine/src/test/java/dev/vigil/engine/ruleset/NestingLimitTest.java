@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.vigil.engine.api.Diagnostic;
+import dev.vigil.engine.api.RuleInfo;
+import dev.vigil.engine.api.RuleSetCompilationException;
+import dev.vigil.engine.api.RuleSetSource;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package dev.vigil.engine.ruleset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.engine.api.RuleSetSource;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

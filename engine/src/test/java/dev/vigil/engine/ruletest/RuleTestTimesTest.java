@@ -3,6 +3,7 @@ package dev.vigil.engine.ruletest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.engine.api.RuleTestFormatException;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.engine.TestRules;
-import dev.vigil.engine.ruleset.RuleSetSource;
+import dev.vigil.engine.api.Expectation;
+import dev.vigil.engine.api.RuleSetSource;
+import dev.vigil.engine.api.RuleTestCase;
+import dev.vigil.engine.api.RuleTestFormatException;
+import dev.vigil.engine.api.RuleTestReport;
 import dev.vigil.engine.session.Watchdog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -213,9 +217,9 @@ class RuleTestsTest {
 
     @Test
     void offsets_readAsATestFileWouldWriteThem() {
-        assertThat(RuleTests.offset(Duration.ZERO)).isEqualTo("0s");
-        assertThat(RuleTests.offset(Duration.ofSeconds(125))).isEqualTo("2m5s");
-        assertThat(RuleTests.offset(Duration.ofMillis(1500))).isEqualTo("1500ms");
+        assertThat(Expectation.offset(Duration.ZERO)).isEqualTo("0s");
+        assertThat(Expectation.offset(Duration.ofSeconds(125))).isEqualTo("2m5s");
+        assertThat(Expectation.offset(Duration.ofMillis(1500))).isEqualTo("1500ms");
         assertThat(Instant.parse("2026-01-01T00:00:00Z")).isEqualTo(RuleTests.DEFAULT_START);
     }
 }

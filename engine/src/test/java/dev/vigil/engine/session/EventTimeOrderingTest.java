@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.engine.RuleHarness;
-import dev.vigil.engine.alert.Alert;
-import dev.vigil.engine.clock.LatePolicy;
-import dev.vigil.engine.ruleset.RuleSetSettings;
+import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.LatePolicy;
+import dev.vigil.engine.api.RuleSetSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

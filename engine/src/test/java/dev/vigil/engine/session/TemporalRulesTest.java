@@ -7,7 +7,7 @@ import static dev.vigil.engine.TestRules.burst;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.engine.RuleHarness;
-import dev.vigil.engine.alert.Alert;
+import dev.vigil.engine.api.Alert;
 import org.junit.jupiter.api.Test;
 
 /** The CEP building blocks on an event-time pseudo clock, each checked on both sides of its boundary. */

@@ -2,11 +2,11 @@ package dev.vigil.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.engine.clock.ClockMode;
-import dev.vigil.engine.clock.LatePolicy;
 import dev.vigil.dsl.Durations;
-import dev.vigil.engine.alert.AlertBudget;
-import dev.vigil.engine.ruleset.RuleSetSettings;
+import dev.vigil.engine.api.AlertBudget;
+import dev.vigil.engine.api.ClockMode;
+import dev.vigil.engine.api.LatePolicy;
+import dev.vigil.engine.api.RuleSetSettings;
 import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Map;

@@ -2,10 +2,10 @@ package dev.vigil.server.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.engine.alert.Alert;
-import dev.vigil.engine.event.EventType;
-import dev.vigil.engine.ruleset.Diagnostic;
-import dev.vigil.engine.ruleset.RuleInfo;
+import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.Diagnostic;
+import dev.vigil.engine.api.EventType;
+import dev.vigil.engine.api.RuleInfo;
 import java.util.Locale;
 
 /** The JSON shapes of the engine's values in the API. */

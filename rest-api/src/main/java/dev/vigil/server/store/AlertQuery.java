@@ -1,6 +1,6 @@
 package dev.vigil.server.store;
 
-import dev.vigil.engine.alert.Severity;
+import dev.vigil.engine.api.Severity;
 import java.time.Instant;
 
 /**

@@ -3,7 +3,7 @@ package dev.vigil.server.webhook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.engine.alert.Alert;
+import dev.vigil.engine.api.Alert;
 import dev.vigil.server.api.Views;
 import java.util.List;
 import java.util.Locale;

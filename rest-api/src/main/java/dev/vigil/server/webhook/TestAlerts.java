@@ -1,7 +1,7 @@
 package dev.vigil.server.webhook;
 
-import dev.vigil.engine.alert.Alert;
-import dev.vigil.engine.alert.Severity;
+import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.Severity;
 import dev.vigil.server.store.WebhookStore.Subscription;
 import java.time.Instant;
 import java.util.HexFormat;

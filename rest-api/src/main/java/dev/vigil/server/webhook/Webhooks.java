@@ -1,11 +1,11 @@
 package dev.vigil.server.webhook;
 
-import dev.vigil.engine.alert.Alert;
-import dev.vigil.engine.alert.Severity;
+import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.Severity;
 import dev.vigil.server.store.AlertStore;
-import dev.vigil.server.store.WebhookStore;
 import dev.vigil.server.store.WebhookStore.Delivery;
 import dev.vigil.server.store.WebhookStore.Subscription;
+import dev.vigil.server.store.WebhookStore;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,8 +22,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;

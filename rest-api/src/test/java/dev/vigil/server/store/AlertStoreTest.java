@@ -3,8 +3,8 @@ package dev.vigil.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.engine.alert.Alert;
-import dev.vigil.engine.alert.Severity;
+import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.Severity;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

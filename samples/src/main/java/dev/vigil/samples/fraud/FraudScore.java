@@ -1,7 +1,7 @@
 package dev.vigil.samples.fraud;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.engine.alert.Alert;
+import dev.vigil.engine.api.Alert;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

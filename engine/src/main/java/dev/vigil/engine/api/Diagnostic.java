@@ -1,0 +1,40 @@
+package dev.vigil.engine.api;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One problem found while compiling a rule set, positioned in the author's file.
+ *
+ * @param level   error (the rule set does not deploy) or warning (it does, but look)
+ * @param file    the rule set's file, or null when the problem belongs to the rule set as a whole
+ * @param line    1-based line, 0 when unknown
+ * @param column  1-based column, 0 when unknown
+ * @param message what is wrong, in words a rule author can act on
+ */
+public record Diagnostic(Level level, String file, int line, int column, String message) {
+    /** How serious a diagnostic is. */
+    public enum Level { ERROR, WARNING }
+
+    public Diagnostic {
+        Objects.requireNonNull(level, "level");
+        Objects.requireNonNull(message, "message");
+        if (line < 0 || column < 0) {
+            throw new IllegalArgumentException("line and column must not be negative");
+        }
+    }
+
+    public static Diagnostic error(String file, int line, int column, String message) {
+        return new Diagnostic(Level.ERROR, file, line, column, message);
+    }
+
+    public static Diagnostic warning(String file, int line, String message) {
+        return new Diagnostic(Level.WARNING, file, line, 0, message);
+    }
+
+    @Override
+    public String toString() {
+        var where = file == null ? "" : file + (line > 0 ? ":" + line + (column > 0 ? ":" + column : "") : "") + ": ";
+        return where + level.name().toLowerCase(Locale.ROOT) + ": " + message;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.vigil.engine.api;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Objects;
+
+/**
+ * How an {@link Engine} runs.
+ *
+ * @param clock    the wall clock: arrival time of events without {@code time}, alerts' {@code firedAt},
+ *                 and what the watermark follows when input is idle. Tests pass one they step.
+ * @param listener receives alerts, rule errors, late events and failures
+ * @param tick     how often an idle session's worker wakes to let time pass
+ * @param allowUnsafeRules take rule sets whose code exits the JVM, starts processes or threads,
+ *                 uses reflection, files or the network (refused by default)
+ * @param ruleTimeout how long a rule set's worker may stay in one step (a consequence, an event's
+ *                 conditions, time passing) before its rule set is failed as looping without end
+ * @param maxFacts the most facts one rule set's working memory may hold before it is failed
+ * @param alertBudget the most alerts a rule set may raise for one event and within one second of
+ *                 {@code clock} before it is failed as flooding; a rule set's settings may lower it
+ * @param eventTimes the event times deployed rule sets take, measured against {@code clock};
+ *                 replays take any time a rule set's clock can hold
+ */
+public record EngineConfig(InstantSource clock, EngineListener listener, Duration tick, boolean allowUnsafeRules,
+                           Duration ruleTimeout, long maxFacts, AlertBudget alertBudget, EventTimeBounds eventTimes) {
+    public EngineConfig {
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(tick, "tick");
+        Objects.requireNonNull(ruleTimeout, "ruleTimeout");
+        Objects.requireNonNull(alertBudget, "alertBudget");
+        Objects.requireNonNull(eventTimes, "eventTimes");
+        if (alertBudget.perEvent() < 1 || alertBudget.perSecond() < 1) {
+            throw new IllegalArgumentException("both limits of the alert budget must be set, was " + alertBudget);
+        }
+        if (tick.isNegative() || tick.isZero()) {
+            throw new IllegalArgumentException("tick must be positive, was " + tick);
+        }
+        if (ruleTimeout.isNegative() || ruleTimeout.isZero()) {
+            throw new IllegalArgumentException("ruleTimeout must be positive, was " + ruleTimeout);
+        }
+        if (maxFacts < 1) {
+            throw new IllegalArgumentException("maxFacts must be positive, was " + maxFacts);
+        }
+    }
+
+    /**
+     * The system clock, no listener, a 100 ms tick, unsafe rules refused, 10 s for a step, 5,000,000
+     * facts a rule set, {@link AlertBudget#DEFAULTS}, event times from the epoch to an hour ahead of
+     * the clock ({@link EventTimeBounds#LIVE}).
+     */
+    public static EngineConfig defaults() {
+        return new EngineConfig(InstantSource.system(), EngineListener.NONE, Duration.ofMillis(100), false, Duration.ofSeconds(10),
+                5_000_000, AlertBudget.DEFAULTS, EventTimeBounds.LIVE);
+    }
+
+    public EngineConfig withClock(InstantSource value) {
+        return new EngineConfig(value, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget, eventTimes);
+    }
+
+    public EngineConfig withListener(EngineListener value) {
+        return new EngineConfig(clock, value, tick, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget, eventTimes);
+    }
+
+    public EngineConfig withTick(Duration value) {
+        return new EngineConfig(clock, listener, value, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget, eventTimes);
+    }
+
+    public EngineConfig withAllowUnsafeRules(boolean value) {
+        return new EngineConfig(clock, listener, tick, value, ruleTimeout, maxFacts, alertBudget, eventTimes);
+    }
+
+    public EngineConfig withRuleTimeout(Duration value) {
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, value, maxFacts, alertBudget, eventTimes);
+    }
+
+    public EngineConfig withMaxFacts(long value) {
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, value, alertBudget, eventTimes);
+    }
+
+    public EngineConfig withAlertBudget(AlertBudget value) {
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts, value, eventTimes);
+    }
+
+    public EngineConfig withEventTimes(EventTimeBounds value) {
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget, value);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.vigil.engine.api;
+
+import java.time.Duration;
+
+/** A replay or rule test whose rule did not return within the rule timeout: its session was stopped. */
+public final class RuleTimeoutException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public RuleTimeoutException(String ruleSet, String rule, Duration timeout) {
+        super((rule == null ? "the rules of rule set '" + ruleSet + "'" : "rule '" + rule + "' of rule set '" + ruleSet + "'")
+                + " did not return for " + timeout.toMillis() + " ms (an endless loop?), and its session was stopped");
+    }
+}

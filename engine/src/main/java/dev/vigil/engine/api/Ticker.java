@@ -1,0 +1,16 @@
+package dev.vigil.engine.api;
+
+/**
+ * A stopwatch's source of nanoseconds, as {@link System#nanoTime}: it measures how long something
+ * takes, never what time it is. Tests pass one they step.
+ */
+@FunctionalInterface
+public interface Ticker {
+    /** Nanoseconds from an arbitrary origin; only differences between readings mean anything. */
+    long read();
+
+    /** {@link System#nanoTime}. */
+    static Ticker system() {
+        return System::nanoTime;
+    }
+}
