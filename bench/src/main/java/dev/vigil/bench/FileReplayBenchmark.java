@@ -2,8 +2,6 @@ package dev.vigil.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.api.RuleSetSource;
-import dev.vigil.engine.replay.Replay;
-import dev.vigil.engine.ruleset.RuleSetCompiler;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.net.URI;
@@ -14,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -173,8 +170,8 @@ public final class FileReplayBenchmark {
     }
 
     private double engine(int count) {
-        var compiled = new RuleSetCompiler().compile(RuleSetSource.of("bench", Map.of("bench.drl", Workload.W1)));
-        var result = Replay.run(compiled, Workload.transactions(json, T0, count, 10_000, 2, null), null, InstantSource.system(), Workload.WATCHDOG, a -> { });
+        var compiled = Workload.ENGINE.prepareReplay(RuleSetSource.of("bench", Map.of("bench.drl", Workload.W1)));
+        var result = compiled.run(Workload.transactions(json, T0, count, 10_000, 2, null), null, a -> { });
         return result.stats().eventsPerSecond();
     }
 

@@ -3,8 +3,6 @@ package dev.vigil.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.api.RuleSetSettings;
 import dev.vigil.engine.api.RuleSetSource;
-import dev.vigil.engine.replay.Replay;
-import dev.vigil.engine.ruleset.RuleSetCompiler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -308,10 +305,9 @@ public final class HttpBenchmark {
 
     /** The engine alone: a replay of {@code events} transactions like wrk's through W1, with the server's settings. */
     private double replay(int events) {
-        var compiled = new RuleSetCompiler().compile(RuleSetSource.of("bench", Map.of("bench.drl", Workload.W1))
+        var compiled = Workload.ENGINE.prepareReplay(RuleSetSource.of("bench", Map.of("bench.drl", Workload.W1))
                 .withSettings(RuleSetSettings.DEFAULTS.withAllowedLateness(Duration.ofSeconds(1))));
-        var result = Replay.run(compiled, Workload.transactions(json, EVENT_TIME_START, events, ACCOUNTS, 2, null), null,
-                InstantSource.system(), Workload.WATCHDOG, alert -> { });
+        var result = compiled.run(Workload.transactions(json, EVENT_TIME_START, events, ACCOUNTS, 2, null), null, alert -> { });
         return result.stats().eventsPerSecond();
     }
 

@@ -3,11 +3,8 @@ package dev.vigil.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.api.RuleSetSource;
-import dev.vigil.engine.replay.Replay;
-import dev.vigil.engine.ruleset.RuleSetCompiler;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -113,9 +110,9 @@ public final class ReplayBenchmark {
 
     /** Vigil's replay over JSON events, alerts streamed to a counter (as a large replay would write them out). */
     private Run vigil(Scenario scenario) {
-        var compiled = new RuleSetCompiler().compile(RuleSetSource.of("bench", Map.of("bench.drl", scenario.vigilDrl)));
+        var compiled = Workload.ENGINE.prepareReplay(RuleSetSource.of("bench", Map.of("bench.drl", scenario.vigilDrl)));
         var alerts = new long[1];
-        var result = Replay.run(compiled, jsonEvents(null), null, InstantSource.system(), Workload.WATCHDOG, alert -> alerts[0]++);
+        var result = compiled.run(jsonEvents(null), null, alert -> alerts[0]++);
         if (result.stats().events() != events) {
             throw new IllegalStateException("replayed " + result.stats().events() + " of " + events);
         }
@@ -192,11 +189,11 @@ public final class ReplayBenchmark {
             progress[0] += events / 10;
             samples.add(String.format("| %,d | %d |", progress[0], memory.getHeapMemoryUsage().getUsed() >> 20));
         };
-        var compiled = new RuleSetCompiler().compile(RuleSetSource.of("bench", Map.of("bench.drl", Scenario.ALERTS.vigilDrl)));
+        var compiled = Workload.ENGINE.prepareReplay(RuleSetSource.of("bench", Map.of("bench.drl", Scenario.ALERTS.vigilDrl)));
         System.gc();
         long before = memory.getHeapMemoryUsage().getUsed() >> 20;
         var alerts = new long[1];
-        Replay.run(compiled, jsonEvents(sample), null, InstantSource.system(), Workload.WATCHDOG, alert -> alerts[0]++);
+        compiled.run(jsonEvents(sample), null, alert -> alerts[0]++);
         System.out.println("Heap used after GC while a Vigil replay streams " + alerts[0]
                 + " alerts to a consumer (before it: " + before + " MB):");
         System.out.println();

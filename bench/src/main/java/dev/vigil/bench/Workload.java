@@ -1,12 +1,12 @@
 package dev.vigil.bench;
 
+import dev.vigil.engine.api.EngineConfig;
+import dev.vigil.engine.Engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.engine.session.Watchdog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.SplittableRandom;
@@ -20,7 +20,7 @@ final class Workload {
     /** W1 as written, with Vigil's alert as its consequence. */
     static final String W1 = read("w1.drl");
     /** The watchdog replays run under, with the rule timeout the server has by default. */
-    static final Watchdog WATCHDOG = Watchdog.start(Duration.ofSeconds(10));
+    static final Engine ENGINE = Engine.create(EngineConfig.defaults());
     private static final String CONSEQUENCE = "alerts.raise($acc, \"more than 5 transactions in 60 s\");";
     private static final String RULE_LINE = "rule \"more than 5 transactions per account in 60 s\"";
 

@@ -1,41 +1,53 @@
 package dev.vigil.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.engine.api.Admission;
 import dev.vigil.engine.api.ClockMode;
 import dev.vigil.engine.api.Deployment;
 import dev.vigil.engine.api.EngineConfig;
 import dev.vigil.engine.api.EventType;
 import dev.vigil.engine.api.InvalidEventsException;
+import dev.vigil.engine.api.JournalReader;
+import dev.vigil.engine.api.NoSuchRuleSetException;
+import dev.vigil.engine.api.QueueFullException;
+import dev.vigil.engine.api.Recovery;
 import dev.vigil.engine.api.ReplayResult;
 import dev.vigil.engine.api.RuleSetCompilationException;
+import dev.vigil.engine.api.RuleSetFailedException;
+import dev.vigil.engine.api.RuleSetInfo;
 import dev.vigil.engine.api.RuleSetSource;
+import dev.vigil.engine.api.RuleSetStats;
 import dev.vigil.engine.api.RuleSetStatus;
 import dev.vigil.engine.api.RuleTestCase;
+import dev.vigil.engine.api.RuleTestFormatException;
 import dev.vigil.engine.api.RuleTestReport;
+import dev.vigil.engine.api.Ticker;
+import dev.vigil.engine.api.Validation;
 import dev.vigil.engine.event.EventDecoder;
-import dev.vigil.engine.replay.Replay;
 import dev.vigil.engine.ruleset.Compatibility;
-import dev.vigil.engine.ruleset.CompiledRuleSet;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
 import dev.vigil.engine.ruletest.RuleTests;
 import dev.vigil.engine.session.LiveRuleSet;
 import dev.vigil.engine.session.Watchdog;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Vigil's engine: compiles rule sets, runs each deployed one in its own session, takes events,
- * replays history. The entry point of the module.
+ * Vigil's engine: compiles rule sets, runs each deployed one in its own session, admits events,
+ * replays history and runs rule tests. The entry point of the module: what lies outside it (the
+ * server, the command line, transports) reaches the engine through this class and the values of
+ * {@code dev.vigil.engine.api}, never through its internals.
  *
  * <pre>{@code
  * try (var engine = Engine.create(EngineConfig.defaults().withListener(myListener))) {
@@ -59,7 +71,9 @@ public final class Engine implements AutoCloseable {
     private Engine(EngineConfig config) {
         this.config = config;
         this.compiler = new RuleSetCompiler(config.allowUnsafeRules());
-        this.watchdog = Watchdog.start(config.ruleTimeout());
+        this.watchdog = config.ticker() == Ticker.SYSTEM
+                ? Watchdog.start(config.ruleTimeout())
+                : Watchdog.stepped(config.ruleTimeout(), config.ticker());
     }
 
     public static Engine create(EngineConfig config) {
@@ -67,12 +81,14 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Compiles without deploying, for validation; close the result.
+     * Compiles {@code source} without deploying it, and tells what it holds.
      *
      * @throws RuleSetCompilationException with every error when it does not compile
      */
-    public CompiledRuleSet compile(RuleSetSource source) {
-        return compiler.compile(source);
+    public Validation validate(RuleSetSource source) {
+        try (var compiled = compiler.compile(source)) {
+            return new Validation(source.name(), compiled.rules(), compiled.eventTypes(), compiled.warnings(), compiled.generated());
+        }
     }
 
     /** Deploys {@code source} as the next version of its rule set (1 for a new one). */
@@ -147,14 +163,20 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** The deployed rule set called {@code name}. */
-    public Optional<LiveRuleSet> ruleSet(String name) {
-        return Optional.ofNullable(ruleSets.get(name));
+    /** The deployed rule set called {@code name}, as it stands now. */
+    public Optional<RuleSetInfo> ruleSet(String name) {
+        return Optional.ofNullable(ruleSets.get(name)).map(Engine::info);
     }
 
-    /** Every deployed rule set. */
-    public Collection<LiveRuleSet> ruleSets() {
-        return List.copyOf(ruleSets.values());
+    /** Every deployed rule set, as it stands now, by name. */
+    public List<RuleSetInfo> ruleSets() {
+        return ruleSets.values().stream().map(Engine::info).sorted(Comparator.comparing(RuleSetInfo::name)).toList();
+    }
+
+    private static RuleSetInfo info(LiveRuleSet live) {
+        var running = live.running();
+        return new RuleSetInfo(live.name(), live.status(), live.stats(), running.source(), running.rules(), live.decoder().eventTypes(),
+                running.generated(), live.alertBudget(), live.eventTimes(), live.capacity(), live.room());
     }
 
     /** The event types each deployed rule set accepts, by rule set name. */
@@ -164,17 +186,82 @@ public final class Engine implements AutoCloseable {
         return out;
     }
 
+    /** Whether a deployed rule set declares event type {@code type}. */
+    public boolean accepts(String type) {
+        return ruleSets.values().stream().anyMatch(live -> live.decoder().accepts(type));
+    }
+
+    /**
+     * Takes events into the rule sets that declare their types, all or none: it routes them, holds
+     * room in every queue they go to, decodes them, hands them to the admission's journal, and only
+     * then queues them.
+     *
+     * @return how many events each rule set took, by name
+     * @throws NoSuchRuleSetException  when the admission names a rule set that is not deployed
+     * @throws InvalidEventsException  naming every bad event and field (and the rule set it was decoded for)
+     * @throws QueueFullException      when a queue the events go to has no room for them now
+     * @throws RuleSetFailedException  when an event's only rule sets have failed
+     */
+    public Map<String, Integer> admit(Admission admission) {
+        List<LiveRuleSet> targets;
+        if (admission.ruleSet() != null) {
+            targets = List.of(live(admission.ruleSet()));
+        } else {
+            targets = ruleSets.values().stream().sorted(Comparator.comparing(LiveRuleSet::name)).toList();
+        }
+        return EventAdmission.admit(admission, targets);
+    }
+
     /**
      * Decodes {@code events} against rule set {@code name} and queues them, all or none.
      *
-     * @throws InvalidEventsException                      naming every bad event and field; nothing was queued
-     * @throws dev.vigil.engine.api.QueueFullException when the rule set's queue cannot take them now
-     * @throws NoSuchElementException                      when no rule set has that name
+     * @throws InvalidEventsException naming every bad event and field; nothing was queued
+     * @throws QueueFullException     when the rule set's queue cannot take them now
+     * @throws NoSuchRuleSetException when no rule set has that name
      */
     public void submit(String name, List<? extends JsonNode> events) {
-        var live = ruleSet(name).orElseThrow(() -> new NoSuchElementException("no rule set named '" + name + "' is deployed"));
+        var live = live(name);
         EventDecoder decoder = live.decoder();
         live.submit(decoder.decodeAll(events));
+    }
+
+    /**
+     * Completes with rule set {@code name}'s counters once everything submitted to it before this
+     * call has been processed.
+     *
+     * @throws NoSuchRuleSetException when no rule set has that name
+     */
+    public CompletableFuture<RuleSetStats> flush(String name) {
+        return live(name).flush();
+    }
+
+    /**
+     * Rebuilds rule set {@code name}'s windows from what {@code journal} kept before a stop, before it
+     * takes live events. Event types kept without bound are read back {@code unbounded} far.
+     *
+     * @throws NoSuchRuleSetException when no rule set has that name
+     */
+    public Recovery recover(String name, JournalReader journal, Duration unbounded) {
+        return JournalRecovery.run(live(name), journal, unbounded, config.clock().millis());
+    }
+
+    private LiveRuleSet live(String name) {
+        var live = ruleSets.get(name);
+        if (live == null) {
+            throw new NoSuchRuleSetException(name);
+        }
+        return live;
+    }
+
+    /**
+     * Compiles {@code source} for a replay through a fresh session on event time, whatever the clock
+     * mode of its settings, under this engine's rule check and rule timeout.
+     *
+     * @throws RuleSetCompilationException with every error when it does not compile
+     */
+    public PreparedReplay prepareReplay(RuleSetSource source) {
+        var eventTime = source.withSettings(source.settings().withClockMode(ClockMode.EVENT_TIME));
+        return new PreparedReplay(compiler.compile(eventTime), config.clock(), watchdog);
     }
 
     /**
@@ -184,8 +271,9 @@ public final class Engine implements AutoCloseable {
      * @param until when not null, the clock moves to it after the last event so pending absences fire
      */
     public ReplayResult replay(RuleSetSource source, Iterator<? extends JsonNode> events, Instant until) {
-        var eventTime = source.withSettings(source.settings().withClockMode(ClockMode.EVENT_TIME));
-        return Replay.run(compiler.compile(eventTime), events, until, config.clock(), watchdog);
+        try (var replay = prepareReplay(source)) {
+            return replay.run(events, until);
+        }
     }
 
     /**
@@ -196,9 +284,30 @@ public final class Engine implements AutoCloseable {
         return RuleTests.run(source, cases, watchdog, compiler);
     }
 
-    /** The watchdog over this engine's sessions, for replays and rule tests run beside them: the same rule timeout. */
-    public Watchdog watchdog() {
-        return watchdog;
+    /**
+     * The rule test cases of the {@code *.test.yaml} files in {@code folder}.
+     *
+     * @throws RuleTestFormatException naming the file and what is wrong in it
+     */
+    public static List<RuleTestCase> readTests(Path folder) {
+        return RuleTests.load(folder);
+    }
+
+    /**
+     * The rule test cases of one test file's text; {@code file} names it in errors.
+     *
+     * @throws RuleTestFormatException naming the file and what is wrong in it
+     */
+    public static List<RuleTestCase> parseTests(String file, String yaml) {
+        return RuleTests.parse(file, yaml);
+    }
+
+    /**
+     * Stops every session whose step has lasted the rule timeout, now: for an engine whose
+     * {@link EngineConfig#ticker()} a test steps (the system ticker is looked at by itself).
+     */
+    public void checkRuleTimeouts() {
+        watchdog.check();
     }
 
     /** Stops every rule set after what is queued, waiting up to 30 s for them. */

@@ -13,12 +13,11 @@ import dev.vigil.engine.api.AlertBudget;
 import dev.vigil.engine.api.AlertFloodException;
 import dev.vigil.engine.api.EngineConfig;
 import dev.vigil.engine.api.EngineListener;
-import dev.vigil.engine.api.Event;
 import dev.vigil.engine.api.RuleSetFailedException;
+import dev.vigil.engine.api.RuleSetInfo;
 import dev.vigil.engine.api.RuleSetSettings;
 import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.api.RuleSetStatus;
-import dev.vigil.engine.session.LiveRuleSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -101,13 +101,13 @@ class AlertBudgetTest {
         return RuleSetSource.of("flood", Map.of("flood.drl", drl));
     }
 
-    private static LiveRuleSet live(Engine engine, String name) {
+    private static RuleSetInfo live(Engine engine, String name) {
         return engine.ruleSet(name).orElseThrow();
     }
 
     private static void process(Engine engine, String name, ObjectNode... events) {
         engine.submit(name, List.of(events));
-        live(engine, name).flush().join();
+        engine.flush(name).join();
     }
 
     private long alertsOf(String ruleSet) {
@@ -138,7 +138,7 @@ class AlertBudgetTest {
         for (int i = 1; i <= 6; i++) {
             engine.submit("fraud", List.of(tx("t" + i, "0:0" + i)));
         }
-        live(engine, "fraud").flush().join();
+        engine.flush("fraud").join();
         assertThat(alertsOf("fraud")).isEqualTo(1);
 
         engine.deploy(flood(SPRAY.replace("i < $p.getN()", "i < Math.min($p.getN(), 2)")));
@@ -186,7 +186,7 @@ class AlertBudgetTest {
         engine.submit("mon", logins);
         engine.submit("mon", List.of(RuleHarness.JSON.createObjectNode().put("type", "Login").put("time", at("6:00").toString())
                 .put("user", "later")));
-        live(engine, "mon").flush().join();
+        engine.flush("mon").join();
 
         assertThat(live(engine, "mon").status()).as("three absences at one clock step, not for one event").isEqualTo(RuleSetStatus.RUNNING);
         assertThat(alertsOf("mon")).isEqualTo(3);
@@ -216,19 +216,18 @@ class AlertBudgetTest {
     void eventsReplayedFromTheJournal_doNotCountPerSecond_liveOnesDo() throws Exception {
         var engine = engine(new AlertBudget(1_000, 3));
         engine.deploy(flood(SPRAY));
-        var flood = live(engine, "flood");
-        var journaled = new ArrayList<Event>();
+        var journaled = new ArrayList<ObjectNode>();
         for (int i = 0; i < 10; i++) {
-            journaled.add(flood.decoder().decode(ping("j" + i, 1), i));
+            journaled.add(ping("j" + i, 1));
         }
 
-        flood.submitJournaled(journaled);
-        flood.flush().join();
-        assertThat(flood.status()).isEqualTo(RuleSetStatus.RUNNING);
+        var recovery = engine.recover("flood", new ListJournal(journaled), Duration.ofDays(1));
+        assertThat(recovery.replayed()).isEqualTo(10);
+        assertThat(live(engine, "flood").status()).isEqualTo(RuleSetStatus.RUNNING);
         assertThat(alertsOf("flood")).isEqualTo(10);
 
         process(engine, "flood", ping("l1", 1), ping("l2", 1), ping("l3", 1), ping("l4", 1));
-        assertThat(flood.status().state()).isEqualTo(RuleSetStatus.State.FAILED);
+        assertThat(live(engine, "flood").status().state()).isEqualTo(RuleSetStatus.State.FAILED);
     }
 
     @Test
@@ -269,7 +268,7 @@ class AlertBudgetTest {
         assertThat(deployment.version()).isEqualTo(3);
         assertThat(live(engine, "flood").status()).isEqualTo(RuleSetStatus.failed("it flooded"));
         assertThat(live(engine, "flood").stats().version()).isEqualTo(3);
-        assertThat(live(engine, "flood").flush().join().eventsProcessed()).isZero();
+        assertThat(engine.flush("flood").join().eventsProcessed()).isZero();
         assertThatThrownBy(() -> engine.submit("flood", List.of(ping("p1", 1))))
                 .isInstanceOf(RuleSetFailedException.class).hasMessage("rule set 'flood' is failed: it flooded");
         assertThat(failures).as("not a new failure").isEmpty();
@@ -284,7 +283,13 @@ class AlertBudgetTest {
     void aListenerThatHoldsTheWorkerUp_isNotTakenForAStuckRule_andAStopDoesNotWaitForItPastItsGrace() throws Exception {
         var held = new CountDownLatch(1);
         var release = new CountDownLatch(1);
+        var processed = new AtomicLong();
         var engine = engine(EngineConfig.defaults().withRuleTimeout(Duration.ofMillis(200)).withListener(new EngineListener() {
+            @Override
+            public void onProcessed(String ruleSet, int events, long waitedNanos, long processingNanos) {
+                processed.addAndGet(events);
+            }
+
             @Override
             public void onAlert(Alert alert) {
                 held.countDown();
@@ -298,10 +303,8 @@ class AlertBudgetTest {
         engine.deploy(flood(SPRAY));
         engine.submit("flood", List.of(ping("p1", 1)));
         held.await();
-        var flood = live(engine, "flood");
-
         await("held up for five rule timeouts and more, still running").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
-                .until(() -> flood.status().equals(RuleSetStatus.RUNNING));
+                .until(() -> live(engine, "flood").status().equals(RuleSetStatus.RUNNING));
 
         for (int i = 0; i < 1_000; i++) {
             engine.submit("flood", List.of(ping("q" + i, 1)));
@@ -309,7 +312,7 @@ class AlertBudgetTest {
         long started = System.nanoTime();
         engine.close(Duration.ofMillis(300));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
-        assertThat(flood.status()).isEqualTo(RuleSetStatus.STOPPED);
-        assertThat(flood.stats().eventsProcessed()).as("the queue left behind").isLessThan(1_000);
+        assertThat(engine.ruleSet("flood")).as("stopped").isEmpty();
+        assertThat(processed.get()).as("the queue left behind").isLessThan(1_000);
     }
 }

@@ -21,11 +21,11 @@ import dev.vigil.engine.api.QueueFullException;
 import dev.vigil.engine.api.RuleError;
 import dev.vigil.engine.api.RuleSetCompilationException;
 import dev.vigil.engine.api.RuleSetFailedException;
+import dev.vigil.engine.api.RuleSetInfo;
 import dev.vigil.engine.api.RuleSetSettings;
 import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.api.RuleSetStats;
 import dev.vigil.engine.api.RuleSetStatus;
-import dev.vigil.engine.session.LiveRuleSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -106,7 +106,7 @@ class EngineLiveTest {
 
     /** Completes after everything submitted before it is processed; the counters as of then. */
     private RuleSetStats flush(String ruleSet) {
-        return live(ruleSet).flush().join();
+        return engine.flush(ruleSet).join();
     }
 
     /**
@@ -119,7 +119,7 @@ class EngineLiveTest {
         return flush(ruleSet);
     }
 
-    private LiveRuleSet live(String ruleSet) {
+    private RuleSetInfo live(String ruleSet) {
         return engine.ruleSet(ruleSet).orElseThrow();
     }
 
@@ -227,7 +227,7 @@ class EngineLiveTest {
 
         assertThat(engine.deploy(fraud("package fr;\n")).version()).isEqualTo(2);
         assertThat(flush("fraud").status()).isEqualTo(RuleSetStatus.RUNNING);
-        assertThat(live("fraud").decoder().eventTypes()).isEmpty();
+        assertThat(live("fraud").eventTypes()).isEmpty();
 
         engine.deploy(fraud(TRANSACTION + burst(5)));
         for (int i = 2; i <= 7; i++) {
@@ -464,14 +464,14 @@ class EngineLiveTest {
     @Test
     void undeploy_stopsTheRuleSetAndLaterSubmissionsFail() {
         engine.deploy(fraud(TRANSACTION + burst(5)));
-        var live = live("fraud");
         assertThat(engine.eventTypes()).containsOnlyKeys("fraud");
         assertThat(engine.eventTypes().get("fraud")).extracting(t -> t.name()).containsExactly("Transaction");
 
         assertThat(engine.undeploy("fraud")).isTrue();
 
-        assertThat(live.status()).isEqualTo(RuleSetStatus.STOPPED);
         assertThat(engine.ruleSet("fraud")).isEmpty();
+        await().atMost(WAIT).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().equals("vigil-ruleset-fraud")));
         assertThat(engine.eventTypes()).isEmpty();
         assertThatThrownBy(() -> send("fraud", tx("e1", "0:00", "a1")))
                 .isInstanceOf(NoSuchElementException.class)

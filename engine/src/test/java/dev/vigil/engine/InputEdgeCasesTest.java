@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.vigil.dsl.Durations;
-import dev.vigil.engine.api.InvalidEventsException;
 import dev.vigil.engine.api.RuleSetCompilationException;
 import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.event.EventDecoder;

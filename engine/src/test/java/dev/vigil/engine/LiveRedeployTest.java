@@ -67,7 +67,7 @@ class LiveRedeployTest {
     }
 
     private long factCount() {
-        return engine.ruleSet("fraud").orElseThrow().flush().join().factCount();
+        return engine.flush("fraud").join().factCount();
     }
 
     /** updateToVersion recompiles only changed files: the engine-added global must be in each of them. */
@@ -96,7 +96,7 @@ class LiveRedeployTest {
 
         var deployment = engine.deploy(fraud(TRANSACTION_WITH_CHANNEL + burst(5)));
 
-        assertThat(engine.ruleSet("fraud").orElseThrow().decoder().eventTypes()).as("event types the live decoder accepts")
+        assertThat(engine.ruleSet("fraud").orElseThrow().eventTypes()).as("event types the live decoder accepts")
                 .isNotEmpty();
         assertThat(deployment.carriedFacts()).isEqualTo(3);
         engine.submit("fraud", List.of(web("e4", "0:30", "a1"), web("e5", "0:40", "a1"), web("e6", "0:50", "a1")));
@@ -114,9 +114,8 @@ class LiveRedeployTest {
 
         engine.deploy(fraud(TRANSACTION_WITH_CHANNEL + burst(5)));
         clock.set(at("5:00"));
-        var live = engine.ruleSet("fraud").orElseThrow();
-        live.flush().join();
-        var stats = live.flush().join();
+        engine.flush("fraud").join();
+        var stats = engine.flush("fraud").join();
 
         // Idle 5 min on the wall clock after the last arrival: the watermark is the newest event (0:20) + 5 min.
         assertThat(stats.clock()).isEqualTo(at("5:20").toEpochMilli());

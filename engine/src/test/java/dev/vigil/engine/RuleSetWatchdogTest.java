@@ -95,7 +95,7 @@ class RuleSetWatchdogTest {
         engine.deploy(RuleSetSource.of("fraud", Map.of("x.drl", TRANSACTION + burst(5))));
 
         engine.submit("loop", List.of(ping("p1", "0:00", 0)));
-        assertThat(engine.ruleSet("loop").orElseThrow().flush().join().eventsProcessed()).as("a ping that does not loop").isEqualTo(1);
+        assertThat(engine.flush("loop").join().eventsProcessed()).as("a ping that does not loop").isEqualTo(1);
         engine.submit("loop", List.of(ping("p2", "0:01", 1)));
 
         await().atMost(WAIT).until(() -> status("loop").state() == RuleSetStatus.State.FAILED);
@@ -107,7 +107,7 @@ class RuleSetWatchdogTest {
         for (int i = 1; i <= 6; i++) {
             engine.submit("fraud", List.of(tx("t" + i, "0:0" + i)));
         }
-        engine.ruleSet("fraud").orElseThrow().flush().join();
+        engine.flush("fraud").join();
         assertThat(alerts).singleElement().satisfies(a -> assertThat(a.ruleSet()).isEqualTo("fraud"));
 
         engine.deploy(loop("""
@@ -119,7 +119,7 @@ class RuleSetWatchdogTest {
                 end
                 """));
         engine.submit("loop", List.of(ping("p4", "0:03", 1)));
-        engine.ruleSet("loop").orElseThrow().flush().join();
+        engine.flush("loop").join();
         assertThat(status("loop")).isEqualTo(RuleSetStatus.RUNNING);
         assertThat(alerts).extracting(Alert::ruleSet).containsExactly("fraud", "loop");
     }
@@ -161,7 +161,7 @@ class RuleSetWatchdogTest {
         for (int i = 0; i < 50; i++) {
             engine.submit("keep", List.of(ping("p" + i, "0:00", 1)));
         }
-        assertThat(engine.ruleSet("keep").orElseThrow().flush().join().status()).as("at the limit").isEqualTo(RuleSetStatus.RUNNING);
+        assertThat(engine.flush("keep").join().status()).as("at the limit").isEqualTo(RuleSetStatus.RUNNING);
         engine.submit("keep", List.of(ping("p50", "0:01", 1)));
 
         await().atMost(WAIT).until(() -> status("keep").state() == RuleSetStatus.State.FAILED);

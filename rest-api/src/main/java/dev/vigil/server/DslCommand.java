@@ -1,9 +1,10 @@
 package dev.vigil.server;
 
 import dev.vigil.dsl.RuleDsl;
+import dev.vigil.engine.Engine;
+import dev.vigil.engine.api.EngineConfig;
 import dev.vigil.engine.api.RuleSetCompilationException;
 import dev.vigil.engine.api.RuleSetSource;
-import dev.vigil.engine.ruleset.RuleSetCompiler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -48,7 +49,8 @@ final class DslCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return 2;
         }
-        try (var compiled = new RuleSetCompiler().compile(source)) {
+        try (var engine = Engine.create(EngineConfig.defaults())) {
+            var compiled = engine.validate(source);
             out.print(compiled.generated().get(path));
             out.flush();
             return 0;

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.engine.Engine;
+import dev.vigil.engine.api.Admission;
 import dev.vigil.engine.api.Event;
 import dev.vigil.engine.api.EventError;
+import dev.vigil.engine.api.EventLimits;
 import dev.vigil.engine.api.InvalidEventsException;
+import dev.vigil.engine.api.NoSuchRuleSetException;
+import dev.vigil.engine.api.QueueFullException;
 import dev.vigil.engine.api.RuleSetFailedException;
-import dev.vigil.engine.api.RuleSetStatus;
-import dev.vigil.engine.session.LiveRuleSet;
 import dev.vigil.server.api.ApiException;
 import dev.vigil.server.store.JournalStore;
 import io.javalin.http.ContentType;
@@ -18,10 +20,8 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -52,14 +52,14 @@ final class EventRoutes {
         this.json = json;
         this.metrics = metrics;
         this.journal = journal;
-        this.cloudEvents = new CloudEvents(json, type -> engine.ruleSets().stream().anyMatch(r -> r.decoder().accepts(type)));
+        this.cloudEvents = new CloudEvents(json, engine::accepts);
     }
 
     void post(Context ctx) {
-        var targets = targets(ctx.queryParam("ruleset"));
+        var ruleSet = ctx.queryParam("ruleset");
         var contentType = ctx.contentType() == null ? "" : ctx.contentType();
         byte[] body = Bodies.bytes(ctx, maxBodyBytes);
-        refuseEarlyWhenFull(ctx, contentType, body, targets);
+        refuseEarlyWhenFull(ctx, contentType, body, ruleSet);
         var posted = parse(ctx, contentType, body);
         var events = posted.events();
         if (events.size() > limits.eventsPerRequest()) {
@@ -67,118 +67,54 @@ final class EventRoutes {
             throw new ApiException(413, "too_many_events", events.size() + " events in one request; at most "
                     + limits.eventsPerRequest() + " are taken (--max-events-per-request): send them in smaller batches");
         }
-        // Route by type first, which is cheap, so that a full queue is refused before any decoding.
-        var routes = new ArrayList<List<LiveRuleSet>>(events.size());
-        var counts = new LinkedHashMap<LiveRuleSet, Integer>();
-        var errors = new ArrayList<Map<String, Object>>();
-        for (int i = 0; i < events.size(); i++) {
-            var event = events.get(i);
-            var tooLarge = tooLarge(event, i);
-            if (tooLarge != null) {
-                errors.add(error(tooLarge, null));
-                routes.add(List.of());
-                continue;
-            }
-            var type = event.isObject() && event.get("type") != null ? event.get("type").asText() : null;
-            var route = new ArrayList<LiveRuleSet>(1);
-            LiveRuleSet stopped = null;
-            for (var live : targets) {
-                if (type != null && live.status().state() != RuleSetStatus.State.RUNNING && live.decoder().accepts(type)) {
-                    // A failed rule set takes no events; the others that declare the type still do.
-                    stopped = live;
-                    continue;
-                }
-                if (type == null || live.decoder().accepts(type)) {
-                    route.add(live);
-                    counts.merge(live, 1, Integer::sum);
-                    if (type == null) {
-                        break;
-                    }
-                }
-            }
-            if (route.isEmpty() && stopped != null) {
-                throw new ApiException(503, "rule_set_failed", "event " + i + " ('" + type + "') goes to rule set '" + stopped.name()
-                        + "', which is " + stopped.status().state().name().toLowerCase(Locale.ROOT)
-                        + (stopped.status().reason() == null ? "" : ": " + stopped.status().reason())
-                        + "; none of the events was accepted");
-            }
-            if (route.isEmpty()) {
-                errors.add(error(new EventError(i, id(event), "type", type == null
-                        ? "is required: the name of an event type"
-                        : "'" + type + "' is not an event type of " + (targets.size() == 1 ? "rule set '" + targets.get(0).name() + "'"
-                        : "any deployed rule set")), null));
-            }
-            routes.add(route);
+        Map<String, Integer> accepted;
+        try {
+            accepted = engine.admit(new Admission(events, ruleSet, new EventLimits(limits.fieldsPerEvent(), limits.stringLength()),
+                    journal == null ? Admission.Journal.NONE : batches -> journal(posted, batches, ctx)));
+        } catch (NoSuchRuleSetException e) {
+            throw ApiException.notFound(e.getMessage());
+        } catch (InvalidEventsException e) {
+            metrics.rejected(events.size());
+            throw new ApiException(400, "invalid_events", e.errors().size() + " problem(s) in the events; none was accepted",
+                    e.errors().stream().map(EventRoutes::error).toList());
+        } catch (QueueFullException e) {
+            ctx.header("Retry-After", "1");
+            throw new ApiException(429, "queue_full", e.getMessage());
+        } catch (RuleSetFailedException e) {
+            throw new ApiException(503, "rule_set_failed", e.getMessage());
         }
-        if (!errors.isEmpty()) {
-                decode(posted, routes, errors, new LinkedHashMap<>(), new LinkedHashMap<>());
-            throw invalid(events.size(), errors);
-        }
-        // All or nothing across rule sets too: hold room in every queue before queuing into any.
-        var reserved = new LinkedHashMap<LiveRuleSet, Integer>();
-        for (var entry : counts.entrySet()) {
-            var live = entry.getKey();
-            int n = entry.getValue();
-            if (!live.reserve(n)) {
-                reserved.forEach(LiveRuleSet::unreserve);
-                ctx.header("Retry-After", "1");
-                throw new ApiException(429, "queue_full", n > live.capacity()
-                        ? "rule set '" + live.name() + "' cannot take " + n + " events at once: its queue holds "
-                                + live.capacity() + "; send them in smaller batches"
-                        : "rule set '" + live.name() + "' has no room for " + n + " more events now; retry after it drains");
-            }
-            reserved.put(live, n);
-        }
-        var decoded = new LinkedHashMap<LiveRuleSet, List<Event>>();
-        var raw = new LinkedHashMap<LiveRuleSet, List<String>>();
-        decode(posted, routes, errors, decoded, raw);
-        if (!errors.isEmpty()) {
-            reserved.forEach(LiveRuleSet::unreserve);
-            throw invalid(events.size(), errors);
-        }
-        if (journal != null) {
-            journal(decoded, raw, reserved, ctx);
-        }
-        for (var entry : decoded.entrySet()) {
-            try {
-                entry.getKey().submitReserved(entry.getValue());
-            } catch (RuleSetFailedException e) {
-                throw new ApiException(503, "rule_set_failed", e.getMessage());
-            }
-            metrics.accepted(entry.getKey().name(), entry.getValue().size());
-        }
+        accepted.forEach(metrics::accepted);
         ctx.status(202).contentType(ContentType.APPLICATION_JSON).result("{\"accepted\":" + events.size() + "}");
     }
 
     /**
      * Journals the events before they go to the rule sets; a durable journal answers once they
-     * are on disk. When the journal cannot take them, nothing is accepted.
+     * are on disk. When the journal cannot take them, it throws, and nothing is accepted.
      */
-    private void journal(Map<LiveRuleSet, List<Event>> decoded, Map<LiveRuleSet, List<String>> raw, Map<LiveRuleSet, Integer> reserved,
-                         Context ctx) {
+    private void journal(Posted posted, List<Admission.Batch> batches, Context ctx) {
         var chunks = new ArrayList<JournalStore.Chunk>();
-        for (var entry : decoded.entrySet()) {
+        for (var batch : batches) {
             long first = Long.MAX_VALUE;
             long last = Long.MIN_VALUE;
-            for (var event : entry.getValue()) {
+            var lines = new ArrayList<String>(batch.events().size());
+            for (int i = 0; i < batch.events().size(); i++) {
+                var event = batch.events().get(i);
                 first = Math.min(first, event.time());
                 last = Math.max(last, event.time());
+                lines.add(journalLine(posted, batch.indexes().get(i), event));
             }
-            chunks.add(journal.chunk(entry.getKey().name(), raw.get(entry.getKey()), first, last));
+            chunks.add(journal.chunk(batch.ruleSet(), lines, first, last));
         }
         try {
             journal.append(chunks).get(JOURNAL_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (Journal.JournalFullException e) {
-            reserved.forEach(LiveRuleSet::unreserve);
             ctx.header("Retry-After", "1");
             throw new ApiException(429, "journal_full", e.getMessage());
         } catch (ExecutionException | TimeoutException e) {
-            reserved.forEach(LiveRuleSet::unreserve);
             throw new ApiException(503, "journal_unavailable", "the events could not be journaled, so none was accepted: "
                     + (e.getCause() == null ? "no answer within " + JOURNAL_WAIT_SECONDS + " s" : e.getCause().getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            reserved.forEach(LiveRuleSet::unreserve);
             throw new ApiException(503, "journal_unavailable", "interrupted while journaling the events; none was accepted");
         }
     }
@@ -188,7 +124,8 @@ final class EventRoutes {
      * its lines, before it is parsed: a client that keeps sending while the rules catch up costs
      * little. (With several, each event's rule sets are only known once it is parsed.)
      */
-    private static void refuseEarlyWhenFull(Context ctx, String contentType, byte[] body, List<LiveRuleSet> targets) {
+    private void refuseEarlyWhenFull(Context ctx, String contentType, byte[] body, String ruleSet) {
+        var targets = ruleSet != null ? engine.ruleSet(ruleSet).stream().toList() : engine.ruleSets();
         if (targets.size() != 1 || !isNdjson(contentType)) {
             return;
         }
@@ -204,32 +141,11 @@ final class EventRoutes {
             }
         }
         lines += content ? 1 : 0;
-        if (lines > live.room()) {
+        if (lines > live.queueRoom()) {
             ctx.header("Retry-After", "1");
             throw new ApiException(429, "queue_full", "rule set '" + live.name() + "' has no room for " + lines
                     + " more events now; retry after it drains");
         }
-    }
-
-    /** Decodes each event for each rule set it goes to, collecting every problem into {@code errors}. */
-    private void decode(Posted posted, List<List<LiveRuleSet>> routes, List<Map<String, Object>> errors,
-                        Map<LiveRuleSet, List<Event>> decoded, Map<LiveRuleSet, List<String>> raw) {
-        var events = posted.events();
-        for (int i = 0; i < events.size(); i++) {
-            var event = events.get(i);
-            for (var live : routes.get(i)) {
-                try {
-                    var decodedEvent = live.decoder().decode(event, i);
-                    decoded.computeIfAbsent(live, l -> new ArrayList<>()).add(decodedEvent);
-                    if (journal != null) {
-                        raw.computeIfAbsent(live, l -> new ArrayList<>()).add(journalLine(posted, i, decodedEvent));
-                    }
-                } catch (InvalidEventsException e) {
-                    e.errors().forEach(err -> errors.add(error(err, live.name())));
-                }
-            }
-        }
-        errors.sort(Comparator.comparingInt(e -> (Integer) e.get("index")));
     }
 
     /**
@@ -244,37 +160,6 @@ final class EventRoutes {
             return object.deepCopy().put("time", decoded.time()).toString();
         }
         return posted.line(index);
-    }
-
-    /** What is wrong when event {@code index} is over a limit of size, else null. */
-    private EventError tooLarge(JsonNode event, int index) {
-        if (!event.isObject()) {
-            return null;
-        }
-        if (event.size() > limits.fieldsPerEvent()) {
-            return new EventError(index, id(event), null, "has " + event.size() + " fields; an event may have at most "
-                    + limits.fieldsPerEvent());
-        }
-        for (var field : event.properties()) {
-            var value = field.getValue();
-            if (value.isTextual() && value.textValue().length() > limits.stringLength()) {
-                return new EventError(index, id(event), field.getKey(), "is " + value.textValue().length() + " characters long; at most "
-                        + limits.stringLength() + " are taken");
-            }
-        }
-        return null;
-    }
-
-    private ApiException invalid(int events, List<Map<String, Object>> errors) {
-        metrics.rejected(events);
-        return new ApiException(400, "invalid_events", errors.size() + " problem(s) in the events; none was accepted", errors);
-    }
-
-    private List<LiveRuleSet> targets(String ruleSet) {
-        if (ruleSet != null) {
-            return List.of(engine.ruleSet(ruleSet).orElseThrow(() -> ApiException.notFound("no rule set named '" + ruleSet + "' is deployed")));
-        }
-        return List.copyOf(engine.ruleSets());
     }
 
     /**
@@ -372,11 +257,7 @@ final class EventRoutes {
         }
     }
 
-    private static String id(JsonNode event) {
-        return event.isObject() && event.get("id") != null ? event.get("id").asText() : null;
-    }
-
-    private static Map<String, Object> error(EventError error, String ruleSet) {
+    private static Map<String, Object> error(EventError error) {
         var out = new LinkedHashMap<String, Object>();
         out.put("index", error.index());
         if (error.eventId() != null) {
@@ -385,8 +266,8 @@ final class EventRoutes {
         if (error.field() != null) {
             out.put("field", error.field());
         }
-        if (ruleSet != null) {
-            out.put("ruleSet", ruleSet);
+        if (error.ruleSet() != null) {
+            out.put("ruleSet", error.ruleSet());
         }
         out.put("message", error.message());
         return out;

@@ -2,8 +2,8 @@ package dev.vigil.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.engine.EventReaders;
 import dev.vigil.engine.api.EventInput;
-import dev.vigil.engine.event.EventDecoder;
 import dev.vigil.server.store.JournalStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +33,7 @@ final class JournalEvents {
                     } catch (IOException e) {
                         throw new UncheckedIOException("a journaled event is not JSON", e);
                     }
-                    var time = EventDecoder.timeOf(event);
+                    var time = EventReaders.timeOf(event);
                     if (time.isEmpty() || time.getAsLong() >= from && time.getAsLong() < to) {
                         next = event;
                     }

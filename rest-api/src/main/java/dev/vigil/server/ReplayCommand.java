@@ -1,8 +1,13 @@
 package dev.vigil.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.engine.Engine;
+import dev.vigil.engine.EventReaders;
+import dev.vigil.engine.PreparedReplay;
 import dev.vigil.engine.api.Alert;
 import dev.vigil.engine.api.ClockMode;
+import dev.vigil.engine.api.EngineConfig;
 import dev.vigil.engine.api.EventInput;
 import dev.vigil.engine.api.EventInputException;
 import dev.vigil.engine.api.EventTimeBounds;
@@ -13,11 +18,6 @@ import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.api.RuleTimeoutException;
 import dev.vigil.engine.api.RunawayRulesException;
 import dev.vigil.engine.api.Severity;
-import dev.vigil.engine.replay.EventReaders;
-import dev.vigil.engine.replay.Replay;
-import dev.vigil.engine.ruleset.CompiledRuleSet;
-import dev.vigil.engine.ruleset.RuleSetCompiler;
-import dev.vigil.engine.session.Watchdog;
 import dev.vigil.server.api.Views;
 import java.io.BufferedWriter;
 import java.io.FilterInputStream;
@@ -30,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -112,13 +111,19 @@ final class ReplayCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--until: " + e.getMessage());
         }
         var timeout = RuleTimeoutOption.parse(spec.commandLine(), ruleTimeout);
-        CompiledRuleSet compiled;
-        CompiledRuleSet baseline = null;
+        try (var engine = Engine.create(EngineConfig.defaults().withRuleTimeout(timeout))) {
+            return replay(engine, err, csv, end);
+        }
+    }
+
+    private int replay(Engine engine, PrintWriter err, boolean csv, Instant end) throws IOException {
+        PreparedReplay compiled;
+        PreparedReplay baseline = null;
         try {
             var source = forReplay(RuleSetFolder.load(rules));
-            compiled = compile(source, rules, err);
+            compiled = compile(engine, source, rules, err);
             if (compare != null) {
-                baseline = compile(forReplay(RuleSetFolder.load(compare)).withName(source.name()), compare, err);
+                baseline = compile(engine, forReplay(RuleSetFolder.load(compare)).withName(source.name()), compare, err);
             }
         } catch (IllegalArgumentException | UncheckedIOException e) {
             err.println("error: " + e.getMessage());
@@ -132,17 +137,16 @@ final class ReplayCommand implements Callable<Integer> {
         var eventsRead = new AtomicLong();
         // A progress bar when a person is watching and the alerts do not go to the same terminal.
         var progress = System.console() != null && out != null ? new Progress(err, size, read, eventsRead) : null;
-        try (var watchdog = Watchdog.start(timeout);
-             var writer = alertWriter();
+        try (var writer = alertWriter();
              var input = open(compiled, csv, new Counting(Files.newInputStream(events), read))) {
-            var counted = new Iterator<com.fasterxml.jackson.databind.JsonNode>() {
+            var counted = new Iterator<JsonNode>() {
                 @Override
                 public boolean hasNext() {
                     return input.hasNext();
                 }
 
                 @Override
-                public com.fasterxml.jackson.databind.JsonNode next() {
+                public JsonNode next() {
                     eventsRead.incrementAndGet();
                     return input.next();
                 }
@@ -154,12 +158,12 @@ final class ReplayCommand implements Callable<Integer> {
                 ReplayResult result;
                 // Alerts are written on a thread of their own: turning them into JSON would slow the session.
                 try (var background = new AlertWriter(alert -> write(writer, alert, null))) {
-                    result = Replay.run(compiled, counted, end, InstantSource.system(), watchdog, background::accept);
+                    result = compiled.run(counted, end, background::accept);
                 }
                 finish(progress);
                 summary(err, result.stats(), result);
             } else {
-                var comparison = Replay.compare(baseline, compiled, counted, end, InstantSource.system(), watchdog);
+                var comparison = compiled.compareWith(baseline, counted, end);
                 finish(progress);
                 var added = new HashSet<String>();
                 comparison.diff().added().forEach(a -> added.add(a.id()));
@@ -185,7 +189,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private EventInput open(CompiledRuleSet compiled, boolean csv, InputStream in) {
+    private EventInput open(PreparedReplay compiled, boolean csv, InputStream in) {
         if (!csv) {
             return EventReaders.ndjson(in, json);
         }
@@ -196,9 +200,9 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     /** The rule set compiled, or null after printing its diagnostics. */
-    private static CompiledRuleSet compile(RuleSetSource source, Path folder, PrintWriter err) {
+    private static PreparedReplay compile(Engine engine, RuleSetSource source, Path folder, PrintWriter err) {
         try {
-            return new RuleSetCompiler().compile(source);
+            return engine.prepareReplay(source);
         } catch (RuleSetCompilationException e) {
             e.diagnostics().forEach(d -> err.println(ValidateCommand.format(folder, d)));
             err.println("error: the rules of " + folder + " do not compile");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.engine.Engine;
+import dev.vigil.engine.PreparedReplay;
 import dev.vigil.engine.api.Alert;
 import dev.vigil.engine.api.ClockMode;
 import dev.vigil.engine.api.EventInput;
@@ -14,10 +15,7 @@ import dev.vigil.engine.api.RuleSetCompilationException;
 import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.api.RuleTimeoutException;
 import dev.vigil.engine.api.RunawayRulesException;
-import dev.vigil.engine.replay.EventReaders;
-import dev.vigil.engine.replay.Replay;
-import dev.vigil.engine.ruleset.CompiledRuleSet;
-import dev.vigil.engine.ruleset.RuleSetCompiler;
+import dev.vigil.engine.EventReaders;
 import dev.vigil.server.api.ApiException;
 import dev.vigil.server.api.Scope;
 import dev.vigil.server.api.SettingsJson;
@@ -41,7 +39,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -85,7 +82,6 @@ final class ReplayRoutes implements AutoCloseable {
     private final Path spool;
     private final long jobBytes;
     private final long jobEvents;
-    private final RuleSetCompiler compiler;
     private final InstantSource clock;
     private final AuditRoutes audit;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
@@ -105,7 +101,6 @@ final class ReplayRoutes implements AutoCloseable {
         this.spool = spool;
         this.jobBytes = jobBytes;
         this.jobEvents = jobEvents;
-        this.compiler = new RuleSetCompiler(allowUnsafeRules);
         this.clock = clock;
         this.audit = audit;
     }
@@ -128,7 +123,7 @@ final class ReplayRoutes implements AutoCloseable {
 
     /** Where a replay's events come from; opened when the replay runs. */
     private interface Input {
-        EventInput open(CompiledRuleSet compiled);
+        EventInput open(PreparedReplay compiled);
 
         /** Events in it when known, else -1. */
         long total();
@@ -190,8 +185,8 @@ final class ReplayRoutes implements AutoCloseable {
     }
 
     private ObjectNode replay(Request request, AtomicLong done) {
-        CompiledRuleSet rules = null;
-        CompiledRuleSet other = null;
+        PreparedReplay rules = null;
+        PreparedReplay other = null;
         // The replay consumes the compiled rule sets; closing them again here covers every way out before it.
         try {
             rules = compile(request.rules, "the rules");
@@ -214,11 +209,11 @@ final class ReplayRoutes implements AutoCloseable {
         }
     }
 
-    private ObjectNode replay(CompiledRuleSet rules, CompiledRuleSet other, Iterator<JsonNode> events, Instant until) {
+    private ObjectNode replay(PreparedReplay rules, PreparedReplay other, Iterator<JsonNode> events, Instant until) {
         var out = json.createObjectNode();
         if (other == null) {
             var listed = new ArrayList<Alert>();
-            var result = Replay.run(rules, events, until, clock, engine.watchdog(), alert -> {
+            var result = rules.run(events, until, alert -> {
                 if (listed.size() < MAX_ALERTS_LISTED) {
                     listed.add(alert);
                 }
@@ -226,7 +221,7 @@ final class ReplayRoutes implements AutoCloseable {
             write(out, listed, result);
             return out;
         }
-        var comparison = Replay.compare(other, rules, events, until, clock, engine.watchdog());
+        var comparison = rules.compareWith(other, events, until);
         write(out, comparison.candidate().alerts(), comparison.candidate());
         var diff = out.putObject("diff");
         var added = diff.putArray("added");
@@ -292,9 +287,9 @@ final class ReplayRoutes implements AutoCloseable {
         };
     }
 
-    private CompiledRuleSet compile(RuleSetSource source, String what) {
+    private PreparedReplay compile(RuleSetSource source, String what) {
         try {
-            return compiler.compile(source);
+            return engine.prepareReplay(source);
         } catch (RuleSetCompilationException e) {
             throw new ApiException(422, "rules_do_not_compile", what + " do not compile",
                     e.diagnostics().stream().map(views::diagnostic).toList());
@@ -330,7 +325,7 @@ final class ReplayRoutes implements AutoCloseable {
         var file = spoolBody(ctx);
         Input input = new Input() {
             @Override
-            public EventInput open(CompiledRuleSet compiled) {
+            public EventInput open(PreparedReplay compiled) {
                 InputStream in;
                 try {
                     in = Files.newInputStream(file);
@@ -398,7 +393,7 @@ final class ReplayRoutes implements AutoCloseable {
             }
             input = new Input() {
                 @Override
-                public EventInput open(CompiledRuleSet compiled) {
+                public EventInput open(PreparedReplay compiled) {
                     return EventReaders.array(events);
                 }
 
@@ -432,7 +427,7 @@ final class ReplayRoutes implements AutoCloseable {
         long total = journal.count(ruleSet, from, to);
         return new Input() {
             @Override
-            public EventInput open(CompiledRuleSet compiled) {
+            public EventInput open(PreparedReplay compiled) {
                 return JournalEvents.within(journal.range(ruleSet, from, to), from.toEpochMilli(), to.toEpochMilli(), json);
             }
 
@@ -494,7 +489,7 @@ final class ReplayRoutes implements AutoCloseable {
     private RuleSetSource deployed(String name, String version, Context ctx) {
         if (version == null) {
             var live = engine.ruleSet(name).orElseThrow(() -> ApiException.notFound("no rule set named '" + name + "' is deployed"));
-            return forReplay(live.running().source());
+            return forReplay(live.source());
         }
         int v = Bodies.intParam(version, "version");
         var stored = ruleSets.version(name, v)

@@ -6,12 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.api.Deployment;
 import dev.vigil.engine.api.RuleSetCompilationException;
+import dev.vigil.engine.api.RuleSetInfo;
 import dev.vigil.engine.api.RuleSetSettings;
 import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.api.RuleTestCase;
 import dev.vigil.engine.api.RuleTestFormatException;
-import dev.vigil.engine.ruletest.RuleTests;
-import dev.vigil.engine.session.LiveRuleSet;
 import dev.vigil.server.api.ApiException;
 import dev.vigil.server.api.SettingsJson;
 import dev.vigil.server.api.Views;
@@ -122,7 +121,8 @@ final class RuleSetRoutes {
         var source = source(name, files(body), SettingsJson.parse(objectOrNull(body.get("settings"))));
         var out = json.createObjectNode().put("name", name);
         var diagnostics = out.putArray("diagnostics");
-        try (var compiled = engine.compile(source)) {
+        try {
+            var compiled = engine.validate(source);
             out.put("valid", true);
             compiled.warnings().forEach(w -> diagnostics.add(views.diagnostic(w)));
             compiled.rules().forEach(r -> out.withArray("rules").add(views.rule(r)));
@@ -144,7 +144,7 @@ final class RuleSetRoutes {
             out.addObject().put("name", live.name()).put("version", stats.version())
                     .put("state", stats.status().state().name().toLowerCase(Locale.ROOT))
                     .put("reason", stats.status().reason())
-                    .put("rules", live.running().rules().size())
+                    .put("rules", live.rules().size())
                     .put("eventsProcessed", stats.eventsProcessed())
                     .put("alerts", stats.alerts());
         }
@@ -158,16 +158,16 @@ final class RuleSetRoutes {
         var stored = store.version(name, stats.version());
         var out = json.createObjectNode().put("name", name).put("version", stats.version());
         // The version's files as deployed: its rules and the test cases kept with them.
-        out.set("files", json.valueToTree(stored.map(StoredVersion::files).orElse(live.running().source().files())));
-        out.set("settings", SettingsJson.write(live.running().source().settings(), json.createObjectNode()));
+        out.set("files", json.valueToTree(stored.map(StoredVersion::files).orElse(live.source().files())));
+        out.set("settings", SettingsJson.write(live.source().settings(), json.createObjectNode()));
         out.put("state", stats.status().state().name().toLowerCase(Locale.ROOT)).put("reason", stats.status().reason());
         var budget = live.alertBudget();
         out.putObject("alertBudget").put("perEvent", budget.perEvent()).put("perSecond", budget.perSecond());
-        live.running().rules().forEach(r -> out.withArray("rules").add(views.rule(r)));
-        live.running().eventTypes().forEach(t -> out.withArray("eventTypes").add(views.eventType(t)));
+        live.rules().forEach(r -> out.withArray("rules").add(views.rule(r)));
+        live.eventTypes().forEach(t -> out.withArray("eventTypes").add(views.eventType(t)));
         if ("true".equalsIgnoreCase(ctx.queryParam("generated"))) {
             // The DRL each rule-language file became, by the file's path.
-            out.set("generated", json.valueToTree(live.running().generated()));
+            out.set("generated", json.valueToTree(live.generated()));
         }
         out.set("stats", json.valueToTree(stats));
         stored.ifPresent(v -> out.put("deployedAt", v.createdAt().toString()));
@@ -287,7 +287,7 @@ final class RuleSetRoutes {
         try {
             for (var file : new TreeMap<>(files).entrySet()) {
                 if (isTestFile(file.getKey())) {
-                    cases.addAll(RuleTests.parse(file.getKey(), file.getValue()));
+                    cases.addAll(Engine.parseTests(file.getKey(), file.getValue()));
                 }
             }
         } catch (RuleTestFormatException e) {
@@ -301,9 +301,9 @@ final class RuleSetRoutes {
     }
 
     /** Runs {@code cases} against the running version of {@code live}: each case's outcome. */
-    private ObjectNode runTests(LiveRuleSet live, List<RuleTestCase> cases) {
+    private ObjectNode runTests(RuleSetInfo live, List<RuleTestCase> cases) {
         var name = live.name();
-        var report = engine.test(live.running().source(), cases);
+        var report = engine.test(live.source(), cases);
         var out = json.createObjectNode().put("name", name).put("version", live.stats().version()).put("passed", report.passed())
                 .put("failed", report.failed());
         var list = out.putArray("cases");

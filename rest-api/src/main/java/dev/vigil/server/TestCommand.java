@@ -1,8 +1,8 @@
 package dev.vigil.server;
 
+import dev.vigil.engine.Engine;
+import dev.vigil.engine.api.EngineConfig;
 import dev.vigil.engine.api.RuleTestFormatException;
-import dev.vigil.engine.ruletest.RuleTests;
-import dev.vigil.engine.session.Watchdog;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -34,12 +34,12 @@ final class TestCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        try (var watchdog = Watchdog.start(RuleTimeoutOption.parse(spec.commandLine(), ruleTimeout))) {
-            return run(out, err, watchdog);
+        try (var engine = Engine.create(EngineConfig.defaults().withRuleTimeout(RuleTimeoutOption.parse(spec.commandLine(), ruleTimeout)))) {
+            return run(out, err, engine);
         }
     }
 
-    private int run(PrintWriter out, PrintWriter err, Watchdog watchdog) {
+    private int run(PrintWriter out, PrintWriter err, Engine engine) {
         int passed = 0;
         int failed = 0;
         for (var given : folders) {
@@ -53,12 +53,12 @@ final class TestCommand implements Callable<Integer> {
             }
             for (var folder : ruleSets) {
                 try {
-                    var cases = RuleTests.load(folder);
+                    var cases = Engine.readTests(folder);
                     if (cases.isEmpty()) {
                         out.println(folder + ": no test cases");
                         continue;
                     }
-                    var report = RuleTests.run(RuleSetFolder.load(folder), cases, watchdog);
+                    var report = engine.test(RuleSetFolder.load(folder), cases);
                     for (var c : report.cases()) {
                         out.printf(Locale.ROOT, "%s %s: %s%n", c.passed() ? "PASS" : "FAIL", folder.resolve(c.file()), c.name());
                         c.failures().forEach(f -> out.println("    " + f));

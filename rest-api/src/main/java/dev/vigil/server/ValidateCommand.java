@@ -1,8 +1,9 @@
 package dev.vigil.server;
 
+import dev.vigil.engine.Engine;
 import dev.vigil.engine.api.Diagnostic;
+import dev.vigil.engine.api.EngineConfig;
 import dev.vigil.engine.api.RuleSetCompilationException;
-import dev.vigil.engine.ruleset.RuleSetCompiler;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -50,7 +51,8 @@ final class ValidateCommand implements Callable<Integer> {
     /** Prints the folder's diagnostics and a summary line; false when it has errors. */
     private static boolean validate(Path folder, PrintWriter out) {
         var source = RuleSetFolder.load(folder);
-        try (var compiled = new RuleSetCompiler().compile(source)) {
+        try (var engine = Engine.create(EngineConfig.defaults())) {
+            var compiled = engine.validate(source);
             compiled.warnings().forEach(d -> out.println(format(folder, d)));
             out.printf(Locale.ROOT, "%s: ok, %d rule(s), event types %s%n", source.name(), compiled.rules().size(),
                     compiled.eventTypes().stream().map(t -> t.name()).toList());

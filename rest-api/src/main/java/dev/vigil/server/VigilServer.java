@@ -333,7 +333,7 @@ public final class VigilServer implements AutoCloseable {
         server.starting = notReady;
         try {
             if (server.journal != null) {
-                Recovery.run(server.engine, new JournalStore(server.database), config.journal(), config.clock(), server.json);
+                JournalReplay.run(server.engine, new JournalStore(server.database), config.journal());
             }
             server.app.start();
         } catch (RuntimeException e) {

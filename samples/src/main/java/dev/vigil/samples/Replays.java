@@ -1,13 +1,12 @@
 package dev.vigil.samples;
 
+import dev.vigil.engine.api.EngineConfig;
+import dev.vigil.engine.Engine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.api.Alert;
 import dev.vigil.engine.api.ReplayResult;
 import dev.vigil.engine.api.RuleSetSource;
-import dev.vigil.engine.replay.EventReaders;
-import dev.vigil.engine.replay.Replay;
-import dev.vigil.engine.ruleset.RuleSetCompiler;
-import dev.vigil.engine.session.Watchdog;
+import dev.vigil.engine.EventReaders;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,11 +27,11 @@ public final class Replays {
      * {@code until} (when not null) after the last one so that absences still fire.
      */
     public static List<Alert> alerts(RuleSetSource rules, InputStream events, Instant until) {
-        var compiled = new RuleSetCompiler().compile(rules);
         var input = EventReaders.ndjson(events, JSON);
         ReplayResult result;
-        try (var watchdog = Watchdog.start(RULE_TIMEOUT)) {
-            result = Replay.run(compiled, input, until, InstantSource.fixed(Instant.EPOCH), watchdog);
+        try (var engine = Engine.create(EngineConfig.defaults().withClock(InstantSource.fixed(Instant.EPOCH)).withRuleTimeout(RULE_TIMEOUT));
+             var replay = engine.prepareReplay(rules)) {
+            result = replay.run(input, until);
         }
         if (!result.errors().isEmpty()) {
             throw new IllegalArgumentException("the events do not fit the rules' types: " + result.errors().get(0));

@@ -20,9 +20,13 @@ import java.util.Objects;
  *                 {@code clock} before it is failed as flooding; a rule set's settings may lower it
  * @param eventTimes the event times deployed rule sets take, measured against {@code clock};
  *                 replays take any time a rule set's clock can hold
+ * @param ticker   the stopwatch the rule timeout is measured on: {@link Ticker#system()} looks by
+ *                 itself; any other looks only when {@code Engine.checkRuleTimeouts()} is called, for
+ *                 tests that step it
  */
 public record EngineConfig(InstantSource clock, EngineListener listener, Duration tick, boolean allowUnsafeRules,
-                           Duration ruleTimeout, long maxFacts, AlertBudget alertBudget, EventTimeBounds eventTimes) {
+                           Duration ruleTimeout, long maxFacts, AlertBudget alertBudget, EventTimeBounds eventTimes,
+                           Ticker ticker) {
     public EngineConfig {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(listener, "listener");
@@ -30,6 +34,7 @@ public record EngineConfig(InstantSource clock, EngineListener listener, Duratio
         Objects.requireNonNull(ruleTimeout, "ruleTimeout");
         Objects.requireNonNull(alertBudget, "alertBudget");
         Objects.requireNonNull(eventTimes, "eventTimes");
+        Objects.requireNonNull(ticker, "ticker");
         if (alertBudget.perEvent() < 1 || alertBudget.perSecond() < 1) {
             throw new IllegalArgumentException("both limits of the alert budget must be set, was " + alertBudget);
         }
@@ -51,38 +56,42 @@ public record EngineConfig(InstantSource clock, EngineListener listener, Duratio
      */
     public static EngineConfig defaults() {
         return new EngineConfig(InstantSource.system(), EngineListener.NONE, Duration.ofMillis(100), false, Duration.ofSeconds(10),
-                5_000_000, AlertBudget.DEFAULTS, EventTimeBounds.LIVE);
+                5_000_000, AlertBudget.DEFAULTS, EventTimeBounds.LIVE, Ticker.system());
     }
 
     public EngineConfig withClock(InstantSource value) {
-        return new EngineConfig(value, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget, eventTimes);
+        return new EngineConfig(value, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget, eventTimes, ticker);
     }
 
     public EngineConfig withListener(EngineListener value) {
-        return new EngineConfig(clock, value, tick, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget, eventTimes);
+        return new EngineConfig(clock, value, tick, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget, eventTimes, ticker);
     }
 
     public EngineConfig withTick(Duration value) {
-        return new EngineConfig(clock, listener, value, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget, eventTimes);
+        return new EngineConfig(clock, listener, value, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget, eventTimes, ticker);
     }
 
     public EngineConfig withAllowUnsafeRules(boolean value) {
-        return new EngineConfig(clock, listener, tick, value, ruleTimeout, maxFacts, alertBudget, eventTimes);
+        return new EngineConfig(clock, listener, tick, value, ruleTimeout, maxFacts, alertBudget, eventTimes, ticker);
     }
 
     public EngineConfig withRuleTimeout(Duration value) {
-        return new EngineConfig(clock, listener, tick, allowUnsafeRules, value, maxFacts, alertBudget, eventTimes);
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, value, maxFacts, alertBudget, eventTimes, ticker);
     }
 
     public EngineConfig withMaxFacts(long value) {
-        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, value, alertBudget, eventTimes);
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, value, alertBudget, eventTimes, ticker);
     }
 
     public EngineConfig withAlertBudget(AlertBudget value) {
-        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts, value, eventTimes);
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts, value, eventTimes, ticker);
     }
 
     public EngineConfig withEventTimes(EventTimeBounds value) {
-        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget, value);
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget, value, ticker);
+    }
+
+    public EngineConfig withTicker(Ticker value) {
+        return new EngineConfig(clock, listener, tick, allowUnsafeRules, ruleTimeout, maxFacts, alertBudget, eventTimes, value);
     }
 }

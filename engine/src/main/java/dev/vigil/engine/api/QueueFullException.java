@@ -4,6 +4,10 @@ package dev.vigil.engine.api;
 public final class QueueFullException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    public QueueFullException(String message) {
+        super(message);
+    }
+
     public QueueFullException(String ruleSet, int events, int capacity) {
         super(events > capacity
                 ? "rule set '" + ruleSet + "' cannot take " + events + " events at once: its queue holds " + capacity

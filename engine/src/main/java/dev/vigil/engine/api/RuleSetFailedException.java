@@ -6,6 +6,10 @@ import java.util.Locale;
 public final class RuleSetFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    public RuleSetFailedException(String message) {
+        super(message);
+    }
+
     public RuleSetFailedException(String ruleSet, RuleSetStatus status) {
         super("rule set '" + ruleSet + "' is " + status.state().name().toLowerCase(Locale.ROOT)
                 + (status.reason() == null ? "" : ": " + status.reason()));

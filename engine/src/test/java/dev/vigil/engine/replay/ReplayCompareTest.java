@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.engine.EventReaders;
 import dev.vigil.engine.TestRules;
 import dev.vigil.engine.api.Alert;
 import dev.vigil.engine.api.EventInputException;

@@ -164,7 +164,7 @@ class ReplayTest {
         for (int i = 0; i < events.size(); i += 50) {
             engine.submit("fraud", events.subList(i, Math.min(events.size(), i + 50)));
         }
-        engine.ruleSet("fraud").orElseThrow().flush().join();
+        engine.flush("fraud").join();
 
         var replayed = engine.replay(SOURCE, events.iterator(), null).alerts();
 

@@ -1,5 +1,6 @@
 package dev.vigil.server.store;
 
+import dev.vigil.engine.api.JournalReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,7 +25,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /** The journal of accepted events: what each rule set took, in the order it took it, in batches. */
-public final class JournalStore {
+public final class JournalStore implements JournalReader {
     private final Database database;
 
     private static final String OVERLAPS = "rule_set = ? AND (last_event_time IS NULL OR (last_event_time >= ? AND first_event_time < ?))";
@@ -129,6 +130,12 @@ public final class JournalStore {
         }
     }
 
+    /** {@link #range(String, Instant, Instant)} from {@code from} to {@code latest} inclusive, in epoch ms. */
+    @Override
+    public Range range(String ruleSet, long from, long latest) {
+        return range(ruleSet, Instant.ofEpochMilli(from), Instant.ofEpochMilli(latest + 1));
+    }
+
     /**
      * The journaled events of {@code ruleSet} whose batches overlap the event-time range
      * {@code from} (inclusive) to {@code to} (exclusive), in the order they were accepted, read a
@@ -149,6 +156,7 @@ public final class JournalStore {
      * (epoch milliseconds, both inclusive), of batches whose newest event is in that span; empty when
      * it has none. Times outside it, which older versions took, are left out of the answer.
      */
+    @Override
     public OptionalLong latestEventTime(String ruleSet, long earliest, long latest) {
         try (var c = database.connection(); var s = c.prepareStatement(
                 "SELECT MAX(last_event_time) FROM event_journal WHERE rule_set = ? AND last_event_time BETWEEN ? AND ?")) {
@@ -169,6 +177,7 @@ public final class JournalStore {
      * How many events of {@code ruleSet} are in batches whose event times all fall outside
      * {@code earliest} to {@code latest} (epoch milliseconds, both inclusive).
      */
+    @Override
     public long countOutside(String ruleSet, long earliest, long latest) {
         try (var c = database.connection(); var s = c.prepareStatement("SELECT COALESCE(SUM(event_count), 0) FROM event_journal"
                 + " WHERE rule_set = ? AND (last_event_time < ? OR first_event_time > ?)")) {
@@ -200,7 +209,7 @@ public final class JournalStore {
     }
 
     /** A journal range being read: the events' JSON lines, one batch in memory at a time. */
-    public static final class Range implements Iterator<String>, AutoCloseable {
+    public static final class Range implements JournalReader.Lines {
         private final Connection connection;
         private final PreparedStatement statement;
         private final ResultSet rows;

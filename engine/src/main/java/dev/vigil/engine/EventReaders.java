@@ -1,4 +1,4 @@
-package dev.vigil.engine.replay;
+package dev.vigil.engine;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -15,11 +15,11 @@ import dev.vigil.engine.api.EventInput;
 import dev.vigil.engine.api.EventInputException;
 import dev.vigil.engine.api.EventTimeBounds;
 import dev.vigil.engine.api.EventType;
+import dev.vigil.engine.event.EventDecoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /** Replay inputs read lazily, an event at a time: NDJSON, CSV, or a JSON array already in memory. */
@@ -275,5 +276,10 @@ public final class EventReaders {
         } catch (Exception e) {
             // Closing an input that is done with.
         }
+    }
+
+    /** The event time of {@code event} in epoch ms, when its {@code time} field holds one the engine reads. */
+    public static OptionalLong timeOf(JsonNode event) {
+        return EventDecoder.timeOf(event);
     }
 }

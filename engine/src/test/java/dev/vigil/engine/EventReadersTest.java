@@ -1,10 +1,11 @@
-package dev.vigil.engine.replay;
+package dev.vigil.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.engine.EventReaders;
 import dev.vigil.engine.api.EventField;
 import dev.vigil.engine.api.EventInput;
 import dev.vigil.engine.api.EventInputException;

@@ -1,0 +1,72 @@
+package dev.vigil.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.Comparison;
+import dev.vigil.engine.api.EventType;
+import dev.vigil.engine.api.ReplayResult;
+import dev.vigil.engine.replay.Replay;
+import dev.vigil.engine.ruleset.CompiledRuleSet;
+import dev.vigil.engine.session.Watchdog;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A rule set compiled for one replay on event time, not yet run: its event types are known, so the
+ * caller can read events that need them (CSV columns) before it runs. It runs once; close it
+ * whether it ran or not.
+ */
+public final class PreparedReplay implements AutoCloseable {
+    private final CompiledRuleSet compiled;
+    private final InstantSource clock;
+    private final Watchdog watchdog;
+
+    PreparedReplay(CompiledRuleSet compiled, InstantSource clock, Watchdog watchdog) {
+        this.compiled = compiled;
+        this.clock = clock;
+        this.watchdog = watchdog;
+    }
+
+    /** The name alerts' ids derive from. */
+    public String name() {
+        return compiled.name();
+    }
+
+    /** The event types it declares. */
+    public List<EventType> eventTypes() {
+        return compiled.eventTypes();
+    }
+
+    /**
+     * Replays {@code events} and keeps every alert in the result.
+     *
+     * @param until when not null, the clock moves to it after the last event, so pending absences fire
+     */
+    public ReplayResult run(Iterator<? extends JsonNode> events, Instant until) {
+        return Replay.run(compiled, events, until, clock, watchdog);
+    }
+
+    /**
+     * Replays {@code events}, handing each alert to {@code sink} as it is raised (on the replay's
+     * thread) instead of keeping it: for inputs too large to hold every alert.
+     */
+    public ReplayResult run(Iterator<? extends JsonNode> events, Instant until, Consumer<Alert> sink) {
+        return Replay.run(compiled, events, until, clock, watchdog, sink);
+    }
+
+    /**
+     * Replays {@code events} once through {@code baseline} and this, and tells the alerts this
+     * raises that {@code baseline} does not, and the reverse. Both must have the same name.
+     */
+    public Comparison compareWith(PreparedReplay baseline, Iterator<? extends JsonNode> events, Instant until) {
+        return Replay.compare(baseline.compiled, compiled, events, until, clock, watchdog);
+    }
+
+    @Override
+    public void close() {
+        compiled.close();
+    }
+}

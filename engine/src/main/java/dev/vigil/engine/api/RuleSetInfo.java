@@ -1,0 +1,39 @@
+package dev.vigil.engine.api;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A deployed rule set as it stands: what runs, in which state, with which counters and limits.
+ *
+ * @param name          its name
+ * @param status        running, or failed with the reason
+ * @param stats         counters as of the last batch its worker finished
+ * @param source        the files and settings of the running version
+ * @param rules         the running version's rules
+ * @param eventTypes    the event types it accepts
+ * @param generated     the DRL its rule-language files became, by file
+ * @param alertBudget   the alert budget its session counts against
+ * @param eventTimes    the event times it takes
+ * @param queueCapacity the most events its queue holds
+ * @param queueRoom     room in its queue now, in events: a hint, since other submitters take room too
+ */
+public record RuleSetInfo(String name, RuleSetStatus status, RuleSetStats stats, RuleSetSource source, List<RuleInfo> rules,
+                          List<EventType> eventTypes, Map<String, String> generated, AlertBudget alertBudget,
+                          EventTimeBounds eventTimes, int queueCapacity, int queueRoom) {
+    public RuleSetInfo {
+        rules = List.copyOf(rules);
+        eventTypes = List.copyOf(eventTypes);
+        generated = Map.copyOf(generated);
+    }
+
+    /** The running version. */
+    public int version() {
+        return stats.version();
+    }
+
+    /** Whether it takes events now. */
+    public boolean running() {
+        return status.state() == RuleSetStatus.State.RUNNING;
+    }
+}
