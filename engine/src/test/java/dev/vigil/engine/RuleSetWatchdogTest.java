@@ -15,9 +15,11 @@ import dev.vigil.engine.api.RuleSetFailedException;
 import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.api.RuleSetStatus;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -122,6 +124,42 @@ class RuleSetWatchdogTest {
         engine.flush("loop").join();
         assertThat(status("loop")).isEqualTo(RuleSetStatus.RUNNING);
         assertThat(alerts).extracting(Alert::ruleSet).containsExactly("fraud", "loop");
+    }
+
+    @Test
+    void theRuleTimeout_isMeasuredOnTheEnginesTicker_notBeforeItsEnd_andAtIt() {
+        var nanos = new AtomicLong();
+        try (var stepped = Engine.create(EngineConfig.defaults().withRuleTimeout(Duration.ofSeconds(10)).withTicker(nanos::get))) {
+            stepped.deploy(loop("""
+                    rule "spin forever"
+                    when
+                        $p : Ping(n > 0)
+                    then
+                        long i = $p.getN();
+                        while (i > 0) {
+                            i = (i % 1000) + 1;
+                        }
+                    end
+                    """));
+            stepped.submit("loop", List.of(ping("p1", "0:00", 1)));
+            await("the worker inside the rule").atMost(WAIT).until(() -> inRuleCode("vigil-ruleset-loop"));
+
+            nanos.addAndGet(Duration.ofSeconds(10).toNanos() - 1);
+            stepped.checkRuleTimeouts();
+            assertThat(stepped.ruleSet("loop").orElseThrow().status()).as("at 9.999999999 s").isEqualTo(RuleSetStatus.RUNNING);
+
+            nanos.addAndGet(1);
+            stepped.checkRuleTimeouts();
+            await("at 10 s").atMost(WAIT).until(() -> stepped.ruleSet("loop").orElseThrow().status().state() == RuleSetStatus.State.FAILED);
+            assertThat(stepped.ruleSet("loop").orElseThrow().status().reason())
+                    .isEqualTo("rule 'spin forever' did not return for 10000 ms (an endless loop?); deploy a fixed version to bring the rule set back");
+        }
+    }
+
+    /** Whether thread {@code name} is running code compiled from the rule set's DRL (package {@code loop}). */
+    private static boolean inRuleCode(String name) {
+        return Thread.getAllStackTraces().entrySet().stream().filter(e -> e.getKey().getName().equals(name))
+                .flatMap(e -> Arrays.stream(e.getValue())).anyMatch(frame -> frame.getClassName().startsWith("loop."));
     }
 
     @Test
