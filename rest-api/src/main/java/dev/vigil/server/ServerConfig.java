@@ -1,7 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.engine.api.AlertBudget;
-import dev.vigil.engine.api.EventTimeBounds;
+import dev.vigil.server.http.InputLimits;
 import dev.vigil.server.webhook.Webhooks;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,97 +118,6 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
     public ServerConfig withAccess(Access value) {
         return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents,
                 webhooks, rules, journalSync, input, value);
-    }
-
-    /**
-     * How much one request may carry, and what times its events may have; past each limit the
-     * request is refused whole, saying which.
-     *
-     * @param eventsPerRequest the most events in one post (413 past it)
-     * @param fieldsPerEvent   the most fields one event may have (400 naming the event)
-     * @param stringLength     the longest string value of an event field, in characters (400 naming the field)
-     * @param ruleSetFiles     the most files a rule set may have (413)
-     * @param ruleSetBytes     the most bytes of text a rule set's files may hold together (413)
-     * @param streamClients    the most live alert streams open at once (503 past it)
-     * @param requestsPerSecond the requests one token may make per second, a second's worth at once;
-     *                         0 for no limit (429 with Retry-After past it)
-     * @param requestTimeout   how long a request may go without sending or taking a byte before the
-     *                         server gives up on it (a client that sends its body slowly or not at all)
-     * @param minRequestRate   how fast a request body must arrive
-     * @param eventTimes       the event times taken, measured against the server's clock (400 naming the event)
-     */
-    public record InputLimits(int eventsPerRequest, int fieldsPerEvent, int stringLength, int ruleSetFiles, long ruleSetBytes,
-                              int streamClients, int requestsPerSecond, Duration requestTimeout, RequestRate minRequestRate,
-                              EventTimeBounds eventTimes) {
-        public static final InputLimits DEFAULTS = new InputLimits(50_000, 200, 65_536, 200, 4L << 20, 100, 0, Duration.ofSeconds(30),
-                RequestRate.DEFAULT, EventTimeBounds.LIVE);
-
-        public InputLimits {
-            if (eventsPerRequest < 1 || fieldsPerEvent < 1 || stringLength < 1 || ruleSetFiles < 1 || ruleSetBytes < 1 || streamClients < 1) {
-                throw new IllegalArgumentException("input limits must be positive");
-            }
-            Objects.requireNonNull(requestTimeout, "requestTimeout");
-            Objects.requireNonNull(minRequestRate, "minRequestRate");
-            Objects.requireNonNull(eventTimes, "eventTimes");
-            if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-                throw new IllegalArgumentException("requestTimeout must be positive, was " + requestTimeout);
-            }
-            if (requestsPerSecond < 0) {
-                throw new IllegalArgumentException("requestsPerSecond must not be negative (0: no limit), was " + requestsPerSecond);
-            }
-        }
-
-        /** Request sizes as given, the other limits as by default. */
-        public InputLimits(int eventsPerRequest, int fieldsPerEvent, int stringLength, int ruleSetFiles, long ruleSetBytes) {
-            this(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, 100, 0, Duration.ofSeconds(30),
-                    RequestRate.DEFAULT, EventTimeBounds.LIVE);
-        }
-
-        public InputLimits withStreams(int clients, int perSecond) {
-            return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, clients, perSecond,
-                    requestTimeout, minRequestRate, eventTimes);
-        }
-
-        public InputLimits withRequestTimeout(Duration value) {
-            return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, streamClients,
-                    requestsPerSecond, value, minRequestRate, eventTimes);
-        }
-
-        public InputLimits withMinRequestRate(RequestRate value) {
-            return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, streamClients,
-                    requestsPerSecond, requestTimeout, value, eventTimes);
-        }
-
-        public InputLimits withEventTimes(EventTimeBounds value) {
-            return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, streamClients,
-                    requestsPerSecond, requestTimeout, minRequestRate, value);
-        }
-    }
-
-    /**
-     * How fast a request body must arrive: at least {@code bytesPerSecond} over each {@code window}
-     * (a body smaller than a window's worth, within one window). A slower one is cut off: a client
-     * sending a byte now and then must not hold a connection, or a thread, for ever.
-     *
-     * @param bytesPerSecond from 1 to {@link #MOST_BYTES_PER_SECOND}
-     * @param window         how long the rate is measured over, the grace a body has to start; positive
-     */
-    public record RequestRate(long bytesPerSecond, Duration window) {
-        /** A rate no client on a working network falls under: 100 MB a second. */
-        public static final long MOST_BYTES_PER_SECOND = 100L << 20;
-        /** 1 KB a second, over 10 seconds. */
-        public static final RequestRate DEFAULT = new RequestRate(1024, Duration.ofSeconds(10));
-
-        public RequestRate {
-            Objects.requireNonNull(window, "window");
-            if (bytesPerSecond < 1 || bytesPerSecond > MOST_BYTES_PER_SECOND) {
-                throw new IllegalArgumentException("the minimum request rate must be between 1 and " + MOST_BYTES_PER_SECOND
-                        + " bytes a second, was " + bytesPerSecond);
-            }
-            if (window.isNegative() || window.isZero()) {
-                throw new IllegalArgumentException("the window of the minimum request rate must be positive, was " + window);
-            }
-        }
     }
 
     /**

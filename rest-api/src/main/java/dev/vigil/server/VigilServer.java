@@ -4,10 +4,26 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.api.EngineConfig;
-import dev.vigil.server.api.ApiException;
-import dev.vigil.server.api.Scope;
-import dev.vigil.server.api.Tokens;
-import dev.vigil.server.api.Views;
+import dev.vigil.server.alert.AlertPipeline;
+import dev.vigil.server.auth.Scope;
+import dev.vigil.server.auth.Tokens;
+import dev.vigil.server.http.AlertRoutes;
+import dev.vigil.server.http.ApiException;
+import dev.vigil.server.http.AuditRoutes;
+import dev.vigil.server.http.Bodies;
+import dev.vigil.server.http.MethodOverrideHeaders;
+import dev.vigil.server.http.RateLimiter;
+import dev.vigil.server.http.RuleSetRoutes;
+import dev.vigil.server.http.SlowClientHandler;
+import dev.vigil.server.http.Tls;
+import dev.vigil.server.http.WebhookRoutes;
+import dev.vigil.server.ingest.EventRoutes;
+import dev.vigil.server.ingest.Journal;
+import dev.vigil.server.ingest.JournalReplay;
+import dev.vigil.server.json.Views;
+import dev.vigil.server.metrics.Metrics;
+import dev.vigil.server.replay.ReplayRoutes;
+import dev.vigil.server.rules.FileWatch;
 import dev.vigil.server.store.AlertStore;
 import dev.vigil.server.store.AuditStore;
 import dev.vigil.server.store.DataFolder;
@@ -43,10 +59,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class VigilServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
-    /** The context attribute holding the scopes the request's token grants, once authorized. */
-    static final String GRANTED_SCOPES = "vigil.scopes";
-    /** The context attribute holding the name of the request's token, once authorized. */
-    static final String ACTOR = "vigil.actor";
     /** Seconds a client is told to wait before posting events again while the server starts. */
     private static final String STARTING_RETRY_AFTER = "5";
     /** How long a stop lets the rule sets work through their queues: what is left is run from the journal at the next start. */
@@ -362,11 +374,11 @@ public final class VigilServer implements AutoCloseable {
         return engine;
     }
 
-    RuleSetRoutes ruleSets() {
+    public RuleSetRoutes ruleSets() {
         return ruleSets;
     }
 
-    AuditRoutes audit() {
+    public AuditRoutes audit() {
         return audit;
     }
 
@@ -453,8 +465,8 @@ public final class VigilServer implements AutoCloseable {
             return new ApiException(401, "unauthorized", bearer == null
                     ? "send a token: Authorization: Bearer <token>" : "the token is not valid");
         });
-        ctx.attribute(GRANTED_SCOPES, grant.scopes());
-        ctx.attribute(ACTOR, grant.name());
+        ctx.attribute(Tokens.GRANTED_SCOPES, grant.scopes());
+        ctx.attribute(Tokens.ACTOR, grant.name());
         return grant;
     }
 

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.api.AlertBudget;
+import dev.vigil.server.http.InputLimits;
+import dev.vigil.server.http.StreamClient;
 import dev.vigil.server.store.Database;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -311,7 +313,7 @@ class AlertFloodIT {
     void aStreamClientThatStopsReading_neverHoldsUpStoringAlerts_andIsDroppedWithAnOverflowEvent() throws Exception {
         // A long request timeout: the server does not give up on the client that stops reading while the test runs.
         server = VigilServer.start(config(new AlertBudget(1_000, AlertBudget.MOST))
-                .withInput(ServerConfig.InputLimits.DEFAULTS.withRequestTimeout(Duration.ofMinutes(5))));
+                .withInput(InputLimits.DEFAULTS.withRequestTimeout(Duration.ofMinutes(5))));
         deploy("fraud", EACH);
         try (var client = new Socket()) {
             client.setReceiveBufferSize(4096);

@@ -2,6 +2,7 @@ package dev.vigil.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.server.rules.RulesDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class RulesDirectoryIT {
 
     private int startAndDeploy(Path rules) {
         try (var server = VigilServer.start(ServerConfig.defaults(work.resolve("data")).withPort(0).withAdminToken("t"))) {
-            new RulesDirectory(rules, server).deployChanged();
+            new RulesDirectory(rules, server.ruleSets(), server.audit()).deployChanged();
             return server.engine().ruleSet("fraud").orElseThrow().stats().version();
         }
     }

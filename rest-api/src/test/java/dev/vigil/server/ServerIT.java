@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.server.http.InputLimits;
 import dev.vigil.server.store.Database;
 import dev.vigil.server.store.JournalStore;
 import dev.vigil.server.webhook.AddressPolicy;
@@ -379,7 +380,7 @@ class ServerIT {
     @Test
     void requestsOverTheInputLimits_areRefusedSayingWhich_andNothingOfThemIsTaken() throws Exception {
         server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN)
-                .withInput(new ServerConfig.InputLimits(3, 6, 20, 2, 10_000)));
+                .withInput(new InputLimits(3, 6, 20, 2, 10_000)));
         send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
 
         var many = send("POST", "/api/v1/events", "[" + String.join(",", event("t1", "2026-11-20T10:00:00Z", "a1", 1),
@@ -411,7 +412,7 @@ class ServerIT {
     @Test
     void aTokenOverItsRate_is429WithRetryAfter_othersAreNot_andStreamsPastTheMostAre503() throws Exception {
         server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN)
-                .withInput(ServerConfig.InputLimits.DEFAULTS.withStreams(1, 5)));
+                .withInput(InputLimits.DEFAULTS.withStreams(1, 5)));
         var reader = read(send("POST", "/api/v1/tokens", json.writeValueAsString(Map.of("name", "reader", "scopes", List.of("alerts:read")))))
                 .get("token").asText();
 
@@ -471,7 +472,7 @@ class ServerIT {
     @Test
     void aClientThatStallsInItsBody_isGivenUpAfterTheRequestTimeout_andNothingIsTaken() throws Exception {
         server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN)
-                .withInput(ServerConfig.InputLimits.DEFAULTS.withRequestTimeout(Duration.ofMillis(500))));
+                .withInput(InputLimits.DEFAULTS.withRequestTimeout(Duration.ofMillis(500))));
         send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
         var body = event("t1", "2026-11-20T10:00:00Z", "a1", 5000);
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.server.http.InputLimits;
+import dev.vigil.server.http.RequestRate;
+import dev.vigil.server.http.SlowClientHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -132,7 +135,7 @@ class SlowClientsIT {
     @Test
     void fourHundredBodiesTrickledAByteAtATime_leaveHealthAndEventsAnswering_andAreCutOffUnderTheMinimumRate() throws Exception {
         server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN)
-                .withInput(ServerConfig.InputLimits.DEFAULTS.withMinRequestRate(new ServerConfig.RequestRate(1024, Duration.ofSeconds(5)))));
+                .withInput(InputLimits.DEFAULTS.withMinRequestRate(new RequestRate(1024, Duration.ofSeconds(5)))));
         assertThat(send("PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL))), TOKEN)
                 .statusCode()).isEqualTo(200);
         var ingest = json.readTree(send("POST", "/api/v1/tokens", json.writeValueAsString(Map.of("name", "ingest",
@@ -163,7 +166,7 @@ class SlowClientsIT {
     @Test
     void aBodyThatComesFastThenTrickles_isCutOffUnderItsRoute_whichAnswersAndFreesItsThread() throws Exception {
         server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN)
-                .withInput(ServerConfig.InputLimits.DEFAULTS.withMinRequestRate(new ServerConfig.RequestRate(1024, Duration.ofSeconds(2)))));
+                .withInput(InputLimits.DEFAULTS.withMinRequestRate(new RequestRate(1024, Duration.ofSeconds(2)))));
         int length = SlowClientHandler.EARLY_BYTES * 2;
         var trickler = new Trickler(server.port(), TOKEN, length);
         tricklers.add(trickler);

@@ -1,9 +1,9 @@
 package dev.vigil.server;
 
 /** DRL the server tests share. */
-final class TestDrl {
+public final class TestDrl {
     /** Package {@code fraud}: a {@code Transaction} event with id, time, account and amount. */
-    static final String TRANSACTION = """
+    public static final String TRANSACTION = """
             package fraud;
             declare Transaction
                 @role(event)

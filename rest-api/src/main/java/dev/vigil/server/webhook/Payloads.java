@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.engine.api.Alert;
-import dev.vigil.server.api.Views;
+import dev.vigil.server.json.Views;
 import java.util.List;
 import java.util.Locale;
 

@@ -1,0 +1,357 @@
+package dev.vigil.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.engine.Engine;
+import dev.vigil.engine.api.Deployment;
+import dev.vigil.engine.api.RuleSetCompilationException;
+import dev.vigil.engine.api.RuleSetInfo;
+import dev.vigil.engine.api.RuleSetSettings;
+import dev.vigil.engine.api.RuleSetSource;
+import dev.vigil.engine.api.RuleTestCase;
+import dev.vigil.engine.api.RuleTestFormatException;
+import dev.vigil.server.json.Views;
+import dev.vigil.server.store.RuleSetStore;
+import dev.vigil.server.store.StoredVersion;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code /api/v1/rulesets}: deploy, validate, read, roll back and undeploy rule sets; versions live in H2. */
+public final class RuleSetRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(RuleSetRoutes.class);
+    private final Engine engine;
+    private final RuleSetStore store;
+    private final ObjectMapper json;
+    private final Views views;
+    private final InstantSource clock;
+    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+
+    private final InputLimits limits;
+    private final AuditRoutes audit;
+
+    public RuleSetRoutes(Engine engine, RuleSetStore store, ObjectMapper json, InstantSource clock, InputLimits limits,
+                  AuditRoutes audit) {
+        this.limits = limits;
+        this.audit = audit;
+        this.engine = engine;
+        this.store = store;
+        this.json = json;
+        this.views = new Views(json);
+        this.clock = clock;
+    }
+
+    /**
+     * Deploys the active version of every stored rule set, as at the last stop: one that had failed
+     * stays failed, with its reason, and runs nothing until another version is deployed.
+     */
+    public void restoreActive() {
+        var failures = store.failures();
+        for (var version : store.active()) {
+            try {
+                var settings = SettingsJson.parse(version.settings());
+                var source = new RuleSetSource(version.name(), ruleFiles(version.files()), settings);
+                var failure = failures.get(version.name());
+                if (failure != null) {
+                    engine.deployFailed(source, version.version(), failure);
+                    LOG.warn("rule set '{}' version {} stays failed until another version is deployed: {}", version.name(),
+                            version.version(), failure);
+                    continue;
+                }
+                engine.deploy(source, version.version());
+                LOG.info("rule set '{}' version {} deployed", version.name(), version.version());
+            } catch (RuntimeException e) {
+                LOG.error("rule set '{}' version {} could not be deployed again: {}", version.name(), version.version(), e.getMessage());
+            }
+        }
+    }
+
+    public void deploy(Context ctx) {
+        var name = ctx.pathParam("name");
+        var body = Bodies.object(ctx, json);
+        ctx.json(deploy(name, files(body), body.has("settings") ? (ObjectNode) objectOrNull(body.get("settings")) : null));
+    }
+
+    /** Deploys {@code files} as the next version of {@code name}, stores it, and describes the result. */
+    public ObjectNode deploy(String name, Map<String, String> files, ObjectNode settingsJson) {
+        // One deploy of a rule set at a time, so that two cannot take the same version number.
+        synchronized (locks.computeIfAbsent(name, n -> new Object())) {
+            return deployLocked(name, files, settingsJson);
+        }
+    }
+
+    private ObjectNode deployLocked(String name, Map<String, String> files, ObjectNode settingsJson) {
+        var settings = SettingsJson.parse(settingsJson);
+        var source = source(name, files, settings);
+        int version = store.nextVersion(name);
+        Deployment deployment;
+        try {
+            deployment = engine.deploy(source, version);
+        } catch (RuleSetCompilationException e) {
+            throw new ApiException(422, "rules_do_not_compile", "rule set '" + name + "' does not compile; the running version is unchanged",
+                    e.diagnostics().stream().map(views::diagnostic).toList());
+        }
+        store.saveActive(new StoredVersion(name, version, files,
+                SettingsJson.write(settings, json.createObjectNode()), clock.instant()));
+        var out = json.createObjectNode().put("name", name).put("version", deployment.version());
+        deployment.rules().forEach(r -> out.withArray("rules").add(views.rule(r)));
+        deployment.eventTypes().forEach(t -> out.withArray("eventTypes").add(views.eventType(t)));
+        out.putArray("warnings");
+        deployment.warnings().forEach(w -> out.withArray("warnings").add(views.diagnostic(w)));
+        out.put("carriedFacts", deployment.carriedFacts());
+        return out;
+    }
+
+    public void validate(Context ctx) {
+        var name = ctx.pathParam("name");
+        var body = Bodies.object(ctx, json);
+        var source = source(name, files(body), SettingsJson.parse(objectOrNull(body.get("settings"))));
+        var out = json.createObjectNode().put("name", name);
+        var diagnostics = out.putArray("diagnostics");
+        try {
+            var compiled = engine.validate(source);
+            out.put("valid", true);
+            compiled.warnings().forEach(w -> diagnostics.add(views.diagnostic(w)));
+            compiled.rules().forEach(r -> out.withArray("rules").add(views.rule(r)));
+            compiled.eventTypes().forEach(t -> out.withArray("eventTypes").add(views.eventType(t)));
+            if (!compiled.generated().isEmpty()) {
+                out.set("generated", json.valueToTree(compiled.generated()));
+            }
+        } catch (RuleSetCompilationException e) {
+            out.put("valid", false);
+            e.diagnostics().forEach(d -> diagnostics.add(views.diagnostic(d)));
+        }
+        ctx.json(out);
+    }
+
+    public void list(Context ctx) {
+        var out = json.createArrayNode();
+        for (var live : engine.ruleSets()) {
+            var stats = live.stats();
+            out.addObject().put("name", live.name()).put("version", stats.version())
+                    .put("state", stats.status().state().name().toLowerCase(Locale.ROOT))
+                    .put("reason", stats.status().reason())
+                    .put("rules", live.rules().size())
+                    .put("eventsProcessed", stats.eventsProcessed())
+                    .put("alerts", stats.alerts());
+        }
+        ctx.json(out);
+    }
+
+    public void get(Context ctx) {
+        var name = ctx.pathParam("name");
+        var live = engine.ruleSet(name).orElseThrow(() -> ApiException.notFound("no rule set named '" + name + "' is deployed"));
+        var stats = live.stats();
+        var stored = store.version(name, stats.version());
+        var out = json.createObjectNode().put("name", name).put("version", stats.version());
+        // The version's files as deployed: its rules and the test cases kept with them.
+        out.set("files", json.valueToTree(stored.map(StoredVersion::files).orElse(live.source().files())));
+        out.set("settings", SettingsJson.write(live.source().settings(), json.createObjectNode()));
+        out.put("state", stats.status().state().name().toLowerCase(Locale.ROOT)).put("reason", stats.status().reason());
+        var budget = live.alertBudget();
+        out.putObject("alertBudget").put("perEvent", budget.perEvent()).put("perSecond", budget.perSecond());
+        live.rules().forEach(r -> out.withArray("rules").add(views.rule(r)));
+        live.eventTypes().forEach(t -> out.withArray("eventTypes").add(views.eventType(t)));
+        if ("true".equalsIgnoreCase(ctx.queryParam("generated"))) {
+            // The DRL each rule-language file became, by the file's path.
+            out.set("generated", json.valueToTree(live.generated()));
+        }
+        out.set("stats", json.valueToTree(stats));
+        stored.ifPresent(v -> out.put("deployedAt", v.createdAt().toString()));
+        ctx.json(out);
+    }
+
+    public void versions(Context ctx) {
+        var name = ctx.pathParam("name");
+        var versions = store.versions(name);
+        if (versions.isEmpty()) {
+            throw ApiException.notFound("rule set '" + name + "' has no versions");
+        }
+        var out = json.createArrayNode();
+        versions.forEach(v -> out.addObject().put("version", v.version()).put("deployedAt", v.createdAt().toString())
+                .set("files", json.valueToTree(v.files().keySet())));
+        ctx.json(out);
+    }
+
+    public void version(Context ctx) {
+        var name = ctx.pathParam("name");
+        int number = Bodies.intParam(ctx.pathParam("version"), "version");
+        var v = store.version(name, number)
+                .orElseThrow(() -> ApiException.notFound("rule set '" + name + "' has no version " + number));
+        var out = json.createObjectNode().put("name", name).put("version", v.version()).put("deployedAt", v.createdAt().toString());
+        out.set("files", json.valueToTree(v.files()));
+        out.set("settings", v.settings());
+        ctx.json(out);
+    }
+
+    public void rollback(Context ctx) {
+        var name = ctx.pathParam("name");
+        var body = Bodies.object(ctx, json);
+        var versionNode = body.get("version");
+        if (versionNode == null || !versionNode.canConvertToInt()) {
+            throw new ApiException(400, "bad_request", "give the version to roll back to: {\"version\": n}");
+        }
+        var old = store.version(name, versionNode.asInt())
+                .orElseThrow(() -> ApiException.notFound("rule set '" + name + "' has no version " + versionNode.asInt()));
+        ctx.json(deploy(name, old.files(), old.settings()));
+    }
+
+    public void undeploy(Context ctx) {
+        var name = ctx.pathParam("name");
+        synchronized (locks.computeIfAbsent(name, n -> new Object())) {
+            if (!engine.undeploy(name)) {
+                throw ApiException.notFound("no rule set named '" + name + "' is deployed");
+            }
+            store.deactivate(name);
+        }
+        ctx.status(204);
+    }
+
+    /**
+     * The rule set of a version's files: its rules. Test cases ({@code *.test.yaml}) are kept with
+     * the version, next to the rules they test, but are not rules.
+     */
+    private static RuleSetSource source(String name, Map<String, String> files, RuleSetSettings settings) {
+        try {
+            return new RuleSetSource(name, ruleFiles(files), settings);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    public static boolean isTestFile(String path) {
+        return path.endsWith(".test.yaml");
+    }
+
+    private static Map<String, String> ruleFiles(Map<String, String> files) {
+        var out = new TreeMap<String, String>();
+        files.forEach((path, text) -> {
+            if (!isTestFile(path)) {
+                out.put(path, text);
+            }
+        });
+        return out;
+    }
+
+    /** The files of the active version of {@code name}, rules and test cases, or empty when none is active. */
+    public Map<String, String> activeFiles(String name) {
+        return store.active().stream().filter(v -> v.name().equals(name)).findFirst().map(StoredVersion::files).orElse(Map.of());
+    }
+
+    /**
+     * {@code POST /api/v1/rulesets/{name}/tests}: runs rule test cases against the active version:
+     * those sent as {@code {"files": {"x.test.yaml": "..."}}}, else those deployed with it. A run of
+     * cases sent with the request is in the audit log, however it ended.
+     */
+    public void test(Context ctx) {
+        var name = ctx.pathParam("name");
+        var live = engine.ruleSet(name).orElseThrow(() -> ApiException.notFound("no rule set named '" + name + "' is deployed"));
+        var body = ctx.body().isBlank() ? json.createObjectNode() : Bodies.object(ctx, json);
+        if (!body.has("files")) {
+            ctx.json(runTests(live, testCases(name, activeFiles(name))));
+            return;
+        }
+        var files = files(body);
+        var target = name + " v" + live.stats().version();
+        var sent = "test files " + String.join(", ", new TreeSet<>(files.keySet())) + "; ";
+        try {
+            var cases = testCases(name, files);
+            var out = runTests(live, cases);
+            long events = cases.stream().mapToLong(c -> c.events().size()).sum();
+            long failed = out.get("failed").asLong();
+            audit.record(AuditRoutes.actor(ctx), "rule test", target, sent + AuditRoutes.count(cases.size(), "case") + ", "
+                    + AuditRoutes.count(events, "event") + "; " + (cases.size() - failed) + " passed, " + failed + " failed");
+            ctx.json(out);
+        } catch (RuntimeException e) {
+            audit.record(AuditRoutes.actor(ctx), "rule test", target, sent + AuditRoutes.outcome(e));
+            throw e;
+        }
+    }
+
+    /** The test cases of {@code files} (its {@code *.test.yaml} files); 400 naming the problem when there are none or one is not valid. */
+    private List<RuleTestCase> testCases(String name, Map<String, String> files) {
+        var cases = new ArrayList<RuleTestCase>();
+        try {
+            for (var file : new TreeMap<>(files).entrySet()) {
+                if (isTestFile(file.getKey())) {
+                    cases.addAll(Engine.parseTests(file.getKey(), file.getValue()));
+                }
+            }
+        } catch (RuleTestFormatException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        if (cases.isEmpty()) {
+            throw ApiException.badRequest("rule set '" + name + "' has no test cases: send {\"files\": {\"x.test.yaml\": \"...\"}},"
+                    + " or deploy *.test.yaml files with its rules");
+        }
+        return cases;
+    }
+
+    /** Runs {@code cases} against the running version of {@code live}: each case's outcome. */
+    private ObjectNode runTests(RuleSetInfo live, List<RuleTestCase> cases) {
+        var name = live.name();
+        var report = engine.test(live.source(), cases);
+        var out = json.createObjectNode().put("name", name).put("version", live.stats().version()).put("passed", report.passed())
+                .put("failed", report.failed());
+        var list = out.putArray("cases");
+        for (var c : report.cases()) {
+            var node = list.addObject().put("file", c.file()).put("name", c.name()).put("passed", c.passed());
+            var failures = node.putArray("failures");
+            c.failures().forEach(failures::add);
+            var fired = node.putArray("fired");
+            c.fired().forEach(a -> fired.add(views.alert(a)));
+        }
+        return out;
+    }
+
+    /** The files of a deploy or a validation, within the limits of count and size. */
+    private Map<String, String> files(JsonNode body) {
+        var out = filesOf(body);
+        if (out.size() > limits.ruleSetFiles()) {
+            throw new ApiException(413, "rule_set_too_large", "the rule set has " + out.size() + " files; at most " + limits.ruleSetFiles()
+                    + " are taken (--max-rule-set-files)");
+        }
+        long bytes = out.values().stream().mapToLong(t -> t.getBytes(StandardCharsets.UTF_8).length).sum();
+        if (bytes > limits.ruleSetBytes()) {
+            throw new ApiException(413, "rule_set_too_large", "the rule set's files hold " + bytes + " bytes; at most " + limits.ruleSetBytes()
+                    + " are taken (--max-rule-set-size)");
+        }
+        return out;
+    }
+
+    private static Map<String, String> filesOf(JsonNode body) {
+        var files = body.get("files");
+        if (files == null || !files.isObject() || files.isEmpty()) {
+            throw ApiException.badRequest("give the rule set's files: {\"files\": {\"rules.drl\": \"...\"}}");
+        }
+        var out = new LinkedHashMap<String, String>();
+        for (var e : files.properties()) {
+            if (!e.getValue().isTextual()) {
+                throw ApiException.badRequest("file '" + e.getKey() + "' must be the text of the file");
+            }
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        return out;
+    }
+
+    private static JsonNode objectOrNull(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw ApiException.badRequest("settings must be a JSON object");
+        }
+        return node;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.vigil.server.json;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.Diagnostic;
+import dev.vigil.engine.api.EventType;
+import dev.vigil.engine.api.RuleInfo;
+import java.util.Locale;
+
+/** The JSON shapes of the engine's values in the API. */
+public final class Views {
+    private final ObjectMapper json;
+
+    public Views(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public ObjectNode rule(RuleInfo rule) {
+        var node = json.createObjectNode().put("name", rule.name()).put("package", rule.packageName())
+                .put("severity", rule.severity().label());
+        if (!rule.suppress().isZero()) {
+            node.put("suppress", rule.suppress().toMillis() + "ms");
+        }
+        return node;
+    }
+
+    public ObjectNode eventType(EventType type) {
+        var node = json.createObjectNode().put("name", type.name()).put("package", type.packageName());
+        var fields = node.putArray("fields");
+        type.fields().forEach(f -> fields.addObject().put("name", f.name()).put("type", f.type()));
+        node.put("timestampField", type.timestampField()).put("durationField", type.durationField());
+        node.put("expires", type.expires() == null ? null : type.expires().toMillis() + "ms");
+        node.put("retention", type.retention() == null ? null : type.retention().toMillis() + "ms");
+        return node;
+    }
+
+    public ObjectNode diagnostic(Diagnostic d) {
+        return json.createObjectNode().put("level", d.level().name().toLowerCase(Locale.ROOT)).put("file", d.file())
+                .put("line", d.line()).put("column", d.column()).put("message", d.message());
+    }
+
+    public ObjectNode alert(Alert a) {
+        var node = json.createObjectNode().put("id", a.id()).put("ruleSet", a.ruleSet()).put("version", a.version())
+                .put("rule", a.rule()).put("severity", a.severity().label()).put("key", a.key()).put("message", a.message())
+                .put("eventTime", a.eventTime().toString()).put("firedAt", a.firedAt().toString());
+        var evidence = node.putArray("evidence");
+        a.evidence().forEach(evidence::add);
+        node.set("attributes", json.valueToTree(a.attributes()));
+        return node;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.vigil.server.rules;
+
+import dev.vigil.engine.api.RuleSetSource;
+import dev.vigil.server.http.RuleSetRoutes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * A rule set kept as a folder: named after the folder, made of the rule files under it (paths
+ * relative to it, with '/'). The server's rules folder holds one such folder per rule set, and the
+ * command line takes either.
+ */
+public final class RuleSetFolder {
+    private RuleSetFolder() {
+    }
+
+    /** The rule files under {@code folder}, by relative path; empty when it has none. */
+    static Map<String, String> files(Path folder) throws IOException {
+        return read(folder, RuleSetSource::isRuleFile);
+    }
+
+    /** The rule files and the rule test cases ({@code *.test.yaml}) under {@code folder}: what a version of it holds. */
+    static Map<String, String> filesAndTests(Path folder) throws IOException {
+        return read(folder, p -> RuleSetSource.isRuleFile(p) || RuleSetRoutes.isTestFile(p));
+    }
+
+    private static Map<String, String> read(Path folder, Predicate<String> wanted) throws IOException {
+        var out = new TreeMap<String, String>();
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (var path : paths.filter(p -> wanted.test(p.toString()) && Files.isRegularFile(p)).sorted().toList()) {
+                out.put(folder.relativize(path).toString().replace('\\', '/'), Files.readString(path, StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    /** The rule set of {@code folder}, with the default settings. */
+    public static RuleSetSource load(Path folder) {
+        try {
+            var files = files(folder);
+            if (files.isEmpty()) {
+                throw new IllegalArgumentException(folder + " holds no rule files (*.drl, *.rule.yaml)");
+            }
+            return RuleSetSource.of(folder.toAbsolutePath().normalize().getFileName().toString(), files);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The rule set folders {@code path} names: itself when rule files sit directly in it, else each
+     * of its sub-folders that holds rule files (a rules folder such as the server's).
+     */
+    public static List<Path> find(Path path) {
+        if (!Files.isDirectory(path)) {
+            throw new IllegalArgumentException(path + " is not a folder");
+        }
+        try (Stream<Path> entries = Files.list(path)) {
+            var list = entries.sorted().toList();
+            if (list.stream().anyMatch(p -> Files.isRegularFile(p) && RuleSetSource.isRuleFile(p.toString()))) {
+                return List.of(path);
+            }
+            var out = new ArrayList<Path>();
+            for (var sub : list) {
+                if (Files.isDirectory(sub) && !sub.getFileName().toString().startsWith(".") && !files(sub).isEmpty()) {
+                    out.add(sub);
+                }
+            }
+            if (out.isEmpty()) {
+                throw new IllegalArgumentException(path + " holds no rule files (*.drl, *.rule.yaml), nor folders of them");
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

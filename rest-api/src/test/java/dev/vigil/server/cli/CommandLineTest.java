@@ -1,0 +1,341 @@
+package dev.vigil.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.engine.api.AlertBudget;
+import dev.vigil.server.ServerConfig;
+import dev.vigil.server.http.RequestRate;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CommandLineTest {
+    private static final String GOOD = """
+            package fraud;
+            declare Transaction
+                @role(event)
+                @timestamp(time)
+                id : String
+                time : long
+                accountId : String
+                amount : double
+            end
+            rule "large"
+            when
+                $t : Transaction(amount > 1000)
+            then
+                alerts.raise($t.getAccountId(), "large");
+            end
+            """;
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run vigil(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var line = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+        int exit = line.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void validate_aGoodRuleSet_exits0_andSaysWhatItHolds() throws Exception {
+        Files.createDirectories(dir.resolve("fraud"));
+        Files.writeString(dir.resolve("fraud/fraud.drl"), GOOD);
+
+        var run = vigil("validate", dir.resolve("fraud").toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("fraud: ok, 1 rule(s), event types [Transaction]");
+    }
+
+    @Test
+    void validate_aFolderOfRuleSets_withOneBroken_printsFileLineColumn_andExits1() throws Exception {
+        Files.createDirectories(dir.resolve("fraud"));
+        Files.writeString(dir.resolve("fraud/fraud.drl"), GOOD);
+        Files.createDirectories(dir.resolve("ops/sub"));
+        Files.writeString(dir.resolve("ops/sub/broken.drl"), GOOD.replace("package fraud;", "package ops;")
+                .replace("Transaction(amount > 1000)", "Transaction(amont > 1000)"));
+
+        var run = vigil("validate", dir.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).contains("fraud: ok")
+                .containsPattern("\\Q" + dir.resolve("ops/sub/broken.drl") + "\\E:12:\\d+: .*amont.*\\]\\n")
+                .contains("ops: 1 error(s)");
+    }
+
+    @Test
+    void dsl_printsTheGeneratedDrl_orTheDiagnosticsAndExits1() throws Exception {
+        Files.createDirectories(dir.resolve("fraud"));
+        Files.writeString(dir.resolve("fraud/fraud.drl"), GOOD);
+        var rule = dir.resolve("fraud/burst.rule.yaml");
+        Files.writeString(rule, """
+                rule: burst
+                when: {pattern: count, event: Transaction, per: accountId, count: "> 3", within: 10s}
+                """);
+
+        var run = vigil("dsl", rule.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("// Generated from burst.rule.yaml").contains("package fraud;", "rule \"burst\"",
+                "accumulate(Transaction(accountId == $key) over window:time(10s);");
+
+        Files.writeString(rule, "rule: burst\nwhen: {pattern: count, event: Transaction, per: account, count: \"> 3\", within: 10s}\n");
+        var broken = vigil("dsl", rule.toString());
+        assertThat(broken.exit()).isEqualTo(1);
+        assertThat(broken.out()).isEmpty();
+        assertThat(broken.err()).startsWith(rule + ":2:49: per: Transaction has no field 'account'");
+
+        assertThat(vigil("validate", dir.resolve("fraud").toString()).out()).contains(rule + ":2:49: per: Transaction has no field");
+        assertThat(vigil("dsl", dir.resolve("fraud/fraud.drl").toString()).exit()).isEqualTo(2);
+    }
+
+    @Test
+    void validate_aFolderWithoutRules_isAnError() {
+        var run = vigil("validate", dir.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("holds no rule files");
+    }
+
+    @Test
+    void validate_withoutAFolder_isAUsageError() {
+        var run = vigil("validate");
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("DIR");
+    }
+
+    @Test
+    void serve_listsTheWebhookConcurrency_andRefusesOneBelowOne() {
+        var help = vigil("serve", "--help");
+        var refused = vigil("serve", "--port", "0", "--data", dir.resolve("data").toString(), "--rules", "none", "--webhook-concurrency", "0");
+
+        assertThat(help.out()).contains("--webhook-concurrency", "VIGIL_WEBHOOK_CONCURRENCY", "default 8");
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("--webhook-concurrency: must be between 1 and 256, was 0");
+    }
+
+    private static ServerConfig serveConfig(String... args) {
+        var serve = new Main.Serve();
+        new CommandLine(serve).parseArgs(args);
+        return serve.config();
+    }
+
+    @Test
+    void serve_takesTheBodyLimit_andRefusesOneThatIsNotASizeIsZeroOrTooLarge() {
+        var help = vigil("serve", "--help");
+
+        assertThat(serveConfig("--max-body", "512KB").maxBodyBytes()).isEqualTo(512 * 1024);
+        assertThat(serveConfig().maxBodyBytes()).isEqualTo(10L << 20);
+        assertThat(help.out()).contains("--max-body", "VIGIL_MAX_BODY", "default 10MB");
+        assertThatThrownBy(() -> serveConfig("--max-body", "10 parsecs")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--max-body: '10 parsecs' is not a size; give bytes with an optional unit: 512KB, 8MB, 1GB");
+        assertThatThrownBy(() -> serveConfig("--max-body", "0KB")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--max-body: must be between 1B and 1GB, was 0B");
+        assertThatThrownBy(() -> serveConfig("--max-body", "9000000000000GB")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--max-body: '9000000000000GB' is too large");
+    }
+
+    @Test
+    void serve_takesTheMinimumRequestRate_withinItsBounds() {
+        var help = vigil("serve", "--help");
+
+        assertThat(serveConfig().input().minRequestRate()).isEqualTo(new RequestRate(1024, Duration.ofSeconds(10)));
+        assertThat(serveConfig("--min-request-rate", "512B/s").input().minRequestRate().bytesPerSecond()).isEqualTo(512);
+        assertThat(serveConfig("--min-request-rate", "2MB").input().minRequestRate().bytesPerSecond()).isEqualTo(2L << 20);
+        assertThat(help.out()).contains("--min-request-rate", "VIGIL_MIN_REQUEST_RATE", "default 1KB/s");
+        assertThatThrownBy(() -> serveConfig("--min-request-rate", "0B/s")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--min-request-rate: must be between 1B/s and 100MB/s, was 0B/s");
+        assertThatThrownBy(() -> serveConfig("--min-request-rate", "1GB/s")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--min-request-rate: must be between 1B/s and 100MB/s, was 1GB/s");
+        assertThatThrownBy(() -> serveConfig("--min-request-rate", "fast")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--min-request-rate: 'fast' is not a rate; give bytes a second: 512B/s, 1KB/s, 1MB/s");
+    }
+
+    @Test
+    void serve_takesTheAlertBudget_andRefusesOneOutsideItsRange() {
+        var help = vigil("serve", "--help");
+
+        assertThat(serveConfig().rules().alertBudget()).isEqualTo(new AlertBudget(1_000, 10_000));
+        assertThat(serveConfig("--max-alerts-per-event", "1", "--max-alerts-per-second", "1000000").rules().alertBudget())
+                .isEqualTo(new AlertBudget(1, 1_000_000));
+        assertThat(help.out()).contains("--max-alerts-per-event", "VIGIL_MAX_ALERTS_PER_EVENT", "default 1000",
+                "--max-alerts-per-second", "VIGIL_MAX_ALERTS_PER_SECOND", "default 10000");
+        assertThatThrownBy(() -> serveConfig("--max-alerts-per-event", "0")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--max-alerts-per-event: must be between 1 and 1000000, was 0");
+        assertThatThrownBy(() -> serveConfig("--max-alerts-per-second", "1000001")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--max-alerts-per-second: must be between 1 and 1000000, was 1000001");
+    }
+
+    private Path ruleSet(String name, String drl) throws Exception {
+        var folder = dir.resolve(name);
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve(name + ".drl"), drl);
+        return folder;
+    }
+
+    private static String transaction(int i, String account, double amount) {
+        return "{\"type\":\"Transaction\",\"id\":\"t" + i + "\",\"time\":\"2026-11-20T10:00:" + String.format("%02d", i)
+                + "Z\",\"accountId\":\"" + account + "\",\"amount\":" + amount + "}";
+    }
+
+    @Test
+    void replay_writesTheAlertsAsNdjson_andASummary() throws Exception {
+        var rules = ruleSet("fraud", GOOD);
+        var events = dir.resolve("events.ndjson");
+        Files.writeString(events, transaction(1, "a1", 5000) + "\n" + transaction(2, "a2", 10) + "\n\n" + transaction(3, "a3", 2000) + "\n");
+        var out = dir.resolve("alerts.ndjson");
+
+        var run = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--out", out.toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        var alerts = Files.readAllLines(out);
+        assertThat(alerts).hasSize(2).allSatisfy(line -> assertThat(line).contains("\"rule\":\"large\""));
+        assertThat(alerts.get(0)).contains("\"key\":\"a1\"");
+        assertThat(run.err()).containsPattern("events\\s+3").containsPattern("large\\s+2")
+                .contains("2026-11-20T10:00:01Z .. 2026-11-20T10:00:03Z");
+    }
+
+    @Test
+    void replay_ofCsv_andComparedWithOtherRules_marksEachAlert() throws Exception {
+        var rules = ruleSet("fraud", GOOD.replace("amount > 1000", "amount > 100"));
+        var before = ruleSet("before", GOOD);
+        var events = dir.resolve("events.csv");
+        Files.writeString(events, "id,when,accountId,amount\nt1,2026-11-20 10:00:01,a1,5000\nt2,1795168802000,a2,500\n");
+        var out = dir.resolve("alerts.ndjson");
+
+        var run = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--type", "Transaction",
+                "--time", "when", "--compare", before.toString(), "--out", out.toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        var alerts = Files.readAllLines(out);
+        assertThat(alerts).hasSize(2);
+        assertThat(alerts.get(0)).contains("\"key\":\"a1\"").contains("\"diff\":\"unchanged\"");
+        assertThat(alerts.get(1)).contains("\"key\":\"a2\"").contains("\"diff\":\"added\"");
+        assertThat(run.err()).contains("1 added, 0 removed, 1 unchanged");
+    }
+
+    @Test
+    void replay_aBrokenLine_exits1NamingIt_andACsvWithoutTypeIsAUsageError() throws Exception {
+        var rules = ruleSet("fraud", GOOD);
+        var events = dir.resolve("events.ndjson");
+        Files.writeString(events, transaction(1, "a1", 5000) + "\n{\"type\":\n");
+        var csv = dir.resolve("events.csv");
+        Files.writeString(csv, "id,when\n");
+
+        var broken = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--out", dir.resolve("out").toString());
+        var usage = vigil("replay", "--rules", rules.toString(), "--events", csv.toString());
+
+        assertThat(broken.exit()).isEqualTo(1);
+        assertThat(broken.err()).contains("line 2: not JSON");
+        assertThat(usage.exit()).isEqualTo(2);
+        assertThat(usage.err()).contains("--type and --time");
+    }
+
+    @Test
+    void test_printsEachCase_andExits1WhenOneFails() throws Exception {
+        var rules = ruleSet("fraud", GOOD);
+        Files.writeString(rules.resolve("large.test.yaml"), """
+                name: a large transaction alerts
+                events:
+                  - {at: 0s, type: Transaction, id: t1, accountId: a1, amount: 5000}
+                expect:
+                  - {rule: large, key: a1, at: 0s}
+                """);
+        var passing = vigil("test", dir.toString());
+        Files.writeString(rules.resolve("small.test.yaml"), """
+                name: a small one does not
+                events:
+                  - {at: 0s, type: Transaction, id: t1, accountId: a1, amount: 5000}
+                expectNone:
+                  - {rule: large}
+                """);
+
+        var failing = vigil("test", rules.toString());
+
+        assertThat(passing.exit()).as(passing.out() + passing.err()).isZero();
+        assertThat(passing.out()).contains("PASS " + rules.resolve("large.test.yaml") + ": a large transaction alerts", "1 passed, 0 failed");
+        assertThat(failing.exit()).isEqualTo(1);
+        assertThat(failing.out()).contains("FAIL " + rules.resolve("small.test.yaml") + ": a small one does not")
+                .contains("expected no alert of rule \"large\"; fired: \"large\" key a1 at 0s").contains("1 passed, 1 failed");
+    }
+
+    private static final String SPIN = GOOD + """
+            rule "spin"
+            when
+                $t : Transaction(amount < 0)
+            then
+                long i = 1;
+                while (i > 0) {
+                    i = (i % 1000) + 1;
+                }
+            end
+            """;
+
+    @Test
+    void replay_whoseRuleNeverReturns_isStoppedAtTheRuleTimeout_andExits1NamingTheRule() throws Exception {
+        var rules = ruleSet("fraud", SPIN);
+        var events = dir.resolve("events.ndjson");
+        Files.writeString(events, transaction(1, "a1", 5000) + "\n" + transaction(2, "a2", -1) + "\n");
+
+        var run = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--out", dir.resolve("out").toString(),
+                "--rule-timeout", "1s");
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("error: rule 'spin' of rule set 'fraud' did not return for 1000 ms (an endless loop?),"
+                + " and its session was stopped");
+    }
+
+    @Test
+    void test_whoseRuleNeverReturns_failsThatCaseNamingTheRule_andExits1() throws Exception {
+        var rules = ruleSet("fraud", SPIN);
+        Files.writeString(rules.resolve("spin.test.yaml"), """
+                name: a refund spins
+                events:
+                  - {at: 0s, type: Transaction, id: t1, accountId: a1, amount: -1}
+                exactly: true
+                """);
+
+        var run = vigil("test", rules.toString(), "--rule-timeout", "1s");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).contains("FAIL " + rules.resolve("spin.test.yaml") + ": a refund spins")
+                .contains("rule 'spin' of rule set 'fraud' did not return for 1000 ms").contains("0 passed, 1 failed");
+    }
+
+    @Test
+    void theRuleTimeout_ofServeReplayAndTest_isBetweenOneSecondAndAnHour() throws Exception {
+        var rules = ruleSet("fraud", GOOD);
+
+        assertThat(serveConfig("--rule-timeout", "2s").rules().ruleTimeout()).hasSeconds(2);
+        assertThatThrownBy(() -> serveConfig("--rule-timeout", "500ms")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--rule-timeout: must be between 1s and 1h, was 500ms");
+        var replay = vigil("replay", "--rules", rules.toString(), "--events", rules.resolve("fraud.drl").toString(), "--rule-timeout", "2h");
+        var test = vigil("test", rules.toString(), "--rule-timeout", "soon");
+        assertThat(replay.exit()).isEqualTo(2);
+        assertThat(replay.err()).contains("--rule-timeout: must be between 1s and 1h, was 2h");
+        assertThat(test.exit()).isEqualTo(2);
+        assertThat(test.err()).contains("--rule-timeout: ");
+    }
+
+    @Test
+    void test_withNoCasesAtAll_exits1() throws Exception {
+        ruleSet("fraud", GOOD);
+
+        var run = vigil("test", dir.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("no test cases found");
+    }
+}
