@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.engine.EventReaders;
 import dev.vigil.engine.api.EventField;
 import dev.vigil.engine.api.EventInput;
 import dev.vigil.engine.api.EventInputException;

@@ -35,6 +35,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
@@ -95,7 +96,7 @@ class TlsIT {
             case "legacy" -> writePem(dir.resolve("key.pem"), key.getAlgorithm().equals("EC") ? sec1(identity.keys()) : key);
             case "pkcs8" -> writePem(dir.resolve("key.pem"), new JcaPKCS8Generator(key, null).generate());
             case "encrypted" -> writePem(dir.resolve("key.pem"), new JcaPKCS8Generator(key,
-                    new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC).setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()).setPassword("secret".toCharArray()).build()).generate());
+                    new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC).setProvider(new BouncyCastleProvider()).setPassword("secret".toCharArray()).build()).generate());
             default -> throw new IllegalArgumentException(keyFormat);
         }
     }
