@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -223,5 +224,30 @@ public final class Tokens {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by the Java platform", e);
         }
+    }
+
+    /** The tokens that come from the tokens file, with their scopes, by name. */
+    public Map<String, Set<Scope>> fromFile() {
+        var out = new TreeMap<String, Set<Scope>>();
+        list().stream().filter(t -> t.source().equals("file")).forEach(t -> out.put(t.name(), t.scopes()));
+        return out;
+    }
+
+    /** "added a; removed b; scopes changed c": what a reload of the tokens file did, for the audit log. */
+    public static String changes(Map<String, Set<Scope>> before, Map<String, Set<Scope>> after) {
+        var parts = new ArrayList<String>();
+        var added = after.keySet().stream().filter(n -> !before.containsKey(n)).toList();
+        var removed = before.keySet().stream().filter(n -> !after.containsKey(n)).toList();
+        var changed = after.keySet().stream().filter(n -> before.containsKey(n) && !before.get(n).equals(after.get(n))).toList();
+        if (!added.isEmpty()) {
+            parts.add("added " + String.join(", ", added));
+        }
+        if (!removed.isEmpty()) {
+            parts.add("removed " + String.join(", ", removed));
+        }
+        if (!changed.isEmpty()) {
+            parts.add("scopes changed " + String.join(", ", changed));
+        }
+        return parts.isEmpty() ? "no token changed" : String.join("; ", parts);
     }
 }

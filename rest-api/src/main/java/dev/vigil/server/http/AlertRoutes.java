@@ -3,15 +3,18 @@ package dev.vigil.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.api.Severity;
 import dev.vigil.server.alert.AlertPipeline;
+import dev.vigil.server.auth.Scope;
 import dev.vigil.server.json.Views;
 import dev.vigil.server.store.AlertQuery;
 import dev.vigil.server.store.AlertStore;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@code /api/v1/alerts}: stored alerts, newest first, with filters and an opaque cursor. */
@@ -128,5 +131,24 @@ public final class AlertRoutes {
 
     private static String encode(long position) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(position).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Adds the alert routes. The live stream is checked before it opens, by {@code authorization}
+     * and against {@code maxStreams}, since a stream cannot answer an error once it has begun.
+     */
+    public void addTo(RoutesConfig routes, Authorization authorization, int maxStreams) {
+        routes.get("/api/v1/alerts", this::list, Scope.ALERTS_READ);
+        routes.before("/api/v1/alerts/stream", ctx -> {
+            authorization.authorize(ctx, Set.of(Scope.ALERTS_READ));
+            if (streams() >= maxStreams) {
+                ctx.header("Retry-After", "5");
+                throw new ApiException(503, "too_many_streams", streams() + " live alert streams are open, the most this"
+                        + " server takes (--max-streams); retry later, or read GET /api/v1/alerts");
+            }
+        });
+        routes.sse("/api/v1/alerts/stream", this::stream);
+        routes.get("/api/v1/alerts/{id}", this::get, Scope.ALERTS_READ);
+        routes.post("/api/v1/alerts/{id}/ack", this::ack, Scope.ALERTS_READ);
     }
 }

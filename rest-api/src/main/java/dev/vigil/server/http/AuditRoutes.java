@@ -2,8 +2,10 @@ package dev.vigil.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.server.auth.Scope;
 import dev.vigil.server.auth.Tokens;
 import dev.vigil.server.store.AuditStore;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.time.InstantSource;
@@ -135,5 +137,11 @@ public final class AuditRoutes {
         }
         out.put("next", entries.size() == limit ? Long.valueOf(entries.get(entries.size() - 1).seq()) : null);
         ctx.json(out);
+    }
+
+    /** {@code GET /api/v1/audit}, and an entry for every request that changes something. */
+    public void addTo(RoutesConfig routes) {
+        routes.get("/api/v1/audit", this::list, Scope.ADMIN);
+        routes.after(this::record);
     }
 }

@@ -11,9 +11,11 @@ import dev.vigil.engine.api.RuleSetSettings;
 import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.api.RuleTestCase;
 import dev.vigil.engine.api.RuleTestFormatException;
+import dev.vigil.server.auth.Scope;
 import dev.vigil.server.json.Views;
 import dev.vigil.server.store.RuleSetStore;
 import dev.vigil.server.store.StoredVersion;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
@@ -353,5 +355,25 @@ public final class RuleSetRoutes {
             throw ApiException.badRequest("settings must be a JSON object");
         }
         return node;
+    }
+
+    public void addTo(RoutesConfig routes) {
+        routes.get("/api/v1/rulesets", this::list, Scope.RULES_READ);
+        routes.put("/api/v1/rulesets/{name}", this::deploy, Scope.RULES_WRITE);
+        routes.get("/api/v1/rulesets/{name}", this::get, Scope.RULES_READ);
+        routes.delete("/api/v1/rulesets/{name}", this::undeploy, Scope.RULES_WRITE);
+        routes.post("/api/v1/rulesets/{name}/validate", this::validate, Scope.RULES_WRITE);
+        routes.get("/api/v1/rulesets/{name}/versions", this::versions, Scope.RULES_READ);
+        routes.get("/api/v1/rulesets/{name}/versions/{version}", this::version, Scope.RULES_READ);
+        routes.post("/api/v1/rulesets/{name}/rollback", this::rollback, Scope.RULES_WRITE);
+        routes.post("/api/v1/rulesets/{name}/tests", this::test, Scope.RULES_READ);
+        routes.get("/api/v1/event-types", this::eventTypes, Scope.RULES_READ);
+    }
+
+    /** {@code GET /api/v1/event-types}: every event type of every deployed rule set, with the rule set's name. */
+    void eventTypes(Context ctx) {
+        var out = json.createArrayNode();
+        engine.eventTypes().forEach((ruleSet, types) -> types.forEach(t -> out.add(views.eventType(t).put("ruleSet", ruleSet))));
+        ctx.json(out);
     }
 }

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.engine.api.Severity;
+import dev.vigil.server.auth.Scope;
 import dev.vigil.server.store.WebhookStore.Delivery;
 import dev.vigil.server.store.WebhookStore.Subscription;
 import dev.vigil.server.webhook.AddressPolicy;
 import dev.vigil.server.webhook.Payloads;
 import dev.vigil.server.webhook.Signer;
 import dev.vigil.server.webhook.Webhooks;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -238,5 +240,15 @@ public final class WebhookRoutes {
         out.put("field", field);
         out.put("message", message);
         return out;
+    }
+
+    public void addTo(RoutesConfig routes) {
+        routes.post("/api/v1/webhooks", this::create, Scope.WEBHOOKS_WRITE);
+        routes.get("/api/v1/webhooks", this::list, Scope.WEBHOOKS_WRITE);
+        routes.get("/api/v1/webhooks/{id}", this::get, Scope.WEBHOOKS_WRITE);
+        routes.delete("/api/v1/webhooks/{id}", this::delete, Scope.WEBHOOKS_WRITE);
+        routes.post("/api/v1/webhooks/{id}/test", this::test, Scope.WEBHOOKS_WRITE);
+        routes.get("/api/v1/webhooks/{id}/deliveries", this::deliveries, Scope.WEBHOOKS_WRITE);
+        routes.post("/api/v1/webhooks/{id}/deliveries/{alertId}/retry", this::retry, Scope.WEBHOOKS_WRITE);
     }
 }

@@ -13,11 +13,13 @@ import dev.vigil.engine.api.InvalidEventsException;
 import dev.vigil.engine.api.NoSuchRuleSetException;
 import dev.vigil.engine.api.QueueFullException;
 import dev.vigil.engine.api.RuleSetFailedException;
+import dev.vigil.server.auth.Scope;
 import dev.vigil.server.http.ApiException;
 import dev.vigil.server.http.Bodies;
 import dev.vigil.server.http.InputLimits;
 import dev.vigil.server.metrics.Metrics;
 import dev.vigil.server.store.JournalStore;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -274,5 +276,9 @@ public final class EventRoutes {
         }
         out.put("message", error.message());
         return out;
+    }
+
+    public void addTo(RoutesConfig routes) {
+        routes.post("/api/v1/events", this::post, Scope.EVENTS_WRITE);
     }
 }

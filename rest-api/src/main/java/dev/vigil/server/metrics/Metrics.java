@@ -3,6 +3,7 @@ package dev.vigil.server.metrics;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.api.Alert;
 import dev.vigil.server.webhook.Webhooks;
+import io.javalin.config.JavalinConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -178,5 +179,16 @@ public final class Metrics implements AutoCloseable {
     public void close() {
         gc.close();
         registry.close();
+    }
+
+    /** Serves {@code GET /metrics} in the Prometheus text format, and times every request by method, route and status. */
+    public void serve(JavalinConfig cfg) {
+        cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(scrape()));
+        // Javalin times every request itself; the logger hook hands that time over once it is written.
+        cfg.requestLogger.http((ctx, millis) -> {
+            var matched = ctx.endpoints().lastHttpEndpoint();
+            requests(ctx.method().name(), matched == null ? "unmatched" : matched.path, ctx.statusCode())
+                    .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+        });
     }
 }

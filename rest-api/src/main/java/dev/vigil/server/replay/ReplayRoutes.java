@@ -27,6 +27,7 @@ import dev.vigil.server.json.Views;
 import dev.vigil.server.store.DataFolder;
 import dev.vigil.server.store.JournalStore;
 import dev.vigil.server.store.RuleSetStore;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +35,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
@@ -46,12 +46,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,8 +68,6 @@ public final class ReplayRoutes implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayRoutes.class);
     /** Alerts a result lists; all are counted. */
     static final int MAX_ALERTS_LISTED = 10_000;
-    /** How long a finished job's result is kept. */
-    private static final Duration KEEP_JOBS = Duration.ofHours(1);
     private static final Set<String> KEYS = Set.of("ruleset", "version", "files", "settings", "events", "journal", "compareWith",
             "until", "async");
 
@@ -88,12 +81,7 @@ public final class ReplayRoutes implements AutoCloseable {
     private final long jobEvents;
     private final InstantSource clock;
     private final AuditRoutes audit;
-    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
-        var thread = new Thread(r, "vigil-replay");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ReplayJobs jobs;
 
     public ReplayRoutes(Engine engine, RuleSetStore ruleSets, JournalStore journal, ObjectMapper json, Path spool, long jobBytes,
                  long jobEvents, boolean allowUnsafeRules, InstantSource clock, AuditRoutes audit) {
@@ -107,6 +95,7 @@ public final class ReplayRoutes implements AutoCloseable {
         this.jobEvents = jobEvents;
         this.clock = clock;
         this.audit = audit;
+        this.jobs = new ReplayJobs(clock);
     }
 
     /**
@@ -142,15 +131,10 @@ public final class ReplayRoutes implements AutoCloseable {
     public void start(Context ctx) {
         var request = parse(ctx);
         var actor = AuditRoutes.actor(ctx);
-        jobs.values().removeIf(j -> j.finishedAt != null && j.finishedAt.plus(KEEP_JOBS).isBefore(clock.instant()));
         if (request.async || request.input.bytes() > jobBytes || request.input.total() > jobEvents) {
-            var job = new Job(UUID.randomUUID().toString(), request.input.total(), clock);
-            jobs.put(job.id, job);
+            var job = jobs.submit(request.input.total(), done -> replay(request, done),
+                    ended -> audit(request, actor, ended.done.get(), "job " + ended.id + " " + ended.outcome()));
             audit(request, actor, request.input.total(), "job " + job.id + " queued");
-            runner.execute(() -> {
-                job.run(() -> replay(request, job.done));
-                audit(request, actor, job.done.get(), "job " + job.id + " " + job.outcome());
-            });
             ctx.status(202).json(Map.of("id", job.id, "status", "queued", "href", "/api/v1/replays/" + job.id));
             return;
         }
@@ -175,16 +159,14 @@ public final class ReplayRoutes implements AutoCloseable {
     }
 
     /** "done: 3 alerts": how a replay that ran ended. */
-    private static String outcome(ObjectNode result) {
+    static String outcome(ObjectNode result) {
         return "done: " + AuditRoutes.count(result.path("stats").path("alerts").asLong(), "alert");
     }
 
     public void get(Context ctx) {
         var id = ctx.pathParam("id");
-        var job = jobs.get(id);
-        if (job == null) {
-            throw ApiException.notFound("no replay job with id '" + id + "' (jobs are kept in memory until the server restarts)");
-        }
+        var job = jobs.get(id)
+                .orElseThrow(() -> ApiException.notFound("no replay job with id '" + id + "' (jobs are kept in memory until the server restarts)"));
         ctx.json(job.view(json));
     }
 
@@ -552,62 +534,11 @@ public final class ReplayRoutes implements AutoCloseable {
 
     @Override
     public void close() {
-        runner.shutdownNow();
+        jobs.close();
     }
 
-    /** A replay that runs in the background, and what it has done. */
-    private static final class Job {
-        final String id;
-        final long total;
-        final AtomicLong done = new AtomicLong();
-        private final InstantSource clock;
-        volatile String status = "queued";
-        volatile Instant finishedAt;
-        volatile ObjectNode result;
-        volatile ApiException failure;
-
-        Job(String id, long total, InstantSource clock) {
-            this.id = id;
-            this.total = total;
-            this.clock = clock;
-        }
-
-        /** "done: 3 alerts", or why it was refused or failed: how the job ended, for the audit log. */
-        String outcome() {
-            return result != null ? ReplayRoutes.outcome(result) : AuditRoutes.outcome(failure);
-        }
-
-        void run(Supplier<ObjectNode> replay) {
-            status = "running";
-            try {
-                result = replay.get();
-                status = "done";
-            } catch (ApiException e) {
-                failure = e;
-                status = "failed";
-            } catch (RuntimeException e) {
-                LOG.error("replay job {} failed", id, e);
-                failure = new ApiException(500, "internal_error", "the replay failed: " + e.getMessage());
-                status = "failed";
-            } finally {
-                finishedAt = clock.instant();
-            }
-        }
-
-        ObjectNode view(ObjectMapper json) {
-            var out = json.createObjectNode().put("id", id).put("status", status);
-            var progress = out.putObject("progress").put("events", done.get());
-            if (total >= 0) {
-                progress.put("total", total);
-            }
-            if (result != null) {
-                out.set("result", result);
-            }
-            if (failure != null) {
-                out.putObject("error").put("error", failure.code()).put("message", failure.getMessage())
-                        .set("details", json.valueToTree(failure.details()));
-            }
-            return out;
-        }
+    public void addTo(RoutesConfig routes) {
+        routes.post("/api/v1/replays", this::start, Scope.RULES_READ);
+        routes.get("/api/v1/replays/{id}", this::get, Scope.RULES_READ);
     }
 }
