@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -30,8 +31,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the two cores share them, the patterns over one window (match, count, aggregate, distinct, spike)
  * run here and those that relate events across time in {@link RuleLanguageTemporalMemoryTest},
  * which the build runs in its other JVM. Match, new-value and change keep a minute (their
- * trigger's window), so their events come 10 ms apart: ten thousand minutes.
+ * trigger's window), so their events come 10 ms apart: ten thousand minutes. Slow: both run in
+ * {@code mvn verify}, not in {@code mvn test}.
  */
+@Tag("slow")
 class RuleLanguageMemoryTest {
     private static final Set<String> OVER_ONE_WINDOW = Set.of("match", "count", "aggregate", "distinct", "spike");
 

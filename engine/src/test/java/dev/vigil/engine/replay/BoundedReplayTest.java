@@ -6,13 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Memory stays bounded by the rules' windows, not by the size of the input: two million
- * transactions (4 ms apart on 10,000 accounts, 2.2 hours of event time) replay in 256 MB.
+ * transactions (4 ms apart on 10,000 accounts, 2.2 hours of event time) replay in 256 MB. Slow: it
+ * runs in {@code mvn verify}, not in {@code mvn test}.
  */
+@Tag("slow")
 class BoundedReplayTest {
     @TempDir
     Path work;

@@ -13,12 +13,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The default monitoring rules over generated fleet telemetry and over the NAB files, replayed and
- * scored: a rule change that breaks detection or floods on-call fails here.
+ * scored: a rule change that breaks detection or floods on-call fails here. Slow (days of
+ * telemetry): it runs in {@code mvn verify}, not in {@code mvn test}.
  */
+@Tag("slow")
 class MonitoringSampleTest {
     private static final Path RULES = Path.of("..", "rules", "monitoring");
     private static final Path NAB = Path.of("..", "..", "shared", "data", "nab");
