@@ -1,10 +1,12 @@
 package dev.vigil.server;
 
+import static dev.vigil.server.TestServer.ADMIN_TOKEN;
+import static dev.vigil.server.TestServer.JSON;
+import static dev.vigil.server.TestServer.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.api.AlertBudget;
 import dev.vigil.server.http.InputLimits;
 import dev.vigil.server.http.StreamClient;
@@ -12,9 +14,6 @@ import dev.vigil.server.store.Database;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * live-stream client that stops reading holds up nobody.
  */
 class AlertFloodIT {
-    private static final String TOKEN = "flood-test-token";
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
     /** {@code flood.Ping}: raises {@code n} alerts, each about another key. */
     private static final String SPRAY = """
@@ -76,11 +74,9 @@ class AlertFloodIT {
             end
             """;
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     @TempDir
     Path data;
-    private VigilServer server;
+    private TestServer server;
 
     @AfterEach
     void stop() {
@@ -90,28 +86,16 @@ class AlertFloodIT {
     }
 
     private ServerConfig config(AlertBudget budget) {
-        return ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN)
-                .withRules(ServerConfig.RuleLimits.DEFAULTS.withAlertBudget(budget));
-    }
-
-    private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode get(String path) throws IOException, InterruptedException {
-        return json.readTree(send("GET", path, null).body());
+        return TestServer.config(data).withRules(ServerConfig.RuleLimits.DEFAULTS.withAlertBudget(budget));
     }
 
     private void deploy(String name, String drl) throws IOException, InterruptedException {
-        var deployed = send("PUT", "/api/v1/rulesets/" + name, json.writeValueAsString(Map.of("files", Map.of(name + ".drl", drl))));
+        var deployed = server.put("/api/v1/rulesets/" + name, toJson(Map.of("files", Map.of(name + ".drl", drl))));
         assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
     }
 
     private HttpResponse<String> post(String ruleSet, List<String> events) throws IOException, InterruptedException {
-        return send("POST", "/api/v1/events?ruleset=" + ruleSet, "[" + String.join(",", events) + "]");
+        return server.post("/api/v1/events?ruleset=" + ruleSet, "[" + String.join(",", events) + "]");
     }
 
     private static String ping(String id, int n) {
@@ -130,19 +114,19 @@ class AlertFloodIT {
     /** The alerts of {@code ruleSet} stored, page after page. */
     private int stored(String ruleSet) throws IOException, InterruptedException {
         int count = 0;
-        for (var page = get("/api/v1/alerts?limit=1000&ruleset=" + ruleSet); ; ) {
+        for (var page = server.getJson("/api/v1/alerts?limit=1000&ruleset=" + ruleSet); ; ) {
             count += page.get("alerts").size();
             if (page.get("next").isNull()) {
                 return count;
             }
-            page = get("/api/v1/alerts?limit=1000&ruleset=" + ruleSet + "&cursor=" + page.get("next").asText());
+            page = server.getJson("/api/v1/alerts?limit=1000&ruleset=" + ruleSet + "&cursor=" + page.get("next").asText());
         }
     }
 
     /** The sum of a metric's samples for {@code ruleSet} (all when null), 0 when it has none. */
     private double metric(String name, String ruleSet) throws IOException, InterruptedException {
         double sum = 0;
-        for (var line : send("GET", "/metrics", null).body().split("\n")) {
+        for (var line : server.get("/metrics").body().split("\n")) {
             if ((line.startsWith(name + "{") || line.startsWith(name + " "))
                     && (ruleSet == null || line.contains("ruleset=\"" + ruleSet + "\""))) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
@@ -152,7 +136,7 @@ class AlertFloodIT {
     }
 
     private JsonNode health(String ruleSet) throws IOException, InterruptedException {
-        for (var r : get("/api/v1/health").get("ruleSets")) {
+        for (var r : server.getJson("/api/v1/health").get("ruleSets")) {
             if (r.get("name").asText().equals(ruleSet)) {
                 return r;
             }
@@ -167,7 +151,7 @@ class AlertFloodIT {
 
     @Test
     void aRuleSetOverItsBudget_isFailedWithTheReason_andEveryAlertOfAnotherRuleSetIsStored() throws Exception {
-        server = VigilServer.start(config(AlertBudget.DEFAULTS));
+        server = TestServer.start(config(AlertBudget.DEFAULTS));
         deploy("flood", SPRAY);
         deploy("fraud", EACH);
 
@@ -179,11 +163,11 @@ class AlertFloodIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> stored("fraud") == 40);
         await().atMost(Duration.ofSeconds(30)).until(() -> health("flood").get("state").asText().equals("failed"));
         assertThat(health("flood").get("reason").asText()).isEqualTo(floodReason("poison"));
-        assertThat(get("/api/v1/health").get("status").asText()).isEqualTo("degraded");
-        var described = get("/api/v1/rulesets/flood");
+        assertThat(server.getJson("/api/v1/health").get("status").asText()).isEqualTo("degraded");
+        var described = server.getJson("/api/v1/rulesets/flood");
         assertThat(described.get("state").asText()).isEqualTo("failed");
         assertThat(described.get("reason").asText()).isEqualTo(floodReason("poison"));
-        assertThat(described.get("alertBudget")).isEqualTo(json.readTree("{\"perEvent\": 1000, \"perSecond\": 10000}"));
+        assertThat(described.get("alertBudget")).isEqualTo(JSON.readTree("{\"perEvent\": 1000, \"perSecond\": 10000}"));
         await().atMost(Duration.ofSeconds(30)).until(() -> stored("flood") == 1000);
         assertThat(metric("vigil_alerts_over_budget_total", "flood")).isEqualTo(1_000_000 - 1000);
         assertThat(metric("vigil_rulesets_failed_total", "flood")).isEqualTo(1);
@@ -194,15 +178,16 @@ class AlertFloodIT {
 
     @Test
     void aRuleSetsOwnAlertBudget_isTakenBelowTheServers_cappedByIt_andAZeroIsRefused() throws Exception {
-        server = VigilServer.start(config(new AlertBudget(50, 10_000)));
+        server = TestServer.start(config(new AlertBudget(50, 10_000)));
         var settings = Map.of("maxAlertsPerEvent", 5, "maxAlertsPerSecond", 1_000_000);
 
-        var deployed = send("PUT", "/api/v1/rulesets/flood", json.writeValueAsString(Map.of("files", Map.of("flood.drl", SPRAY),
+        var deployed = server.put("/api/v1/rulesets/flood", toJson(Map.of("files", Map.of("flood.drl", SPRAY),
                 "settings", settings)));
         assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
-        assertThat(get("/api/v1/rulesets/flood").get("alertBudget")).isEqualTo(json.readTree("{\"perEvent\": 5, \"perSecond\": 10000}"));
-        assertThat(get("/api/v1/rulesets/flood").get("settings").get("maxAlertsPerEvent").asInt()).isEqualTo(5);
-        var zero = send("PUT", "/api/v1/rulesets/flood", json.writeValueAsString(Map.of("files", Map.of("flood.drl", SPRAY),
+        assertThat(server.getJson("/api/v1/rulesets/flood").get("alertBudget"))
+                .isEqualTo(JSON.readTree("{\"perEvent\": 5, \"perSecond\": 10000}"));
+        assertThat(server.getJson("/api/v1/rulesets/flood").get("settings").get("maxAlertsPerEvent").asInt()).isEqualTo(5);
+        var zero = server.put("/api/v1/rulesets/flood", toJson(Map.of("files", Map.of("flood.drl", SPRAY),
                 "settings", Map.of("maxAlertsPerEvent", 0))));
         assertThat(zero.statusCode()).isEqualTo(400);
         assertThat(zero.body()).contains("settings.maxAlertsPerEvent", "must be between 1 and 1000000, was 0");
@@ -215,7 +200,7 @@ class AlertFloodIT {
 
     @Test
     void aRuleSetRaisingFasterThanTheDatabaseStores_waitsItself_whileAnotherRuleSetsAlertsAreStored() throws Exception {
-        server = VigilServer.start(config(new AlertBudget(AlertBudget.MOST, AlertBudget.MOST)));
+        server = TestServer.start(config(new AlertBudget(AlertBudget.MOST, AlertBudget.MOST)));
         deploy("flood", SPRAY);
         deploy("fraud", EACH);
         int flood = 100_000;
@@ -235,7 +220,7 @@ class AlertFloodIT {
     @Test
     void aFailedRuleSet_staysFailedAcrossARestart_withoutItsJournalReplayed_untilAnotherVersionIsDeployed() throws Exception {
         var config = config(AlertBudget.DEFAULTS);
-        server = VigilServer.start(config);
+        server = TestServer.start(config);
         deploy("flood", SPRAY);
         post("flood", List.of(ping("p1", 5)));
         post("flood", List.of(ping("poison", 1_000_000)));
@@ -243,11 +228,11 @@ class AlertFloodIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> stored("flood") == 1005);
         server.close();
 
-        server = VigilServer.start(config);
+        server = TestServer.start(config);
 
         assertThat(health("flood").get("state").asText()).isEqualTo("failed");
         assertThat(health("flood").get("reason").asText()).isEqualTo(floodReason("poison"));
-        var described = get("/api/v1/rulesets/flood");
+        var described = server.getJson("/api/v1/rulesets/flood");
         assertThat(described.get("version").asInt()).isEqualTo(1);
         assertThat(described.get("stats").get("eventsProcessed").asLong()).as("the journal is not replayed into it").isZero();
         assertThat(metric("vigil_rulesets_failed_total", "flood")).as("it did not fail again").isZero();
@@ -259,16 +244,16 @@ class AlertFloodIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> stored("flood") == 1006);
         server.close();
 
-        server = VigilServer.start(config);
+        server = TestServer.start(config);
         assertThat(health("flood").get("state").asText()).as("the fixed version takes the journal, poison and all").isEqualTo("running");
-        assertThat(get("/api/v1/rulesets/flood").get("stats").get("eventsProcessed").asLong()).isEqualTo(3);
+        assertThat(server.getJson("/api/v1/rulesets/flood").get("stats").get("eventsProcessed").asLong()).isEqualTo(3);
         assertThat(stored("flood")).isEqualTo(1006);
     }
 
     @Test
     void aStopWithABacklog_returnsWithinSeconds_andTheBacklogsAlertsAreStoredAfterTheRestart() throws Exception {
         var config = config(new AlertBudget(1_000, AlertBudget.MOST));
-        server = VigilServer.start(config);
+        server = TestServer.start(config);
         // Every transaction takes its rules some milliseconds, and raises ten alerts.
         deploy("slow", EACH.replace("alerts.raise($t.getId(), $t.getNote());", """
                 double x = 0;
@@ -290,7 +275,7 @@ class AlertFloodIT {
 
         assertThat(took).isLessThan(Duration.ofSeconds(8));
         assertThat(count("slow")).as("a backlog was left").isLessThan(events * 10);
-        server = VigilServer.start(config);
+        server = TestServer.start(config);
         await().atMost(Duration.ofSeconds(120)).until(() -> metric("vigil_alerts_total", "slow") >= events * 10);
         server.close();
         server = null;
@@ -312,7 +297,7 @@ class AlertFloodIT {
     @Test
     void aStreamClientThatStopsReading_neverHoldsUpStoringAlerts_andIsDroppedWithAnOverflowEvent() throws Exception {
         // A long request timeout: the server does not give up on the client that stops reading while the test runs.
-        server = VigilServer.start(config(new AlertBudget(1_000, AlertBudget.MOST))
+        server = TestServer.start(config(new AlertBudget(1_000, AlertBudget.MOST))
                 .withInput(InputLimits.DEFAULTS.withRequestTimeout(Duration.ofMinutes(5))));
         deploy("fraud", EACH);
         try (var client = new Socket()) {
@@ -321,7 +306,7 @@ class AlertFloodIT {
             client.connect(new InetSocketAddress("127.0.0.1", server.port()));
             // HTTP/1.0: the stream's body is not chunked, and ends when the server closes the connection.
             client.getOutputStream().write(("GET /api/v1/alerts/stream HTTP/1.0\r\nAccept: text/event-stream\r\n"
-                    + "Authorization: Bearer " + TOKEN + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "Authorization: Bearer " + ADMIN_TOKEN + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             var in = client.getInputStream();
             var head = new StringBuilder();
             while (!head.toString().contains("connected")) {

@@ -1,16 +1,14 @@
 package dev.vigil.server;
 
+import static dev.vigil.server.TestServer.ADMIN_TOKEN;
+import static dev.vigil.server.TestServer.read;
+import static dev.vigil.server.TestServer.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.server.store.Database;
 import dev.vigil.server.store.JournalStore;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing of its request is taken, and the next good event still raises its alert.
  */
 class PoisonInputIT {
-    private static final String TOKEN = "poison-test-token";
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
     private static final String LARGE = TestDrl.TRANSACTION + """
             rule "large"
@@ -51,11 +48,9 @@ class PoisonInputIT {
             end
             """;
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     @TempDir
     Path data;
-    private VigilServer server;
+    private TestServer server;
     /** Seconds after T0 of the next good event: each comes after the last, so none is late. */
     private int second;
 
@@ -67,28 +62,18 @@ class PoisonInputIT {
     }
 
     private ServerConfig config() {
-        return ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN);
+        return TestServer.config(data);
     }
 
     private HttpResponse<String> send(String method, String path, String body, String contentType, Map<String, String> headers)
             throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", contentType).header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(60));
+        var request = server.request(method, path, body, contentType, ADMIN_TOKEN);
         headers.forEach(request::header);
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
-        return send(method, path, body, "application/json", Map.of());
-    }
-
-    private JsonNode read(HttpResponse<String> response) throws IOException {
-        return json.readTree(response.body());
+        return server.send(request);
     }
 
     private void deploy(String drl, Map<String, Object> settings) throws IOException, InterruptedException {
-        var deployed = send("PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files", Map.of("fraud.drl", drl),
+        var deployed = server.put("/api/v1/rulesets/fraud", toJson(Map.of("files", Map.of("fraud.drl", drl),
                 "settings", settings)));
         assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
     }
@@ -109,7 +94,7 @@ class PoisonInputIT {
 
     private List<String> alertKeys() throws IOException, InterruptedException {
         var keys = new ArrayList<String>();
-        read(send("GET", "/api/v1/alerts?limit=1000", null)).get("alerts").forEach(a -> keys.add(a.get("key").asText()));
+        server.getJson("/api/v1/alerts?limit=1000").get("alerts").forEach(a -> keys.add(a.get("key").asText()));
         return keys;
     }
 
@@ -124,7 +109,7 @@ class PoisonInputIT {
 
     /** The good event of a refused post was not taken, and a good event after it still raises its alert. */
     private void assertStillAlerting(String refusedAccount, String nextAccount) throws Exception {
-        var posted = send("POST", "/api/v1/events", good(nextAccount));
+        var posted = server.post("/api/v1/events", good(nextAccount));
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> alertKeys().contains(nextAccount));
         assertThat(alertKeys()).doesNotContain(refusedAccount);
@@ -132,14 +117,14 @@ class PoisonInputIT {
 
     @Test
     void eventTimesAheadOfTheClockOrBeyondAnyClock_areRefusedWhole_andTheNextEventStillAlerts() throws Exception {
-        server = VigilServer.start(config());
+        server = TestServer.start(config());
         deploy(LARGE, Map.of());
         var poisons = List.of("9223372036854775807", "-9223372036854775808", "\"+999999999-12-31T23:59:59Z\"",
                 "\"-999999999-01-01T00:00:00Z\"", "1e30", "1.5", "\"1969-12-31T23:59:59.999Z\"",
                 "\"" + Instant.now().plus(Duration.ofHours(2)) + "\"");
 
         for (int i = 0; i < poisons.size(); i++) {
-            var posted = send("POST", "/api/v1/events", "[" + good("taken" + i) + ", " + tx("p" + i, poisons.get(i), "5000") + "]");
+            var posted = server.post("/api/v1/events", "[" + good("taken" + i) + ", " + tx("p" + i, poisons.get(i), "5000") + "]");
 
             assertRefused(posted, 1, "time");
             assertStillAlerting("taken" + i, "next" + i);
@@ -148,7 +133,7 @@ class PoisonInputIT {
 
     @Test
     void poisonedTimesInNdjsonAndCloudEvents_areRefusedNamingTheEvent() throws Exception {
-        server = VigilServer.start(config());
+        server = TestServer.start(config());
         deploy(LARGE, Map.of());
         var far = "\"+999999999-12-31T23:59:59Z\"";
 
@@ -170,11 +155,11 @@ class PoisonInputIT {
 
     @Test
     void numbersPastADouble_areRefusedAsInfinityIs() throws Exception {
-        server = VigilServer.start(config());
+        server = TestServer.start(config());
         deploy(LARGE, Map.of());
 
         for (var amount : List.of("1e400", "-1e400", "\"Infinity\"", "\"NaN\"")) {
-            var posted = send("POST", "/api/v1/events", "[" + good("taken") + ", " + tx("p", "\"" + T0 + "\"", amount) + "]");
+            var posted = server.post("/api/v1/events", "[" + good("taken") + ", " + tx("p", "\"" + T0 + "\"", amount) + "]");
 
             assertRefused(posted, 1, "amount");
         }
@@ -183,11 +168,11 @@ class PoisonInputIT {
 
     @Test
     void deeplyNestedJson_isRefusedWith400() throws Exception {
-        server = VigilServer.start(config());
+        server = TestServer.start(config());
         deploy(LARGE, Map.of());
 
-        var tooDeep = send("POST", "/api/v1/events", "{\"type\": \"Transaction\", \"accountId\": " + "[".repeat(20_000) + "]".repeat(20_000) + "}");
-        var deep = send("POST", "/api/v1/events", "{\"type\": \"Transaction\", \"accountId\": " + "[".repeat(900) + "]".repeat(900) + "}");
+        var tooDeep = server.post("/api/v1/events", "{\"type\": \"Transaction\", \"accountId\": " + "[".repeat(20_000) + "]".repeat(20_000) + "}");
+        var deep = server.post("/api/v1/events", "{\"type\": \"Transaction\", \"accountId\": " + "[".repeat(900) + "]".repeat(900) + "}");
 
         assertThat(tooDeep.statusCode()).as(tooDeep.body()).isEqualTo(400);
         assertThat(read(tooDeep).get("error").asText()).isEqualTo("bad_json");
@@ -196,7 +181,7 @@ class PoisonInputIT {
 
     @Test
     void aRuleSetNestedTwentyThousandDeep_is422NamingTheFileAndLine() throws Exception {
-        server = VigilServer.start(config());
+        server = TestServer.start(config());
         var drl = TestDrl.TRANSACTION + "rule \"deep\" when\n    Transaction(amount > " + "(".repeat(20_000) + "1" + ")".repeat(20_000)
                 + ")\nthen end\n";
         var rule = """
@@ -209,8 +194,8 @@ class PoisonInputIT {
                   message: "deep"
                 """.formatted("(".repeat(20_000) + "amount > 1" + ")".repeat(20_000));
 
-        var deployed = send("PUT", "/api/v1/rulesets/deep", json.writeValueAsString(Map.of("files", Map.of("deep.drl", drl))));
-        var validated = send("POST", "/api/v1/rulesets/deep/validate", json.writeValueAsString(Map.of("files",
+        var deployed = server.put("/api/v1/rulesets/deep", toJson(Map.of("files", Map.of("deep.drl", drl))));
+        var validated = server.post("/api/v1/rulesets/deep/validate", toJson(Map.of("files",
                 Map.of("types.drl", TestDrl.TRANSACTION, "deep.rule.yaml", rule))));
 
         assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(422);
@@ -226,7 +211,7 @@ class PoisonInputIT {
 
     @Test
     void ruleTestsAndReplays_withTimesNoClockCanHold_are400_notA500() throws Exception {
-        server = VigilServer.start(config());
+        server = TestServer.start(config());
         deploy(LARGE, Map.of());
         var testFile = """
                 name: far
@@ -236,12 +221,12 @@ class PoisonInputIT {
                 exactly: true
                 """;
 
-        var tested = send("POST", "/api/v1/rulesets/fraud/tests", json.writeValueAsString(Map.of("files", Map.of("far.test.yaml", testFile))));
-        var deepTest = send("POST", "/api/v1/rulesets/fraud/tests", json.writeValueAsString(Map.of("files",
+        var tested = server.post("/api/v1/rulesets/fraud/tests", toJson(Map.of("files", Map.of("far.test.yaml", testFile))));
+        var deepTest = server.post("/api/v1/rulesets/fraud/tests", toJson(Map.of("files",
                 Map.of("deep.test.yaml", "name: deep\nevents: " + "[".repeat(20_000)))));
-        var until = send("POST", "/api/v1/replays", "{\"ruleset\": \"fraud\", \"events\": [" + good("r1") + "],"
+        var until = server.post("/api/v1/replays", "{\"ruleset\": \"fraud\", \"events\": [" + good("r1") + "],"
                 + " \"until\": \"+999999999-12-31T23:59:59Z\"}");
-        var replayed = send("POST", "/api/v1/replays", "{\"ruleset\": \"fraud\", \"events\": [" + good("r2") + ", "
+        var replayed = server.post("/api/v1/replays", "{\"ruleset\": \"fraud\", \"events\": [" + good("r2") + ", "
                 + tx("p", "9223372036854775807", "5000") + ", " + good("r3") + "]}");
 
         assertThat(tested.statusCode()).as(tested.body()).isEqualTo(400);
@@ -257,9 +242,9 @@ class PoisonInputIT {
 
     @Test
     void settingsPastTheirRange_are400NamingTheSettingAndRange_andTheLargestIsTaken() throws Exception {
-        server = VigilServer.start(config());
+        server = TestServer.start(config());
 
-        var refused = send("PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files", Map.of("fraud.drl", LARGE),
+        var refused = server.put("/api/v1/rulesets/fraud", toJson(Map.of("files", Map.of("fraud.drl", LARGE),
                 "settings", Map.of("queueCapacity", 2_147_483_647, "lateness", "31d"))));
 
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
@@ -271,10 +256,10 @@ class PoisonInputIT {
 
     @Test
     void aRestart_leavesOutJournaledTimesOutsideTheBounds_andRebuildsTheWindowsFromTheRest() throws Exception {
-        server = VigilServer.start(config());
+        server = TestServer.start(config());
         deploy(BURST, Map.of());
-        send("POST", "/api/v1/events", tx("s1", "span", "\"" + T0.plusSeconds(10) + "\"", "10"));
-        send("POST", "/api/v1/events", tx("s2", "span", "\"" + T0.plusSeconds(20) + "\"", "10"));
+        server.post("/api/v1/events", tx("s1", "span", "\"" + T0.plusSeconds(10) + "\"", "10"));
+        server.post("/api/v1/events", tx("s2", "span", "\"" + T0.plusSeconds(20) + "\"", "10"));
         server.close();
         server = null;
         // As an older version took them: far ahead alone, before the epoch alone, and one far ahead beside a good event.
@@ -287,11 +272,11 @@ class PoisonInputIT {
                             tx("far2", "9223372036854775807", "10")), T0.plusSeconds(25).toEpochMilli(), Long.MAX_VALUE)));
         }
 
-        server = VigilServer.start(config());
-        var posted = send("POST", "/api/v1/events", tx("s3", "span", "\"" + T0.plusSeconds(30) + "\"", "10"));
+        server = TestServer.start(config());
+        var posted = server.post("/api/v1/events", tx("s3", "span", "\"" + T0.plusSeconds(30) + "\"", "10"));
 
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> alertKeys().contains("span"));
-        assertThat(server.engine().flush("fraud").join().lateEvents()).isZero();
+        assertThat(server.server().engine().flush("fraud").join().lateEvents()).isZero();
     }
 }

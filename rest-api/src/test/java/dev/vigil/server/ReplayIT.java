@@ -1,18 +1,16 @@
 package dev.vigil.server;
 
+import static dev.vigil.server.TestServer.ADMIN_TOKEN;
+import static dev.vigil.server.TestServer.read;
+import static dev.vigil.server.TestServer.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.server.webhook.AddressPolicy;
 import dev.vigil.server.webhook.Webhooks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code POST /api/v1/replays} against the real server on port 0 with a temporary H2 database. */
 class ReplayIT {
-    private static final String TOKEN = "test-admin-token";
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
     private static final String DECLARE = TestDrl.TRANSACTION;
     private static final String LARGE = """
@@ -50,11 +47,9 @@ class ReplayIT {
             end
             """;
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     @TempDir
     Path data;
-    private VigilServer server;
+    private TestServer server;
 
     @AfterEach
     void stop() {
@@ -64,33 +59,21 @@ class ReplayIT {
     }
 
     private void start(ServerConfig config) {
-        server = VigilServer.start(config.withPort(0).withAdminToken(TOKEN));
+        server = TestServer.start(config);
     }
 
     private void start() {
-        start(ServerConfig.defaults(data));
-    }
-
-    private HttpResponse<String> send(String method, String path, String body, String contentType, String token)
-            throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", contentType);
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        start(TestServer.config(data));
     }
 
     private JsonNode post(String path, Object body) throws IOException, InterruptedException {
-        var response = send("POST", path, json.writeValueAsString(body), "application/json", TOKEN);
+        var response = server.post(path, toJson(body));
         assertThat(response.statusCode()).as(response.body()).isBetween(200, 202);
-        return json.readTree(response.body());
+        return read(response);
     }
 
     private void deploy(String name, String drl) throws IOException, InterruptedException {
-        var response = send("PUT", "/api/v1/rulesets/" + name, json.writeValueAsString(Map.of("files", Map.of("fraud.drl", drl))),
-                "application/json", TOKEN);
+        var response = server.put("/api/v1/rulesets/" + name, toJson(Map.of("files", Map.of("fraud.drl", drl))));
         assertThat(response.statusCode()).as(response.body()).isBetween(200, 201);
     }
 
@@ -103,7 +86,7 @@ class ReplayIT {
     private String ndjson(List<Map<String, Object>> events) throws IOException {
         var out = new StringBuilder();
         for (var event : events) {
-            out.append(json.writeValueAsString(event)).append('\n');
+            out.append(toJson(event)).append('\n');
         }
         return out.toString();
     }
@@ -131,10 +114,10 @@ class ReplayIT {
 
         var replayed = post("/api/v1/replays", Map.of("ruleset", "fraud", "events", events));
         var again = post("/api/v1/replays", Map.of("ruleset", "fraud", "events", events));
-        send("POST", "/api/v1/events?ruleset=fraud", json.writeValueAsString(events), "application/json", TOKEN);
-        await().atMost(Duration.ofSeconds(10)).until(() -> json.readTree(send("GET", "/api/v1/alerts?limit=1000", null,
-                "application/json", TOKEN).body()).get("alerts").size() >= replayed.get("alerts").size());
-        var live = json.readTree(send("GET", "/api/v1/alerts?limit=1000", null, "application/json", TOKEN).body());
+        server.post("/api/v1/events?ruleset=fraud", toJson(events));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                server.getJson("/api/v1/alerts?limit=1000").get("alerts").size() >= replayed.get("alerts").size());
+        var live = server.getJson("/api/v1/alerts?limit=1000");
         var liveIds = new ArrayList<String>();
         live.get("alerts").forEach(a -> liveIds.add(a.get("id").asText()));
 
@@ -144,9 +127,9 @@ class ReplayIT {
         assertThat(replayed.get("stats").get("firstEventTime").asText()).isEqualTo(T0.toString());
         assertThat(replayed.get("stats").get("lastEventTime").asText()).isEqualTo(T0.plusSeconds(29).toString());
         assertThat(replayed.get("stats").get("alertsByRule").get("large").asLong()).isEqualTo(8);
-        var stats = json.readTree(send("GET", "/api/v1/rulesets/fraud", null, "application/json", TOKEN).body()).get("stats");
+        var stats = server.getJson("/api/v1/rulesets/fraud").get("stats");
         assertThat(stats.get("eventsProcessed").asLong()).isEqualTo(30);
-        assertThat(json.readTree(send("GET", "/api/v1/alerts?limit=1000", null, "application/json", TOKEN).body()).get("alerts"))
+        assertThat(server.getJson("/api/v1/alerts?limit=1000").get("alerts"))
                 .hasSize(liveIds.size());
     }
 
@@ -157,13 +140,13 @@ class ReplayIT {
         var events = events(40, T0);
 
         var inline = post("/api/v1/replays", Map.of("ruleset", "fraud", "events", events));
-        var ndjson = send("POST", "/api/v1/replays?ruleset=fraud", ndjson(events), "application/x-ndjson", TOKEN);
-        var csv = send("POST", "/api/v1/replays?ruleset=fraud&type=Transaction&time=when", csv(events), "text/csv", TOKEN);
+        var ndjson = server.send("POST", "/api/v1/replays?ruleset=fraud", ndjson(events), "application/x-ndjson", ADMIN_TOKEN);
+        var csv = server.send("POST", "/api/v1/replays?ruleset=fraud&type=Transaction&time=when", csv(events), "text/csv", ADMIN_TOKEN);
 
         assertThat(ndjson.statusCode()).as(ndjson.body()).isEqualTo(200);
         assertThat(csv.statusCode()).as(csv.body()).isEqualTo(200);
-        assertThat(ids(json.readTree(ndjson.body()))).isEqualTo(ids(inline)).isNotEmpty();
-        assertThat(ids(json.readTree(csv.body()))).isEqualTo(ids(inline));
+        assertThat(ids(read(ndjson))).isEqualTo(ids(inline)).isNotEmpty();
+        assertThat(ids(read(csv))).isEqualTo(ids(inline));
     }
 
     @Test
@@ -190,10 +173,10 @@ class ReplayIT {
     void aJournalRange_replaysExactlyTheEventsOfThatRangeOfEventTime() throws Exception {
         start();
         deploy("fraud", DECLARE + LARGE);
-        send("POST", "/api/v1/events?ruleset=fraud", json.writeValueAsString(events(20, T0)), "application/json", TOKEN);
-        send("POST", "/api/v1/events?ruleset=fraud", ndjson(events(20, T0.plusSeconds(20)).stream()
+        server.post("/api/v1/events?ruleset=fraud", toJson(events(20, T0)));
+        server.send("POST", "/api/v1/events?ruleset=fraud", ndjson(events(20, T0.plusSeconds(20)).stream()
                 .map(e -> { var m = new HashMap<>(e); m.put("id", "u" + m.get("id")); return (Map<String, Object>) m; })
-                .toList()), "application/x-ndjson", TOKEN);
+                .toList()), "application/x-ndjson", ADMIN_TOKEN);
         // The journal writes in batches a moment after accepting.
         var range = Map.of("ruleset", "fraud", "from", T0.plusSeconds(10).toString(), "to", T0.plusSeconds(30).toString());
         await().atMost(Duration.ofSeconds(10)).until(() -> post("/api/v1/replays", Map.of("ruleset", "fraud", "journal", range))
@@ -212,8 +195,8 @@ class ReplayIT {
         start();
         deploy("fraud", DECLARE + LARGE);
         var before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        var posted = send("POST", "/api/v1/events?ruleset=fraud", json.writeValueAsString(Map.of("type", "Transaction", "id", "now",
-                "accountId", "a1", "amount", 5_000.0)), "application/json", TOKEN);
+        var posted = server.post("/api/v1/events?ruleset=fraud", toJson(Map.of("type", "Transaction", "id", "now",
+                "accountId", "a1", "amount", 5_000.0)));
         var after = Instant.now().plusMillis(1);
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
         var range = Map.of("ruleset", "fraud", "from", before.toString(), "to", after.toString());
@@ -239,19 +222,19 @@ class ReplayIT {
         });
         receiver.start();
         try {
-            start(ServerConfig.defaults(data).withWebhooks(Webhooks.Settings.DEFAULTS
+            start(TestServer.config(data).withWebhooks(Webhooks.Settings.DEFAULTS
                     .withAddresses(AddressPolicy.ANY)));
             deploy("fraud", DECLARE + LARGE);
-            var subscribed = send("POST", "/api/v1/webhooks", json.writeValueAsString(Map.of("url",
-                    "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")), "application/json", TOKEN);
+            var subscribed = server.post("/api/v1/webhooks", toJson(Map.of("url",
+                    "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")));
             assertThat(subscribed.statusCode()).as(subscribed.body()).isEqualTo(201);
 
             var replayed = post("/api/v1/replays", Map.of("ruleset", "fraud", "events", events(12, T0)));
-            send("POST", "/api/v1/events?ruleset=fraud", json.writeValueAsString(Map.of("type", "Transaction", "id", "live",
-                    "time", T0.plusSeconds(3600).toString(), "accountId", "a0", "amount", 5_000.0)), "application/json", TOKEN);
+            server.post("/api/v1/events?ruleset=fraud", toJson(Map.of("type", "Transaction", "id", "live",
+                    "time", T0.plusSeconds(3600).toString(), "accountId", "a0", "amount", 5_000.0)));
 
             await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
-            var live = json.readTree(send("GET", "/api/v1/alerts", null, "application/json", TOKEN).body()).get("alerts");
+            var live = server.getJson("/api/v1/alerts").get("alerts");
             assertThat(replayed.get("alerts")).hasSize(3);
             assertThat(received).containsExactly(live.get(0).get("id").asText());
             assertThat(ids(replayed)).doesNotContainAnyElementsOf(received);
@@ -262,62 +245,60 @@ class ReplayIT {
 
     @Test
     void moreInlineEventsThanTheConfiguredNumber_runAsAJob_withTheirTotal() throws Exception {
-        start(ServerConfig.defaults(data).withReplayJobEvents(10));
+        start(TestServer.config(data).withReplayJobEvents(10));
         deploy("fraud", DECLARE + LARGE);
 
-        var small = send("POST", "/api/v1/replays", json.writeValueAsString(Map.of("ruleset", "fraud", "events", events(10, T0))),
-                "application/json", TOKEN);
-        var large = send("POST", "/api/v1/replays", json.writeValueAsString(Map.of("ruleset", "fraud", "events", events(11, T0))),
-                "application/json", TOKEN);
+        var small = server.post("/api/v1/replays", toJson(Map.of("ruleset", "fraud", "events", events(10, T0))));
+        var large = server.post("/api/v1/replays", toJson(Map.of("ruleset", "fraud", "events", events(11, T0))));
 
         assertThat(small.statusCode()).isEqualTo(200);
         assertThat(large.statusCode()).isEqualTo(202);
-        var href = json.readTree(large.body()).get("href").asText();
-        await().atMost(Duration.ofSeconds(20)).until(() -> json.readTree(send("GET", href, null, "application/json", TOKEN).body())
+        var href = read(large).get("href").asText();
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.getJson(href)
                 .get("status").asText().equals("done"));
-        var progress = json.readTree(send("GET", href, null, "application/json", TOKEN).body()).get("progress");
+        var progress = server.getJson(href).get("progress");
         assertThat(progress.get("events").asLong()).isEqualTo(11);
         assertThat(progress.get("total").asLong()).isEqualTo(11);
     }
 
     @Test
     void aLargeInput_runsAsAJob_withProgress_thenTheResult() throws Exception {
-        start(ServerConfig.defaults(data).withReplayJobBytes(1_000));
+        start(TestServer.config(data).withReplayJobBytes(1_000));
         deploy("fraud", DECLARE + LARGE);
         var body = ndjson(events(200, T0));
 
-        var accepted = send("POST", "/api/v1/replays?ruleset=fraud", body, "application/x-ndjson", TOKEN);
+        var accepted = server.send("POST", "/api/v1/replays?ruleset=fraud", body, "application/x-ndjson", ADMIN_TOKEN);
 
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        var href = json.readTree(accepted.body()).get("href").asText();
-        await().atMost(Duration.ofSeconds(20)).until(() -> json.readTree(send("GET", href, null, "application/json", TOKEN).body())
+        var href = read(accepted).get("href").asText();
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.getJson(href)
                 .get("status").asText().equals("done"));
-        var job = json.readTree(send("GET", href, null, "application/json", TOKEN).body());
+        var job = server.getJson(href);
         assertThat(job.get("progress").get("events").asLong()).isEqualTo(200);
         assertThat(job.get("result").get("stats").get("alerts").asLong()).isEqualTo(50);
-        assertThat(send("GET", "/api/v1/replays/nope", null, "application/json", TOKEN).statusCode()).isEqualTo(404);
+        assertThat(server.get("/api/v1/replays/nope").statusCode()).isEqualTo(404);
     }
 
     @Test
     void badInput_namesTheLine_andInlineRulesNeedTheRightToDeploy() throws Exception {
         start();
         deploy("fraud", DECLARE + LARGE);
-        var reader = json.readTree(send("POST", "/api/v1/tokens", json.writeValueAsString(Map.of("name", "reader",
-                "scopes", List.of("rules:read"))), "application/json", TOKEN).body()).get("token").asText();
+        var reader = read(server.post("/api/v1/tokens", toJson(Map.of("name", "reader",
+                "scopes", List.of("rules:read"))))).get("token").asText();
 
-        var bad = send("POST", "/api/v1/replays?ruleset=fraud", ndjson(events(3, T0)) + "{oops\n", "application/x-ndjson", TOKEN);
-        var inline = send("POST", "/api/v1/replays", json.writeValueAsString(Map.of("files", Map.of("x.drl", DECLARE + LARGE),
+        var bad = server.send("POST", "/api/v1/replays?ruleset=fraud", ndjson(events(3, T0)) + "{oops\n", "application/x-ndjson", ADMIN_TOKEN);
+        var inline = server.send("POST", "/api/v1/replays", toJson(Map.of("files", Map.of("x.drl", DECLARE + LARGE),
                 "events", events(2, T0))), "application/json", reader);
-        var deployed = send("POST", "/api/v1/replays", json.writeValueAsString(Map.of("ruleset", "fraud",
+        var deployed = server.send("POST", "/api/v1/replays", toJson(Map.of("ruleset", "fraud",
                 "events", events(2, T0))), "application/json", reader);
-        var broken = send("POST", "/api/v1/replays", json.writeValueAsString(Map.of("files", Map.of("x.drl", DECLARE + "rule x when Nope() then end"),
-                "events", events(2, T0))), "application/json", TOKEN);
+        var broken = server.post("/api/v1/replays", toJson(Map.of("files", Map.of("x.drl", DECLARE + "rule x when Nope() then end"),
+                "events", events(2, T0))));
 
         assertThat(bad.statusCode()).isEqualTo(400);
-        assertThat(json.readTree(bad.body()).get("details").get(0).get("line").asInt()).isEqualTo(4);
+        assertThat(read(bad).get("details").get(0).get("line").asInt()).isEqualTo(4);
         assertThat(inline.statusCode()).isEqualTo(403);
         assertThat(deployed.statusCode()).isEqualTo(200);
         assertThat(broken.statusCode()).isEqualTo(422);
-        assertThat(json.readTree(broken.body()).get("details").get(0).get("line").asInt()).isPositive();
+        assertThat(read(broken).get("details").get(0).get("line").asInt()).isPositive();
     }
 }

@@ -1,10 +1,12 @@
 package dev.vigil.server;
 
+import static dev.vigil.server.TestServer.ADMIN_TOKEN;
+import static dev.vigil.server.TestServer.JSON;
+import static dev.vigil.server.TestServer.read;
+import static dev.vigil.server.TestServer.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.server.http.InputLimits;
 import dev.vigil.server.store.Database;
 import dev.vigil.server.store.JournalStore;
@@ -13,8 +15,6 @@ import dev.vigil.server.webhook.Webhooks;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The real server on port 0 with a temporary H2 database, driven over HTTP. */
 class ServerIT {
-    private static final String TOKEN = "test-admin-token";
     private static final String DRL = TestDrl.TRANSACTION + """
             rule "large"
                 @severity("high")
@@ -54,14 +53,12 @@ class ServerIT {
         thread.setDaemon(true);
         thread.start();
     };
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     @TempDir
     Path data;
-    private VigilServer server;
+    private TestServer server;
 
-    private VigilServer start() {
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN));
+    private TestServer start() {
+        server = TestServer.start(data);
         return server;
     }
 
@@ -72,27 +69,8 @@ class ServerIT {
         }
     }
 
-    private HttpResponse<String> send(String method, String path, String body, String contentType, String token)
-            throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", contentType);
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
-        return send(method, path, body, "application/json", TOKEN);
-    }
-
-    private JsonNode read(HttpResponse<String> response) throws IOException {
-        return json.readTree(response.body());
-    }
-
     private String deployBody(String threshold) throws IOException {
-        return json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL.formatted(threshold)),
+        return toJson(Map.of("files", Map.of("fraud.drl", DRL.formatted(threshold)),
                 "settings", Map.of("lateness", "1s")));
     }
 
@@ -104,55 +82,55 @@ class ServerIT {
     @Test
     void deployPostAndReadTheAlertBack() throws Exception {
         start();
-        var deployed = send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        var deployed = server.put("/api/v1/rulesets/fraud", deployBody("1000"));
         assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
         assertThat(read(deployed).get("version").asInt()).isEqualTo(1);
         assertThat(read(deployed).get("eventTypes").get(0).get("name").asText()).isEqualTo("Transaction");
 
-        var posted = send("POST", "/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 5000) + ","
+        var posted = server.post("/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 5000) + ","
                 + event("t2", "2026-11-20T10:00:01Z", "a2", 10) + "]");
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
         assertThat(read(posted).get("accepted").asInt()).isEqualTo(2);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> read(send("GET", "/api/v1/alerts", null)).get("alerts").size() == 1);
-        var alert = read(send("GET", "/api/v1/alerts", null)).get("alerts").get(0);
+        server.awaitAlerts(1);
+        var alert = server.getJson("/api/v1/alerts").get("alerts").get(0);
         assertThat(alert.get("key").asText()).isEqualTo("a1");
         assertThat(alert.get("severity").asText()).isEqualTo("high");
         assertThat(alert.get("evidence").get(0).asText()).isEqualTo("t1");
-        var one = send("GET", "/api/v1/alerts/" + alert.get("id").asText(), null);
+        var one = server.get("/api/v1/alerts/" + alert.get("id").asText());
         assertThat(read(one).get("ruleSet").asText()).isEqualTo("fraud");
     }
 
     @Test
     void alertStream_sendsEachAlertAsItFires_andAnAckIsKept() throws Exception {
         start();
-        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        server.put("/api/v1/rulesets/fraud", deployBody("1000"));
         var lines = new CopyOnWriteArrayList<String>();
-        var stream = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/alerts/stream?severity=high"))
-                .header("Authorization", "Bearer " + TOKEN).header("Accept", "text/event-stream").build();
-        http.sendAsync(stream, HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(r -> r.body().forEach(lines::add), OWN_THREAD);
+        var stream = HttpRequest.newBuilder(server.uri("/api/v1/alerts/stream?severity=high"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Accept", "text/event-stream").build();
+        TestServer.HTTP.sendAsync(stream, HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(r -> r.body().forEach(lines::add), OWN_THREAD);
         await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains(": connected"));
 
-        send("POST", "/api/v1/events", event("t1", "2026-11-20T10:00:00Z", "a1", 5000));
+        server.post("/api/v1/events", event("t1", "2026-11-20T10:00:00Z", "a1", 5000));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(l -> l.startsWith("data:")));
         assertThat(lines).contains("event: alert");
-        var data = json.readTree(lines.stream().filter(l -> l.startsWith("data:")).findFirst().orElseThrow().substring(5));
+        var data = JSON.readTree(lines.stream().filter(l -> l.startsWith("data:")).findFirst().orElseThrow().substring(5));
         assertThat(data.get("key").asText()).isEqualTo("a1");
         var id = data.get("id").asText();
         assertThat(lines).contains("id: " + id);
 
-        var acked = send("POST", "/api/v1/alerts/" + id + "/ack", null);
+        var acked = server.post("/api/v1/alerts/" + id + "/ack", null);
         assertThat(acked.statusCode()).isEqualTo(200);
         assertThat(read(acked).get("acked").asBoolean()).isTrue();
-        assertThat(send("POST", "/api/v1/alerts/nope/ack", null).statusCode()).isEqualTo(404);
-        assertThat(send("GET", "/api/v1/alerts/stream", null, "application/json", null).statusCode()).isEqualTo(401);
+        assertThat(server.post("/api/v1/alerts/nope/ack", null).statusCode()).isEqualTo(404);
+        assertThat(server.send("GET", "/api/v1/alerts/stream", null, "application/json", null).statusCode()).isEqualTo(401);
     }
 
     @Test
     void cloudEvents_inStructuredBatchAndBinaryMode_areAccepted() throws Exception {
         start();
-        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        server.put("/api/v1/rulesets/fraud", deployBody("1000"));
         var structured = """
                 {"specversion": "1.0", "id": "c1", "source": "/cards", "type": "com.acme.Transaction",
                  "time": "2026-11-20T10:00:00Z", "data": {"accountId": "a1", "amount": 5000}}""";
@@ -160,22 +138,22 @@ class ServerIT {
                 [{"specversion": "1.0", "id": "c2", "source": "/cards", "type": "Transaction",
                   "time": "2026-11-20T10:00:01Z", "data": {"accountId": "a2", "amount": 6000}}]""";
 
-        assertThat(send("POST", "/api/v1/events", structured, "application/cloudevents+json", TOKEN).statusCode()).isEqualTo(202);
-        assertThat(send("POST", "/api/v1/events", batch, "application/cloudevents-batch+json", TOKEN).statusCode()).isEqualTo(202);
-        var binary = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/events"))
+        assertThat(server.send("POST", "/api/v1/events", structured, "application/cloudevents+json", ADMIN_TOKEN).statusCode()).isEqualTo(202);
+        assertThat(server.send("POST", "/api/v1/events", batch, "application/cloudevents-batch+json", ADMIN_TOKEN).statusCode()).isEqualTo(202);
+        var binary = HttpRequest.newBuilder(server.uri("/api/v1/events"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"accountId\": \"a3\", \"amount\": 7000}"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .header("ce-specversion", "1.0").header("ce-id", "c3").header("ce-source", "/cards")
                 .header("ce-type", "Transaction").header("ce-time", "2026-11-20T10:00:02Z").build();
-        assertThat(http.send(binary, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+        assertThat(TestServer.HTTP.send(binary, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> read(send("GET", "/api/v1/alerts", null)).get("alerts").size() == 3);
+        server.awaitAlerts(3);
         var evidence = new TreeSet<String>();
-        read(send("GET", "/api/v1/alerts", null)).get("alerts").forEach(a -> evidence.add(a.get("evidence").get(0).asText()));
+        server.getJson("/api/v1/alerts").get("alerts").forEach(a -> evidence.add(a.get("evidence").get(0).asText()));
         assertThat(evidence).containsExactly("c1", "c2", "c3");
 
-        var missing = send("POST", "/api/v1/events", "{\"specversion\": \"1.0\", \"type\": \"Transaction\"}",
-                "application/cloudevents+json", TOKEN);
+        var missing = server.send("POST", "/api/v1/events", "{\"specversion\": \"1.0\", \"type\": \"Transaction\"}",
+                "application/cloudevents+json", ADMIN_TOKEN);
         assertThat(missing.statusCode()).isEqualTo(400);
         assertThat(read(missing).get("details")).extracting(d -> d.get("field").asText()).containsExactly("id", "source");
     }
@@ -183,13 +161,13 @@ class ServerIT {
     @Test
     void metrics_inPrometheusText_countEventsAlertsAndRequests() throws Exception {
         start();
-        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
-        send("POST", "/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 5000) + ","
+        server.put("/api/v1/rulesets/fraud", deployBody("1000"));
+        server.post("/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 5000) + ","
                 + event("t2", "2026-11-20T10:00:01Z", "a2", 10) + "]");
-        send("POST", "/api/v1/events", "{\"type\": \"Refund\"}");
-        await().atMost(Duration.ofSeconds(10)).until(() -> read(send("GET", "/api/v1/alerts", null)).get("alerts").size() == 1);
+        server.post("/api/v1/events", "{\"type\": \"Refund\"}");
+        server.awaitAlerts(1);
 
-        var metrics = send("GET", "/metrics", null, "text/plain", null);
+        var metrics = server.send("GET", "/metrics", null, "text/plain", null);
 
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body())
@@ -207,24 +185,24 @@ class ServerIT {
     @Test
     void ndjsonEvents_areAccepted() throws Exception {
         start();
-        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        server.put("/api/v1/rulesets/fraud", deployBody("1000"));
         var body = event("t1", "2026-11-20T10:00:00Z", "a1", 5000) + "\n" + event("t2", "2026-11-20T10:00:01Z", "a2", 7000) + "\n";
 
-        var posted = send("POST", "/api/v1/events", body, "application/x-ndjson", TOKEN);
+        var posted = server.send("POST", "/api/v1/events", body, "application/x-ndjson", ADMIN_TOKEN);
 
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(10)).until(() -> read(send("GET", "/api/v1/alerts", null)).get("alerts").size() == 2);
+        server.awaitAlerts(2);
     }
 
     @Test
     void ndjson_withCrlfAndBlankLines_isAccepted_andABadLineIs400NamingIt_withNoneIngested() throws Exception {
         start();
-        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        server.put("/api/v1/rulesets/fraud", deployBody("1000"));
         var good = "\r\n" + event("t1", "2026-11-20T10:00:00Z", "a1", 5000) + "\r\n  \r\n\t" + event("t2", "2026-11-20T10:00:01Z", "a2", 10) + " ";
 
-        var posted = send("POST", "/api/v1/events", good, "application/x-ndjson", TOKEN);
-        var bad = send("POST", "/api/v1/events", event("t3", "2026-11-20T10:00:02Z", "a3", 5000) + "\n\n{\"type\": \"Transaction\",\n",
-                "application/x-ndjson", TOKEN);
+        var posted = server.send("POST", "/api/v1/events", good, "application/x-ndjson", ADMIN_TOKEN);
+        var bad = server.send("POST", "/api/v1/events", event("t3", "2026-11-20T10:00:02Z", "a3", 5000) + "\n\n{\"type\": \"Transaction\",\n",
+                "application/x-ndjson", ADMIN_TOKEN);
 
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
         assertThat(read(posted).get("accepted").asInt()).isEqualTo(2);
@@ -232,21 +210,21 @@ class ServerIT {
         assertThat(read(bad).get("error").asText()).isEqualTo("bad_json");
         assertThat(read(bad).get("details").get(0).get("line").asInt()).isEqualTo(3);
         // One more event, queued behind anything the bad request might have left: the count stops at 3.
-        send("POST", "/api/v1/events", event("t9", "2026-11-20T10:00:09Z", "a9", 10));
+        server.post("/api/v1/events", event("t9", "2026-11-20T10:00:09Z", "a9", 10));
         await().atMost(Duration.ofSeconds(10)).until(() -> processed("fraud") == 3);
         assertThat(processed("fraud")).isEqualTo(3);
     }
 
     private long processed(String ruleSet) throws IOException, InterruptedException {
-        return read(send("GET", "/api/v1/rulesets/" + ruleSet, null)).get("stats").get("eventsProcessed").asLong();
+        return server.getJson("/api/v1/rulesets/" + ruleSet).get("stats").get("eventsProcessed").asLong();
     }
 
     @Test
     void anEventFollowedByMoreText_isNotJson() throws Exception {
         start();
-        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        server.put("/api/v1/rulesets/fraud", deployBody("1000"));
 
-        var response = send("POST", "/api/v1/events", event("t1", "2026-11-20T10:00:00Z", "a1", 5000) + " {\"id\": \"t2\"}");
+        var response = server.post("/api/v1/events", event("t1", "2026-11-20T10:00:00Z", "a1", 5000) + " {\"id\": \"t2\"}");
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(read(response).get("error").asText()).isEqualTo("bad_json");
@@ -268,33 +246,33 @@ class ServerIT {
     @Test
     void ruleLanguageFile_deploysWithTheDrl_alerts_andShowsItsGeneratedDrl() throws Exception {
         start();
-        var deployed = send("PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files",
+        var deployed = server.put("/api/v1/rulesets/fraud", toJson(Map.of("files",
                 Map.of("fraud.drl", DRL.formatted("1000"), "velocity.rule.yaml", VELOCITY_YAML))));
         assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
 
-        send("POST", "/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 5) + ","
+        server.post("/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 5) + ","
                 + event("t2", "2026-11-20T10:00:30Z", "a1", 5) + "]");
-        await().atMost(Duration.ofSeconds(10)).until(() -> read(send("GET", "/api/v1/alerts?rule=velocity", null)).get("alerts").size() == 1);
-        var alert = read(send("GET", "/api/v1/alerts?rule=velocity", null)).get("alerts").get(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.getJson("/api/v1/alerts?rule=velocity").get("alerts").size() == 1);
+        var alert = server.getJson("/api/v1/alerts?rule=velocity").get("alerts").get(0);
         assertThat(alert.get("severity").asText()).isEqualTo("critical");
         assertThat(alert.get("message").asText()).isEqualTo("a1: 2 transactions");
         assertThat(alert.get("attributes").get("count").asInt()).isEqualTo(2);
 
-        var plain = read(send("GET", "/api/v1/rulesets/fraud", null));
+        var plain = server.getJson("/api/v1/rulesets/fraud");
         assertThat(plain.has("generated")).isFalse();
         assertThat(plain.get("files").has("velocity.rule.yaml")).isTrue();
-        var generated = read(send("GET", "/api/v1/rulesets/fraud?generated=true", null)).get("generated").get("velocity.rule.yaml").asText();
+        var generated = server.getJson("/api/v1/rulesets/fraud?generated=true").get("generated").get("velocity.rule.yaml").asText();
         assertThat(generated).contains("rule \"velocity\"", "// velocity.rule.yaml:1: velocity", "over window:time(1m)");
     }
 
     @Test
     void ruleLanguageErrors_areDiagnosticsOfValidateAndDeploy_andTheRunningVersionStays() throws Exception {
         start();
-        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        server.put("/api/v1/rulesets/fraud", deployBody("1000"));
         var files = Map.of("fraud.drl", DRL.formatted("1000"), "velocity.rule.yaml",
                 VELOCITY_YAML.replace("per: accountId", "per: account").replace("1m", "one minute"));
 
-        var validated = read(send("POST", "/api/v1/rulesets/fraud/validate", json.writeValueAsString(Map.of("files", files))));
+        var validated = read(server.post("/api/v1/rulesets/fraud/validate", toJson(Map.of("files", files))));
         assertThat(validated.get("valid").asBoolean()).isFalse();
         var diagnostics = validated.get("diagnostics");
         assertThat(diagnostics).hasSize(2);
@@ -305,18 +283,18 @@ class ServerIT {
         assertThat(diagnostics.get(1).get("line").asInt()).isEqualTo(8);
         assertThat(diagnostics.get(1).get("message").asText()).startsWith("within: 'one minute' is not a duration");
 
-        var deployed = send("PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files", files)));
+        var deployed = server.put("/api/v1/rulesets/fraud", toJson(Map.of("files", files)));
         assertThat(deployed.statusCode()).isEqualTo(422);
         assertThat(read(deployed).get("details")).hasSize(2);
-        assertThat(read(send("GET", "/api/v1/rulesets/fraud", null)).get("version").asInt()).isEqualTo(1);
+        assertThat(server.getJson("/api/v1/rulesets/fraud").get("version").asInt()).isEqualTo(1);
     }
 
     @Test
     void invalidRuleSet_is422WithLines_andThePreviousVersionKeepsAlerting() throws Exception {
         start();
-        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        server.put("/api/v1/rulesets/fraud", deployBody("1000"));
 
-        var broken = send("PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files",
+        var broken = server.put("/api/v1/rulesets/fraud", toJson(Map.of("files",
                 Map.of("fraud.drl", DRL.formatted("1000").replace("$acc : accountId", "$acc : acount")))));
 
         assertThat(broken.statusCode()).isEqualTo(422);
@@ -324,20 +302,20 @@ class ServerIT {
         assertThat(error.get("error").asText()).isEqualTo("rules_do_not_compile");
         assertThat(error.get("details").get(0).get("file").asText()).isEqualTo("fraud.drl");
         assertThat(error.get("details").get(0).get("line").asInt()).isPositive();
-        send("POST", "/api/v1/events", event("t1", "2026-11-20T10:00:00Z", "a1", 5000));
-        await().atMost(Duration.ofSeconds(10)).until(() -> read(send("GET", "/api/v1/alerts", null)).get("alerts").size() == 1);
-        assertThat(read(send("GET", "/api/v1/rulesets/fraud", null)).get("version").asInt()).isEqualTo(1);
+        server.post("/api/v1/events", event("t1", "2026-11-20T10:00:00Z", "a1", 5000));
+        server.awaitAlerts(1);
+        assertThat(server.getJson("/api/v1/rulesets/fraud").get("version").asInt()).isEqualTo(1);
     }
 
     @Test
     void ruleThatExitsTheJvm_is422AtItsLine_forDeployValidateAndReplay_unlessUnsafeRulesAreAllowed() throws Exception {
-        var unsafe = json.writeValueAsString(Map.of("files", Map.of("fraud.drl",
+        var unsafe = toJson(Map.of("files", Map.of("fraud.drl",
                 DRL.formatted("1000").replace("alerts.raise($acc, \"large transaction\");", "System.exit(3);"))));
         start();
 
-        var deployed = send("PUT", "/api/v1/rulesets/fraud", unsafe);
-        var validated = read(send("POST", "/api/v1/rulesets/fraud/validate", unsafe));
-        var replayed = send("POST", "/api/v1/replays", unsafe.replaceFirst("\\{", "{\"events\": [],"));
+        var deployed = server.put("/api/v1/rulesets/fraud", unsafe);
+        var validated = read(server.post("/api/v1/rulesets/fraud/validate", unsafe));
+        var replayed = server.post("/api/v1/replays", unsafe.replaceFirst("\\{", "{\"events\": [],"));
 
         assertThat(deployed.statusCode()).isEqualTo(422);
         var detail = read(deployed).get("details").get(0);
@@ -347,51 +325,51 @@ class ServerIT {
         assertThat(validated.get("valid").asBoolean()).isFalse();
         assertThat(replayed.statusCode()).isEqualTo(422);
         server.close();
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withAllowUnsafeRules(true));
-        assertThat(send("POST", "/api/v1/rulesets/fraud/validate", unsafe).body()).contains("\"valid\":true");
+        server = TestServer.start(TestServer.config(data).withAllowUnsafeRules(true));
+        assertThat(server.post("/api/v1/rulesets/fraud/validate", unsafe).body()).contains("\"valid\":true");
     }
 
     @Test
     void ruleSetWhoseRuleNeverReturns_isFailedWithTheRule_refusesItsEvents_andTheRestKeepsWorking() throws Exception {
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN)
+        server = TestServer.start(TestServer.config(data)
                 .withRules(new ServerConfig.RuleLimits(false, Duration.ofMillis(500), 1_000_000)));
-        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
-        var looping = send("PUT", "/api/v1/rulesets/loop", json.writeValueAsString(Map.of("files", Map.of("loop.drl", """
+        server.put("/api/v1/rulesets/fraud", deployBody("1000"));
+        var looping = server.put("/api/v1/rulesets/loop", toJson(Map.of("files", Map.of("loop.drl", """
                 package loop;
                 declare Ping @role(event) @timestamp(time) @expires(1m) id : String time : long n : int end
                 rule "spin" when $p : Ping() then long i = $p.getN() + 1; while (i > 0) { i = (i % 1000) + 1; } end
                 """))));
         assertThat(looping.statusCode()).as(looping.body()).isEqualTo(200);
 
-        send("POST", "/api/v1/events", "{\"type\": \"Ping\", \"id\": \"p1\", \"n\": 1}");
+        server.post("/api/v1/events", "{\"type\": \"Ping\", \"id\": \"p1\", \"n\": 1}");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> read(send("GET", "/api/v1/rulesets/loop", null)).get("stats")
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.getJson("/api/v1/rulesets/loop").get("stats")
                 .get("status").get("state").asText().equals("FAILED"));
-        var refused = send("POST", "/api/v1/events", "{\"type\": \"Ping\", \"id\": \"p2\", \"n\": 1}");
+        var refused = server.post("/api/v1/events", "{\"type\": \"Ping\", \"id\": \"p2\", \"n\": 1}");
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(read(refused).get("message").asText()).isEqualTo("event 0 ('Ping') goes to rule set 'loop', which is failed: rule"
                 + " 'spin' did not return for 500 ms (an endless loop?); deploy a fixed version to bring the rule set back;"
                 + " none of the events was accepted");
-        assertThat(send("POST", "/api/v1/events", event("t1", "2026-11-20T10:00:00Z", "a1", 5000)).statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(10)).until(() -> read(send("GET", "/api/v1/alerts", null)).get("alerts").size() == 1);
-        assertThat(send("GET", "/api/v1/health", null, "application/json", null).statusCode()).isEqualTo(200);
+        assertThat(server.post("/api/v1/events", event("t1", "2026-11-20T10:00:00Z", "a1", 5000)).statusCode()).isEqualTo(202);
+        server.awaitAlerts(1);
+        assertThat(server.send("GET", "/api/v1/health", null, "application/json", null).statusCode()).isEqualTo(200);
     }
 
     @Test
     void requestsOverTheInputLimits_areRefusedSayingWhich_andNothingOfThemIsTaken() throws Exception {
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN)
+        server = TestServer.start(TestServer.config(data)
                 .withInput(new InputLimits(3, 6, 20, 2, 10_000)));
-        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        server.put("/api/v1/rulesets/fraud", deployBody("1000"));
 
-        var many = send("POST", "/api/v1/events", "[" + String.join(",", event("t1", "2026-11-20T10:00:00Z", "a1", 1),
+        var many = server.post("/api/v1/events", "[" + String.join(",", event("t1", "2026-11-20T10:00:00Z", "a1", 1),
                 event("t2", "2026-11-20T10:00:01Z", "a1", 1), event("t3", "2026-11-20T10:00:02Z", "a1", 1),
                 event("t4", "2026-11-20T10:00:03Z", "a1", 1)) + "]");
-        var longText = send("POST", "/api/v1/events", "[" + event("t5", "2026-11-20T10:00:04Z", "a1", 1) + ","
+        var longText = server.post("/api/v1/events", "[" + event("t5", "2026-11-20T10:00:04Z", "a1", 1) + ","
                 + event("t6", "2026-11-20T10:00:05Z", "a".repeat(21), 1) + "]");
-        var wide = send("POST", "/api/v1/events", "{\"type\": \"Transaction\", \"a\": 1, \"b\": 2, \"c\": 3, \"d\": 4, \"e\": 5, \"f\": 6}");
-        var files = send("PUT", "/api/v1/rulesets/other", json.writeValueAsString(Map.of("files", Map.of("a.drl", "package a;",
+        var wide = server.post("/api/v1/events", "{\"type\": \"Transaction\", \"a\": 1, \"b\": 2, \"c\": 3, \"d\": 4, \"e\": 5, \"f\": 6}");
+        var files = server.put("/api/v1/rulesets/other", toJson(Map.of("files", Map.of("a.drl", "package a;",
                 "b.drl", "package a;", "c.drl", "package a;"))));
-        var big = send("PUT", "/api/v1/rulesets/other", json.writeValueAsString(Map.of("files", Map.of("a.drl", "// " + "x".repeat(10_000)))));
+        var big = server.put("/api/v1/rulesets/other", toJson(Map.of("files", Map.of("a.drl", "// " + "x".repeat(10_000)))));
 
         assertThat(many.statusCode()).isEqualTo(413);
         assertThat(read(many).get("message").asText()).startsWith("4 events in one request; at most 3 are taken");
@@ -411,21 +389,21 @@ class ServerIT {
 
     @Test
     void aTokenOverItsRate_is429WithRetryAfter_othersAreNot_andStreamsPastTheMostAre503() throws Exception {
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN)
+        server = TestServer.start(TestServer.config(data)
                 .withInput(InputLimits.DEFAULTS.withStreams(1, 5)));
-        var reader = read(send("POST", "/api/v1/tokens", json.writeValueAsString(Map.of("name", "reader", "scopes", List.of("alerts:read")))))
+        var reader = read(server.post("/api/v1/tokens", toJson(Map.of("name", "reader", "scopes", List.of("alerts:read")))))
                 .get("token").asText();
 
         var statuses = new ArrayList<Integer>();
         HttpResponse<String> refused = null;
         for (int i = 0; i < 20; i++) {
-            var response = send("GET", "/api/v1/alerts", null);
+            var response = server.get("/api/v1/alerts");
             statuses.add(response.statusCode());
             if (response.statusCode() == 429) {
                 refused = response;
             }
         }
-        var other = send("GET", "/api/v1/alerts", null, "application/json", reader);
+        var other = server.send("GET", "/api/v1/alerts", null, "application/json", reader);
 
         assertThat(statuses).contains(200, 429);
         assertThat(refused).isNotNull();
@@ -434,31 +412,31 @@ class ServerIT {
         assertThat(other.statusCode()).isEqualTo(200);
 
         var lines = new CopyOnWriteArrayList<String>();
-        var stream = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/alerts/stream"))
+        var stream = HttpRequest.newBuilder(server.uri("/api/v1/alerts/stream"))
                 .header("Authorization", "Bearer " + reader).header("Accept", "text/event-stream").build();
-        http.sendAsync(stream, HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(r -> r.body().forEach(lines::add), OWN_THREAD);
+        TestServer.HTTP.sendAsync(stream, HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(r -> r.body().forEach(lines::add), OWN_THREAD);
         await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains(": connected"));
-        var second = http.send(stream, HttpResponse.BodyHandlers.ofString());
+        var second = TestServer.HTTP.send(stream, HttpResponse.BodyHandlers.ofString());
         assertThat(second.statusCode()).isEqualTo(503);
         assertThat(read(second).get("error").asText()).isEqualTo("too_many_streams");
     }
 
     @Test
     void deploysRollbacksDeletionsAndWebhookAndTokenChanges_areInTheAuditLog_withTheirToken() throws Exception {
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withWebhooks(
+        server = TestServer.start(TestServer.config(data).withWebhooks(
                 Webhooks.Settings.DEFAULTS.withAddresses(AddressPolicy.ANY)));
-        var deployer = read(send("POST", "/api/v1/tokens", json.writeValueAsString(Map.of("name", "deployer",
+        var deployer = read(server.post("/api/v1/tokens", toJson(Map.of("name", "deployer",
                 "scopes", List.of("rules:write", "rules:read"))))).get("token").asText();
-        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"), "application/json", deployer);
-        send("PUT", "/api/v1/rulesets/fraud", deployBody("2000"), "application/json", deployer);
-        send("PUT", "/api/v1/rulesets/fraud", "{\"files\": {\"x.drl\": \"rule x when Nope() then end\"}}", "application/json", deployer);
-        send("POST", "/api/v1/rulesets/fraud/rollback", "{\"version\": 1}");
-        var hook = read(send("POST", "/api/v1/webhooks", "{\"url\": \"http://127.0.0.1:9/hook\"}")).get("id").asText();
-        send("DELETE", "/api/v1/webhooks/" + hook, null);
-        send("DELETE", "/api/v1/rulesets/fraud", null);
-        send("DELETE", "/api/v1/tokens/deployer", null);
+        server.send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"), "application/json", deployer);
+        server.send("PUT", "/api/v1/rulesets/fraud", deployBody("2000"), "application/json", deployer);
+        server.send("PUT", "/api/v1/rulesets/fraud", "{\"files\": {\"x.drl\": \"rule x when Nope() then end\"}}", "application/json", deployer);
+        server.post("/api/v1/rulesets/fraud/rollback", "{\"version\": 1}");
+        var hook = read(server.post("/api/v1/webhooks", "{\"url\": \"http://127.0.0.1:9/hook\"}")).get("id").asText();
+        server.delete("/api/v1/webhooks/" + hook);
+        server.delete("/api/v1/rulesets/fraud");
+        server.delete("/api/v1/tokens/deployer");
 
-        var log = read(send("GET", "/api/v1/audit", null)).get("entries");
+        var log = server.getJson("/api/v1/audit").get("entries");
         var lines = new ArrayList<String>();
         log.forEach(e -> lines.add(e.get("actor").asText() + " " + e.get("action").asText() + " " + e.get("target").asText()
                 + (e.get("detail").isNull() ? "" : " (" + e.get("detail").asText() + ")")));
@@ -466,20 +444,20 @@ class ServerIT {
         assertThat(lines).containsExactly("admin revoke token deployer", "admin undeploy fraud", "admin unsubscribe " + hook,
                 "admin subscribe " + hook + " (http://127.0.0.1:9/hook)", "admin rollback fraud (version 3)",
                 "deployer deploy fraud (version 2)", "deployer deploy fraud (version 1)", "admin issue token deployer");
-        assertThat(send("GET", "/api/v1/audit", null, "application/json", null).statusCode()).isEqualTo(401);
+        assertThat(server.send("GET", "/api/v1/audit", null, "application/json", null).statusCode()).isEqualTo(401);
     }
 
     @Test
     void aClientThatStallsInItsBody_isGivenUpAfterTheRequestTimeout_andNothingIsTaken() throws Exception {
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN)
+        server = TestServer.start(TestServer.config(data)
                 .withInput(InputLimits.DEFAULTS.withRequestTimeout(Duration.ofMillis(500))));
-        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        server.put("/api/v1/rulesets/fraud", deployBody("1000"));
         var body = event("t1", "2026-11-20T10:00:00Z", "a1", 5000);
 
         try (var socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(20_000);
             var out = socket.getOutputStream();
-            out.write(("POST /api/v1/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TOKEN
+            out.write(("POST /api/v1/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + ADMIN_TOKEN
                     + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"
                     + body.substring(0, 10)).getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -497,9 +475,9 @@ class ServerIT {
     @Test
     void badEvents_are400ListingEachByIndexAndField_andNoneIsIngested() throws Exception {
         start();
-        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
+        server.put("/api/v1/rulesets/fraud", deployBody("1000"));
 
-        var response = send("POST", "/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 5000)
+        var response = server.post("/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 5000)
                 + ", {\"type\": \"Transaction\", \"id\": \"t2\", \"amount\": \"lots\"}"
                 + ", {\"type\": \"Refund\", \"id\": \"t3\"}, {\"id\": \"t4\", \"accountId\": \"a1\"}]");
 
@@ -512,31 +490,31 @@ class ServerIT {
         assertThat(details.get(0).get("field").asText()).isEqualTo("amount");
         assertThat(details.get(1).get("index").asInt()).isEqualTo(2);
         assertThat(details.get(1).get("field").asText()).isEqualTo("type");
-        assertThat(send("POST", "/api/v1/events", "{not json").statusCode()).isEqualTo(400);
-        var stats = read(send("GET", "/api/v1/rulesets/fraud", null)).get("stats");
+        assertThat(server.post("/api/v1/events", "{not json").statusCode()).isEqualTo(400);
+        var stats = server.getJson("/api/v1/rulesets/fraud").get("stats");
         assertThat(stats.get("eventsProcessed").asLong()).isZero();
     }
 
     @Test
     void fullQueue_is429WithRetryAfter_andNoRuleSetTakesAnyOfTheEvents() throws Exception {
         start();
-        send("PUT", "/api/v1/rulesets/roomy", deployBody("1000"));
-        var small = json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL.formatted("1000")),
+        server.put("/api/v1/rulesets/roomy", deployBody("1000"));
+        var small = toJson(Map.of("files", Map.of("fraud.drl", DRL.formatted("1000")),
                 "settings", Map.of("queueCapacity", 2)));
-        assertThat(send("PUT", "/api/v1/rulesets/small", small).statusCode()).isEqualTo(200);
+        assertThat(server.put("/api/v1/rulesets/small", small).statusCode()).isEqualTo(200);
 
-        var response = send("POST", "/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 1) + ","
+        var response = server.post("/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 1) + ","
                 + event("t2", "2026-11-20T10:00:01Z", "a1", 1) + "," + event("t3", "2026-11-20T10:00:02Z", "a1", 1) + "]");
 
         assertThat(response.statusCode()).isEqualTo(429);
         assertThat(response.headers().firstValue("Retry-After")).contains("1");
         assertThat(read(response).get("message").asText()).contains("rule set 'small' cannot take 3 events at once");
-        var accepted = send("POST", "/api/v1/events", event("t4", "2026-11-20T10:00:03Z", "a1", 1));
+        var accepted = server.post("/api/v1/events", event("t4", "2026-11-20T10:00:03Z", "a1", 1));
         assertThat(accepted.statusCode()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() ->
-                read(send("GET", "/api/v1/rulesets/roomy", null)).get("stats").get("eventsProcessed").asLong() == 1);
+                server.getJson("/api/v1/rulesets/roomy").get("stats").get("eventsProcessed").asLong() == 1);
         await().atMost(Duration.ofSeconds(10)).until(() ->
-                read(send("GET", "/api/v1/rulesets/small", null)).get("stats").get("eventsProcessed").asLong() == 1);
+                server.getJson("/api/v1/rulesets/small").get("stats").get("eventsProcessed").asLong() == 1);
     }
 
     @Test
@@ -545,85 +523,85 @@ class ServerIT {
         for (var call : new String[][] {{"PUT", "/api/v1/rulesets/fraud"}, {"POST", "/api/v1/rulesets/fraud/validate"},
                 {"DELETE", "/api/v1/rulesets/fraud"}, {"POST", "/api/v1/events"}, {"GET", "/api/v1/alerts"},
                 {"POST", "/api/v1/rulesets/fraud/rollback"}}) {
-            assertThat(send(call[0], call[1], "{}", "application/json", null).statusCode()).as(call[0] + " " + call[1]).isEqualTo(401);
-            assertThat(send(call[0], call[1], "{}", "application/json", "wrong").statusCode()).as(call[0] + " " + call[1]).isEqualTo(401);
+            assertThat(server.send(call[0], call[1], "{}", "application/json", null).statusCode()).as(call[0] + " " + call[1]).isEqualTo(401);
+            assertThat(server.send(call[0], call[1], "{}", "application/json", "wrong").statusCode()).as(call[0] + " " + call[1]).isEqualTo(401);
         }
-        assertThat(send("GET", "/api/v1/health", null, "application/json", null).statusCode()).isEqualTo(200);
+        assertThat(server.send("GET", "/api/v1/health", null, "application/json", null).statusCode()).isEqualTo(200);
     }
 
     @Test
     void tokenOfNarrowScope_is403OutsideItsScope_andRevokedIs401() throws Exception {
         start();
-        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
-        var issued = send("POST", "/api/v1/tokens", "{\"name\": \"ingest\", \"scopes\": [\"events:write\"]}");
+        server.put("/api/v1/rulesets/fraud", deployBody("1000"));
+        var issued = server.post("/api/v1/tokens", "{\"name\": \"ingest\", \"scopes\": [\"events:write\"]}");
         assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
         var ingest = read(issued).get("token").asText();
 
-        assertThat(send("POST", "/api/v1/events", event("t1", "2026-11-20T10:00:00Z", "a1", 5), "application/json", ingest).statusCode())
+        assertThat(server.send("POST", "/api/v1/events", event("t1", "2026-11-20T10:00:00Z", "a1", 5), "application/json", ingest).statusCode())
                 .isEqualTo(202);
         for (var call : new String[][] {{"PUT", "/api/v1/rulesets/fraud"}, {"DELETE", "/api/v1/rulesets/fraud"},
                 {"POST", "/api/v1/rulesets/fraud/rollback"}, {"GET", "/api/v1/alerts"}, {"POST", "/api/v1/tokens"}}) {
-            var response = send(call[0], call[1], "{}", "application/json", ingest);
+            var response = server.send(call[0], call[1], "{}", "application/json", ingest);
             assertThat(response.statusCode()).as(call[0] + " " + call[1]).isEqualTo(403);
             assertThat(read(response).get("error").asText()).isEqualTo("forbidden");
         }
-        assertThat(send("POST", "/api/v1/tokens", "{\"name\": \"ingest\", \"scopes\": [\"alerts:read\"]}").statusCode()).isEqualTo(409);
-        assertThat(send("POST", "/api/v1/tokens", "{\"name\": \"x\", \"scopes\": [\"root\"]}").statusCode()).isEqualTo(400);
+        assertThat(server.post("/api/v1/tokens", "{\"name\": \"ingest\", \"scopes\": [\"alerts:read\"]}").statusCode()).isEqualTo(409);
+        assertThat(server.post("/api/v1/tokens", "{\"name\": \"x\", \"scopes\": [\"root\"]}").statusCode()).isEqualTo(400);
 
-        assertThat(send("DELETE", "/api/v1/tokens/ingest", null).statusCode()).isEqualTo(204);
+        assertThat(server.delete("/api/v1/tokens/ingest").statusCode()).isEqualTo(204);
 
-        assertThat(send("POST", "/api/v1/events", event("t2", "2026-11-20T10:00:01Z", "a1", 5), "application/json", ingest).statusCode())
+        assertThat(server.send("POST", "/api/v1/events", event("t2", "2026-11-20T10:00:01Z", "a1", 5), "application/json", ingest).statusCode())
                 .isEqualTo(401);
     }
 
     @Test
     void tokensSelf_answersTheTokensNameAndScopes_401WithoutOne() throws Exception {
         start();
-        var admin = send("GET", "/api/v1/tokens/self", null);
+        var admin = server.get("/api/v1/tokens/self");
         assertThat(admin.statusCode()).as(admin.body()).isEqualTo(200);
         assertThat(read(admin).get("name").asText()).isEqualTo("admin");
         assertThat(read(admin).get("scopes").toString())
                 .isEqualTo("[\"admin\",\"alerts:read\",\"events:write\",\"rules:read\",\"rules:write\",\"webhooks:write\"]");
 
-        var issued = read(send("POST", "/api/v1/tokens", "{\"name\": \"viewer\", \"scopes\": [\"rules:read\", \"alerts:read\"]}"));
-        var viewer = send("GET", "/api/v1/tokens/self", null, "application/json", issued.get("token").asText());
+        var issued = read(server.post("/api/v1/tokens", "{\"name\": \"viewer\", \"scopes\": [\"rules:read\", \"alerts:read\"]}"));
+        var viewer = server.send("GET", "/api/v1/tokens/self", null, "application/json", issued.get("token").asText());
         assertThat(read(viewer).get("name").asText()).isEqualTo("viewer");
         assertThat(read(viewer).get("scopes").toString()).isEqualTo("[\"alerts:read\",\"rules:read\"]");
 
-        assertThat(send("GET", "/api/v1/tokens/self", null, "application/json", null).statusCode()).isEqualTo(401);
-        assertThat(send("GET", "/api/v1/tokens/self", null, "application/json", "not-a-token").statusCode()).isEqualTo(401);
-        send("DELETE", "/api/v1/tokens/viewer", null);
-        assertThat(send("GET", "/api/v1/tokens/self", null, "application/json", issued.get("token").asText()).statusCode()).isEqualTo(401);
+        assertThat(server.send("GET", "/api/v1/tokens/self", null, "application/json", null).statusCode()).isEqualTo(401);
+        assertThat(server.send("GET", "/api/v1/tokens/self", null, "application/json", "not-a-token").statusCode()).isEqualTo(401);
+        server.delete("/api/v1/tokens/viewer");
+        assertThat(server.send("GET", "/api/v1/tokens/self", null, "application/json", issued.get("token").asText()).statusCode()).isEqualTo(401);
     }
 
     @Test
     void theRuleEditor_isServedAtTheRoot_withoutAToken_andTheApiStaysJson() throws Exception {
         start();
-        var index = send("GET", "/", null, "text/html", null);
+        var index = server.send("GET", "/", null, "text/html", null);
         assertThat(index.statusCode()).isEqualTo(200);
         assertThat(index.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
         assertThat(index.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'self'");
         assertThat(index.body()).contains("<title>Vigil rule editor</title>");
-        var unknown = send("GET", "/api/v1/nothing-here", null);
+        var unknown = server.get("/api/v1/nothing-here");
         assertThat(unknown.statusCode()).isEqualTo(404);
     }
 
     @Test
     void acceptedEvents_areJournaledWithTheirRuleSet_rejectedOnesAreNot() throws Exception {
         start();
-        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
-        send("POST", "/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 5000) + ","
+        server.put("/api/v1/rulesets/fraud", deployBody("1000"));
+        server.post("/api/v1/events", "[" + event("t1", "2026-11-20T10:00:00Z", "a1", 5000) + ","
                 + event("t2", "2026-11-20T10:00:01Z", "a2", 10) + "]");
-        send("POST", "/api/v1/events", "[" + event("t3", "2026-11-20T10:00:02Z", "a3", 10) + ", {\"type\": \"Refund\"}]");
-        send("POST", "/api/v1/events", event("t4", "2026-11-20T10:00:03Z", "a4", 10).replace(", ", ",\n  "));
-        send("POST", "/api/v1/events", event("t5", "2026-11-20T10:00:04Z", "a5", 10) + "\n" + event("t6", "2026-11-20T10:00:05Z", "a6", 10),
-                "application/x-ndjson", TOKEN);
+        server.post("/api/v1/events", "[" + event("t3", "2026-11-20T10:00:02Z", "a3", 10) + ", {\"type\": \"Refund\"}]");
+        server.post("/api/v1/events", event("t4", "2026-11-20T10:00:03Z", "a4", 10).replace(", ", ",\n  "));
+        server.send("POST", "/api/v1/events", event("t5", "2026-11-20T10:00:04Z", "a5", 10) + "\n" + event("t6", "2026-11-20T10:00:05Z", "a6", 10),
+                "application/x-ndjson", ADMIN_TOKEN);
         server.close();
         server = null;
 
         try (var database = Database.open(data)) {
             var journal = new JournalStore(database).read("fraud", 10);
-            assertThat(journal).extracting(e -> json.readTree(e.event()).get("id").asText()).containsExactly("t1", "t2", "t4", "t5", "t6");
+            assertThat(journal).extracting(e -> JSON.readTree(e.event()).get("id").asText()).containsExactly("t1", "t2", "t4", "t5", "t6");
             assertThat(journal).allSatisfy(e -> assertThat(e.event()).doesNotContain("\n"));
             assertThat(journal.get(3).event()).isEqualTo(event("t5", "2026-11-20T10:00:04Z", "a5", 10));
         }
@@ -632,59 +610,59 @@ class ServerIT {
     @Test
     void restart_keepsVersionsAndAlerts() throws Exception {
         start();
-        send("PUT", "/api/v1/rulesets/fraud", deployBody("1000"));
-        send("PUT", "/api/v1/rulesets/fraud", deployBody("2000"));
-        send("POST", "/api/v1/events", event("t1", "2026-11-20T10:00:00Z", "a1", 5000));
-        await().atMost(Duration.ofSeconds(10)).until(() -> read(send("GET", "/api/v1/alerts", null)).get("alerts").size() == 1);
+        server.put("/api/v1/rulesets/fraud", deployBody("1000"));
+        server.put("/api/v1/rulesets/fraud", deployBody("2000"));
+        server.post("/api/v1/events", event("t1", "2026-11-20T10:00:00Z", "a1", 5000));
+        server.awaitAlerts(1);
         server.close();
 
         start();
 
-        assertThat(read(send("GET", "/api/v1/rulesets/fraud", null)).get("version").asInt()).isEqualTo(2);
-        assertThat(read(send("GET", "/api/v1/rulesets/fraud/versions", null))).hasSize(2);
-        assertThat(read(send("GET", "/api/v1/alerts", null)).get("alerts")).hasSize(1);
-        assertThat(read(send("PUT", "/api/v1/rulesets/fraud", deployBody("3000"))).get("version").asInt()).isEqualTo(3);
+        assertThat(server.getJson("/api/v1/rulesets/fraud").get("version").asInt()).isEqualTo(2);
+        assertThat(server.getJson("/api/v1/rulesets/fraud/versions")).hasSize(2);
+        assertThat(server.getJson("/api/v1/alerts").get("alerts")).hasSize(1);
+        assertThat(read(server.put("/api/v1/rulesets/fraud", deployBody("3000"))).get("version").asInt()).isEqualTo(3);
     }
 
     @Test
     void generatedAdminToken_isStoredForItsOwnerOnly() throws Exception {
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0));
-        var token = server.generatedAdminToken().orElseThrow();
+        server = TestServer.start(ServerConfig.defaults(data).withPort(0));
+        var token = server.server().generatedAdminToken().orElseThrow();
         var file = data.resolve("admin-token");
 
         assertThat(Files.readString(file).trim()).isEqualTo(token);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(send("GET", "/api/v1/rulesets", null, "application/json", token).statusCode()).isEqualTo(200);
+        assertThat(server.send("GET", "/api/v1/rulesets", null, "application/json", token).statusCode()).isEqualTo(200);
     }
 
     @Test
     void rotatingTheAdminToken_replacesItInItsFile_andTheOldOneStopsWorking_unlessItIsConfigured() throws Exception {
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0));
-        var old = server.generatedAdminToken().orElseThrow();
+        server = TestServer.start(ServerConfig.defaults(data).withPort(0));
+        var old = server.server().generatedAdminToken().orElseThrow();
         var file = data.resolve("admin-token");
 
-        var rotated = send("POST", "/api/v1/tokens/admin/rotate", null, "application/json", old);
+        var rotated = server.send("POST", "/api/v1/tokens/admin/rotate", null, "application/json", old);
         var fresh = read(rotated).get("token").asText();
 
         assertThat(rotated.statusCode()).isEqualTo(200);
         assertThat(fresh).isNotEqualTo(old);
         assertThat(Files.readString(file).trim()).isEqualTo(fresh);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(send("GET", "/api/v1/rulesets", null, "application/json", old).statusCode()).isEqualTo(401);
-        assertThat(send("GET", "/api/v1/rulesets", null, "application/json", fresh).statusCode()).isEqualTo(200);
+        assertThat(server.send("GET", "/api/v1/rulesets", null, "application/json", old).statusCode()).isEqualTo(401);
+        assertThat(server.send("GET", "/api/v1/rulesets", null, "application/json", fresh).statusCode()).isEqualTo(200);
         server.close();
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0));
-        assertThat(send("GET", "/api/v1/rulesets", null, "application/json", fresh).statusCode()).as("after a restart").isEqualTo(200);
+        server = TestServer.start(ServerConfig.defaults(data).withPort(0));
+        assertThat(server.send("GET", "/api/v1/rulesets", null, "application/json", fresh).statusCode()).as("after a restart").isEqualTo(200);
         server.close();
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN));
-        assertThat(send("POST", "/api/v1/tokens/admin/rotate", null).statusCode()).isEqualTo(409);
+        server = TestServer.start(TestServer.config(data));
+        assertThat(server.post("/api/v1/tokens/admin/rotate", null).statusCode()).isEqualTo(409);
     }
 
     @Test
     void bodyOverTheLimit_is413() throws Exception {
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withMaxBodyBytes(1_000));
+        server = TestServer.start(TestServer.config(data).withMaxBodyBytes(1_000));
 
-        var response = send("POST", "/api/v1/events", "[" + (event("t", "2026-11-20T10:00:00Z", "a", 1) + ",").repeat(50) + "{}]");
+        var response = server.post("/api/v1/events", "[" + (event("t", "2026-11-20T10:00:00Z", "a", 1) + ",").repeat(50) + "{}]");
 
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(read(response).get("error").asText()).isEqualTo("body_too_large");
@@ -692,12 +670,12 @@ class ServerIT {
 
     @Test
     void chunkedBodyOverTheLimit_is413() throws Exception {
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withMaxBodyBytes(1_000));
+        server = TestServer.start(TestServer.config(data).withMaxBodyBytes(1_000));
         var body = ("[" + (event("t", "2026-11-20T10:00:00Z", "a", 1) + ",").repeat(50) + "{}]").getBytes(StandardCharsets.UTF_8);
 
-        var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/events"))
+        var response = TestServer.HTTP.send(HttpRequest.newBuilder(server.uri("/api/v1/events"))
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN).build(),
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + ADMIN_TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(413);
@@ -714,14 +692,14 @@ class ServerIT {
                 expect:
                   - {rule: large, key: a1, severity: high}
                 """;
-        var deployed = send("PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files",
+        var deployed = server.put("/api/v1/rulesets/fraud", toJson(Map.of("files",
                 Map.of("fraud.drl", DRL.formatted("1000"), "large.test.yaml", passing))));
         assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
 
-        var stored = read(send("POST", "/api/v1/rulesets/fraud/tests", ""));
-        var sent = read(send("POST", "/api/v1/rulesets/fraud/tests", json.writeValueAsString(Map.of("files",
+        var stored = read(server.post("/api/v1/rulesets/fraud/tests", ""));
+        var sent = read(server.post("/api/v1/rulesets/fraud/tests", toJson(Map.of("files",
                 Map.of("small.test.yaml", passing.replace("amount: 5000", "amount: 50"))))));
-        var bad = send("POST", "/api/v1/rulesets/fraud/tests", json.writeValueAsString(Map.of("files", Map.of("x.test.yaml", "name: x\n"))));
+        var bad = server.post("/api/v1/rulesets/fraud/tests", toJson(Map.of("files", Map.of("x.test.yaml", "name: x\n"))));
 
         assertThat(stored.get("passed").asBoolean()).as(stored.toString()).isTrue();
         assertThat(stored.get("cases").get(0).get("fired").get(0).get("key").asText()).isEqualTo("a1");
@@ -729,7 +707,7 @@ class ServerIT {
         assertThat(sent.get("cases").get(0).get("failures").get(0).asText())
                 .isEqualTo("line 5: expected an alert of rule \"large\" with key a1 of severity high; fired: none");
         assertThat(bad.statusCode()).isEqualTo(400);
-        assertThat(read(send("GET", "/api/v1/rulesets/fraud", null)).get("files").has("large.test.yaml")).isTrue();
-        assertThat(read(send("GET", "/api/v1/rulesets/fraud", null)).get("rules")).hasSize(1);
+        assertThat(server.getJson("/api/v1/rulesets/fraud").get("files").has("large.test.yaml")).isTrue();
+        assertThat(server.getJson("/api/v1/rulesets/fraud").get("rules")).hasSize(1);
     }
 }
