@@ -1,14 +1,10 @@
 package dev.vigil.server;
 
+import static dev.vigil.server.TestServer.read;
+import static dev.vigil.server.TestServer.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Rule code sent with a request (a replay's inline rules, a rule test's cases) is in the audit log with its token, however the run ended. */
 class InlineRunsAuditIT {
-    private static final String ADMIN = "test-admin-token";
     private static final String DRL = TestDrl.TRANSACTION + """
             rule "large"
                 @severity("high")
@@ -35,18 +30,17 @@ class InlineRunsAuditIT {
     private static final List<Map<String, Object>> EVENTS = List.of(
             Map.of("type", "Transaction", "id", "t1", "time", "2026-11-20T10:00:00Z", "accountId", "a1", "amount", 5000),
             Map.of("type", "Transaction", "id", "t2", "time", "2026-11-20T10:00:01Z", "accountId", "a2", "amount", 5));
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
+
     @TempDir
     Path data;
-    private VigilServer server;
+    private TestServer server;
     private String analyst;
 
     @BeforeEach
     void start() throws Exception {
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(ADMIN));
-        assertThat(send("PUT", "/api/v1/rulesets/fraud", Map.of("files", Map.of("fraud.drl", DRL)), ADMIN).statusCode()).isEqualTo(200);
-        analyst = read(send("POST", "/api/v1/tokens", Map.of("name", "analyst", "scopes", List.of("rules:read", "rules:write")), ADMIN))
+        server = TestServer.start(data);
+        assertThat(server.put("/api/v1/rulesets/fraud", Map.of("files", Map.of("fraud.drl", DRL))).statusCode()).isEqualTo(200);
+        analyst = read(server.post("/api/v1/tokens", Map.of("name", "analyst", "scopes", List.of("rules:read", "rules:write"))))
                 .get("token").asText();
     }
 
@@ -56,21 +50,13 @@ class InlineRunsAuditIT {
     }
 
     private HttpResponse<String> send(String method, String path, Object body, String token) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode read(HttpResponse<String> response) throws IOException {
-        return json.readTree(response.body());
+        return server.send(method, path, body == null ? null : toJson(body), "application/json", token);
     }
 
     /** The audit log, newest first, one line per entry: actor, action, target and (detail). */
     private List<String> audit() throws Exception {
         var lines = new ArrayList<String>();
-        read(send("GET", "/api/v1/audit", null, ADMIN)).get("entries").forEach(e -> lines.add(e.get("actor").asText() + " "
+        server.getJson("/api/v1/audit").get("entries").forEach(e -> lines.add(e.get("actor").asText() + " "
                 + e.get("action").asText() + " " + e.get("target").asText() + (e.get("detail").isNull() ? "" : " (" + e.get("detail").asText() + ")")));
         return lines;
     }

@@ -1,14 +1,11 @@
 package dev.vigil.server;
 
+import static dev.vigil.server.TestServer.read;
+import static dev.vigil.server.TestServer.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the rule set and the rule, and the server keeps answering.
  */
 class LoopingRulesIT {
-    private static final String TOKEN = "test-admin-token";
     /** Far more than the rule timeout and the watchdog's look: an answer later than this is a replay that ran on. */
     private static final Duration ANSWERED_WITHIN = Duration.ofSeconds(15);
     private static final String PING = """
@@ -68,16 +64,13 @@ class LoopingRulesIT {
             Map.of("type", "Ping", "id", "p0", "time", "2026-11-20T10:00:00Z", "n", 0),
             Map.of("type", "Ping", "id", "p1", "time", "2026-11-20T10:00:01Z", "n", 1));
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     @TempDir
     Path data;
-    private VigilServer server;
+    private TestServer server;
 
     @BeforeEach
     void start() {
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN)
-                .withRules(new ServerConfig.RuleLimits(false, Duration.ofSeconds(1), 1_000_000)));
+        server = TestServer.start(TestServer.config(data).withRules(new ServerConfig.RuleLimits(false, Duration.ofSeconds(1), 1_000_000)));
     }
 
     @AfterEach
@@ -86,15 +79,7 @@ class LoopingRulesIT {
     }
 
     private HttpResponse<String> send(String method, String path, Object body) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).timeout(ANSWERED_WITHIN)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN);
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode read(HttpResponse<String> response) throws IOException {
-        return json.readTree(response.body());
+        return server.send(server.request(method, path, body == null ? null : toJson(body)).timeout(ANSWERED_WITHIN));
     }
 
     private void assertHealthy() throws IOException, InterruptedException {

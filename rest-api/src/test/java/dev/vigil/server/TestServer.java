@@ -20,11 +20,11 @@ import java.time.Duration;
  * (the H2 database, the keys) in the test's temporary folder, and HTTP helpers that send the admin
  * token and answer status, headers and body as they came, for the test to assert on.
  */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
     /** The admin token of {@link #config}. */
-    static final String ADMIN_TOKEN = "test-admin-token";
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
+    public static final String ADMIN_TOKEN = "test-admin-token";
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final HttpClient HTTP = HttpClient.newHttpClient();
     /** How long a request may take before the test fails: a server that hangs fails it rather than holding the build. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration ALERTS_WITHIN = Duration.ofSeconds(10);
@@ -38,12 +38,12 @@ final class TestServer implements AutoCloseable {
     }
 
     /** A server's configuration with its data in {@code data}, port 0 and the admin token {@link #ADMIN_TOKEN}. */
-    static ServerConfig config(Path data) {
+    public static ServerConfig config(Path data) {
         return ServerConfig.defaults(data).withPort(0).withAdminToken(ADMIN_TOKEN);
     }
 
     /** A server of {@link #config}. */
-    static TestServer start(Path data) {
+    public static TestServer start(Path data) {
         return start(config(data));
     }
 
@@ -51,7 +51,7 @@ final class TestServer implements AutoCloseable {
      * A server of {@code config}; requests carry its admin token: the configured one, else the one
      * the server keeps in its data folder.
      */
-    static TestServer start(ServerConfig config) {
+    public static TestServer start(ServerConfig config) {
         var server = VigilServer.start(config);
         if (config.adminToken() != null) {
             return new TestServer(server, config.adminToken());
@@ -65,25 +65,25 @@ final class TestServer implements AutoCloseable {
     }
 
     /** A server started some other way, driven with {@code token}; closing this closes it. */
-    static TestServer of(VigilServer server, String token) {
+    public static TestServer of(VigilServer server, String token) {
         return new TestServer(server, token);
     }
 
-    VigilServer server() {
+    public VigilServer server() {
         return server;
     }
 
-    int port() {
+    public int port() {
         return server.port();
     }
 
     /** {@code path} on this server: {@code http://127.0.0.1:port/path}. */
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.port() + path);
     }
 
     /** A request with the admin token and a JSON content type; a null body sends none. */
-    HttpRequest.Builder request(String method, String path, String body) {
+    public HttpRequest.Builder request(String method, String path, String body) {
         return request(method, path, body, "application/json", token);
     }
 
@@ -91,7 +91,7 @@ final class TestServer implements AutoCloseable {
      * A request with {@code contentType} and {@code token} (no Authorization header when null),
      * given up after a minute; a null body sends none.
      */
-    HttpRequest.Builder request(String method, String path, String body, String contentType, String token) {
+    public HttpRequest.Builder request(String method, String path, String body, String contentType, String token) {
         var request = HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", contentType);
@@ -101,54 +101,54 @@ final class TestServer implements AutoCloseable {
         return request;
     }
 
-    HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    public HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+    public HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
         return send(request(method, path, body));
     }
 
-    HttpResponse<String> send(String method, String path, String body, String contentType, String token)
+    public HttpResponse<String> send(String method, String path, String body, String contentType, String token)
             throws IOException, InterruptedException {
         return send(request(method, path, body, contentType, token));
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return send("GET", path, null);
     }
 
     /** Posts {@code body}: a string as it is, anything else as JSON. */
-    HttpResponse<String> post(String path, Object body) throws IOException, InterruptedException {
+    public HttpResponse<String> post(String path, Object body) throws IOException, InterruptedException {
         return send("POST", path, text(body));
     }
 
     /** Puts {@code body}: a string as it is, anything else as JSON. */
-    HttpResponse<String> put(String path, Object body) throws IOException, InterruptedException {
+    public HttpResponse<String> put(String path, Object body) throws IOException, InterruptedException {
         return send("PUT", path, text(body));
     }
 
-    HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+    public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
         return send("DELETE", path, null);
     }
 
     /** The JSON that a GET of {@code path} answers. */
-    JsonNode getJson(String path) throws IOException, InterruptedException {
+    public JsonNode getJson(String path) throws IOException, InterruptedException {
         return read(get(path));
     }
 
     /** Waits (at most 10 s) until {@code GET /api/v1/alerts} lists {@code count} alerts. */
-    void awaitAlerts(int count) {
+    public void awaitAlerts(int count) {
         await().atMost(ALERTS_WITHIN).until(() -> getJson("/api/v1/alerts").get("alerts").size() == count);
     }
 
     /** The body of {@code response} as JSON. */
-    static JsonNode read(HttpResponse<String> response) throws JsonProcessingException {
+    public static JsonNode read(HttpResponse<String> response) throws JsonProcessingException {
         return JSON.readTree(response.body());
     }
 
     /** {@code value} written as JSON. */
-    static String toJson(Object value) throws JsonProcessingException {
+    public static String toJson(Object value) throws JsonProcessingException {
         return JSON.writeValueAsString(value);
     }
 

@@ -1,16 +1,16 @@
 package dev.vigil.server.cli;
 
+import static dev.vigil.server.TestServer.ADMIN_TOKEN;
+import static dev.vigil.server.TestServer.read;
+import static dev.vigil.server.TestServer.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.server.ServerConfig;
 import dev.vigil.server.TestDrl;
+import dev.vigil.server.TestServer;
 import dev.vigil.server.VigilServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -25,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What a method and a state mean over HTTP: a GET changes nothing, and a server still starting says so. */
 class HttpSemanticsIT {
-    private static final String TOKEN = "test-admin-token";
     private static final String DRL = TestDrl.TRANSACTION + """
             rule "large"
             when
@@ -36,11 +35,9 @@ class HttpSemanticsIT {
             """;
     private static final String EVENT = "{\"type\": \"Transaction\", \"id\": \"t1\", \"time\": \"2026-11-20T10:00:00Z\", \"accountId\": \"a1\","
             + " \"amount\": 5}";
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     @TempDir
     Path work;
-    private VigilServer server;
+    private TestServer server;
     private Main.Serve.Serving serving;
 
     @AfterEach
@@ -53,29 +50,25 @@ class HttpSemanticsIT {
     }
 
     private ServerConfig config() {
-        return ServerConfig.defaults(work.resolve("data")).withPort(0).withAdminToken(TOKEN);
+        return TestServer.config(work.resolve("data"));
     }
 
     private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        var request = HttpRequest.newBuilder(server.uri(path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Authorization", "Bearer " + TOKEN);
+                .header("Authorization", "Bearer " + ADMIN_TOKEN);
         if (headers.length == 0) {
             request.header("Content-Type", "application/json");
         } else {
             request.headers(headers);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode read(HttpResponse<String> response) throws IOException {
-        return json.readTree(response.body());
+        return server.send(request);
     }
 
     @Test
     void aGetThatAsksToBeADelete_isAGet_whateverHeaderOrParameterAsks() throws Exception {
-        server = VigilServer.start(config());
-        assertThat(send("PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL))))
+        server = TestServer.start(config());
+        assertThat(send("PUT", "/api/v1/rulesets/fraud", toJson(Map.of("files", Map.of("fraud.drl", DRL))))
                 .statusCode()).isEqualTo(200);
         assertThat(send("POST", "/api/v1/tokens", "{\"name\": \"ingest\", \"scopes\": [\"events:write\"]}").statusCode()).isEqualTo(201);
 
@@ -91,7 +84,7 @@ class HttpSemanticsIT {
         assertThat(send("POST", "/api/v1/rulesets/fraud", "_method=DELETE", "Content-Type", "application/x-www-form-urlencoded")
                 .statusCode()).isIn(404, 405);
 
-        assertThat(server.engine().ruleSet("fraud")).as("still deployed").isPresent();
+        assertThat(server.server().engine().ruleSet("fraud")).as("still deployed").isPresent();
         assertThat(read(send("GET", "/api/v1/tokens", null)).findValuesAsText("name")).containsExactly("ingest");
         assertThat(read(send("GET", "/api/v1/audit", null)).findValuesAsText("action")).containsExactly("issue token", "deploy");
         assertThat(send("DELETE", "/api/v1/rulesets/fraud", null).statusCode()).as("a real DELETE still works").isEqualTo(204);
@@ -117,7 +110,7 @@ class HttpSemanticsIT {
                 throw new UncheckedIOException(e);
             }
         });
-        server = listening.get(60, TimeUnit.SECONDS);
+        server = TestServer.of(listening.get(60, TimeUnit.SECONDS), ADMIN_TOKEN);
 
         var health = send("GET", "/api/v1/health", null);
         assertThat(health.statusCode()).isEqualTo(503);
@@ -127,9 +120,8 @@ class HttpSemanticsIT {
         assertThat(posted.headers().firstValue("Retry-After")).hasValue("5");
         assertThat(read(posted).get("error").asText()).isEqualTo("starting");
         assertThat(read(posted).get("message").asText()).startsWith("the server is starting");
-        var anonymous = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/events"))
-                .POST(HttpRequest.BodyPublishers.ofString(EVENT)).header("Content-Type", "application/json").build();
-        assertThat(http.send(anonymous, HttpResponse.BodyHandlers.ofString()).statusCode()).as("no token: refused as always").isEqualTo(401);
+        var anonymous = server.send("POST", "/api/v1/events", EVENT, "application/json", null);
+        assertThat(anonymous.statusCode()).as("no token: refused as always").isEqualTo(401);
         assertThat(send("GET", "/api/v1/rulesets", null).statusCode()).as("reads answer").isEqualTo(200);
 
         release.countDown();
@@ -148,7 +140,7 @@ class HttpSemanticsIT {
         serving = Main.Serve.serve(config(), null, s -> {
             throw new AssertionError("no folder to hold the start for");
         });
-        server = serving.server();
+        server = TestServer.of(serving.server(), ADMIN_TOKEN);
 
         assertThat(send("GET", "/api/v1/health", null).statusCode()).isEqualTo(200);
     }
