@@ -1,19 +1,18 @@
 package dev.vigil.server;
 
+import static dev.vigil.server.TestServer.ADMIN_TOKEN;
+import static dev.vigil.server.TestServer.read;
+import static dev.vigil.server.TestServer.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.server.webhook.AddressPolicy;
 import dev.vigil.server.webhook.Webhooks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,15 +38,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What the server leaves on disk: a data folder only its owner can read, and webhook secrets encrypted in it. */
 class DataAtRestIT {
-    private static final String TOKEN = "test-admin-token";
     private static final Webhooks.Settings LOCAL_RECEIVERS = Webhooks.Settings.DEFAULTS.withAddresses(
             new AddressPolicy(List.of(AddressPolicy.Cidr.parse("127.0.0.0/8"))));
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     private final List<Map<String, String>> received = new CopyOnWriteArrayList<>();
     @TempDir
     Path work;
-    private VigilServer server;
+    private TestServer server;
     private HttpServer receiver;
 
     @AfterEach
@@ -69,7 +65,7 @@ class DataAtRestIT {
     }
 
     private void start(ServerConfig config) {
-        server = VigilServer.start(config);
+        server = TestServer.start(config);
     }
 
     private void stopServer() {
@@ -77,16 +73,9 @@ class DataAtRestIT {
         server = null;
     }
 
-    private HttpResponse<String> send(String method, String path, String body, String contentType) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", contentType).header("Authorization", "Bearer " + TOKEN).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
     private JsonNode ok(HttpResponse<String> response) throws IOException {
         assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
-        return json.readTree(response.body());
+        return read(response);
     }
 
     /** Every folder and file under the data folder (itself included) with its permissions, as {@code ls -l} shows them. */
@@ -108,20 +97,14 @@ class DataAtRestIT {
     @Test
     void aNewDataFolder_andEveryFileTheServerWritesInIt_areTheOwnersOnly() throws Exception {
         start(config());
-        var token = server.generatedAdminToken().orElseThrow();
-        var deploy = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/rulesets/fraud"))
-                .PUT(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("files", Map.of("fraud.drl", TestDrl.TRANSACTION)))))
-                .header("Authorization", "Bearer " + token).build();
-        assertThat(http.send(deploy, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-        var events = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/events"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"type\": \"Transaction\", \"id\": \"t1\", \"accountId\": \"a1\", \"amount\": 5}"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json").build();
-        assertThat(http.send(events, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
-        var replay = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/replays?ruleset=fraud"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"type\": \"Transaction\", \"id\": \"t1\", \"time\": 1000, \"accountId\": \"a1\","
-                        + " \"amount\": 5}\n"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/x-ndjson").build();
-        assertThat(http.send(replay, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        var token = server.server().generatedAdminToken().orElseThrow();
+        assertThat(server.put("/api/v1/rulesets/fraud", Map.of("files", Map.of("fraud.drl", TestDrl.TRANSACTION))).statusCode())
+                .isEqualTo(200);
+        assertThat(server.post("/api/v1/events", "{\"type\": \"Transaction\", \"id\": \"t1\", \"accountId\": \"a1\", \"amount\": 5}")
+                .statusCode()).isEqualTo(202);
+        var replay = server.send("POST", "/api/v1/replays?ruleset=fraud", "{\"type\": \"Transaction\", \"id\": \"t1\", \"time\": 1000,"
+                + " \"accountId\": \"a1\", \"amount\": 5}\n", "application/x-ndjson", token);
+        assertThat(replay.statusCode()).isEqualTo(200);
         stopServer();
 
         var permissions = permissions();
@@ -132,7 +115,7 @@ class DataAtRestIT {
 
     @Test
     void aDataFolderOthersCanRead_isTightenedOnStart() throws Exception {
-        start(config().withAdminToken(TOKEN));
+        start(config().withAdminToken(ADMIN_TOKEN));
         stopServer();
         Files.writeString(data().resolve("notes.txt"), "left by an operator");
         Files.createDirectories(data().resolve("replays"));
@@ -142,7 +125,7 @@ class DataAtRestIT {
             }
         }
 
-        start(config().withAdminToken(TOKEN));
+        start(config().withAdminToken(ADMIN_TOKEN));
 
         var permissions = permissions();
         assertThat(permissions).containsKeys("", "vigil.mv.db", "notes.txt", "replays");
@@ -182,7 +165,7 @@ class DataAtRestIT {
     /** Sends a test delivery to the subscription and waits for the receiver to have it. */
     private Map<String, String> testDelivery(String id) throws Exception {
         int before = received.size();
-        ok(send("POST", "/api/v1/webhooks/" + id + "/test", null, "application/json"));
+        ok(server.post("/api/v1/webhooks/" + id + "/test", null));
         await().atMost(Duration.ofSeconds(20)).until(() -> received.size() > before);
         return received.get(received.size() - 1);
     }
@@ -203,8 +186,8 @@ class DataAtRestIT {
     void webhookSecrets_areNotInTheDatabaseFile_andStillSignAfterARestart() throws Exception {
         var url = receiver();
         var secret = newSecret();
-        start(config().withAdminToken(TOKEN));
-        var id = ok(send("POST", "/api/v1/webhooks", json.writeValueAsString(Map.of("url", url, "secret", secret)), "application/json"))
+        start(config().withAdminToken(ADMIN_TOKEN));
+        var id = ok(server.post("/api/v1/webhooks", toJson(Map.of("url", url, "secret", secret))))
                 .get("id").asText();
         stopServer();
 
@@ -215,10 +198,10 @@ class DataAtRestIT {
         var file = new String(Files.readAllBytes(data().resolve("vigil.mv.db")), StandardCharsets.ISO_8859_1);
         assertThat(file).doesNotContain(secret.substring("whsec_".length()));
 
-        start(config().withAdminToken(TOKEN));
+        start(config().withAdminToken(ADMIN_TOKEN));
 
         assertThat(signedWith(secret, testDelivery(id))).isTrue();
-        assertThat(ok(send("GET", "/api/v1/webhooks/" + id, null, "application/json")).get("secret").asText())
+        assertThat(ok(server.get("/api/v1/webhooks/" + id)).get("secret").asText())
                 .isEqualTo("whsec_…" + secret.substring(secret.length() - 4));
     }
 
@@ -226,7 +209,7 @@ class DataAtRestIT {
     void aSecretAnOlderVersionStoredInPlainText_isEncryptedOnStart_once() throws Exception {
         var url = receiver();
         var secret = newSecret();
-        start(config().withAdminToken(TOKEN));
+        start(config().withAdminToken(ADMIN_TOKEN));
         stopServer();
         try (var c = DriverManager.getConnection("jdbc:h2:file:" + data().toAbsolutePath().resolve("vigil") + ";AUTO_SERVER=FALSE", "vigil", "");
              var insert = c.prepareStatement("INSERT INTO webhook (id, url, rule_sets, rules, min_severity, format, secret, created_at)"
@@ -237,10 +220,10 @@ class DataAtRestIT {
             insert.executeUpdate();
         }
 
-        start(config().withAdminToken(TOKEN));
+        start(config().withAdminToken(ADMIN_TOKEN));
         stopServer();
         var encrypted = storedSecrets();
-        start(config().withAdminToken(TOKEN));
+        start(config().withAdminToken(ADMIN_TOKEN));
 
         assertThat(encrypted).singleElement().asString().startsWith("enc:v1:").doesNotContain(secret.substring("whsec_".length()));
         assertThat(signedWith(secret, testDelivery("old-hook"))).isTrue();
@@ -252,25 +235,25 @@ class DataAtRestIT {
     void aWrongOrMissingKey_stopsTheStart_sayingSo_andTheRightKeyStillOpensTheDatabase() throws Exception {
         var key = Base64.getEncoder().encodeToString(new byte[32]);
         var other = Base64.getEncoder().encodeToString("another key of thirty-two bytes!".getBytes(StandardCharsets.US_ASCII));
-        var withKey = config().withAdminToken(TOKEN).withAccess(ServerConfig.Access.NONE.withSecretKey(key));
+        var withKey = config().withAdminToken(ADMIN_TOKEN).withAccess(ServerConfig.Access.NONE.withSecretKey(key));
         start(withKey);
-        ok(send("POST", "/api/v1/webhooks", json.writeValueAsString(Map.of("url", "http://127.0.0.1:9/hook")), "application/json"));
+        ok(server.post("/api/v1/webhooks", toJson(Map.of("url", "http://127.0.0.1:9/hook"))));
         stopServer();
 
-        assertThatThrownBy(() -> start(config().withAdminToken(TOKEN).withAccess(ServerConfig.Access.NONE.withSecretKey(other))))
+        assertThatThrownBy(() -> start(config().withAdminToken(ADMIN_TOKEN).withAccess(ServerConfig.Access.NONE.withSecretKey(other))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("does not decrypt with VIGIL_SECRET_KEY: it was encrypted with another key");
-        assertThatThrownBy(() -> start(config().withAdminToken(TOKEN)))
+        assertThatThrownBy(() -> start(config().withAdminToken(ADMIN_TOKEN)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("secret-key is missing, and the database holds webhook secrets encrypted with the key it held");
         assertThat(data().resolve("secret-key")).as("no key is made up for secrets encrypted with another").doesNotExist();
-        assertThatThrownBy(() -> start(config().withAdminToken(TOKEN).withAccess(ServerConfig.Access.NONE.withSecretKey("c2hvcnQ="))))
+        assertThatThrownBy(() -> start(config().withAdminToken(ADMIN_TOKEN).withAccess(ServerConfig.Access.NONE.withSecretKey("c2hvcnQ="))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("VIGIL_SECRET_KEY is not a key: it must be 32 random bytes in base64 (such as `openssl rand -base64 32` prints),"
                         + " and holds 5 bytes");
 
         start(withKey);
 
-        assertThat(ok(send("GET", "/api/v1/webhooks", null, "application/json"))).hasSize(1);
+        assertThat(ok(server.get("/api/v1/webhooks"))).hasSize(1);
     }
 }

@@ -1,16 +1,13 @@
 package dev.vigil.server;
 
+import static dev.vigil.server.TestServer.ADMIN_TOKEN;
+import static dev.vigil.server.TestServer.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,16 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Named tokens from a YAML file: their scopes hold, the file is read again when it changes, and a broken one changes nothing. */
 class TokensFileIT {
-    private static final String ADMIN = "tokens-file-admin";
     private static final String INGEST = "ingest-token-0123456789";
     private static final String ANALYST = "analyst-token-0123456789";
     private static final String ONCALL = "oncall-token-0123456789";
     private static final Pattern RELOADS = Pattern.compile("(?m)^vigil_reloads_total\\{file=\"tokens\",outcome=\"(\\w+)\"} ([0-9.E]+)");
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     @TempDir
     Path dir;
-    private VigilServer server;
+    private TestServer server;
 
     @AfterEach
     void stop() {
@@ -58,25 +52,18 @@ class TokensFileIT {
         Files.move(fresh, file(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private VigilServer start() {
-        server = VigilServer.start(ServerConfig.defaults(dir.resolve("data")).withPort(0).withAdminToken(ADMIN)
+    private TestServer start() {
+        server = TestServer.start(TestServer.config(dir.resolve("data"))
                 .withAccess(ServerConfig.Access.NONE.withTokensFile(file()).withReloadEvery(Duration.ofMillis(100))));
         return server;
     }
 
     private int status(String method, String path, String body, String token) throws IOException, InterruptedException {
-        return send(method, path, body, token).statusCode();
-    }
-
-    private HttpResponse<String> send(String method, String path, String body, String token) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token);
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return server.send(method, path, body, "application/json", token).statusCode();
     }
 
     private double reloads(String outcome) throws Exception {
-        var m = RELOADS.matcher(send("GET", "/metrics", null, ADMIN).body());
+        var m = RELOADS.matcher(server.get("/metrics").body());
         while (m.find()) {
             if (m.group(1).equals(outcome)) {
                 return Double.parseDouble(m.group(2));
@@ -107,10 +94,10 @@ class TokensFileIT {
         assertThat(status("POST", "/api/v1/events", "{\"type\": \"X\"}", ANALYST)).isEqualTo(403);
         assertThat(status("GET", "/api/v1/alerts", null, INGEST)).isEqualTo(403);
         assertThat(status("GET", "/api/v1/alerts", null, sha256(INGEST))).as("the hash is not the token").isEqualTo(401);
-        JsonNode self = json.readTree(send("GET", "/api/v1/tokens/self", null, INGEST).body());
+        JsonNode self = read(server.send("GET", "/api/v1/tokens/self", null, "application/json", INGEST));
         assertThat(self.get("name").asText()).isEqualTo("payments-ingest");
         assertThat(self.get("scopes").toString()).isEqualTo("[\"events:write\"]");
-        var listed = json.readTree(send("GET", "/api/v1/tokens", null, ADMIN).body());
+        var listed = server.getJson("/api/v1/tokens");
         assertThat(listed.toString()).contains("{\"name\":\"analyst\"", "\"source\":\"file\"").doesNotContain(ANALYST, sha256(INGEST));
     }
 
@@ -144,7 +131,7 @@ class TokensFileIT {
         assertThat(status("POST", "/api/v1/events", "{}", ONCALL)).as("the refused file's wider scope").isEqualTo(403);
         assertThat(status("GET", "/api/v1/alerts", null, ANALYST)).isEqualTo(401);
         assertThat(reloads("applied")).isEqualTo(1);
-        var audit = json.readTree(send("GET", "/api/v1/audit", null, ADMIN).body()).get("entries");
+        var audit = server.getJson("/api/v1/audit").get("entries");
         assertThat(audit.toString()).contains("\"tokens file\"", "added oncall; removed analyst, payments-ingest");
     }
 
@@ -153,13 +140,13 @@ class TokensFileIT {
         write(twoTokens());
         start();
 
-        assertThat(status("POST", "/api/v1/tokens", "{\"name\": \"analyst\", \"scopes\": [\"alerts:read\"]}", ADMIN)).isEqualTo(409);
-        var revoke = send("DELETE", "/api/v1/tokens/analyst", null, ADMIN);
+        assertThat(status("POST", "/api/v1/tokens", "{\"name\": \"analyst\", \"scopes\": [\"alerts:read\"]}", ADMIN_TOKEN)).isEqualTo(409);
+        var revoke = server.delete("/api/v1/tokens/analyst");
         assertThat(revoke.statusCode()).isEqualTo(409);
         assertThat(revoke.body()).contains("tokens file");
         assertThat(status("GET", "/api/v1/alerts", null, ANALYST)).isEqualTo(200);
 
-        assertThat(status("POST", "/api/v1/tokens", "{\"name\": \"oncall\", \"scopes\": [\"alerts:read\"]}", ADMIN)).isEqualTo(201);
+        assertThat(status("POST", "/api/v1/tokens", "{\"name\": \"oncall\", \"scopes\": [\"alerts:read\"]}", ADMIN_TOKEN)).isEqualTo(201);
         write(twoTokens() + """
                   - name: oncall
                     token: %s

@@ -1,20 +1,18 @@
 package dev.vigil.server;
 
+import static dev.vigil.server.TestServer.ADMIN_TOKEN;
+import static dev.vigil.server.TestServer.JSON;
+import static dev.vigil.server.TestServer.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.server.store.Database;
 import dev.vigil.server.webhook.AddressPolicy;
 import dev.vigil.server.webhook.Webhooks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,7 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Webhook subscriptions and deliveries, from the real server on port 0 to a real HTTP receiver on localhost. */
 class WebhooksIT {
-    private static final String TOKEN = "test-admin-token";
     private static final String DRL = """
             package fraud;
             declare Transaction
@@ -73,12 +70,10 @@ class WebhooksIT {
     private static final Webhooks.Settings FAST = new Webhooks.Settings(Duration.ofMillis(500), Duration.ofMillis(100),
             Duration.ofMillis(400), Duration.ofMinutes(5), 4, new AddressPolicy(List.of(AddressPolicy.Cidr.parse("127.0.0.0/8"))));
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     private final List<Receiver> receivers = new ArrayList<>();
     @TempDir
     Path data;
-    private VigilServer server;
+    private TestServer server;
 
     /**
      * A receiver on localhost: records every request and when it came, answers as told per path.
@@ -172,20 +167,20 @@ class WebhooksIT {
         return new Webhooks.Settings(timeout, FAST.backoff(), FAST.maxBackoff(), maxAge, FAST.concurrency(), FAST.addresses());
     }
 
-    private VigilServer start() throws Exception {
+    private TestServer start() throws Exception {
         return start(FAST);
     }
 
-    private VigilServer start(Webhooks.Settings settings) throws Exception {
+    private TestServer start(Webhooks.Settings settings) throws Exception {
         restart(settings);
-        var deployed = send("PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL))));
+        var deployed = server.put("/api/v1/rulesets/fraud", toJson(Map.of("files", Map.of("fraud.drl", DRL))));
         assertThat(deployed.statusCode()).as(deployed.body()).isIn(200, 201);
         return server;
     }
 
     /** Starts the server on the data folder as it is, deploying nothing. */
     private void restart(Webhooks.Settings settings) {
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withWebhooks(settings));
+        server = TestServer.start(TestServer.config(data).withWebhooks(settings));
     }
 
     /** A connection to the server's database, beside the server's own, as an operator's console would open. */
@@ -202,17 +197,10 @@ class WebhooksIT {
         receivers.forEach(Receiver::close);
     }
 
-    private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
     private JsonNode subscribe(Map<String, ?> body) throws Exception {
-        var response = send("POST", "/api/v1/webhooks", json.writeValueAsString(body));
+        var response = server.post("/api/v1/webhooks", toJson(body));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        return json.readTree(response.body());
+        return JSON.readTree(response.body());
     }
 
     /** Posts transactions t{from}..t{to-1} of the given amount, one second apart, each raising one alert. */
@@ -222,15 +210,12 @@ class WebhooksIT {
             lines.append(String.format("{\"type\": \"Transaction\", \"id\": \"t%d\", \"time\": \"%s\", \"accountId\": \"a%d\", \"amount\": %s}%n",
                     i, Instant.parse("2026-11-20T10:00:00Z").plusSeconds(i), i, amount));
         }
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/events"))
-                .header("Content-Type", "application/x-ndjson").header("Authorization", "Bearer " + TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString(lines.toString())).build();
-        var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        var response = server.send("POST", "/api/v1/events", lines.toString(), "application/x-ndjson", ADMIN_TOKEN);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     }
 
     private JsonNode deliveries(String webhookId) throws Exception {
-        return json.readTree(send("GET", "/api/v1/webhooks/" + webhookId + "/deliveries", null).body()).get("deliveries");
+        return server.getJson("/api/v1/webhooks/" + webhookId + "/deliveries").get("deliveries");
     }
 
     private List<String> states(String webhookId) throws Exception {
@@ -241,7 +226,7 @@ class WebhooksIT {
 
     /** Whether the subscription's log holds {@code n} deliveries, every one delivered. */
     private boolean allDelivered(String webhookId, int n) throws Exception {
-        var log = json.readTree(send("GET", "/api/v1/webhooks/" + webhookId + "/deliveries?limit=1000", null).body()).get("deliveries");
+        var log = server.getJson("/api/v1/webhooks/" + webhookId + "/deliveries?limit=1000").get("deliveries");
         if (log.size() != n) {
             return false;
         }
@@ -278,8 +263,8 @@ class WebhooksIT {
         var request = receiver.at("/hook").get(0);
         assertThat(verifies(sub.get("secret").asText(), request)).isTrue();
         assertThat(request.headers()).doesNotContainKeys("Upgrade", "HTTP2-Settings");
-        var alert = json.readTree(request.body());
-        var stored = json.readTree(send("GET", "/api/v1/alerts", null).body()).get("alerts").get(0);
+        var alert = JSON.readTree(request.body());
+        var stored = server.getJson("/api/v1/alerts").get("alerts").get(0);
         assertThat(request.headers().get("webhook-id")).isEqualTo(stored.get("id").asText());
         assertThat(alert.get("id")).isEqualTo(stored.get("id"));
         assertThat(alert.get("message").asText()).isEqualTo("large t0");
@@ -335,11 +320,11 @@ class WebhooksIT {
         assertThat(failed.get("lastError").asText()).isEqualTo("the receiver answered 410: not retried");
 
         gone.set(200);
-        var retried = send("POST", "/api/v1/webhooks/" + goneId + "/deliveries/" + failed.get("alertId").asText() + "/retry", null);
+        var retried = server.post("/api/v1/webhooks/" + goneId + "/deliveries/" + failed.get("alertId").asText() + "/retry", null);
         assertThat(retried.statusCode()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(goneId).get(0).get("state").asText().equals("delivered"));
         assertThat(receiver.at("/gone")).hasSize(2);
-        assertThat(send("POST", "/api/v1/webhooks/" + goneId + "/deliveries/nope/retry", null).statusCode()).isEqualTo(404);
+        assertThat(server.post("/api/v1/webhooks/" + goneId + "/deliveries/nope/retry", null).statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -423,8 +408,7 @@ class WebhooksIT {
         var sizes = new ArrayList<Integer>();
         String cursor = null;
         do {
-            var page = json.readTree(send("GET", "/api/v1/webhooks/" + id + "/deliveries?limit=2" + (cursor == null ? "" : "&cursor=" + cursor),
-                    null).body());
+            var page = server.getJson("/api/v1/webhooks/" + id + "/deliveries?limit=2" + (cursor == null ? "" : "&cursor=" + cursor));
             sizes.add(page.get("deliveries").size());
             page.get("deliveries").forEach(d -> seen.add(d.get("alertId").asText()));
             cursor = page.get("next").isNull() ? null : page.get("next").asText();
@@ -434,9 +418,9 @@ class WebhooksIT {
         var newestFirst = new ArrayList<>(receiver.ids("/paged"));
         Collections.reverse(newestFirst);
         assertThat(seen).containsExactlyElementsOf(newestFirst);
-        var bad = send("GET", "/api/v1/webhooks/" + id + "/deliveries?cursor=abc", null);
+        var bad = server.get("/api/v1/webhooks/" + id + "/deliveries?cursor=abc");
         assertThat(bad.statusCode()).isEqualTo(400);
-        assertThat(json.readTree(bad.body()).get("message").asText()).isEqualTo("cursor must be the 'next' of a previous page");
+        assertThat(JSON.readTree(bad.body()).get("message").asText()).isEqualTo("cursor must be the 'next' of a previous page");
     }
 
     @Test
@@ -468,7 +452,7 @@ class WebhooksIT {
                 .distinct().count() == 30);
         var firstSeen = new ArrayList<String>();
         for (var r : receiver.at("/ordered")) {
-            var message = json.readTree(r.body()).get("message").asText();
+            var message = JSON.readTree(r.body()).get("message").asText();
             if (!firstSeen.contains(message)) {
                 firstSeen.add(message);
             }
@@ -489,13 +473,13 @@ class WebhooksIT {
         start();
         subscribe(Map.of("url", "http://127.0.0.1:" + port + "/hook"));
         post(0, 20, 500);
-        await().atMost(Duration.ofSeconds(10)).until(() -> json.readTree(send("GET", "/api/v1/alerts?limit=100", null).body())
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.getJson("/api/v1/alerts?limit=100")
                 .get("alerts").size() == 20);
         server.close();
 
         var receiver = receiver(port);
         restart(FAST);
-        var id = json.readTree(send("GET", "/api/v1/webhooks", null).body()).get(0).get("id").asText();
+        var id = server.getJson("/api/v1/webhooks").get(0).get("id").asText();
         await().atMost(Duration.ofSeconds(15)).until(() -> allDelivered(id, 20));
         assertThat(receiver.ids("/hook")).hasSize(20).doesNotHaveDuplicates();
     }
@@ -553,9 +537,9 @@ class WebhooksIT {
         probe.close();
         start();
         var id = subscribe(Map.of("url", "http://127.0.0.1:" + port + "/t")).get("id").asText();
-        var tested = send("POST", "/api/v1/webhooks/" + id + "/test", null);
+        var tested = server.post("/api/v1/webhooks/" + id + "/test", null);
         assertThat(tested.statusCode()).isEqualTo(202);
-        var alertId = json.readTree(tested.body()).get("alertId").asText();
+        var alertId = JSON.readTree(tested.body()).get("alertId").asText();
         await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(id).get(0).get("attempts").asInt() >= 1);
         server.close();
 
@@ -563,10 +547,10 @@ class WebhooksIT {
         restart(FAST);
         await().atMost(Duration.ofSeconds(10)).until(() -> states(id).equals(List.of("delivered")));
         assertThat(receiver.ids("/t")).containsExactly(alertId);
-        var body = json.readTree(receiver.at("/t").get(0).body());
+        var body = JSON.readTree(receiver.at("/t").get(0).body());
         assertThat(body.get("id").asText()).isEqualTo(alertId);
         assertThat(body.get("message").asText()).isEqualTo("a test delivery to http://127.0.0.1:" + port + "/t");
-        assertThat(json.readTree(send("GET", "/api/v1/alerts", null).body()).get("alerts")).isEmpty();
+        assertThat(server.getJson("/api/v1/alerts").get("alerts")).isEmpty();
     }
 
     @Test
@@ -578,7 +562,7 @@ class WebhooksIT {
             subscribe(Map.of("url", receiver.url(path)));
         }
         post(0, 1000, 500);
-        var subscriptions = json.readTree(send("GET", "/api/v1/webhooks", null).body());
+        var subscriptions = server.getJson("/api/v1/webhooks");
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             for (var s : subscriptions) {
                 if (!allDelivered(s.get("id").asText(), 1000)) {
@@ -588,7 +572,7 @@ class WebhooksIT {
             return true;
         });
         for (var s : subscriptions) {
-            var log = json.readTree(send("GET", "/api/v1/webhooks/" + s.get("id").asText() + "/deliveries?limit=1000", null).body());
+            var log = server.getJson("/api/v1/webhooks/" + s.get("id").asText() + "/deliveries?limit=1000");
             assertThat(log.get("deliveries")).allSatisfy(d -> assertThat(d.get("attempts").asInt()).isEqualTo(1));
         }
         for (var path : List.of("/a", "/b", "/c")) {
@@ -605,12 +589,12 @@ class WebhooksIT {
         post(0, 1, 500);
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.at("/am").size() == 1 && receiver.at("/slack").size() == 1);
         var alertId = receiver.at("/am").get(0).headers().get("webhook-id");
-        var am = json.readTree(receiver.at("/am").get(0).body());
+        var am = JSON.readTree(receiver.at("/am").get(0).body());
         assertThat(am.get("version").asText()).isEqualTo("4");
         assertThat(am.get("status").asText()).isEqualTo("firing");
         assertThat(am.get("receiver").asText()).isEqualTo("vigil");
-        assertThat(am.get("groupLabels")).isEqualTo(json.readTree("{\"alertname\": \"large\", \"key\": \"a0\"}"));
-        var labels = json.readTree("{\"alertname\": \"large\", \"ruleset\": \"fraud\", \"severity\": \"high\", \"key\": \"a0\"}");
+        assertThat(am.get("groupLabels")).isEqualTo(JSON.readTree("{\"alertname\": \"large\", \"key\": \"a0\"}"));
+        var labels = JSON.readTree("{\"alertname\": \"large\", \"ruleset\": \"fraud\", \"severity\": \"high\", \"key\": \"a0\"}");
         assertThat(am.get("commonLabels")).isEqualTo(labels);
         assertThat(am.get("alerts")).hasSize(1);
         var alert = am.get("alerts").get(0);
@@ -620,16 +604,16 @@ class WebhooksIT {
         assertThat(alert.get("startsAt").asText()).isEqualTo("2026-11-20T10:00:00Z");
         assertThat(alert.get("fingerprint").asText()).isEqualTo(alertId.substring(0, Math.min(16, alertId.length())));
 
-        var slack = json.readTree(receiver.at("/slack").get(0).body());
+        var slack = JSON.readTree(receiver.at("/slack").get(0).body());
         assertThat(slack.get("text").asText()).isEqualTo("[HIGH] large (a0): large t0");
         var blocks = slack.get("blocks");
         assertThat(blocks).hasSize(4);
-        assertThat(blocks.get(0)).isEqualTo(json.readTree("{\"type\": \"header\", \"text\": {\"type\": \"plain_text\", \"text\": \"[HIGH] large\"}}"));
+        assertThat(blocks.get(0)).isEqualTo(JSON.readTree("{\"type\": \"header\", \"text\": {\"type\": \"plain_text\", \"text\": \"[HIGH] large\"}}"));
         assertThat(blocks.get(1).get("type").asText()).isEqualTo("section");
         var fields = new ArrayList<String>();
         blocks.get(1).get("fields").forEach(f -> fields.add(f.get("type").asText() + " " + f.get("text").asText()));
         assertThat(fields).containsExactly("mrkdwn *Rule*\nlarge", "mrkdwn *Key*\na0", "mrkdwn *Severity*\nhigh", "mrkdwn *Rule set*\nfraud");
-        assertThat(blocks.get(2)).isEqualTo(json.readTree("{\"type\": \"section\", \"text\": {\"type\": \"mrkdwn\", \"text\": \"large t0\"}}"));
+        assertThat(blocks.get(2)).isEqualTo(JSON.readTree("{\"type\": \"section\", \"text\": {\"type\": \"mrkdwn\", \"text\": \"large t0\"}}"));
         assertThat(blocks.get(3).get("type").asText()).isEqualTo("context");
         assertThat(blocks.get(3).get("elements").get(0).get("text").asText()).isEqualTo("alert " + alertId + " at 2026-11-20T10:00:00Z");
     }
@@ -642,21 +626,21 @@ class WebhooksIT {
         var sub = subscribe(Map.of("url", receiver.url("/t"), "secret", secret, "format", "slack"));
         assertThat(sub.get("secret").asText()).isEqualTo(secret);
         var id = sub.get("id").asText();
-        var listed = json.readTree(send("GET", "/api/v1/webhooks", null).body());
+        var listed = server.getJson("/api/v1/webhooks");
         assertThat(listed).hasSize(1);
         assertThat(listed.get(0).get("secret").asText()).isEqualTo("whsec_…" + secret.substring(secret.length() - 4));
-        var one = json.readTree(send("GET", "/api/v1/webhooks/" + id, null).body());
+        var one = server.getJson("/api/v1/webhooks/" + id);
         assertThat(one.get("format").asText()).isEqualTo("slack");
         assertThat(one.get("secret").asText()).isEqualTo("whsec_…" + secret.substring(secret.length() - 4));
 
-        var tested = send("POST", "/api/v1/webhooks/" + id + "/test", null);
+        var tested = server.post("/api/v1/webhooks/" + id + "/test", null);
         assertThat(tested.statusCode()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.at("/t").size() == 1);
         assertThat(verifies(secret, receiver.at("/t").get(0))).isTrue();
 
-        assertThat(send("DELETE", "/api/v1/webhooks/" + id, null).statusCode()).isEqualTo(204);
-        assertThat(send("GET", "/api/v1/webhooks/" + id, null).statusCode()).isEqualTo(404);
-        assertThat(send("DELETE", "/api/v1/webhooks/" + id, null).statusCode()).isEqualTo(404);
+        assertThat(server.delete("/api/v1/webhooks/" + id).statusCode()).isEqualTo(204);
+        assertThat(server.get("/api/v1/webhooks/" + id).statusCode()).isEqualTo(404);
+        assertThat(server.delete("/api/v1/webhooks/" + id).statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -665,14 +649,14 @@ class WebhooksIT {
         var refused = new ArrayList<String>();
         for (var url : List.of("http://127.0.0.1:9/x", "http://localhost/x", "http://10.1.2.3/x", "http://192.168.0.1/x",
                 "http://169.254.169.254/latest/meta-data/", "http://[::1]/x", "http://[fd00::1]/x")) {
-            var response = send("POST", "/api/v1/webhooks", json.writeValueAsString(Map.of("url", url)));
+            var response = server.post("/api/v1/webhooks", toJson(Map.of("url", url)));
             assertThat(response.statusCode()).as(url).isEqualTo(400);
-            refused.add(json.readTree(response.body()).get("details").get(0).get("message").asText());
+            refused.add(JSON.readTree(response.body()).get("details").get(0).get("message").asText());
         }
         assertThat(refused.get(0)).isEqualTo("'127.0.0.1' is 127.0.0.1, in 127.0.0.0/8, a loopback, private, link-local or other"
                 + " non-public range; allow it with --webhook-allow 127.0.0.0/8");
         assertThat(refused.get(4)).contains("169.254.169.254, in 169.254.0.0/16");
-        assertThat(json.readTree(send("GET", "/api/v1/webhooks", null).body())).isEmpty();
+        assertThat(server.getJson("/api/v1/webhooks")).isEmpty();
         server.close();
 
         // Allowed when subscribing; then the server restarts without the allowance (as when a name moves to a private address).
@@ -692,18 +676,18 @@ class WebhooksIT {
     @Test
     void badSubscriptions_are400NamingEachField() throws Exception {
         start();
-        var response = send("POST", "/api/v1/webhooks", json.writeValueAsString(Map.of("url", "ftp://example.com/x", "format", "xml",
+        var response = server.post("/api/v1/webhooks", toJson(Map.of("url", "ftp://example.com/x", "format", "xml",
                 "secret", "hunter2", "filter", Map.of("minSeverity", "urgent", "rulesets", "fraud"), "colour", "red")));
         assertThat(response.statusCode()).isEqualTo(400);
-        var body = json.readTree(response.body());
+        var body = JSON.readTree(response.body());
         assertThat(body.get("error").asText()).isEqualTo("invalid_subscription");
         var fields = new ArrayList<String>();
         body.get("details").forEach(d -> fields.add(d.get("field").asText()));
         assertThat(fields).containsExactlyInAnyOrder("colour", "url", "format", "secret", "filter.rulesets", "filter.minSeverity");
         assertThat(body.get("details").toString()).contains("the url must be http or https, not 'ftp'");
-        var missing = send("POST", "/api/v1/webhooks", "{}");
+        var missing = server.post("/api/v1/webhooks", "{}");
         assertThat(missing.statusCode()).isEqualTo(400);
-        assertThat(json.readTree(missing.body()).get("details").get(0).get("field").asText()).isEqualTo("url");
-        assertThat(json.readTree(send("GET", "/api/v1/webhooks", null).body())).isEmpty();
+        assertThat(JSON.readTree(missing.body()).get("details").get(0).get("field").asText()).isEqualTo("url");
+        assertThat(server.getJson("/api/v1/webhooks")).isEmpty();
     }
 }
