@@ -1,17 +1,14 @@
 package dev.vigil.server;
 
+import static dev.vigil.server.TestServer.ADMIN_TOKEN;
+import static dev.vigil.server.TestServer.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.server.webhook.AddressPolicy;
 import dev.vigil.server.webhook.Webhooks;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +41,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class EditorE2EIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final String TOKEN = "e2e-admin-token";
     private static final String DRL = """
             package fraud;
 
@@ -80,14 +76,12 @@ class EditorE2EIT {
               - {rule: large, key: a1}
             """;
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     private final Path screenshots = Path.of(System.getProperty("basedir", ".")).resolve("target/screenshots");
     @TempDir
     Path data;
     @TempDir
     Path browserProfile;
-    private VigilServer server;
+    private TestServer server;
     private WebDriver driver;
     private WebDriverWait wait;
 
@@ -101,10 +95,10 @@ class EditorE2EIT {
     @BeforeEach
     void start() throws Exception {
         // The webhook the test subscribes points at this machine, which the server refuses unless allowed.
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withWebhooks(
+        server = TestServer.start(TestServer.config(data).withWebhooks(
                 Webhooks.Settings.DEFAULTS.withAddresses(AddressPolicy.ANY)));
-        var deployed = send("PUT", "/api/v1/rulesets/fraud",
-                json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL, "fraud.test.yaml", TESTS), "settings", Map.of("lateness", "1s"))));
+        var deployed = server.put("/api/v1/rulesets/fraud",
+                Map.of("files", Map.of("fraud.drl", DRL, "fraud.test.yaml", TESTS), "settings", Map.of("lateness", "1s")));
         assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
 
         // The driver is named, so Selenium Manager never looks for (or downloads) one.
@@ -139,7 +133,7 @@ class EditorE2EIT {
                 .isEqualTo("401 unauthorized: the token is not valid");
         screenshot("sign-in");
         tokenInput.clear();
-        tokenInput.sendKeys(TOKEN);
+        tokenInput.sendKeys(ADMIN_TOKEN);
         driver.findElement(By.id("signin")).click();
 
         // The rule set list.
@@ -178,7 +172,7 @@ class EditorE2EIT {
         content.sendKeys(Keys.chord(Keys.CONTROL, "s"));
         wait.until(ExpectedConditions.textToBe(By.id("version"), "v2"));
         assertThat(driver.findElement(By.id("deployed")).getText()).startsWith("Deployed version 2");
-        assertThat(json.readTree(send("GET", "/api/v1/rulesets/fraud", null).body()).get("version").asInt()).isEqualTo(2);
+        assertThat(server.getJson("/api/v1/rulesets/fraud").get("version").asInt()).isEqualTo(2);
         screenshot("editor");
 
         // Backtest: uploaded NDJSON, two large transactions, compared with the active version.
@@ -217,7 +211,7 @@ class EditorE2EIT {
         // Live: an alert of events posted to the API shows within 2 seconds.
         driver.findElement(By.linkText("Live alerts")).click();
         wait.until(ExpectedConditions.textToBe(By.id("stream-state"), "live"));
-        var posted = send("POST", "/api/v1/events", "[" + event("l1", "2026-11-20T11:00:00Z", "live-1", 9000) + ","
+        var posted = server.post("/api/v1/events", "[" + event("l1", "2026-11-20T11:00:00Z", "live-1", 9000) + ","
                 + event("l2", "2026-11-20T11:00:05Z", "live-2", 10) + "]");
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
@@ -272,7 +266,7 @@ class EditorE2EIT {
         rollback.click();
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(ExpectedConditions.textToBe(By.id("version"), "v3"));
-        assertThat(json.readTree(send("GET", "/api/v1/rulesets/fraud", null).body()).get("version").asInt()).isEqualTo(3);
+        assertThat(server.getJson("/api/v1/rulesets/fraud").get("version").asInt()).isEqualTo(3);
         driver.findElement(By.id("show-diff")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#diff .file-head")));
         screenshot("versions");
@@ -315,7 +309,7 @@ class EditorE2EIT {
 
         driver.findElement(By.id("deploy")).click();
         wait.until(ExpectedConditions.textToBe(By.id("version"), "v1"));
-        var hosts = json.readTree(send("GET", "/api/v1/rulesets/hosts", null).body());
+        var hosts = server.getJson("/api/v1/rulesets/hosts");
         assertThat(hosts.get("rules").get(0).get("name").asText()).isEqualTo("cpu above 90% for 5 minutes");
         assertThat(hosts.get("files").fieldNames()).toIterable().containsExactlyInAnyOrder("cpu-hot.rule.yaml", "monitoring.drl", "more.drl");
         assertThat(hosts.get("settings").get("lateness").asText()).isEqualTo("5000ms");
@@ -331,7 +325,7 @@ class EditorE2EIT {
         screenshot("editor-1024");
 
         // A token that may only read alerts: it lands on the live alerts, and the rest is disabled.
-        var watcher = json.readTree(send("POST", "/api/v1/tokens", "{\"name\": \"watcher\", \"scopes\": [\"alerts:read\"]}").body())
+        var watcher = read(server.post("/api/v1/tokens", "{\"name\": \"watcher\", \"scopes\": [\"alerts:read\"]}"))
                 .get("token").asText();
         driver.findElement(By.id("signout")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(watcher);
@@ -349,19 +343,12 @@ class EditorE2EIT {
     }
 
     private String base() {
-        return "http://127.0.0.1:" + server.port();
+        return server.uri("").toString();
     }
 
     private static String event(String id, String time, String account, double amount) {
         return "{\"type\": \"Transaction\", \"id\": \"" + id + "\", \"time\": \"" + time + "\", \"accountId\": \"" + account
                 + "\", \"amount\": " + amount + "}";
-    }
-
-    private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create(base() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN);
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void screenshot(String name) throws IOException {

@@ -1,13 +1,11 @@
 package dev.vigil.server;
 
+import static dev.vigil.server.TestServer.ADMIN_TOKEN;
+import static dev.vigil.server.TestServer.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +32,6 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * test suite); {@code bench/run-fuzz.sh} runs it with as many as asked, for a long run.
  */
 class EndpointFuzzIT {
-    private static final String TOKEN = "fuzz-token";
     private static final Pattern ACCEPTED = Pattern.compile("(?m)^vigil_events_accepted_total\\{[^}]*} ([0-9.E]+)");
     private static final String DRL = """
             package fraud;
@@ -77,15 +74,13 @@ class EndpointFuzzIT {
               - {rule: large, key: a1}
             """;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Path data;
-    private static VigilServer server;
+    private static TestServer server;
 
     @BeforeContainer
     static void start() throws Exception {
         data = Files.createTempDirectory("vigil-fuzz");
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN).withMaxBodyBytes(256 * 1024));
+        server = TestServer.start(TestServer.config(data).withMaxBodyBytes(256 * 1024));
         var deployed = send("PUT", "/api/v1/rulesets/fraud", JSON.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL))),
                 "application/json", Map.of());
         assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
@@ -101,14 +96,9 @@ class EndpointFuzzIT {
 
     private static HttpResponse<String> send(String method, String path, String body, String contentType, Map<String, String> headers)
             throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).timeout(Duration.ofSeconds(20))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Authorization", "Bearer " + TOKEN);
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
+        var request = server.request(method, path, body, contentType, ADMIN_TOKEN).timeout(Duration.ofSeconds(20));
         headers.forEach(request::header);
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return server.send(request);
     }
 
     private static double accepted() throws IOException, InterruptedException {

@@ -14,7 +14,7 @@ class RulesDirectoryIT {
     Path work;
 
     private int startAndDeploy(Path rules) {
-        try (var server = VigilServer.start(ServerConfig.defaults(work.resolve("data")).withPort(0).withAdminToken("t"))) {
+        try (var server = VigilServer.start(TestServer.config(work.resolve("data")))) {
             new RulesDirectory(rules, server.ruleSets(), server.audit()).deployChanged();
             return server.engine().ruleSet("fraud").orElseThrow().stats().version();
         }

@@ -1,18 +1,17 @@
 package dev.vigil.server;
 
+import static dev.vigil.server.TestServer.ADMIN_TOKEN;
+import static dev.vigil.server.TestServer.read;
+import static dev.vigil.server.TestServer.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.server.http.InputLimits;
 import dev.vigil.server.http.RequestRate;
 import dev.vigil.server.http.SlowClientHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -35,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  * server closes their connections once they fall under the minimum rate.
  */
 class SlowClientsIT {
-    private static final String TOKEN = "test-admin-token";
     /** More than the server's threads (250): each would hold one if a body were read on a thread. */
     private static final int TRICKLERS = 400;
     /** How long health, another route and an event post may take while the tricklers hold their connections. */
@@ -51,13 +49,11 @@ class SlowClientsIT {
             end
             """;
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     private final ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
     private final List<Trickler> tricklers = new ArrayList<>();
     @TempDir
     Path data;
-    private VigilServer server;
+    private TestServer server;
 
     @AfterEach
     void stop() throws IOException {
@@ -69,10 +65,7 @@ class SlowClientsIT {
     }
 
     private HttpResponse<String> send(String method, String path, String body, String token) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).timeout(SET_UP_WITHIN)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token);
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return server.send(server.request(method, path, body, "application/json", token).timeout(SET_UP_WITHIN));
     }
 
     /**
@@ -134,12 +127,12 @@ class SlowClientsIT {
 
     @Test
     void fourHundredBodiesTrickledAByteAtATime_leaveHealthAndEventsAnswering_andAreCutOffUnderTheMinimumRate() throws Exception {
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN)
+        server = TestServer.start(TestServer.config(data)
                 .withInput(InputLimits.DEFAULTS.withMinRequestRate(new RequestRate(1024, Duration.ofSeconds(5)))));
-        assertThat(send("PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL))), TOKEN)
+        assertThat(send("PUT", "/api/v1/rulesets/fraud", toJson(Map.of("files", Map.of("fraud.drl", DRL))), ADMIN_TOKEN)
                 .statusCode()).isEqualTo(200);
-        var ingest = json.readTree(send("POST", "/api/v1/tokens", json.writeValueAsString(Map.of("name", "ingest",
-                "scopes", List.of("events:write"))), TOKEN).body()).get("token").asText();
+        var ingest = read(send("POST", "/api/v1/tokens", toJson(Map.of("name", "ingest",
+                "scopes", List.of("events:write"))), ADMIN_TOKEN)).get("token").asText();
 
         for (int i = 0; i < TRICKLERS; i++) {
             tricklers.add(new Trickler(server.port(), ingest, 1_000));
@@ -151,8 +144,8 @@ class SlowClientsIT {
                 + " \"time\": \"2026-11-20T10:00:00Z\", \"accountId\": \"a1\", \"amount\": 5000}");
         // Health and another route answer within their bound every time they are asked, for as long as tricklers are connected.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            assertThat(onNewConnection("GET", "/api/v1/health", TOKEN, "")).isEqualTo(200);
-            assertThat(onNewConnection("GET", "/api/v1/rulesets", TOKEN, "")).isEqualTo(200);
+            assertThat(onNewConnection("GET", "/api/v1/health", ADMIN_TOKEN, "")).isEqualTo(200);
+            assertThat(onNewConnection("GET", "/api/v1/rulesets", ADMIN_TOKEN, "")).isEqualTo(200);
             return tricklers.stream().allMatch(Trickler::closedByServer);
         });
 
@@ -160,15 +153,15 @@ class SlowClientsIT {
         assertThat(posted).isEqualTo(202);
         assertThat(tricklers).filteredOn(t -> !t.answer.isEmpty())
                 .allSatisfy(t -> assertThat(t.answer.toString()).startsWith("HTTP/1.1 408 ").contains("\"error\": \"request_too_slow\""));
-        assertThat(onNewConnection("GET", "/api/v1/health", TOKEN, "")).isEqualTo(200);
+        assertThat(onNewConnection("GET", "/api/v1/health", ADMIN_TOKEN, "")).isEqualTo(200);
     }
 
     @Test
     void aBodyThatComesFastThenTrickles_isCutOffUnderItsRoute_whichAnswersAndFreesItsThread() throws Exception {
-        server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withAdminToken(TOKEN)
+        server = TestServer.start(TestServer.config(data)
                 .withInput(InputLimits.DEFAULTS.withMinRequestRate(new RequestRate(1024, Duration.ofSeconds(2)))));
         int length = SlowClientHandler.EARLY_BYTES * 2;
-        var trickler = new Trickler(server.port(), TOKEN, length);
+        var trickler = new Trickler(server.port(), ADMIN_TOKEN, length);
         tricklers.add(trickler);
         var fast = " ".repeat(SlowClientHandler.EARLY_BYTES + 1024);
         trickler.channel.configureBlocking(true);
@@ -180,6 +173,6 @@ class SlowClientsIT {
 
         assertThat(trickler.answer.toString()).startsWith("HTTP/1.1 400 ").contains("the body could not be read")
                 .contains("slower than 1024 bytes a second over 2000 ms (--min-request-rate)");
-        assertThat(onNewConnection("GET", "/api/v1/health", TOKEN, "")).isEqualTo(200);
+        assertThat(onNewConnection("GET", "/api/v1/health", ADMIN_TOKEN, "")).isEqualTo(200);
     }
 }

@@ -88,13 +88,15 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
-     * A request with {@code contentType} and {@code token} (no Authorization header when null),
-     * given up after a minute; a null body sends none.
+     * A request with {@code contentType} and {@code token} (either header left out when null), given
+     * up after a minute; a null body sends none.
      */
     public HttpRequest.Builder request(String method, String path, String body, String contentType, String token) {
         var request = HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", contentType);
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

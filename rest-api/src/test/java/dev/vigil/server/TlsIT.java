@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import static dev.vigil.server.TestServer.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -48,7 +49,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** HTTPS from PEM files made in the test: each key format, bad files refused at start, a renewed certificate served without a restart. */
 class TlsIT {
-    private static final String TOKEN = "tls-test-token";
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
     @TempDir
     Path dir;
@@ -110,7 +110,7 @@ class TlsIT {
     }
 
     private VigilServer start() {
-        server = VigilServer.start(ServerConfig.defaults(dir.resolve("data")).withPort(0).withAdminToken(TOKEN)
+        server = VigilServer.start(TestServer.config(dir.resolve("data"))
                 .withAccess(ServerConfig.Access.NONE.withTls(dir.resolve("cert.pem"), dir.resolve("key.pem"))
                         .withReloadEvery(Duration.ofMillis(100))));
         return server;
@@ -132,7 +132,7 @@ class TlsIT {
 
     private HttpResponse<String> get(HttpClient client, String path) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + path))
-                .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @ParameterizedTest
