@@ -1,36 +1,31 @@
 package dev.vigil.server;
 
+import static dev.vigil.server.TestServer.JSON;
+import static dev.vigil.server.TestServer.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.server.store.Database;
 import dev.vigil.server.store.JournalStore;
 import dev.vigil.server.webhook.AddressPolicy;
 import dev.vigil.server.webhook.Webhooks;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryIT {
     private static final String TOKEN = "crash-test-token";
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
     /** Three transactions of an account within a minute: one alert per account and window. */
     private static final String DRL = TestDrl.TRANSACTION + """
             rule "burst"
@@ -56,19 +50,15 @@ class CrashRecoveryIT {
             end
             """;
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final List<String> output = new CopyOnWriteArrayList<>();
     @TempDir
     Path work;
-    private Process process;
+    private ServeProcess process;
     private VigilServer server;
 
     @AfterEach
     void stop() throws InterruptedException {
         if (process != null) {
-            process.destroyForcibly();
-            process.waitFor();
+            process.kill();
         }
         if (server != null) {
             server.close();
@@ -79,7 +69,7 @@ class CrashRecoveryIT {
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", contentType).header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30)).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        return TestServer.HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static String tx(String id, Instant time, String account) {
@@ -88,7 +78,7 @@ class CrashRecoveryIT {
     }
 
     private JsonNode alerts(int port) throws IOException, InterruptedException {
-        return json.readTree(send(port, "GET", "/api/v1/alerts?limit=1000", null, "application/json").body()).get("alerts");
+        return JSON.readTree(send(port, "GET", "/api/v1/alerts?limit=1000", null, "application/json").body()).get("alerts");
     }
 
     @Test
@@ -106,9 +96,9 @@ class CrashRecoveryIT {
                 Webhooks.Settings.DEFAULTS.withAddresses(AddressPolicy.ANY));
         try {
             server = VigilServer.start(config);
-            send(server.port(), "PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL))),
+            send(server.port(), "PUT", "/api/v1/rulesets/fraud", toJson(Map.of("files", Map.of("fraud.drl", DRL))),
                     "application/json");
-            send(server.port(), "POST", "/api/v1/webhooks", json.writeValueAsString(Map.of("url",
+            send(server.port(), "POST", "/api/v1/webhooks", toJson(Map.of("url",
                     "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")), "application/json");
             for (int i = 0; i < 3; i++) {
                 send(server.port(), "POST", "/api/v1/events", tx("a" + i, T0.plusSeconds(i), "done"), "application/json");
@@ -137,20 +127,9 @@ class CrashRecoveryIT {
 
     /** Starts the packaged server as a process of its own on the data folder; answers its port. */
     private int serve() throws IOException {
-        output.clear();
-        var jar = Path.of("target", "vigil.jar").toAbsolutePath();
-        var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-                "serve", "--port", "0", "--data", work.resolve("data").toString(), "--rules", "none").redirectErrorStream(true);
-        builder.environment().put("VIGIL_ADMIN_TOKEN", TOKEN);
-        process = builder.start();
-        var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        var thread = new Thread(() -> reader.lines().forEach(output::add));
-        thread.setDaemon(true);
-        thread.start();
-        await().atMost(Duration.ofSeconds(90)).until(() -> output.stream().anyMatch(l -> LISTENING.matcher(l).find()));
-        var m = LISTENING.matcher(output.stream().filter(l -> LISTENING.matcher(l).find()).findFirst().orElseThrow());
-        m.find();
-        return Integer.parseInt(m.group(1));
+        process = ServeProcess.start(Map.of("VIGIL_ADMIN_TOKEN", TOKEN), "--port", "0", "--data", work.resolve("data").toString(),
+                "--rules", "none");
+        return process.port();
     }
 
     /** The ids of the events in the journal, read from the database file while no server runs. */
@@ -159,7 +138,7 @@ class CrashRecoveryIT {
         try (var database = Database.open(work.resolve("data"))) {
             try (var range = new JournalStore(database).range("fraud", Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"))) {
                 while (range.hasNext()) {
-                    ids.add(json.readTree(range.next()).get("id").asText());
+                    ids.add(JSON.readTree(range.next()).get("id").asText());
                 }
             }
         }
@@ -172,7 +151,7 @@ class CrashRecoveryIT {
         var random = new Random(11);
         var acknowledged = ConcurrentHashMap.<String>newKeySet();
         int port = serve();
-        var deployed = send(port, "PUT", "/api/v1/rulesets/fraud", json.writeValueAsString(Map.of("files", Map.of("fraud.drl", DRL))),
+        var deployed = send(port, "PUT", "/api/v1/rulesets/fraud", toJson(Map.of("files", Map.of("fraud.drl", DRL))),
                 "application/json");
         assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
         for (int round = 0; round < 3; round++) {
@@ -211,8 +190,7 @@ class CrashRecoveryIT {
             poster.start();
             int target = acknowledged.size() + 100 + random.nextInt(400);
             await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= target);
-            process.destroyForcibly();
-            process.waitFor();
+            process.kill();
             posting.set(false);
             poster.join();
 
@@ -233,6 +211,6 @@ class CrashRecoveryIT {
         var ids = new ArrayList<String>();
         alerts(port).forEach(a -> ids.add(a.get("id").asText()));
         assertThat(ids).as("no alert stored twice").doesNotHaveDuplicates();
-        assertThat(output).anyMatch(l -> l.contains("journaled events since"));
+        assertThat(process.output()).anyMatch(l -> l.contains("journaled events since"));
     }
 }

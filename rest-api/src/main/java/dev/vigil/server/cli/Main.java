@@ -38,13 +38,27 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         // A file or setting the operator gave that does not work says so in one line; anything else keeps its stack trace.
-        System.exit(new CommandLine(new Main()).setExecutionExceptionHandler((e, command, parsed) -> {
+        System.exit(commandLine(Environment.ofProcess()).setExecutionExceptionHandler((e, command, parsed) -> {
             if (!(e instanceof IllegalArgumentException || e instanceof IllegalStateException)) {
                 throw e;
             }
             command.getErr().println("vigil: " + e.getMessage());
             return 1;
         }).execute(args));
+    }
+
+    /**
+     * The command line, its options' defaults and the variables {@code serve} reads taken from
+     * {@code environment}: the process's when {@code vigil} runs, one of their own in tests.
+     */
+    static CommandLine commandLine(Environment environment) {
+        var factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == Serve.class ? type.cast(new Serve(environment)) : CommandLine.defaultFactory().create(type);
+            }
+        };
+        return new CommandLine(new Main(), factory).setDefaultValueProvider(environment);
     }
 
     @Override
@@ -57,6 +71,8 @@ public final class Main implements Runnable {
             description = "Run the server: an embedded H2 database in the data folder, the rule sets of the rules folder deployed.")
     public static final class Serve implements Callable<Integer> {
         private static final Logger LOG = LoggerFactory.getLogger("vigil");
+
+        private final Environment environment;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -215,6 +231,11 @@ public final class Main implements Runnable {
                 description = "the PEM private key of --tls-cert, unencrypted (env VIGIL_TLS_KEY)")
         Path tlsKey;
 
+        /** {@code serve} with the admin token and the secret key of {@code environment}, if it sets them. */
+        Serve(Environment environment) {
+            this.environment = environment;
+        }
+
         @Override
         public Integer call() throws Exception {
             long started = System.nanoTime();
@@ -297,7 +318,7 @@ public final class Main implements Runnable {
                     defaults.maxBackoff(), duration(OptionRange.WEBHOOK_MAX_AGE, webhookMaxAge),
                     within(OptionRange.WEBHOOK_CONCURRENCY, webhookConcurrency), addressPolicy());
             return ServerConfig.defaults(data).withBind(bind).withPort(port)
-                    .withAdminToken(System.getenv("VIGIL_ADMIN_TOKEN")).withJournal(retention).withWebhooks(webhooks)
+                    .withAdminToken(environment.get("VIGIL_ADMIN_TOKEN")).withJournal(retention).withWebhooks(webhooks)
                     .withMaxBodyBytes(within(OptionRange.MAX_BODY, bytes("--max-body", maxBody)))
                     .withReplayJobBytes(within(OptionRange.REPLAY_JOB_SIZE, bytes("--replay-job-size", replayJobSize)))
                     .withReplayJobEvents(within(OptionRange.REPLAY_JOB_EVENTS, replayJobEvents))
@@ -314,7 +335,7 @@ public final class Main implements Runnable {
                                     between("--max-alerts-per-event", maxAlertsPerEvent, 1, AlertBudget.MOST),
                                     between("--max-alerts-per-second", maxAlertsPerSecond, 1, AlertBudget.MOST))))
                     .withAccess(ServerConfig.Access.NONE.withTokensFile(tokensFile).withTls(tlsCert, tlsKey)
-                            .withSecretKey(System.getenv(SecretCipher.VARIABLE)));
+                            .withSecretKey(environment.get(SecretCipher.VARIABLE)));
         }
 
         /** The event times live input may have, from --min-event-time and --max-event-time-ahead. */

@@ -11,11 +11,14 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class CommandLineTest {
+    /** The command line's environment in these tests: none of the VIGIL_ variables a shell may export. */
+    private static final Environment NO_VARIABLES = new Environment(Map.of());
     private static final String GOOD = """
             package fraud;
             declare Transaction
@@ -43,7 +46,7 @@ class CommandLineTest {
     private static Run vigil(String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
-        var line = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+        var line = Main.commandLine(NO_VARIABLES).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
         int exit = line.execute(args);
         return new Run(exit, out.toString(), err.toString());
     }
@@ -127,9 +130,41 @@ class CommandLineTest {
     }
 
     private static ServerConfig serveConfig(String... args) {
-        var serve = new Main.Serve();
-        new CommandLine(serve).parseArgs(args);
-        return serve.config();
+        return serveConfig(NO_VARIABLES, args);
+    }
+
+    private static ServerConfig serveConfig(Environment environment, String... args) {
+        var serve = Main.commandLine(environment).getSubcommands().get("serve");
+        serve.parseArgs(args);
+        return serve.<Main.Serve>getCommand().config();
+    }
+
+    @Test
+    void serve_takesItsDefaultsAndTheAdminTokenFromTheEnvironmentItIsGiven_andAnOptionBeatsAVariable() {
+        var environment = new Environment(Map.of("VIGIL_PORT", "9090", "VIGIL_MAX_BODY", "1MB", "VIGIL_ADMIN_TOKEN", "from-the-environment",
+                "VIGIL_TOKENS_FILE", "/etc/vigil/tokens.yaml", "VIGIL_RULE_TIMEOUT", "5s"));
+
+        var config = serveConfig(environment);
+
+        assertThat(config.port()).isEqualTo(9090);
+        assertThat(config.maxBodyBytes()).isEqualTo(1L << 20);
+        assertThat(config.adminToken()).isEqualTo("from-the-environment");
+        assertThat(config.access().tokensFile()).isEqualTo(Path.of("/etc/vigil/tokens.yaml"));
+        assertThat(config.rules().ruleTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(serveConfig(environment, "--port", "7000").port()).isEqualTo(7000);
+    }
+
+    @Test
+    void serve_withoutVariables_takesTheDocumentedDefaults_whateverTheProcessEnvironmentHolds() {
+        var config = serveConfig();
+
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.bind()).isEqualTo("127.0.0.1");
+        assertThat(config.dataDirectory()).isEqualTo(Path.of("data"));
+        assertThat(config.adminToken()).isNull();
+        assertThat(config.access().tokensFile()).isNull();
+        assertThat(config.access().secretKey()).isNull();
+        assertThat(config.rules().ruleTimeout()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -24,9 +25,9 @@ import picocli.CommandLine;
  */
 class ServeOptionRangeTest {
     private static ServerConfig serveConfig(String... args) {
-        var serve = new Main.Serve();
-        new CommandLine(serve).parseArgs(args);
-        return serve.config();
+        var serve = Main.commandLine(new Environment(Map.of())).getSubcommands().get("serve");
+        serve.parseArgs(args);
+        return serve.<Main.Serve>getCommand().config();
     }
 
     private static Arguments bound(String option, String taken, Function<ServerConfig, Object> read, Object value, String refused,
@@ -90,7 +91,7 @@ class ServeOptionRangeTest {
     @Test
     void serve_eventTimeBounds_defaultToTheEpochAndAnHourAhead_andAreListed() {
         var help = new StringWriter();
-        new CommandLine(new Main()).setOut(new PrintWriter(help)).execute("serve", "--help");
+        Main.commandLine(new Environment(Map.of())).setOut(new PrintWriter(help)).execute("serve", "--help");
 
         assertThat(serveConfig().input().eventTimes()).isEqualTo(EventTimeBounds.LIVE);
         assertThat(help.toString().replaceAll("\\s+", " ")).contains("--max-event-time-ahead", "VIGIL_MAX_EVENT_TIME_AHEAD", "default 1h", "--min-event-time",
