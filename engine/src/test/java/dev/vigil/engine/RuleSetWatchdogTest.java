@@ -30,17 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class RuleSetWatchdogTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String PING = """
-            package loop;
-            declare Ping
-                @role(event)
-                @timestamp(time)
-                @expires(1m)
-                id : String
-                time : long
-                n : int
-            end
-            """;
 
     private final List<Alert> alerts = new CopyOnWriteArrayList<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
@@ -74,7 +63,7 @@ class RuleSetWatchdogTest {
     }
 
     private static RuleSetSource loop(String rule) {
-        return RuleSetSource.of("loop", Map.of("x.drl", PING + rule));
+        return RuleSetSource.of("loop", Map.of("x.drl", TestRules.PING + rule));
     }
 
     private RuleSetStatus status(String ruleSet) {
@@ -188,7 +177,7 @@ class RuleSetWatchdogTest {
 
     @Test
     void workingMemoryPastTheLimit_failsTheRuleSet_withTheCount() {
-        engine.deploy(RuleSetSource.of("keep", Map.of("x.drl", PING.replace("@expires(1m)", "") + """
+        engine.deploy(RuleSetSource.of("keep", Map.of("x.drl", TestRules.PING.replace("@expires(1m)", "") + """
                 rule "keeps every ping"
                 when
                     Ping(n > 0)

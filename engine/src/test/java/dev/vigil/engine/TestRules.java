@@ -38,6 +38,19 @@ public final class TestRules {
             end
             """;
 
+    /** {@code loop.Ping}: an event with {@code id}, {@code time} and a number {@code n}, kept a minute. */
+    public static final String PING = """
+            package loop;
+            declare Ping
+                @role(event)
+                @timestamp(time)
+                @expires(1m)
+                id : String
+                time : long
+                n : int
+            end
+            """;
+
     private TestRules() {
     }
 

@@ -38,17 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryIT {
     private static final String TOKEN = "crash-test-token";
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
-    /** Three transactions of an account within a minute: one alert per account and window. */
-    private static final String DRL = TestDrl.TRANSACTION + """
-            rule "burst"
-                @suppress("10m")
-            when
-                $t : Transaction($acc : accountId) over window:time(1m)
-                Number(intValue >= 3) from accumulate(Transaction(accountId == $acc) over window:time(1m), count(1))
-            then
-                alerts.raise($acc, "3 transactions in a minute");
-            end
-            """;
 
     @TempDir
     Path work;
@@ -96,7 +85,7 @@ class CrashRecoveryIT {
                 Webhooks.Settings.DEFAULTS.withAddresses(AddressPolicy.ANY));
         try {
             server = VigilServer.start(config);
-            send(server.port(), "PUT", "/api/v1/rulesets/fraud", toJson(Map.of("files", Map.of("fraud.drl", DRL))),
+            send(server.port(), "PUT", "/api/v1/rulesets/fraud", toJson(Map.of("files", Map.of("fraud.drl", TestDrl.BURST))),
                     "application/json");
             send(server.port(), "POST", "/api/v1/webhooks", toJson(Map.of("url",
                     "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")), "application/json");
@@ -151,7 +140,7 @@ class CrashRecoveryIT {
         var random = new Random(11);
         var acknowledged = ConcurrentHashMap.<String>newKeySet();
         int port = serve();
-        var deployed = send(port, "PUT", "/api/v1/rulesets/fraud", toJson(Map.of("files", Map.of("fraud.drl", DRL))),
+        var deployed = send(port, "PUT", "/api/v1/rulesets/fraud", toJson(Map.of("files", Map.of("fraud.drl", TestDrl.BURST))),
                 "application/json");
         assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
         for (int round = 0; round < 3; round++) {

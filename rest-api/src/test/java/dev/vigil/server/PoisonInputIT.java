@@ -36,17 +36,6 @@ class PoisonInputIT {
                 alerts.raise($acc, "large transaction");
             end
             """;
-    /** Three transactions of an account within a minute. */
-    private static final String BURST = TestDrl.TRANSACTION + """
-            rule "burst"
-                @suppress("10m")
-            when
-                $t : Transaction($acc : accountId) over window:time(1m)
-                Number(intValue >= 3) from accumulate(Transaction(accountId == $acc) over window:time(1m), count(1))
-            then
-                alerts.raise($acc, "3 transactions in a minute");
-            end
-            """;
 
     @TempDir
     Path data;
@@ -257,7 +246,7 @@ class PoisonInputIT {
     @Test
     void aRestart_leavesOutJournaledTimesOutsideTheBounds_andRebuildsTheWindowsFromTheRest() throws Exception {
         server = TestServer.start(config());
-        deploy(BURST, Map.of());
+        deploy(TestDrl.BURST, Map.of());
         server.post("/api/v1/events", tx("s1", "span", "\"" + T0.plusSeconds(10) + "\"", "10"));
         server.post("/api/v1/events", tx("s2", "span", "\"" + T0.plusSeconds(20) + "\"", "10"));
         server.close();

@@ -40,14 +40,6 @@ class SlowClientsIT {
     private static final Duration ANSWERS_WITHIN = Duration.ofSeconds(2);
     /** How long setting up (a deploy compiles its rules) may take. */
     private static final Duration SET_UP_WITHIN = Duration.ofSeconds(30);
-    private static final String DRL = TestDrl.TRANSACTION + """
-            rule "large"
-            when
-                Transaction(amount > 1000, $acc : accountId)
-            then
-                alerts.raise($acc, "large transaction");
-            end
-            """;
 
     private final ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
     private final List<Trickler> tricklers = new ArrayList<>();
@@ -129,7 +121,7 @@ class SlowClientsIT {
     void fourHundredBodiesTrickledAByteAtATime_leaveHealthAndEventsAnswering_andAreCutOffUnderTheMinimumRate() throws Exception {
         server = TestServer.start(TestServer.config(data)
                 .withInput(InputLimits.DEFAULTS.withMinRequestRate(new RequestRate(1024, Duration.ofSeconds(5)))));
-        assertThat(send("PUT", "/api/v1/rulesets/fraud", toJson(Map.of("files", Map.of("fraud.drl", DRL))), ADMIN_TOKEN)
+        assertThat(send("PUT", "/api/v1/rulesets/fraud", toJson(Map.of("files", Map.of("fraud.drl", TestDrl.LARGE))), ADMIN_TOKEN)
                 .statusCode()).isEqualTo(200);
         var ingest = read(send("POST", "/api/v1/tokens", toJson(Map.of("name", "ingest",
                 "scopes", List.of("events:write"))), ADMIN_TOKEN)).get("token").asText();

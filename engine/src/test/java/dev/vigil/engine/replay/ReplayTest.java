@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.RuleHarness;
 import dev.vigil.engine.TestClock;
+import dev.vigil.engine.TestRules;
 import dev.vigil.engine.api.Alert;
 import dev.vigil.engine.api.EngineConfig;
 import dev.vigil.engine.api.EngineListener;
@@ -27,15 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ReplayTest {
-    private static final String RULES = """
-            package fraud;
-            declare Transaction
-                @role(event)
-                @timestamp(time)
-                time : long
-                accountId : String
-                amount : double
-            end
+    private static final String RULES = TestRules.TRANSACTION + """
             declare Login
                 @role(event)
                 @timestamp(time)

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.engine.RuleHarness;
 import dev.vigil.engine.TestClock;
+import dev.vigil.engine.TestRules;
 import dev.vigil.engine.api.Alert;
 import dev.vigil.engine.api.AlertBudget;
 import dev.vigil.engine.api.EngineListener;
@@ -45,17 +46,6 @@ import org.junit.jupiter.api.Test;
 class WatchdogTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String PING = """
-            package loop;
-            declare Ping
-                @role(event)
-                @timestamp(time)
-                @expires(1m)
-                id : String
-                time : long
-                n : int
-            end
-            """;
     private static final String SPIN = """
             rule "spin forever"
             when
@@ -76,7 +66,7 @@ class WatchdogTest {
     }
 
     private static RuleSetSource loop(String rules) {
-        return RuleSetSource.of("loop", Map.of("loop.drl", PING + rules));
+        return RuleSetSource.of("loop", Map.of("loop.drl", TestRules.PING + rules));
     }
 
     private static CompiledRuleSet compile(RuleSetSource source) {

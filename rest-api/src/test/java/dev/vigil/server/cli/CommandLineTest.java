@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -19,16 +20,7 @@ import picocli.CommandLine;
 class CommandLineTest {
     /** The command line's environment in these tests: none of the VIGIL_ variables a shell may export. */
     private static final Environment NO_VARIABLES = new Environment(Map.of());
-    private static final String GOOD = """
-            package fraud;
-            declare Transaction
-                @role(event)
-                @timestamp(time)
-                id : String
-                time : long
-                accountId : String
-                amount : double
-            end
+    private static final String GOOD = TestDrl.TRANSACTION + """
             rule "large"
             when
                 $t : Transaction(amount > 1000)
@@ -129,14 +121,15 @@ class CommandLineTest {
         assertThat(refused.err()).contains("--webhook-concurrency: must be between 1 and 256, was 0");
     }
 
-    private static ServerConfig serveConfig(String... args) {
+    /** The configuration {@code vigil serve args} starts the server with, in an environment without variables. */
+    static ServerConfig serveConfig(String... args) {
         return serveConfig(NO_VARIABLES, args);
     }
 
     private static ServerConfig serveConfig(Environment environment, String... args) {
-        var serve = Main.commandLine(environment).getSubcommands().get("serve");
-        serve.parseArgs(args);
-        return serve.<Main.Serve>getCommand().config();
+        var line = Main.commandLine(environment);
+        line.parseArgs(Stream.concat(Stream.of("serve"), Stream.of(args)).toArray(String[]::new));
+        return line.getSubcommands().get("serve").<Main.Serve>getCommand().config();
     }
 
     @Test

@@ -25,14 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What a method and a state mean over HTTP: a GET changes nothing, and a server still starting says so. */
 class HttpSemanticsIT {
-    private static final String DRL = TestDrl.TRANSACTION + """
-            rule "large"
-            when
-                Transaction(amount > 1000, $acc : accountId)
-            then
-                alerts.raise($acc, "large transaction");
-            end
-            """;
     private static final String EVENT = "{\"type\": \"Transaction\", \"id\": \"t1\", \"time\": \"2026-11-20T10:00:00Z\", \"accountId\": \"a1\","
             + " \"amount\": 5}";
     @TempDir
@@ -68,7 +60,7 @@ class HttpSemanticsIT {
     @Test
     void aGetThatAsksToBeADelete_isAGet_whateverHeaderOrParameterAsks() throws Exception {
         server = TestServer.start(config());
-        assertThat(send("PUT", "/api/v1/rulesets/fraud", toJson(Map.of("files", Map.of("fraud.drl", DRL))))
+        assertThat(send("PUT", "/api/v1/rulesets/fraud", toJson(Map.of("files", Map.of("fraud.drl", TestDrl.LARGE))))
                 .statusCode()).isEqualTo(200);
         assertThat(send("POST", "/api/v1/tokens", "{\"name\": \"ingest\", \"scopes\": [\"events:write\"]}").statusCode()).isEqualTo(201);
 
@@ -93,7 +85,7 @@ class HttpSemanticsIT {
     @Test
     void whileTheRulesFolderDeploys_healthSaysStarting_andEventsAreRefusedWithRetryAfter_thenBothGoOn() throws Exception {
         var rules = Files.createDirectories(work.resolve("rules").resolve("fraud"));
-        Files.writeString(rules.resolve("fraud.drl"), DRL);
+        Files.writeString(rules.resolve("fraud.drl"), TestDrl.LARGE);
         var listening = new CompletableFuture<VigilServer>();
         var release = new CountDownLatch(1);
         var started = CompletableFuture.supplyAsync(() -> {

@@ -1,5 +1,6 @@
 package dev.vigil.server.cli;
 
+import static dev.vigil.server.CommandLineTest.serveConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,12 +25,6 @@ import picocli.CommandLine;
  * option and the range.
  */
 class ServeOptionRangeTest {
-    private static ServerConfig serveConfig(String... args) {
-        var serve = Main.commandLine(new Environment(Map.of())).getSubcommands().get("serve");
-        serve.parseArgs(args);
-        return serve.<Main.Serve>getCommand().config();
-    }
-
     private static Arguments bound(String option, String taken, Function<ServerConfig, Object> read, Object value, String refused,
                                    String message) {
         return Arguments.of(option, taken, read, value, refused, option + ": " + message);
