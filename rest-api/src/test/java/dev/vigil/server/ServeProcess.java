@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * environment holds none of the {@code VIGIL_} variables of the shell that runs the tests, only
  * those the test gives, so that an operator's settings never change what a test sees.
  */
-final class ServeProcess implements AutoCloseable {
+public final class ServeProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
     private static final Duration STARTS_WITHIN = Duration.ofSeconds(90);
 
@@ -37,7 +37,7 @@ final class ServeProcess implements AutoCloseable {
     }
 
     /** Runs {@code vigil serve} with {@code options} and the environment variables {@code variables}; answers once it listens. */
-    static ServeProcess start(Map<String, String> variables, String... options) throws IOException {
+    public static ServeProcess start(Map<String, String> variables, String... options) throws IOException {
         var jar = Path.of("target", "vigil.jar").toAbsolutePath();
         assertThat(jar).exists();
         var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
@@ -59,17 +59,17 @@ final class ServeProcess implements AutoCloseable {
         return serving;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Every line it printed so far. */
-    List<String> output() {
+    public List<String> output() {
         return output;
     }
 
     /** Stops it as a crash would, with SIGKILL, and waits until it is gone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.engine.api.AlertBudget;
 import dev.vigil.server.ServerConfig;
+import dev.vigil.server.TestDrl;
 import dev.vigil.server.http.RequestRate;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -4,6 +4,8 @@ import static dev.vigil.server.TestServer.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.vigil.server.ServeProcess;
+import dev.vigil.server.TestServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;

@@ -1,6 +1,6 @@
 package dev.vigil.server.cli;
 
-import static dev.vigil.server.CommandLineTest.serveConfig;
+import static dev.vigil.server.cli.CommandLineTest.serveConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.vigil.server;
+package dev.vigil.server.cli;
 
 import java.lang.reflect.AnnotatedElement;
 import java.util.Map;
