@@ -130,8 +130,11 @@ public final class EventRoutes {
      * little. (With several, each event's rule sets are only known once it is parsed.)
      */
     private void refuseEarlyWhenFull(Context ctx, String contentType, byte[] body, String ruleSet) {
+        if (!isNdjson(contentType)) {
+            return;
+        }
         var targets = ruleSet != null ? engine.ruleSet(ruleSet).stream().toList() : engine.ruleSets();
-        if (targets.size() != 1 || !isNdjson(contentType)) {
+        if (targets.size() != 1) {
             return;
         }
         var live = targets.get(0);
