@@ -1,12 +1,15 @@
 package dev.vigil.server;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.vigil.engine.api.RuleSetInfo;
+import dev.vigil.server.rules.RuleSetFolder;
 import dev.vigil.server.rules.RulesDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The rules folder across restarts: edits made while the server was down are deployed, nothing twice. */
 class RulesDirectoryIT {
@@ -14,9 +17,13 @@ class RulesDirectoryIT {
     Path work;
 
     private int startAndDeploy(Path rules) {
+        return deployed(rules).version();
+    }
+
+    private RuleSetInfo deployed(Path rules) {
         try (var server = VigilServer.start(TestServer.config(work.resolve("data")))) {
             new RulesDirectory(rules, server.ruleSets(), server.audit()).deployChanged();
-            return server.engine().ruleSet("fraud").orElseThrow().stats().version();
+            return server.engine().ruleSet("fraud").orElseThrow();
         }
     }
 
@@ -32,5 +39,24 @@ class RulesDirectoryIT {
 
         assertThat(startAndDeploy(work.resolve("rules"))).as("edited while down").isEqualTo(2);
         assertThat(startAndDeploy(work.resolve("rules"))).isEqualTo(2);
+    }
+
+    @Test
+    void aFoldersSettingsYaml_givesItsSettings_andAnEditToItAloneIsANewVersion() throws Exception {
+        var folder = Files.createDirectories(work.resolve("rules").resolve("fraud"));
+        Files.copy(Path.of("..", "rules", "fraud", "transactions.drl"), folder.resolve("transactions.drl"));
+        Files.writeString(folder.resolve(RuleSetFolder.SETTINGS), "lateness: 5s\nqueueCapacity: 5000\n");
+
+        var first = deployed(work.resolve("rules"));
+        assertThat(first.version()).isEqualTo(1);
+        assertThat(first.source().settings().allowedLateness()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(first.source().settings().queueCapacity()).isEqualTo(5000);
+        assertThat(startAndDeploy(work.resolve("rules"))).as("unchanged: not deployed again").isEqualTo(1);
+
+        Files.writeString(folder.resolve(RuleSetFolder.SETTINGS), "lateness: 10s\nqueueCapacity: 5000\n");
+
+        var edited = deployed(work.resolve("rules"));
+        assertThat(edited.version()).as("only settings.yaml edited").isEqualTo(2);
+        assertThat(edited.source().settings().allowedLateness()).isEqualTo(Duration.ofSeconds(10));
     }
 }

@@ -2,6 +2,7 @@ package dev.vigil.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.dsl.Durations;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.EventReaders;
 import dev.vigil.engine.PreparedReplay;
@@ -76,6 +77,11 @@ final class ReplayCommand implements Callable<Integer> {
                     + "--rules adds and removes, and each alert written carries \"diff\"")
     Path compare;
 
+    @Option(names = "--lateness", paramLabel = "DURATION",
+            description = "how late an event may come and still be put in time order (e.g. 5s), instead of the lateness of the "
+                    + "rule set's settings.yaml")
+    String lateness;
+
     @Option(names = "--until", paramLabel = "INSTANT", description = "move the clock to this ISO-8601 instant after the last event")
     String until;
 
@@ -121,7 +127,7 @@ final class ReplayCommand implements Callable<Integer> {
         PreparedReplay compiled;
         PreparedReplay baseline = null;
         try {
-            var source = forReplay(RuleSetFolder.load(rules));
+            var source = withLateness(forReplay(RuleSetFolder.load(rules)));
             compiled = compile(engine, source, rules, err);
             if (compare != null) {
                 baseline = compile(engine, forReplay(RuleSetFolder.load(compare)).withName(source.name()), compare, err);
@@ -208,6 +214,18 @@ final class ReplayCommand implements Callable<Integer> {
             e.diagnostics().forEach(d -> err.println(ValidateCommand.format(folder, d)));
             err.println("error: the rules of " + folder + " do not compile");
             return null;
+        }
+    }
+
+    /** {@code source} with the lateness of {@code --lateness}, when it was given. */
+    private RuleSetSource withLateness(RuleSetSource source) {
+        if (lateness == null) {
+            return source;
+        }
+        try {
+            return source.withSettings(source.settings().withAllowedLateness(Durations.parse(lateness)));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--lateness: " + e.getMessage());
         }
     }
 

@@ -69,7 +69,7 @@ final class TestCommand implements Callable<Integer> {
                             failed++;
                         }
                     }
-                } catch (RuleTestFormatException e) {
+                } catch (RuleTestFormatException | IllegalArgumentException e) {
                     out.println("FAIL " + folder + ": " + e.getMessage());
                     failed++;
                 }

@@ -42,7 +42,12 @@ final class ValidateCommand implements Callable<Integer> {
                 continue;
             }
             for (var folder : ruleSets) {
-                failed |= !validate(folder, out);
+                try {
+                    failed |= !validate(folder, out);
+                } catch (IllegalArgumentException | UncheckedIOException e) {
+                    err.println("error: " + e.getMessage());
+                    failed = true;
+                }
             }
         }
         out.flush();

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -247,6 +248,11 @@ public final class RuleSetRoutes {
     }
 
     /** The files of the active version of {@code name}, rules and test cases, or empty when none is active. */
+    /** The settings of rule set {@code name}'s running version, when it runs. */
+    public Optional<RuleSetSettings> activeSettings(String name) {
+        return engine.ruleSet(name).map(r -> r.source().settings());
+    }
+
     public Map<String, String> activeFiles(String name) {
         return store.active().stream().filter(v -> v.name().equals(name)).findFirst().map(StoredVersion::files).orElse(Map.of());
     }

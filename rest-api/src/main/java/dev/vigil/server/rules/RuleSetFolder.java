@@ -1,7 +1,15 @@
 package dev.vigil.server.rules;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vigil.engine.api.RuleSetSettings;
 import dev.vigil.engine.api.RuleSetSource;
+import dev.vigil.server.http.ApiException;
 import dev.vigil.server.http.RuleSetRoutes;
+import dev.vigil.server.http.SettingsJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +24,59 @@ import java.util.stream.Stream;
 
 /**
  * A rule set kept as a folder: named after the folder, made of the rule files under it (paths
- * relative to it, with '/'). The server's rules folder holds one such folder per rule set, and the
- * command line takes either.
+ * relative to it, with '/'), with the settings of its {@value #SETTINGS} when it has one (the same
+ * keys as the API's {@code settings}). The server's rules folder holds one such folder per rule set,
+ * and the command line takes either.
  */
 public final class RuleSetFolder {
+    /** The file beside a rule set's rules that holds its settings. */
+    public static final String SETTINGS = "settings.yaml";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
     private RuleSetFolder() {
+    }
+
+    /**
+     * The settings of {@code folder}'s {@value #SETTINGS}, as the API's {@code settings} object;
+     * null when it has none.
+     *
+     * @throws IllegalArgumentException naming the file when it is not YAML or not a mapping
+     */
+    public static ObjectNode settingsJson(Path folder) {
+        var file = folder.resolve(SETTINGS);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        JsonNode node;
+        try {
+            node = YAML.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(file + " is not YAML: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw new IllegalArgumentException(file + " must be a mapping of settings, such as \"lateness: 5s\"");
+        }
+        return object;
+    }
+
+    /**
+     * The settings of {@code folder}: those of its {@value #SETTINGS}, the defaults without one.
+     *
+     * @throws IllegalArgumentException naming the file and every bad key
+     */
+    public static RuleSetSettings settings(Path folder) {
+        try {
+            return SettingsJson.parse(settingsJson(folder));
+        } catch (ApiException e) {
+            var problems = e.details().stream().map(d -> d instanceof Map<?, ?> m ? m.get("field") + " " + m.get("message") : d.toString())
+                    .toList();
+            throw new IllegalArgumentException(folder.resolve(SETTINGS) + ": " + (problems.isEmpty() ? e.getMessage() : String.join("; ", problems)));
+        }
     }
 
     /** The rule files under {@code folder}, by relative path; empty when it has none. */
@@ -43,14 +99,14 @@ public final class RuleSetFolder {
         return out;
     }
 
-    /** The rule set of {@code folder}, with the default settings. */
+    /** The rule set of {@code folder}, with the settings of its {@value #SETTINGS} (the defaults without one). */
     public static RuleSetSource load(Path folder) {
         try {
             var files = files(folder);
             if (files.isEmpty()) {
                 throw new IllegalArgumentException(folder + " holds no rule files (*.drl, *.rule.yaml)");
             }
-            return RuleSetSource.of(folder.toAbsolutePath().normalize().getFileName().toString(), files);
+            return RuleSetSource.of(folder.toAbsolutePath().normalize().getFileName().toString(), files).withSettings(settings(folder));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + folder + ": " + e.getMessage(), e);
         }

@@ -3,6 +3,7 @@ package dev.vigil.server.rules;
 import dev.vigil.server.http.ApiException;
 import dev.vigil.server.http.AuditRoutes;
 import dev.vigil.server.http.RuleSetRoutes;
+import dev.vigil.server.http.SettingsJson;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -12,6 +13,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -118,10 +120,11 @@ public final class RulesDirectory implements AutoCloseable {
             if (files.keySet().stream().allMatch(RuleSetRoutes::isTestFile)) {
                 return false;
             }
-            if (ruleSets.activeFiles(name).equals(files)) {
+            var settings = RuleSetFolder.settingsJson(folder);
+            if (ruleSets.activeFiles(name).equals(files) && ruleSets.activeSettings(name).equals(Optional.of(SettingsJson.parse(settings)))) {
                 return false;
             }
-            var result = ruleSets.deploy(name, files, null);
+            var result = ruleSets.deploy(name, files, settings);
             LOG.info("rule set '{}' from {} deployed as version {}", name, folder, result.get("version").asInt());
             audit.record("rules folder", "deploy", name, "version " + result.get("version").asInt());
             result.withArray("warnings").forEach(w -> LOG.warn("rule set '{}': {}", name, w.get("message").asText()));

@@ -1,12 +1,10 @@
 package dev.vigil.server.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.vigil.engine.api.AlertBudget;
 import dev.vigil.server.ServerConfig;
 import dev.vigil.server.TestDrl;
 import dev.vigil.server.http.RequestRate;
+import dev.vigil.server.rules.RuleSetFolder;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -17,6 +15,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CommandLineTest {
     /** The command line's environment in these tests: none of the VIGIL_ variables a shell may export. */
@@ -234,6 +235,44 @@ class CommandLineTest {
         assertThat(alerts.get(0)).contains("\"key\":\"a1\"");
         assertThat(run.err()).containsPattern("events\\s+3").containsPattern("large\\s+2")
                 .contains("2026-11-20T10:00:01Z .. 2026-11-20T10:00:03Z");
+    }
+
+    @Test
+    void replay_takesTheLatenessOfTheFoldersSettingsYaml_andLatenessOverridesIt() throws Exception {
+        var rules = ruleSet("fraud", GOOD);
+        var events = dir.resolve("late.ndjson");
+        // t3 comes after t5: 2 s late.
+        Files.writeString(events, transaction(1, "a1", 10) + "\n" + transaction(5, "a1", 10) + "\n" + transaction(3, "a1", 10) + "\n");
+
+        var noSettings = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--out", dir.resolve("a.ndjson").toString());
+        Files.writeString(rules.resolve(RuleSetFolder.SETTINGS), "lateness: 2s\n");
+        var withSettings = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--out", dir.resolve("b.ndjson").toString());
+        var overridden = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--lateness", "1999ms",
+                "--out", dir.resolve("c.ndjson").toString());
+
+        assertThat(noSettings.err()).as(noSettings.err()).containsPattern("late\\s+1\\n");
+        assertThat(withSettings.err()).as(withSettings.err()).containsPattern("late\\s+0\\n");
+        assertThat(overridden.err()).as(overridden.err()).containsPattern("late\\s+1\\n");
+    }
+
+    @Test
+    void aBadSettingsYaml_isNamedWithEveryBadKey_andALatenessThatIsNoDurationIsAUsageError() throws Exception {
+        var rules = ruleSet("fraud", GOOD);
+        Files.writeString(rules.resolve(RuleSetFolder.SETTINGS), "lateness: soon\nclock: sundial\n");
+
+        var validate = vigil("validate", rules.toString());
+        Files.writeString(rules.resolve(RuleSetFolder.SETTINGS), "- lateness\n");
+        var notAMapping = vigil("validate", rules.toString());
+        Files.delete(rules.resolve(RuleSetFolder.SETTINGS));
+        var badOption = vigil("replay", "--rules", rules.toString(), "--events", rules.resolve("fraud.drl").toString(), "--lateness", "soon");
+
+        assertThat(validate.exit()).isEqualTo(1);
+        assertThat(validate.out() + validate.err()).contains(rules.resolve(RuleSetFolder.SETTINGS).toString())
+                .contains("settings.lateness").contains("settings.clock must be \"event-time\" or \"realtime\"");
+        assertThat(notAMapping.exit()).isEqualTo(1);
+        assertThat(notAMapping.out() + notAMapping.err()).contains("must be a mapping of settings");
+        assertThat(badOption.exit()).isEqualTo(2);
+        assertThat(badOption.err()).contains("--lateness: 'soon' is not a duration");
     }
 
     @Test
