@@ -34,11 +34,12 @@ import org.kie.api.time.SessionPseudoClock;
  * timed from its start to its exit, at several sizes. Esper and raw Drools read the file with
  * Jackson, line by line, as Vigil does.
  *
- * <p>Before timing, all three run a small file and their matches are checked against a count made
- * here: the events on whose arrival their account has more than 5 transactions in the 60 s up to
- * and including it. Esper's {@code having} gives one row per such event; raw Drools fires W1 once
- * per transaction in the window of such an account at each arrival, so its firings are counted
- * and its arrivals with a firing checked instead.
+ * <p>Before timing, all three run a small file (more than one window long) and their matches are
+ * checked against a count made here: the arrivals after which their account has more than 5
+ * transactions in the 60 s up to and including them, and the expiries after which it still has.
+ * Esper's {@code having} posts a row for each of both; {@code vigil replay} raises an alert for
+ * each; raw Drools fires W1 once per transaction of the account in the window at each of them, so
+ * its arrivals with a firing for the new transaction are checked instead.
  *
  * <p>Arguments (optional): the sizes in events (default 100,000, 300,000 and 1,000,000).
  */
