@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.kie.api.KieServices;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.time.SessionPseudoClock;
 
@@ -121,28 +120,11 @@ public final class ReplayBenchmark {
 
     /** Raw Drools: build the fact, advance the pseudo clock to its time, insert, fire, per event. */
     private Run raw(Scenario scenario) {
-        var ks = KieServices.get();
-        var kfs = ks.newKieFileSystem();
-        var releaseId = ks.newReleaseId("bench", "raw", "1.0." + System.nanoTime());
-        kfs.generateAndWritePomXML(releaseId);
-        kfs.writeKModuleXML("""
-                <kmodule xmlns="http://www.drools.org/xsd/kmodule">
-                  <kbase name="raw" default="true" eventProcessingMode="stream">
-                    <ksession name="raw" default="true" type="stateful" clockType="pseudo"/>
-                  </kbase>
-                </kmodule>
-                """);
-        kfs.write("src/main/resources/bench/raw.drl", scenario.rawDrl);
-        var results = ks.newKieBuilder(kfs).buildAll().getResults();
-        if (results.hasMessages(org.kie.api.builder.Message.Level.ERROR)) {
-            throw new IllegalStateException(results.toString());
-        }
-        var container = ks.newKieContainer(releaseId);
-        KieSession session = container.newKieSession();
-        DroolsOwnClock.use(session);
+        var raw = new RawDrools(scenario.rawDrl);
+        KieSession session = raw.session();
         var hits = new AtomicLong();
         session.setGlobal("hits", hits);
-        var type = container.getKieBase().getFactType("bench", "Transaction");
+        var type = raw.type("Transaction");
         var id = type.getField("id");
         var time = type.getField("time");
         var account = type.getField("accountId");
@@ -166,9 +148,7 @@ public final class ReplayBenchmark {
         } catch (InstantiationException | IllegalAccessException e) {
             throw new IllegalStateException(e);
         } finally {
-            session.dispose();
-            container.dispose();
-            ks.getRepository().removeKieModule(releaseId);
+            raw.close();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Run(events / seconds, hits.get());
