@@ -1,5 +1,6 @@
 package dev.vigil.engine;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.api.ClockMode;
@@ -35,7 +36,11 @@ import java.util.List;
  */
 final class JournalRecovery {
     private static final int CHUNK = 1_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Reads kept events as the server reads posted ones: decimals are not squeezed through a double,
+     * so a BigDecimal field rebuilt from the journal has every digit it had when it was posted.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private JournalRecovery() {
     }
