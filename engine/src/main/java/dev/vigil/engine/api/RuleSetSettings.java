@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param alertBudget        the most alerts it may raise for one event and within one second before
  *                           it is stopped as flooding; a limit not set (0) is the engine's, and
  *                           one set is never above the engine's
+ * @param partitioning       the key by which it is spread over several sessions, or
+ *                           {@link Partitioning#NONE}: one session
  */
 public record RuleSetSettings(
         ClockMode clockMode,
@@ -33,7 +35,8 @@ public record RuleSetSettings(
         boolean allowUnknownFields,
         int queueCapacity,
         int maxFiringsPerStep,
-        AlertBudget alertBudget) {
+        AlertBudget alertBudget,
+        Partitioning partitioning) {
 
     /** The longest allowed lateness: the reorder buffer holds that much of the stream. */
     public static final Duration MAX_LATENESS = Duration.ofDays(30);
@@ -46,7 +49,7 @@ public record RuleSetSettings(
 
     public static final RuleSetSettings DEFAULTS = new RuleSetSettings(
             ClockMode.EVENT_TIME, Duration.ZERO, LatePolicy.PROCESS, Duration.ofSeconds(1), false, 100_000, 10_000,
-            AlertBudget.UNSET);
+            AlertBudget.UNSET, Partitioning.NONE);
 
     public RuleSetSettings {
         Objects.requireNonNull(clockMode, "clockMode");
@@ -54,6 +57,7 @@ public record RuleSetSettings(
         Objects.requireNonNull(latePolicy, "latePolicy");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(alertBudget, "alertBudget");
+        Objects.requireNonNull(partitioning, "partitioning");
         within("allowedLateness", allowedLateness, MAX_LATENESS);
         within("idleTimeout", idleTimeout, MAX_IDLE_TIMEOUT);
         within("queueCapacity", queueCapacity, MAX_QUEUE_CAPACITY);
@@ -74,35 +78,40 @@ public record RuleSetSettings(
     }
 
     public RuleSetSettings withClockMode(ClockMode value) {
-        return new RuleSetSettings(value, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget);
+        return new RuleSetSettings(value, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget, partitioning);
     }
 
     public RuleSetSettings withAllowedLateness(Duration value) {
-        return new RuleSetSettings(clockMode, value, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget);
+        return new RuleSetSettings(clockMode, value, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget, partitioning);
     }
 
     public RuleSetSettings withLatePolicy(LatePolicy value) {
-        return new RuleSetSettings(clockMode, allowedLateness, value, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget);
+        return new RuleSetSettings(clockMode, allowedLateness, value, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget, partitioning);
     }
 
     public RuleSetSettings withIdleTimeout(Duration value) {
-        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, value, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget);
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, value, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget, partitioning);
     }
 
     public RuleSetSettings withAllowUnknownFields(boolean value) {
-        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, value, queueCapacity, maxFiringsPerStep, alertBudget);
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, value, queueCapacity, maxFiringsPerStep, alertBudget, partitioning);
     }
 
     public RuleSetSettings withQueueCapacity(int value) {
-        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, value, maxFiringsPerStep, alertBudget);
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, value, maxFiringsPerStep, alertBudget, partitioning);
     }
 
     public RuleSetSettings withMaxFiringsPerStep(int value) {
-        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, value, alertBudget);
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, value, alertBudget, partitioning);
     }
 
     public RuleSetSettings withAlertBudget(AlertBudget value) {
         return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity,
-                maxFiringsPerStep, value);
+                maxFiringsPerStep, value, partitioning);
+    }
+
+    public RuleSetSettings withPartitioning(Partitioning value) {
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity,
+                maxFiringsPerStep, alertBudget, value);
     }
 }
