@@ -301,6 +301,24 @@ public final class Alerts {
         this.horizon = eventHorizon == null ? -1 : eventHorizon.toMillis();
     }
 
+    /**
+     * Engine side: takes over what {@code other}, the alerts of a session whose events move into this
+     * one's, remembers to drop repeats (alert ids, the suppression windows): the alerts those
+     * events raise again here have the same ids and are dropped. Matches are not taken: they name
+     * the other session's fact handles.
+     */
+    public void rememberFrom(Alerts other) {
+        recentIds.addAll(other.recentIds);
+        other.lastAlertByRuleAndKey.forEach((slot, time) -> lastAlertByRuleAndKey.merge(slot, time, Math::max));
+    }
+
+    /** Engine side: adds the counters of {@code other}, a session this one takes over from. */
+    public void countFrom(Alerts other) {
+        other.raisedPerRule.forEach((rule, count) -> raisedPerRule.merge(rule, count, Long::sum));
+        suppressed += other.suppressed;
+        duplicates += other.duplicates;
+    }
+
     /** What is remembered to drop repeats: alert ids and matches. */
     public int remembered() {
         return recentIds.size() + recentMatches.size() + lastingMatches.size();

@@ -42,6 +42,11 @@ final class Recent<K> {
         }
     }
 
+    /** Remembers what {@code other} remembers, at its times, after what this remembers. */
+    void addAll(Recent<K> other) {
+        other.times.forEach(this::add);
+    }
+
     int size() {
         return times.size();
     }

@@ -125,7 +125,7 @@ public final class Replay {
         }
         var rules = compiled.stream().flatMap(c -> c.rules().stream()).toList();
         try {
-            return watchdog.run(compiled.get(0).name(), rules, watch -> session(compiled, events, until, wallClock, watch, sinks));
+            return watchdog.run(compiled.get(0).name(), rules, watch -> session(compiled, events, until, wallClock, watchdog, watch, sinks));
         } finally {
             // What the replay's thread did not take over (a session it could not start) is released here.
             compiled.forEach(CompiledRuleSet::close);
@@ -134,12 +134,12 @@ public final class Replay {
 
     /** The replay itself, on the thread {@code watch} watches. */
     private static List<ReplayResult> session(List<CompiledRuleSet> compiled, Iterator<? extends JsonNode> events, Instant until,
-                                              InstantSource wallClock, Watch watch, List<Consumer<Alert>> sinks) {
+                                              InstantSource wallClock, Watchdog watchdog, Watch watch, List<Consumer<Alert>> sinks) {
         var runs = new ArrayList<Run>();
         long started = System.nanoTime();
         try {
             for (int i = 0; i < compiled.size(); i++) {
-                runs.add(new Run(compiled.get(i), wallClock, sinks.get(i), watch));
+                runs.add(new Run(compiled.get(i), wallClock, sinks.get(i), watchdog, watch));
             }
             try (var reader = new DecodingReader(events, runs.stream().map(r -> r.runner.decoder()).toList())) {
                 for (var batch = reader.next(); batch != null; batch = reader.next()) {
@@ -171,7 +171,7 @@ public final class Replay {
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
 
-        Run(CompiledRuleSet compiled, InstantSource wallClock, Consumer<Alert> sink, Watch watch) {
+        Run(CompiledRuleSet compiled, InstantSource wallClock, Consumer<Alert> sink, Watchdog watchdog, Watch watch) {
             this.watch = watch;
             this.runner = new RuleSetRunner(compiled, 1, wallClock, new EngineListener() {
                 @Override
@@ -186,7 +186,7 @@ public final class Replay {
                         ruleErrors.add(error);
                     }
                 }
-            });
+            }, null, watchdog);
         }
 
         void take(List<Event> events, List<EventError> invalid) {
@@ -196,6 +196,8 @@ public final class Replay {
                 watch.step();
                 runner.accept(event);
             }
+            // A partitioned rule set's partitions take what is theirs now, and their clocks follow.
+            runner.flush();
             for (var error : invalid) {
                 if (errors.size() < MAX_REPORTED_ERRORS) {
                     errors.add(error);

@@ -10,6 +10,7 @@ import dev.vigil.engine.api.RuleError;
 import dev.vigil.engine.api.RuleSetFailedException;
 import dev.vigil.engine.api.RuleSetStats;
 import dev.vigil.engine.api.RuleSetStatus;
+import dev.vigil.engine.api.RuleTimeoutException;
 import dev.vigil.engine.api.RunawayRulesException;
 import dev.vigil.engine.event.EventDecoder;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
@@ -88,7 +89,7 @@ public final class LiveRuleSet implements AutoCloseable {
         this.room = new Semaphore(capacity);
         this.listener = listener;
         this.tickMillis = Math.max(1, tick.toMillis());
-        this.runner = new RuleSetRunner(compiled, version, wallClock, new Watched(listener), alertBound);
+        this.runner = new RuleSetRunner(compiled, version, wallClock, new Watched(listener), alertBound, watchdog);
         runner.countAlertsPerSecond(true);
         this.decoder = runner.decoder().withTimeBounds(eventTimes);
         this.running = compiled;
@@ -340,6 +341,7 @@ public final class LiveRuleSet implements AutoCloseable {
                 deploy.compiled.close();
             }
         } else if (command instanceof Command.Flush flush) {
+            runner.sync();
             stats = runner.stats(status, capacity - room.availablePermits());
             flush.done.complete(stats);
         } else if (command instanceof Command.Stop) {
@@ -352,7 +354,8 @@ public final class LiveRuleSet implements AutoCloseable {
     }
 
     private void fail(Throwable e) {
-        fail(e instanceof RunawayRulesException ? e.getMessage() : e.getClass().getName() + ": " + e.getMessage(), e);
+        fail(e instanceof RunawayRulesException || e instanceof RuleTimeoutException ? e.getMessage()
+                : e.getClass().getName() + ": " + e.getMessage(), e);
     }
 
     private void fail(String reason, Throwable cause) {
@@ -492,6 +495,11 @@ public final class LiveRuleSet implements AutoCloseable {
 
         @Override
         public void onAlert(Alert alert) {
+            // A partition's thread calls from its own watch; only the worker's wait is the worker's.
+            if (Thread.currentThread() != worker) {
+                listener.onAlert(alert);
+                return;
+            }
             watch.idle();
             try {
                 listener.onAlert(alert);

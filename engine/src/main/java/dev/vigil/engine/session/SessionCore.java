@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 final class SessionCore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionCore.class);
     private final String ruleSet;
+    private final boolean owns;
     private KieContainer container;
     private KieSession session;
     private InternalWorkingMemory timers;
@@ -53,11 +54,20 @@ final class SessionCore implements AutoCloseable {
     private FactMigration migration;
 
     SessionCore(CompiledRuleSet compiled, int version, InstantSource wallClock, int maxFirings) {
+        this(compiled, compiled.adoptContainer(), true, version, wallClock, maxFirings);
+    }
+
+    /**
+     * A session of {@code container}, which it disposes on close when it {@code owns} it; one that
+     * does not shares the container (and its rule network and classes) with other sessions.
+     */
+    SessionCore(CompiledRuleSet compiled, KieContainer container, boolean owns, int version, InstantSource wallClock, int maxFirings) {
         this.ruleSet = compiled.name();
+        this.owns = owns;
         this.module = compiled.releaseId();
         this.declaredFields = compiled.declaredFields();
         this.maxFirings = maxFirings;
-        this.container = compiled.adoptContainer();
+        this.container = container;
         this.eventIds = new EventIds(container.getKieBase());
         Function<Object, String> idOf = eventIds::get;
         // The match whose consequence runs is the agenda's knowledge helper's; asking it costs
@@ -257,17 +267,7 @@ final class SessionCore implements AutoCloseable {
         // rules make those again as the events go back in, where carrying both would count twice.
         var facts = new ArrayList<Carried>();
         takenOut.stream().filter(f -> f.id != null).forEach(facts::add);
-        try {
-            for (var handle : session.getFactHandles()) {
-                var fact = ((InternalFactHandle) handle).getObject();
-                var id = eventIds.get(fact);
-                if (id != null) {
-                    facts.add(new Carried(fact, timestamp(handle), id));
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("rule set '{}': the facts of the old session could not be read, the new one starts empty", ruleSet, e);
-        }
+        facts.addAll(heldEvents());
         facts.sort(Comparator.comparingLong(Carried::time));
         var oldDeclared = new FactMigration(container.getKieBase());
         long clock = now();
@@ -287,25 +287,65 @@ final class SessionCore implements AutoCloseable {
         startSession();
         int carried = 0;
         for (var fact : facts) {
-            Object object = fact.object;
-            if (migration.canConvert(object)) {
-                object = migration.convert(object, fact.time);
-            } else if (oldDeclared.isDeclared(object.getClass().getName())) {
-                continue;
+            if (insertMoved(fact, oldDeclared)) {
+                carried++;
             }
-            if (pseudoClock != null && fact.time != Long.MIN_VALUE) {
-                advanceTo(fact.time);
-            }
-            eventIds.put(object, fact.id);
-            session.insert(object);
-            carried++;
-            fire();
         }
         if (pseudoClock != null) {
             advanceTo(clock);
         }
         fire();
         return carried;
+    }
+
+    /**
+     * The events the session was given (those with an id), with their times, in no order; not what
+     * its rules made of them, which the rules make again when the events go into another session.
+     */
+    List<Carried> heldEvents() {
+        var facts = new ArrayList<Carried>();
+        try {
+            for (var handle : session.getFactHandles()) {
+                var fact = ((InternalFactHandle) handle).getObject();
+                var id = eventIds.get(fact);
+                if (id != null) {
+                    facts.add(new Carried(fact, timestamp(handle), id));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("rule set '{}': the facts of the old session could not be read, the new one starts without them", ruleSet, e);
+        }
+        return facts;
+    }
+
+    /**
+     * Inserts an event moved from another session at its time (the clock stepping there first),
+     * converted into the running version's class of its type; false when its type is one of
+     * {@code oldTypes} that the running version no longer has, and it is left out.
+     */
+    boolean insertMoved(Carried fact, FactMigration oldTypes) {
+        Object object = fact.object;
+        var types = declaredTypes();
+        if (types.canConvert(object)) {
+            object = types.convert(object, fact.time);
+        } else if (oldTypes.isDeclared(object.getClass().getName())) {
+            return false;
+        }
+        if (pseudoClock != null && fact.time != Long.MIN_VALUE) {
+            advanceTo(fact.time);
+        }
+        eventIds.put(object, fact.id);
+        session.insert(object);
+        fire();
+        return true;
+    }
+
+    /** The declared types of the running version, to tell which moved facts it no longer has. */
+    FactMigration declaredTypes() {
+        if (migration == null) {
+            migration = new FactMigration(container.getKieBase());
+        }
+        return migration;
     }
 
     /** The packages of {@code kieBase} that hold rules or declared types. */
@@ -330,7 +370,8 @@ final class SessionCore implements AutoCloseable {
         return changed;
     }
 
-    private record Carried(Object object, long time, String id) {
+    /** An event on its way from one session to another: the fact, its time and its id. */
+    record Carried(Object object, long time, String id) {
     }
 
     /** An event decoded against an older version, carried into the running one if its type changed. */
@@ -355,6 +396,10 @@ final class SessionCore implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!owns) {
+            session.dispose();
+            return;
+        }
         try {
             session.dispose();
         } finally {
