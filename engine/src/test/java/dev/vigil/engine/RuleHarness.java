@@ -39,7 +39,9 @@ public final class RuleHarness implements AutoCloseable {
         var listener = new EngineListener() {
             @Override
             public void onAlert(Alert alert) {
-                alerts.add(alert);
+                synchronized (alerts) {
+                    alerts.add(alert);
+                }
             }
 
             @Override
@@ -62,6 +64,11 @@ public final class RuleHarness implements AutoCloseable {
     /** A rule set of several files: DRL and rule-language files together. */
     public static RuleHarness of(Map<String, String> files) {
         return new RuleHarness(new RuleSetSource("test", files, RuleSetSettings.DEFAULTS));
+    }
+
+    /** A rule set of several files with {@code settings}. */
+    public static RuleHarness of(Map<String, String> files, RuleSetSettings settings) {
+        return new RuleHarness(new RuleSetSource("test", files, settings));
     }
 
     public static RuleHarness of(String drl, RuleSetSettings settings) {
@@ -117,11 +124,16 @@ public final class RuleHarness implements AutoCloseable {
         return this;
     }
 
+    /** The alerts raised so far, once the sessions (a partitioned rule set's, on their threads) have done every step given. */
     public List<Alert> alerts() {
-        return List.copyOf(alerts);
+        runner.sync();
+        synchronized (alerts) {
+            return List.copyOf(alerts);
+        }
     }
 
     public List<RuleError> errors() {
+        runner.sync();
         return List.copyOf(errors);
     }
 
@@ -130,6 +142,7 @@ public final class RuleHarness implements AutoCloseable {
     }
 
     public RuleSetStats stats() {
+        runner.sync();
         return runner.stats(RuleSetStatus.RUNNING, 0);
     }
 
