@@ -354,8 +354,12 @@ public final class LiveRuleSet implements AutoCloseable {
     }
 
     private void fail(Throwable e) {
-        fail(e instanceof RunawayRulesException || e instanceof RuleTimeoutException ? e.getMessage()
-                : e.getClass().getName() + ": " + e.getMessage(), e);
+        if (e instanceof RuleTimeoutException timedOut) {
+            // A partition's rule that did not return: the reason a single session's gives.
+            fail(stallReason(timedOut.rule(), timedOut.timeout()), null);
+            return;
+        }
+        fail(e instanceof RunawayRulesException ? e.getMessage() : e.getClass().getName() + ": " + e.getMessage(), e);
     }
 
     private void fail(String reason, Throwable cause) {
@@ -393,8 +397,7 @@ public final class LiveRuleSet implements AutoCloseable {
      * stay in the journal of a server that keeps one) and no more are taken.
      */
     private void stalled(String rule, Duration timeout) {
-        var reason = (rule == null ? "its rules" : "rule '" + rule + "'") + " did not return for " + timeout.toMillis()
-                + " ms (an endless loop?); deploy a fixed version to bring the rule set back";
+        var reason = stallReason(rule, timeout);
         if (!markFailed(reason)) {
             return;
         }
@@ -402,6 +405,11 @@ public final class LiveRuleSet implements AutoCloseable {
         announce(reason, null, stats.withStatus(status));
         RunningRule.stop(worker);
         drainQueue();
+    }
+
+    private static String stallReason(String rule, Duration timeout) {
+        return (rule == null ? "its rules" : "rule '" + rule + "'") + " did not return for " + timeout.toMillis()
+                + " ms (an endless loop?); deploy a fixed version to bring the rule set back";
     }
 
     /** Marks a running rule set stopped, for a stop that does not wait for its queue; false when it was not running. */
