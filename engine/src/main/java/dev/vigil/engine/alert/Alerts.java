@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.kie.api.definition.rule.Rule;
@@ -73,6 +74,7 @@ public final class Alerts {
     private final List<RuleError> errors = new ArrayList<>();
     private Map<String, RuleInfo> rules = Map.of();
     private int version;
+    private Predicate<Object> raisedElsewhere;
     private long suppressed;
     private long duplicates;
 
@@ -114,6 +116,12 @@ public final class Alerts {
             // The rule set is over its budget and fails once the firing ends: refuse at the cost of a counter.
             meter.refuse();
             return;
+        }
+        if (raisedElsewhere != null) {
+            matched.collect(current);
+            if (matched.all(raisedElsewhere)) {
+                return;
+            }
         }
         var rule = current.getRule();
         var info = ruleInfo(rule);
@@ -317,6 +325,15 @@ public final class Alerts {
         other.raisedPerRule.forEach((rule, count) -> raisedPerRule.merge(rule, count, Long::sum));
         suppressed += other.suppressed;
         duplicates += other.duplicates;
+    }
+
+    /**
+     * Engine side: leaves out the alerts of matches whose every fact passes {@code shared}: in a
+     * partitioned rule set, events that go to every partition match alike in each, and the first
+     * partition alone raises what they raise by themselves.
+     */
+    public void leaveToAnother(Predicate<Object> shared) {
+        this.raisedElsewhere = shared;
     }
 
     /** What is remembered to drop repeats: alert ids and matches. */

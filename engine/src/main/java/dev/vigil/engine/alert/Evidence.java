@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import org.drools.base.reteoo.InitialFactImpl;
 import org.drools.core.common.DefaultEventHandle;
 import org.drools.core.common.InternalFactHandle;
 import org.drools.core.reteoo.AccumulateNode;
@@ -86,6 +88,22 @@ final class Evidence {
 
     int size() {
         return size;
+    }
+
+    /** Whether there are facts and every one passes {@code test}, the initial fact of a {@code not} or {@code exists} aside. */
+    boolean all(Predicate<Object> test) {
+        boolean any = false;
+        for (var handle : handles) {
+            var fact = handle.getObject();
+            if (fact instanceof InitialFactImpl) {
+                continue;
+            }
+            if (!test.test(fact)) {
+                return false;
+            }
+            any = true;
+        }
+        return any;
     }
 
     /** Ids of the events among the facts ({@code idOf} returns null for the rest), by event time, then id. */

@@ -18,6 +18,9 @@ import org.kie.api.runtime.KieContainer;
  * closes this. Close it when it is not deployed, so the module does not stay in memory.
  */
 public final class CompiledRuleSet implements AutoCloseable {
+    /** The name of the rule network in the rule set's module, for building more of it. */
+    public static final String KIE_BASE = "vigil";
+
     private final RuleSetSource source;
     private final ReleaseId releaseId;
     private final KieContainer container;

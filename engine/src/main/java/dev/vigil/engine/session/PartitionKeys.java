@@ -6,9 +6,11 @@ import dev.vigil.engine.ruleset.CompiledRuleSet;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import org.kie.api.KieBase;
 import org.kie.api.definition.type.Role;
@@ -26,6 +28,7 @@ final class PartitionKeys {
     private final Partitioning partitioning;
     private final int partitions;
     private final Map<Class<?>, Function<Object, Object>> keyOf = new HashMap<>();
+    private final Set<Class<?>> shared;
 
     PartitionKeys(Partitioning partitioning, int partitions, KieBase kieBase) {
         this.partitioning = partitioning;
@@ -38,6 +41,18 @@ final class PartitionKeys {
             var field = partitioning.keyOf(declaration.getTypeClass().getSimpleName()).map(type::getField).orElse(null);
             keyOf.put(declaration.getTypeClass(), field == null ? NO_KEY : field::get);
         }
+        var unkeyed = new HashSet<Class<?>>();
+        keyOf.forEach((type, key) -> {
+            if (key == NO_KEY) {
+                unkeyed.add(type);
+            }
+        });
+        this.shared = Set.copyOf(unkeyed);
+    }
+
+    /** Whether {@code fact} is an event of a type without a key, which every partition is given. Thread-safe. */
+    boolean isShared(Object fact) {
+        return shared.contains(fact.getClass());
     }
 
     /** How {@code compiled} is partitioned. */

@@ -63,7 +63,12 @@ final class Partitions implements Sessions {
         this.workers = new Worker[count];
         int maxFirings = compiled.source().settings().maxFiringsPerStep();
         for (int i = 0; i < count; i++) {
-            var core = new SessionCore(compiled, container, false, version, wallClock, maxFirings);
+            // A network each: sessions that share one compare each other's facts in its temporal operators.
+            var network = i == 0 ? container.getKieBase() : container.newKieBase(CompiledRuleSet.KIE_BASE, null);
+            var core = new SessionCore(compiled, container, network, version, wallClock, maxFirings);
+            if (i > 0) {
+                core.alerts().leaveToAnother(keys::isShared);
+            }
             workers[i] = new Worker(i, core, listener, watchdog);
         }
     }

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import org.drools.core.common.DefaultEventHandle;
 import org.drools.core.common.InternalFactHandle;
 import org.drools.core.common.InternalWorkingMemory;
+import org.kie.api.KieBase;
 import org.kie.api.builder.Message;
 import org.kie.api.builder.ReleaseId;
 import org.kie.api.runtime.KieContainer;
@@ -41,6 +42,7 @@ final class SessionCore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionCore.class);
     private final String ruleSet;
     private final boolean owns;
+    private final KieBase network;
     private KieContainer container;
     private KieSession session;
     private InternalWorkingMemory timers;
@@ -54,21 +56,26 @@ final class SessionCore implements AutoCloseable {
     private FactMigration migration;
 
     SessionCore(CompiledRuleSet compiled, int version, InstantSource wallClock, int maxFirings) {
-        this(compiled, compiled.adoptContainer(), true, version, wallClock, maxFirings);
+        this(compiled, compiled.adoptContainer(), null, version, wallClock, maxFirings);
     }
 
     /**
-     * A session of {@code container}, which it disposes on close when it {@code owns} it; one that
-     * does not shares the container (and its rule network and classes) with other sessions.
+     * A session of {@code container}, which it disposes on close when {@code network} is null; else
+     * a session of {@code network}, a rule network of its own built from the container that it
+     * shares with other sessions (and so the declared classes). Sessions must not share a network
+     * while they run on different threads: Drools' temporal operators keep the facts they compare
+     * in the network's nodes.
      */
-    SessionCore(CompiledRuleSet compiled, KieContainer container, boolean owns, int version, InstantSource wallClock, int maxFirings) {
+    SessionCore(CompiledRuleSet compiled, KieContainer container, KieBase network, int version, InstantSource wallClock,
+                int maxFirings) {
         this.ruleSet = compiled.name();
-        this.owns = owns;
+        this.owns = network == null;
+        this.network = network;
         this.module = compiled.releaseId();
         this.declaredFields = compiled.declaredFields();
         this.maxFirings = maxFirings;
         this.container = container;
-        this.eventIds = new EventIds(container.getKieBase());
+        this.eventIds = new EventIds(kieBase());
         Function<Object, String> idOf = eventIds::get;
         // The match whose consequence runs is the agenda's knowledge helper's; asking it costs
         // nothing, where an agenda listener would make Drools build an event for every firing.
@@ -79,7 +86,7 @@ final class SessionCore implements AutoCloseable {
     }
 
     private void startSession() {
-        session = container.newKieSession();
+        session = network == null ? container.newKieSession() : network.newKieSession(container.getKieSessionConfiguration(), null);
         timers = (InternalWorkingMemory) session;
         pseudoClock = session.getSessionClock() instanceof SessionPseudoClock p ? p : null;
         session.setGlobal(Alerts.GLOBAL, alerts);
@@ -343,7 +350,7 @@ final class SessionCore implements AutoCloseable {
     /** The declared types of the running version, to tell which moved facts it no longer has. */
     FactMigration declaredTypes() {
         if (migration == null) {
-            migration = new FactMigration(container.getKieBase());
+            migration = new FactMigration(kieBase());
         }
         return migration;
     }
@@ -382,8 +389,8 @@ final class SessionCore implements AutoCloseable {
         return new Event(event.id(), event.type(), event.time(), migration.convert(event.fact(), event.time()));
     }
 
-    org.kie.api.KieBase kieBase() {
-        return container.getKieBase();
+    KieBase kieBase() {
+        return network != null ? network : container.getKieBase();
     }
 
     private static long timestamp(FactHandle handle) {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -143,6 +144,38 @@ class PartitionedAlertsTest {
         for (int partitions : new int[] {1, 2, 4}) {
             var actual = run(files, settings.withPartitioning(key.withPartitions(partitions)), events);
             assertThat(actual).as("%s at P = %d", name, partitions).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void eventsOfATypeWithoutAKey_goToEveryPartition_andWhatTheyRaiseAloneIsRaisedOnce() {
+        var types = """
+                package fraud;
+                declare Tx @role(event) @timestamp(time) id : String  time : long  cardId : String  terminal : String end
+                declare Report @role(event) @timestamp(time) id : String  time : long  cardId : String  terminal : String end
+                rule "used at a reported terminal"
+                when
+                    $r : Report($t : terminal)
+                    $x : Tx(terminal == $t, this after[0s, 1h] $r, $card : cardId)
+                then
+                    alerts.raise($card, "terminal " + $t + " was reported");
+                end
+                """;
+        var reported = """
+                rule: reported
+                when: {pattern: match, event: Report, where: cardId != null, per: cardId}
+                then: {message: "card {cardId}"}
+                """;
+        var key = Partitioning.by(Map.of("Tx", "cardId")).withPartitions(4);
+        try (var h = RuleHarness.of(Map.of("t.drl", types, "r.rule.yaml", reported), RuleSetSettings.DEFAULTS.withPartitioning(key))) {
+            h.send("Report", "0:01", "cardId", "c0", "terminal", "t1");
+            for (int card = 1; card <= 8; card++) {
+                h.send("Tx", "0:02", "cardId", "c" + card, "terminal", "t1");
+            }
+            assertThat(h.alerts()).filteredOn(a -> a.rule().equals("reported")).as("raised by one partition").hasSize(1);
+            assertThat(h.alerts()).filteredOn(a -> a.rule().equals("used at a reported terminal")).extracting(Alert::key)
+                    .as("every partition joins the report with its own cards")
+                    .containsExactlyInAnyOrder("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8");
         }
     }
 
