@@ -87,9 +87,11 @@ final class PartitionKeys {
         if (settings.isPartitioned()) {
             return settings;
         }
-        if (settings.partitions() == 0) {
-            return Partitioning.NONE;
-        }
+        return settings.partitions() == 0 ? Partitioning.NONE : derived(settings);
+    }
+
+    /** The key every rule-language rule's per agrees on, for each type; errors for the rules that give none or disagree. */
+    private Partitioning derived(Partitioning settings) {
         var byType = new LinkedHashMap<String, List<Site>>();
         for (var site : sites()) {
             if (site.key() == null) {
