@@ -75,7 +75,14 @@ final class DrlWriter {
         }
         int[] lines = writer.sources.stream().mapToInt(Pos::line).toArray();
         int[] columns = writer.sources.stream().mapToInt(Pos::column).toArray();
-        return new Generated(file, writer.out.toString(), rules.stream().map(RuleSpec::name).toList(), List.of(), lines, columns);
+        return new Generated(file, writer.out.toString(), rules.stream().map(RuleSpec::name).toList(),
+                rules.stream().map(DrlWriter::key).toList(), List.of(), lines, columns);
+    }
+
+    /** What {@code rule} groups its events by: its per, for the types of all its steps. */
+    private static RuleKey key(RuleSpec rule) {
+        var types = allSteps(rule.pattern()).stream().map(s -> s.type().name()).distinct().toList();
+        return new RuleKey(rule.name(), rule.pos().line(), rule.pattern().per(), types);
     }
 
     private static List<Step> allSteps(Pattern pattern) {

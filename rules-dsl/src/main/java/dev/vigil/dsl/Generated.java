@@ -10,15 +10,17 @@ import java.util.Objects;
  * @param file        the rule file
  * @param drl         the generated DRL, null when there are diagnostics
  * @param rules       the names of the rules, in the file's order
+ * @param keys        what each rule groups its events by, in the file's order; empty when there are diagnostics
  * @param diagnostics every error found, in the file's order; empty when {@code drl} is set
  * @param sourceLines   for each line of the DRL (index 0 is line 1), the line of the rule file it comes from
  * @param sourceColumns for each line of the DRL, the column of the rule file it comes from, 0 for the whole line
  */
-public record Generated(String file, String drl, List<String> rules, List<DslDiagnostic> diagnostics, int[] sourceLines,
-                        int[] sourceColumns) {
+public record Generated(String file, String drl, List<String> rules, List<RuleKey> keys, List<DslDiagnostic> diagnostics,
+                        int[] sourceLines, int[] sourceColumns) {
     public Generated {
         Objects.requireNonNull(file, "file");
         rules = List.copyOf(rules);
+        keys = List.copyOf(keys);
         diagnostics = List.copyOf(diagnostics);
         sourceLines = sourceLines.clone();
         sourceColumns = sourceColumns.clone();
@@ -29,7 +31,7 @@ public record Generated(String file, String drl, List<String> rules, List<DslDia
 
     /** What a rule file with {@code diagnostics} compiles to: no DRL. */
     public static Generated failed(String file, List<DslDiagnostic> diagnostics) {
-        return new Generated(file, null, List.of(), diagnostics, new int[0], new int[0]);
+        return new Generated(file, null, List.of(), List.of(), diagnostics, new int[0], new int[0]);
     }
 
     public boolean ok() {
@@ -49,13 +51,13 @@ public record Generated(String file, String drl, List<String> rules, List<DslDia
     @Override
     public boolean equals(Object o) {
         return o instanceof Generated g && file.equals(g.file) && Objects.equals(drl, g.drl) && rules.equals(g.rules)
-                && diagnostics.equals(g.diagnostics) && Arrays.equals(sourceLines, g.sourceLines)
+                && keys.equals(g.keys) && diagnostics.equals(g.diagnostics) && Arrays.equals(sourceLines, g.sourceLines)
                 && Arrays.equals(sourceColumns, g.sourceColumns);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(file, drl, rules, diagnostics, Arrays.hashCode(sourceLines), Arrays.hashCode(sourceColumns));
+        return Objects.hash(file, drl, rules, keys, diagnostics, Arrays.hashCode(sourceLines), Arrays.hashCode(sourceColumns));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.vigil.engine.ruleset;
 
 import dev.vigil.engine.api.Diagnostic;
 import dev.vigil.engine.api.EventType;
+import dev.vigil.engine.api.Partitioning;
 import dev.vigil.engine.api.RuleInfo;
 import dev.vigil.engine.api.RuleSetSource;
 import java.util.List;
@@ -29,13 +30,14 @@ public final class CompiledRuleSet implements AutoCloseable {
     private final List<RuleInfo> rules;
     private final List<Diagnostic> warnings;
     private final Map<String, String> generated;
+    private final Partitioning partitioning;
     private boolean adopted;
     private boolean moduleKept;
     private boolean closed;
 
     CompiledRuleSet(RuleSetSource source, ReleaseId releaseId, KieContainer container, List<EventType> eventTypes,
                     Map<String, Map<String, String>> declaredFields, List<RuleInfo> rules, List<Diagnostic> warnings,
-                    Map<String, String> generated) {
+                    Map<String, String> generated, Partitioning partitioning) {
         this.source = source;
         this.releaseId = releaseId;
         this.container = container;
@@ -44,6 +46,7 @@ public final class CompiledRuleSet implements AutoCloseable {
         this.rules = List.copyOf(rules);
         this.warnings = List.copyOf(warnings);
         this.generated = Map.copyOf(generated);
+        this.partitioning = partitioning;
     }
 
     /** The DRL generated from each rule-language file ({@code *.rule.yaml}), by its path. */
@@ -72,6 +75,16 @@ public final class CompiledRuleSet implements AutoCloseable {
     /** The rules with their alerting metadata. */
     public List<RuleInfo> rules() {
         return rules;
+    }
+
+    /**
+     * The key and partition count it runs by: its settings' when they give a key; when they ask
+     * for partitions without one, the key its rule-language rules' {@code per} give; else
+     * {@link Partitioning#NONE}, one session. Every rule was checked to keep to the key, or the
+     * settings accept those that do not (they are among the {@link #warnings()}).
+     */
+    public Partitioning partitioning() {
+        return partitioning;
     }
 
     /** What compiled but deserves a look, such as event types whose events never expire. */

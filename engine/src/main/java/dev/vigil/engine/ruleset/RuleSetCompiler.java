@@ -35,7 +35,8 @@ import org.kie.api.definition.rule.Rule;
  * (a STREAM kbase and a stateful session with the rule set's clock): the route that lets a running
  * container move to a new version with {@code updateToVersion}. Classic DRL (drools-mvel) rather
  * than the executable model, because it compiles faster at runtime, positions errors better and
- * keeps declared types stable across versions.
+ * keeps declared types stable across versions. A rule set spread over several sessions by a key
+ * gets its key resolved and every rule checked to keep to it ({@link PartitionKeys}).
  */
 public final class RuleSetCompiler {
     private static final String RESOURCES = "src/main/resources/";
@@ -118,12 +119,14 @@ public final class RuleSetCompiler {
             if (!allowUnsafe) {
                 diagnostics.addAll(refusedCode(kieBase, source.files(), generated));
             }
+            var keys = PartitionKeys.resolve(source, kieBase, generated);
+            diagnostics.addAll(keys.errors());
             if (!diagnostics.isEmpty()) {
                 throw new RuleSetCompilationException(source.name(), sorted(diagnostics));
             }
             rules.sort(Comparator.comparing(RuleInfo::qualifiedName));
             var eventTypes = DeclaredTypes.eventTypes(kieBase);
-            var warnings = new ArrayList<Diagnostic>();
+            var warnings = new ArrayList<Diagnostic>(keys.warnings());
             for (var type : eventTypes) {
                 if (type.retention() == null) {
                     warnings.add(unboundedRetention(type, source.files()));
@@ -136,7 +139,8 @@ public final class RuleSetCompiler {
                         .forEach(f -> fields.put(f.getName(), f.getType().getName()));
                 declared.put(td.getTypeClassName(), fields);
             }
-            return new CompiledRuleSet(source, releaseId, container, eventTypes, declared, rules, sorted(warnings), generatedDrl);
+            return new CompiledRuleSet(source, releaseId, container, eventTypes, declared, rules, sorted(warnings), generatedDrl,
+                    keys.partitioning());
         } catch (RuntimeException | StackOverflowError e) {
             container.dispose();
             CompiledRuleSet.release(releaseId);

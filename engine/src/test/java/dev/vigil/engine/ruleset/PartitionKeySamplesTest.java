@@ -1,0 +1,107 @@
+package dev.vigil.engine.ruleset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.vigil.engine.api.Diagnostic;
+import dev.vigil.engine.api.Partitioning;
+import dev.vigil.engine.api.RuleSetCompilationException;
+import dev.vigil.engine.api.RuleSetSettings;
+import dev.vigil.engine.api.RuleSetSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The sample rule sets in rules/, partitioned by their natural key: which rules keep to it, and which join across keys. */
+class PartitionKeySamplesTest {
+    private final RuleSetCompiler compiler = new RuleSetCompiler();
+
+    private static RuleSetSource sample(String name, Partitioning partitioning) {
+        var files = new TreeMap<String, String>();
+        try (Stream<Path> paths = Files.list(Path.of("..", "rules", name))) {
+            for (var path : paths.filter(p -> RuleSetSource.isRuleFile(p.getFileName().toString())).toList()) {
+                files.put(path.getFileName().toString(), Files.readString(path));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new RuleSetSource(name, files, RuleSetSettings.DEFAULTS.withPartitioning(partitioning));
+    }
+
+    private List<Diagnostic> refused(RuleSetSource source) {
+        var e = catchThrowableOfType(() -> compiler.compile(source).close(), RuleSetCompilationException.class);
+        assertThat(e).as("the rule set should be refused").isNotNull();
+        return e.diagnostics();
+    }
+
+    @Test
+    void fraud_byCard_refusesOnlyTheRuleJoiningATerminalsReportToEveryCardUsedThere() {
+        // A report about a terminal has no card: it must meet the transactions of every card, whatever their partition.
+        var diagnostics = refused(sample("fraud", Partitioning.by("cardId")));
+
+        assertThat(diagnostics).singleElement().satisfies(d -> {
+            assertThat(d.file()).isEqualTo("transactions.drl");
+            assertThat(d.line()).isEqualTo(133);
+            assertThat(d.message()).startsWith("rule \"card used at a terminal with confirmed fraud\": Transaction #1 ($t) is not tied to"
+                    + " the partition key: its cardId is not made equal to the cardId of FraudReport #1 ($r)");
+        });
+    }
+
+    @Test
+    void fraud_byCard_acceptingCrossKeyJoins_deploysWithAWarningAtThatRule() {
+        try (var compiled = compiler.compile(sample("fraud", Partitioning.by("cardId").withAcceptCrossKeyJoins(true)))) {
+            assertThat(compiled.warnings()).extracting(Diagnostic::file, Diagnostic::line).containsExactly(tuple("transactions.drl", 133));
+        }
+    }
+
+    @Test
+    void fraud_withReportsInEveryPartition_refusesTheRuleMatchingReportsAlone() {
+        // Unkeyed, a report goes to every partition: the terminal rule then keeps to the key, and a match on reports fires in each.
+        var diagnostics = refused(sample("fraud", Partitioning.by(Map.of("Transaction", "cardId"))));
+
+        assertThat(diagnostics).singleElement().satisfies(d -> {
+            assertThat(d.file()).isEqualTo("reported.rule.yaml");
+            assertThat(d.line()).isEqualTo(1);
+            assertThat(d.message()).startsWith("rule \"card reported for fraud\": matches no event of a type with a partition key (none of"
+                    + " its types (FraudReport) has one)");
+        });
+    }
+
+    @Test
+    void fraud_partitionedWithoutAKey_cannotTakeOneFromItsDrlRules() {
+        var diagnostics = refused(sample("fraud", Partitioning.NONE.withPartitions(2)));
+
+        assertThat(diagnostics).hasSize(6).allSatisfy(d -> {
+            assertThat(d.file()).isEqualTo("transactions.drl");
+            assertThat(d.message()).contains("partitions is 2 but partitionBy is not given, and a DRL rule gives no key");
+        });
+    }
+
+    @Test
+    void monitoring_byHostAndService_refusesTheRulesOnlyOverFactsTheRulesInsert() {
+        var diagnostics = refused(sample("monitoring", Partitioning.by(Map.of("Metric", "host", "Heartbeat", "host", "Request", "service"))));
+
+        assertThat(diagnostics).extracting(Diagnostic::file, Diagnostic::line)
+                .containsExactly(tuple("monitoring.drl", 257), tuple("monitoring.drl", 271));
+        assertThat(diagnostics).allSatisfy(d -> assertThat(d.message())
+                .contains("matches no event of a type with a partition key (none of its types (RequestMinute, Service) has one)"));
+    }
+
+    @Test
+    void monitoring_withTheTypesItsRulesInsertKeyedToo_keepsToTheKey() {
+        var key = Partitioning.by(Map.of("Metric", "host", "Heartbeat", "host", "Request", "service", "MetricHour", "host",
+                "RequestMinute", "service", "Service", "name"));
+
+        try (var compiled = compiler.compile(sample("monitoring", key))) {
+            assertThat(compiled.partitioning()).isEqualTo(key);
+            assertThat(compiled.warnings()).isEmpty();
+        }
+    }
+}
