@@ -243,7 +243,10 @@ export function editorScreen(app, session, name, params) {
       const answer = await post(`/api/v1/rulesets/${enc(name)}/validate`, { files: files(), settings: model.settings });
       if (seq !== model.validated || closed) return;
       model.diagnostics = answer.diagnostics || [];
-      if (answer.eventTypes) model.eventTypes = answer.eventTypes;
+      if (answer.eventTypes) {
+        model.eventTypes = answer.eventTypes;
+        settings.eventTypesChanged();
+      }
       const rules = (answer.rules || []).length;
       status.textContent = answer.valid ? `compiles: ${rules} rule${rules === 1 ? '' : 's'}` : 'does not compile';
       status.className = `status ${answer.valid ? 'ok' : 'bad'}`;

@@ -6,6 +6,7 @@ import { countLevels, diagnosticRange, lintDiagnostics } from './diagnostics.js'
 import { diffFiles, diffLines } from './diff.js';
 import { tokenize } from './drl.js';
 import { csvEvents, csvTime, fileEvents, jsonEvents, parseCsv } from './events.js';
+import { formatPartitionKey, parsePartitionKey, partitionKeyFromTable, partitionKeyOf } from './settings.js';
 import { sseParser } from './sse.js';
 import { bucketWidth, millis, timeline } from './timeline.js';
 
@@ -234,5 +235,40 @@ describe('completion', () => {
     expect(completionOptions('x.rule.yaml', '  event: ', types).map((o) => o.label)).toEqual(['Transaction']);
     expect(completionOptions('x.rule.yaml', '  per: ', types).map((o) => o.label)).toEqual(['cardId', 'amount']);
     expect(completionOptions('x.test.yaml', 'ex', types).map((o) => o.label)).toContain('expectNone');
+  });
+});
+
+describe('partition key', () => {
+  it('a text of one field is that field for every type; of Type=field pairs, an object; empty, none', () => {
+    expect(parsePartitionKey(' cardId ')).toBe('cardId');
+    expect(parsePartitionKey('Transaction=cardId, FraudReport = cardId,')).toEqual({ Transaction: 'cardId', FraudReport: 'cardId' });
+    expect(parsePartitionKey('  ')).toBeUndefined();
+  });
+
+  it('a list not of that form goes as it is, for the server to name what is wrong', () => {
+    expect(parsePartitionKey('Transaction=cardId, host')).toBe('Transaction=cardId, host');
+    expect(parsePartitionKey('a=b=c')).toBe('a=b=c');
+  });
+
+  it('is written back as the text it is read from', () => {
+    for (const text of ['cardId', 'Transaction=cardId, FraudReport=terminalId', '']) {
+      expect(formatPartitionKey(parsePartitionKey(text))).toBe(text);
+    }
+  });
+
+  it('gives each type its field: the one field, its own, the "*" one, or none', () => {
+    expect(partitionKeyOf('host', 'Metric')).toBe('host');
+    expect(partitionKeyOf({ Metric: 'host', '*': 'service' }, 'Metric')).toBe('host');
+    expect(partitionKeyOf({ Metric: 'host', '*': 'service' }, 'Heartbeat')).toBe('service');
+    expect(partitionKeyOf({ Metric: 'host' }, 'Heartbeat')).toBe('');
+    expect(partitionKeyOf(undefined, 'Metric')).toBe('');
+  });
+
+  it('from the table: its rows with a field, and the types it does not show; none when nothing is left', () => {
+    expect(partitionKeyFromTable('cardId', [['Transaction', 'cardId'], ['FraudReport', 'terminalId']]))
+      .toEqual({ Transaction: 'cardId', FraudReport: 'terminalId' });
+    expect(partitionKeyFromTable({ Old: 'id', Transaction: 'cardId' }, [['Transaction', ''], ['FraudReport', 'cardId']]))
+      .toEqual({ Old: 'id', FraudReport: 'cardId' });
+    expect(partitionKeyFromTable({ Transaction: 'cardId' }, [['Transaction', '']])).toBeUndefined();
   });
 });

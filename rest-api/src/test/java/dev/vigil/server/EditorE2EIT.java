@@ -281,7 +281,8 @@ class EditorE2EIT {
                 .containsExactly("cpu-hot.rule.yaml", "monitoring.drl");
         wait.until(ExpectedConditions.textMatches(By.id("validation"), Pattern.compile("^compiles: 1 rule$")));
 
-        // Files added, renamed and deleted in tabs; settings changed in their form, a bad one shown as it is refused.
+        // Files added, renamed and deleted in tabs; settings changed in their form, a bad one shown as it is refused, and
+        // the rule set partitioned by host.
         driver.findElement(By.id("add-file")).click();
         answerPrompt("extra.drl");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#tabs [data-path='extra.drl']")));
@@ -305,6 +306,17 @@ class EditorE2EIT {
         lateness.sendKeys("5s", Keys.TAB);
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("setting-latePolicy"))).selectByValue("drop");
         wait.until(ExpectedConditions.textMatches(By.id("validation"), Pattern.compile("^compiles: 1 rule$")));
+        // The partition key: a bad one typed is refused naming its type; chosen from the Metric type's fields in the table.
+        var partitionKey = driver.findElement(By.id("setting-partitionBy"));
+        partitionKey.sendKeys("Metric=host name", Keys.TAB);
+        wait.until(ExpectedConditions.textToBe(By.id("validation"), "not checked"));
+        assertThat(driver.findElement(By.id("problems")).getText())
+                .contains("settings.partitionBy.Metric: partitionBy.Metric must name a field, was 'host name'");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("setting-partitionBy-Metric"))).selectByValue("host");
+        wait.until(ExpectedConditions.attributeToBe(By.id("setting-partitionBy"), "value", "Metric=host"));
+        driver.findElement(By.id("setting-partitions")).sendKeys("2", Keys.TAB);
+        driver.findElement(By.id("setting-acceptCrossKeyJoins")).click();
+        wait.until(ExpectedConditions.textMatches(By.id("validation"), Pattern.compile("^compiles: 1 rule$")));
         screenshot("settings");
 
         driver.findElement(By.id("deploy")).click();
@@ -314,6 +326,9 @@ class EditorE2EIT {
         assertThat(hosts.get("files").fieldNames()).toIterable().containsExactlyInAnyOrder("cpu-hot.rule.yaml", "monitoring.drl", "more.drl");
         assertThat(hosts.get("settings").get("lateness").asText()).isEqualTo("5000ms");
         assertThat(hosts.get("settings").get("latePolicy").asText()).isEqualTo("drop");
+        assertThat(hosts.get("settings").get("partitionBy").toString()).isEqualTo("{\"Metric\":\"host\"}");
+        assertThat(hosts.get("settings").get("partitions").asInt()).isEqualTo(2);
+        assertThat(hosts.get("settings").get("acceptCrossKeyJoins").asBoolean()).isTrue();
         screenshot("new-from-template");
 
         // A narrow window (1024 px): the editor and its Deploy button still fit.

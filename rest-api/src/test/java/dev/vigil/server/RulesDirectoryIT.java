@@ -1,15 +1,18 @@
 package dev.vigil.server;
 
+import dev.vigil.engine.api.Partitioning;
 import dev.vigil.engine.api.RuleSetInfo;
 import dev.vigil.server.rules.RuleSetFolder;
 import dev.vigil.server.rules.RulesDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The rules folder across restarts: edits made while the server was down are deployed, nothing twice. */
 class RulesDirectoryIT {
@@ -58,5 +61,35 @@ class RulesDirectoryIT {
         var edited = deployed(work.resolve("rules"));
         assertThat(edited.version()).as("only settings.yaml edited").isEqualTo(2);
         assertThat(edited.source().settings().allowedLateness()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aFoldersSettingsYaml_givesItsPartitioning_keptAsItWasAcrossARestart() throws Exception {
+        var folder = Files.createDirectories(work.resolve("rules").resolve("fraud"));
+        Files.copy(Path.of("..", "rules", "fraud", "transactions.drl"), folder.resolve("transactions.drl"));
+        // The fraud rules also join by terminal: deployed partitioned by card only because the file accepts that.
+        Files.writeString(folder.resolve(RuleSetFolder.SETTINGS), """
+                partitionBy:
+                  Transaction: cardId
+                  FraudReport: cardId
+                partitions: 2
+                acceptCrossKeyJoins: true
+                """);
+
+        var first = deployed(work.resolve("rules"));
+
+        assertThat(first.source().settings().partitioning())
+                .isEqualTo(new Partitioning(Map.of("Transaction", "cardId", "FraudReport", "cardId"), null, 2, true));
+        assertThat(startAndDeploy(work.resolve("rules"))).as("unchanged: not deployed again").isEqualTo(1);
+    }
+
+    @Test
+    void aBadPartitionKeyInSettingsYaml_isNamedWithTheFileAndTheType() throws Exception {
+        var folder = Files.createDirectories(work.resolve("rules").resolve("fraud"));
+        Files.writeString(folder.resolve(RuleSetFolder.SETTINGS), "partitionBy: {Transaction: card id}\npartitions: 300\n");
+
+        assertThatThrownBy(() -> RuleSetFolder.settings(folder)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(folder.resolve(RuleSetFolder.SETTINGS) + ": settings.partitionBy.Transaction partitionBy.Transaction must name a field, "
+                        + "was 'card id'; settings.partitions must be between 1 and 256, was 300");
     }
 }

@@ -12,6 +12,7 @@ import dev.vigil.engine.api.EngineConfig;
 import dev.vigil.engine.api.EventInput;
 import dev.vigil.engine.api.EventInputException;
 import dev.vigil.engine.api.EventTimeBounds;
+import dev.vigil.engine.api.Partitioning;
 import dev.vigil.engine.api.ReplayResult;
 import dev.vigil.engine.api.ReplayStats;
 import dev.vigil.engine.api.RuleSetCompilationException;
@@ -82,6 +83,12 @@ final class ReplayCommand implements Callable<Integer> {
                     + "rule set's settings.yaml")
     String lateness;
 
+    @Option(names = "--partitions", paramLabel = "N",
+            description = "how many sessions the rule set runs as, 1 to " + Partitioning.MAX_PARTITIONS + ", each on a thread of its "
+                    + "own, instead of the partitions of the rule set's settings.yaml; the key is its partitionBy, else the per: of "
+                    + "its rule-language rules")
+    Integer partitions;
+
     @Option(names = "--until", paramLabel = "INSTANT", description = "move the clock to this ISO-8601 instant after the last event")
     String until;
 
@@ -106,6 +113,10 @@ final class ReplayCommand implements Callable<Integer> {
         if (!Files.isRegularFile(events)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--events: " + events + " is not a file");
         }
+        if (partitions != null && (partitions < 1 || partitions > Partitioning.MAX_PARTITIONS)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--partitions: must be between 1 and " + Partitioning.MAX_PARTITIONS + ", was " + partitions);
+        }
         Instant end;
         try {
             end = until == null ? null : Instant.parse(until);
@@ -127,7 +138,7 @@ final class ReplayCommand implements Callable<Integer> {
         PreparedReplay compiled;
         PreparedReplay baseline = null;
         try {
-            var source = withLateness(forReplay(RuleSetFolder.load(rules)));
+            var source = withPartitions(withLateness(forReplay(RuleSetFolder.load(rules))));
             compiled = compile(engine, source, rules, err);
             if (compare != null) {
                 baseline = compile(engine, forReplay(RuleSetFolder.load(compare)).withName(source.name()), compare, err);
@@ -227,6 +238,15 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--lateness: " + e.getMessage());
         }
+    }
+
+    /** {@code source} run as the sessions of {@code --partitions}, when it was given. */
+    private RuleSetSource withPartitions(RuleSetSource source) {
+        if (partitions == null) {
+            return source;
+        }
+        var settings = source.settings();
+        return source.withSettings(settings.withPartitioning(settings.partitioning().withPartitions(partitions)));
     }
 
     private static RuleSetSource forReplay(RuleSetSource source) {

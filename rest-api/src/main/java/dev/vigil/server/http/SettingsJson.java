@@ -6,21 +6,35 @@ import dev.vigil.dsl.Durations;
 import dev.vigil.engine.api.AlertBudget;
 import dev.vigil.engine.api.ClockMode;
 import dev.vigil.engine.api.LatePolicy;
+import dev.vigil.engine.api.Partitioning;
 import dev.vigil.engine.api.RuleSetSettings;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A rule set's settings as the API writes them:
  * {@code {"clock": "event-time", "lateness": "2s", "latePolicy": "process", "idleTimeout": "1s",
  * "allowUnknownFields": false, "queueCapacity": 100000, "maxFiringsPerStep": 10000, "maxAlertsPerEvent": 100,
- * "maxAlertsPerSecond": 1000}}, all optional. The alert limits, when not given, are the server's.
+ * "maxAlertsPerSecond": 1000, "partitionBy": {"Transaction": "cardId"}, "partitions": 4,
+ * "acceptCrossKeyJoins": false}}, all optional. The alert limits, when not given, are the server's.
+ *
+ * <p>{@code partitionBy} is one field name for every event type ({@code "cardId"}), or an object of
+ * event type to field ({@code {"Transaction": "cardId", "FraudReport": "cardId"}}) in which the key
+ * {@code "*"} gives the field of every type not named. {@code partitions}, when not given, is the
+ * number of cores.
  */
 public final class SettingsJson {
     private static final Set<String> KEYS = Set.of("clock", "lateness", "latePolicy", "idleTimeout", "allowUnknownFields",
-            "queueCapacity", "maxFiringsPerStep", "maxAlertsPerEvent", "maxAlertsPerSecond");
+            "queueCapacity", "maxFiringsPerStep", "maxAlertsPerEvent", "maxAlertsPerSecond", "partitionBy", "partitions",
+            "acceptCrossKeyJoins");
+    /** In an object {@code partitionBy}: the field of every event type the object does not name. */
+    private static final String EVERY_OTHER_TYPE = "*";
+    private static final Pattern TYPE_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
 
     private SettingsJson() {
     }
@@ -53,21 +67,23 @@ public final class SettingsJson {
                         case "drop" -> LatePolicy.DROP;
                         default -> throw new IllegalArgumentException("must be \"process\" or \"drop\"");
                     });
-                    case "allowUnknownFields" -> {
-                        if (!value.isBoolean()) {
-                            throw new IllegalArgumentException("must be true or false");
-                        }
-                        yield settings.withAllowUnknownFields(value.asBoolean());
-                    }
+                    case "allowUnknownFields" -> settings.withAllowUnknownFields(bool(value));
                     case "queueCapacity" -> settings.withQueueCapacity(integer(value, RuleSetSettings.MAX_QUEUE_CAPACITY));
                     case "maxFiringsPerStep" -> settings.withMaxFiringsPerStep(integer(value, RuleSetSettings.MAX_FIRINGS_PER_STEP));
                     case "maxAlertsPerEvent" -> settings.withAlertBudget(settings.alertBudget().withPerEvent(alertLimit(value)));
                     case "maxAlertsPerSecond" -> settings.withAlertBudget(settings.alertBudget().withPerSecond(alertLimit(value)));
+                    case "partitionBy" -> settings.withPartitioning(partitionBy(value, settings.partitioning(), problems));
+                    case "partitions" -> settings.withPartitioning(settings.partitioning().withPartitions(partitions(value)));
+                    case "acceptCrossKeyJoins" -> settings.withPartitioning(settings.partitioning().withAcceptCrossKeyJoins(bool(value)));
                     default -> throw new IllegalArgumentException("is not a setting; the settings are " + KEYS.stream().sorted().toList());
                 };
             } catch (IllegalArgumentException e) {
                 problems.add(Map.of("field", "settings." + key, "message", e.getMessage()));
             }
+        }
+        if (settings.partitioning().isPartitioned() && settings.clockMode() == ClockMode.REALTIME) {
+            problems.add(Map.of("field", "settings.partitionBy",
+                    "message", "a rule set is partitioned only on clock \"event-time\"; this one is \"realtime\""));
         }
         if (!problems.isEmpty()) {
             throw new ApiException(400, "invalid_settings", "the settings are not valid", problems);
@@ -75,7 +91,51 @@ public final class SettingsJson {
         return settings;
     }
 
-    /** The API form of {@code settings}; alert limits only when set. */
+    /**
+     * {@code current} partitioned by the key {@code value} names; each bad entry of an object is
+     * added to {@code problems} under its own field ({@code settings.partitionBy.Transaction}).
+     */
+    private static Partitioning partitionBy(JsonNode value, Partitioning current, List<Map<String, String>> problems) {
+        if (value.isTextual()) {
+            return new Partitioning(Map.of(), value.asText(), current.partitions(), current.acceptCrossKeyJoins());
+        }
+        if (!value.isObject()) {
+            throw new IllegalArgumentException("must be a field name, or an object of event type to field name such as "
+                    + "{\"Transaction\": \"cardId\"}");
+        }
+        var byType = new HashMap<String, String>();
+        String allTypes = null;
+        boolean bad = false;
+        for (var entry : value.properties()) {
+            var type = entry.getKey();
+            try {
+                var field = partitionField(type, entry.getValue());
+                if (type.equals(EVERY_OTHER_TYPE)) {
+                    allTypes = field;
+                } else {
+                    byType.put(type, field);
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(Map.of("field", "settings.partitionBy." + type, "message", e.getMessage()));
+                bad = true;
+            }
+        }
+        return bad ? current : new Partitioning(byType, allTypes, current.partitions(), current.acceptCrossKeyJoins());
+    }
+
+    /** The key field {@code value} gives event type {@code type} (or {@value #EVERY_OTHER_TYPE}), checked as the engine checks it. */
+    private static String partitionField(String type, JsonNode value) {
+        if (!type.equals(EVERY_OTHER_TYPE) && !TYPE_NAME.matcher(type).matches()) {
+            throw new IllegalArgumentException("'" + type + "' is not an event type name");
+        }
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException("must be a field name");
+        }
+        Partitioning.by(Map.of(type, value.asText()));
+        return value.asText();
+    }
+
+    /** The API form of {@code settings}; alert limits and the partitioning only when set. */
     public static ObjectNode write(RuleSetSettings settings, ObjectNode into) {
         into.put("clock", settings.clockMode() == ClockMode.REALTIME ? "realtime" : "event-time")
                 .put("lateness", settings.allowedLateness().toMillis() + "ms")
@@ -91,7 +151,42 @@ public final class SettingsJson {
         if (budget.perSecond() > 0) {
             into.put("maxAlertsPerSecond", budget.perSecond());
         }
+        writePartitioning(settings.partitioning(), into);
         return into;
+    }
+
+    private static void writePartitioning(Partitioning partitioning, ObjectNode into) {
+        if (partitioning.byType().isEmpty() && partitioning.allTypes() != null) {
+            into.put("partitionBy", partitioning.allTypes());
+        } else if (partitioning.isPartitioned()) {
+            var byType = into.putObject("partitionBy");
+            partitioning.byType().forEach(byType::put);
+            if (partitioning.allTypes() != null) {
+                byType.put(EVERY_OTHER_TYPE, partitioning.allTypes());
+            }
+        }
+        if (partitioning.partitions() > 0) {
+            into.put("partitions", partitioning.partitions());
+        }
+        if (partitioning.acceptCrossKeyJoins()) {
+            into.put("acceptCrossKeyJoins", true);
+        }
+    }
+
+    private static boolean bool(JsonNode value) {
+        if (!value.isBoolean()) {
+            throw new IllegalArgumentException("must be true or false");
+        }
+        return value.asBoolean();
+    }
+
+    /** How many sessions: 1 to {@link Partitioning#MAX_PARTITIONS} (not given: as many as cores). */
+    private static int partitions(JsonNode value) {
+        int partitions = integer(value, Partitioning.MAX_PARTITIONS);
+        if (partitions < 1 || partitions > Partitioning.MAX_PARTITIONS) {
+            throw new IllegalArgumentException("must be between 1 and " + Partitioning.MAX_PARTITIONS + ", was " + partitions);
+        }
+        return partitions;
     }
 
     private static String text(JsonNode value) {

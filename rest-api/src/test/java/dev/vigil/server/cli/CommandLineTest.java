@@ -1,5 +1,7 @@
 package dev.vigil.server.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.engine.api.AlertBudget;
 import dev.vigil.server.ServerConfig;
 import dev.vigil.server.TestDrl;
@@ -10,6 +12,8 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -273,6 +277,64 @@ class CommandLineTest {
         assertThat(notAMapping.out() + notAMapping.err()).contains("must be a mapping of settings");
         assertThat(badOption.exit()).isEqualTo(2);
         assertThat(badOption.err()).contains("--lateness: 'soon' is not a duration");
+    }
+
+    @Test
+    void replay_withPartitions_overridesTheSettingsYaml_andRaisesTheSameAlerts() throws Exception {
+        var rules = ruleSet("fraud", TestDrl.BURST);
+        var events = dir.resolve("bursts.ndjson");
+        var lines = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            lines.append("{\"type\":\"Transaction\",\"id\":\"t").append(i).append("\",\"time\":").append(1_795_168_800_000L + i * 5_000L)
+                    .append(",\"accountId\":\"a").append((i * 3 + i / 10) % 5).append("\",\"amount\":10}\n");
+        }
+        Files.writeString(events, lines);
+
+        var one = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--out", dir.resolve("one.ndjson").toString());
+        var unkeyed = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--partitions", "2",
+                "--out", dir.resolve("unkeyed.ndjson").toString());
+        Files.writeString(rules.resolve(RuleSetFolder.SETTINGS), "partitionBy: accountId\npartitions: 1\n");
+        var keyed = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--partitions", "2",
+                "--out", dir.resolve("keyed.ndjson").toString());
+
+        assertThat(one.exit()).as(one.err()).isZero();
+        assertThat(unkeyed.exit()).as(unkeyed.err()).isZero();
+        assertThat(keyed.exit()).as(keyed.err()).isZero();
+        var alerts = sorted(dir.resolve("one.ndjson"));
+        assertThat(alerts).hasSizeGreaterThan(5);
+        assertThat(sorted(dir.resolve("unkeyed.ndjson"))).isEqualTo(alerts);
+        assertThat(sorted(dir.resolve("keyed.ndjson"))).isEqualTo(alerts);
+    }
+
+    @Test
+    void replay_withPartitionsOutsideOneTo256_isAUsageErrorNamingTheRange() throws Exception {
+        var rules = ruleSet("fraud", GOOD);
+        var events = dir.resolve("events.ndjson");
+        Files.writeString(events, transaction(1, "a1", 5000) + "\n");
+
+        var none = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--partitions", "0");
+        var tooMany = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--partitions", "257");
+        var most = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--partitions", "256",
+                "--out", dir.resolve("alerts.ndjson").toString());
+
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.err()).contains("--partitions: must be between 1 and 256, was 0");
+        assertThat(tooMany.exit()).isEqualTo(2);
+        assertThat(tooMany.err()).contains("--partitions: must be between 1 and 256, was 257");
+        assertThat(most.exit()).as(most.err()).isZero();
+        assertThat(Files.readAllLines(dir.resolve("alerts.ndjson"))).hasSize(1);
+    }
+
+    /** The alerts of {@code file} without the wall-clock time they were raised at, in the order of their ids. */
+    private static List<String> sorted(Path file) throws Exception {
+        var json = new ObjectMapper();
+        var alerts = new ArrayList<String>();
+        for (var line : Files.readAllLines(file)) {
+            var alert = (ObjectNode) json.readTree(line);
+            alert.remove("firedAt");
+            alerts.add(alert.toString());
+        }
+        return alerts.stream().sorted().toList();
     }
 
     @Test
