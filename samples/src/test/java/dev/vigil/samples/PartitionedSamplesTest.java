@@ -15,12 +15,14 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The sample rule sets, replayed over their generators' traffic partitioned at P = 1, 2 and 4,
  * raise the alerts they raise in one session, with the same ids.
  */
+@Tag("slow")
 class PartitionedSamplesTest {
     @Test
     void fraud_partitionedByCard_raisesTheAlertsOfOneSession() throws Exception {
@@ -41,7 +43,7 @@ class PartitionedSamplesTest {
 
     private static void sameAlerts(RuleSetSource rules, Partitioning key, String events, Instant until) {
         var expected = alerts(rules, events, until);
-        assertThat(expected).as("the sample must raise alerts to compare").hasSizeGreaterThan(10);
+        assertThat(expected).as("the sample must raise alerts to compare").hasSizeGreaterThanOrEqualTo(3);
         for (int partitions : new int[] {1, 2, 4}) {
             var partitioned = rules.withSettings(rules.settings().withPartitioning(key.withPartitions(partitions)));
             assertThat(alerts(partitioned, events, until)).as("P = %d", partitions).containsExactlyElementsOf(expected);

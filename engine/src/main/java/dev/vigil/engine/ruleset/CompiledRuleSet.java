@@ -7,6 +7,7 @@ import dev.vigil.engine.api.RuleInfo;
 import dev.vigil.engine.api.RuleSetSource;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.kie.api.KieServices;
 import org.kie.api.builder.ReleaseId;
 import org.kie.api.runtime.KieContainer;
@@ -19,9 +20,6 @@ import org.kie.api.runtime.KieContainer;
  * closes this. Close it when it is not deployed, so the module does not stay in memory.
  */
 public final class CompiledRuleSet implements AutoCloseable {
-    /** The name of the rule network in the rule set's module, for building more of it. */
-    public static final String KIE_BASE = "vigil";
-
     private final RuleSetSource source;
     private final ReleaseId releaseId;
     private final KieContainer container;
@@ -31,13 +29,14 @@ public final class CompiledRuleSet implements AutoCloseable {
     private final List<Diagnostic> warnings;
     private final Map<String, String> generated;
     private final Partitioning partitioning;
+    private final Supplier<CompiledRuleSet> again;
     private boolean adopted;
     private boolean moduleKept;
     private boolean closed;
 
     CompiledRuleSet(RuleSetSource source, ReleaseId releaseId, KieContainer container, List<EventType> eventTypes,
                     Map<String, Map<String, String>> declaredFields, List<RuleInfo> rules, List<Diagnostic> warnings,
-                    Map<String, String> generated, Partitioning partitioning) {
+                    Map<String, String> generated, Partitioning partitioning, Supplier<CompiledRuleSet> again) {
         this.source = source;
         this.releaseId = releaseId;
         this.container = container;
@@ -47,6 +46,7 @@ public final class CompiledRuleSet implements AutoCloseable {
         this.warnings = List.copyOf(warnings);
         this.generated = Map.copyOf(generated);
         this.partitioning = partitioning;
+        this.again = again;
     }
 
     /** The DRL generated from each rule-language file ({@code *.rule.yaml}), by its path. */
@@ -83,6 +83,16 @@ public final class CompiledRuleSet implements AutoCloseable {
      * {@link Partitioning#NONE}, one session. Every rule was checked to keep to the key, or the
      * settings accept those that do not (they are among the {@link #warnings()}).
      */
+    /**
+     * The same rule set compiled again into a module of its own: classes and rule network that no
+     * other session shares, for a partition's session to run on a thread of its own (Drools keeps
+     * the facts a temporal operator compares in the rule network, so sessions of one network must
+     * not run at the same time).
+     */
+    public CompiledRuleSet another() {
+        return again.get();
+    }
+
     public Partitioning partitioning() {
         return partitioning;
     }

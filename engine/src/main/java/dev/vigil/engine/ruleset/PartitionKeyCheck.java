@@ -6,7 +6,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
 import org.drools.base.base.ClassObjectType;
 import org.drools.base.definitions.rule.impl.RuleImpl;
 import org.drools.base.rule.Accumulate;
@@ -40,9 +39,9 @@ import org.kie.api.KieBase;
  * the rule's own to follow (a count of all transactions would become one per partition).
  *
  * <p>Patterns of types without a key are not tied: their events go to every partition. A rule
- * with no keyed pattern at all would then fire in every partition, and is refused. Facts that
- * rules insert stay in the partition that inserted them; a type of those is best given a key, so
- * that the rules that join it are checked too. {@code or} splits a rule into one rule per branch,
+ * with no keyed pattern at all is accepted: what events without a key raise by themselves, the
+ * first partition alone raises, and facts that rules insert stay in the partition that inserted
+ * them (a type of those is best given a key, so that the rules that join it are checked too). {@code or} splits a rule into one rule per branch,
  * and each branch is checked as such. Patterns over the result of an expression
  * ({@code from $list}) and query calls are not partitioned events: the first are not checked, a
  * rule with the second is refused, as the check cannot see into the query.
@@ -241,7 +240,6 @@ final class PartitionKeyCheck {
         }
         var keyed = occurrences.stream().filter(o -> keys.containsKey(typeOf(o.pattern()))).toList();
         if (keyed.isEmpty()) {
-            findings.add(new Finding(rule, unkeyed(occurrences)));
             return;
         }
         var anchor = keyed.stream().filter(o -> o.scope() == null).findFirst().orElse(null);
@@ -314,21 +312,6 @@ final class PartitionKeyCheck {
                 + " whose " + key + " it could share, so each partition would judge only its own events (a count over all keys"
                 + " becomes one per partition). Match the key first, as in $e : " + typeOf(o.pattern()).getSimpleName() + "($key : "
                 + key + "), and tie it with " + key + " == $key, " + ACCEPT;
-    }
-
-    private String unkeyed(List<Occurrence> occurrences) {
-        var types = new TreeSet<String>();
-        for (var o : occurrences) {
-            var type = typeOf(o.pattern());
-            // Leaves out what accumulate, collect and Drools itself match: Number, List, Object, InitialFact.
-            if (!type.getName().startsWith("java.") && !type.getName().startsWith("org.drools.")) {
-                types.add(type.getSimpleName());
-            }
-        }
-        var which = types.isEmpty() ? "it matches no events" : "none of its types (" + String.join(", ", types) + ") has one";
-        return prefix() + "matches no event of a type with a partition key (" + which + "), and events of a type without a key go"
-                + " to every partition, so it would fire in each of them. Give one of its types a key in partitionBy and tie its"
-                + " patterns to it, " + ACCEPT;
     }
 
     /** Classes of values a rule makes equal: a union-find over its terms. */

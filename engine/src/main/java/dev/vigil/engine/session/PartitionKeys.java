@@ -2,7 +2,6 @@ package dev.vigil.engine.session;
 
 import dev.vigil.engine.api.Partitioning;
 import dev.vigil.engine.event.DeclaredTypes;
-import dev.vigil.engine.ruleset.CompiledRuleSet;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.HashMap;
@@ -28,7 +27,7 @@ final class PartitionKeys {
     private final Partitioning partitioning;
     private final int partitions;
     private final Map<Class<?>, Function<Object, Object>> keyOf = new HashMap<>();
-    private final Set<Class<?>> shared;
+    private final Set<String> shared;
 
     PartitionKeys(Partitioning partitioning, int partitions, KieBase kieBase) {
         this.partitioning = partitioning;
@@ -41,23 +40,21 @@ final class PartitionKeys {
             var field = partitioning.keyOf(declaration.getTypeClass().getSimpleName()).map(type::getField).orElse(null);
             keyOf.put(declaration.getTypeClass(), field == null ? NO_KEY : field::get);
         }
-        var unkeyed = new HashSet<Class<?>>();
+        var unkeyed = new HashSet<String>();
         keyOf.forEach((type, key) -> {
             if (key == NO_KEY) {
-                unkeyed.add(type);
+                unkeyed.add(type.getName());
             }
         });
         this.shared = Set.copyOf(unkeyed);
     }
 
-    /** Whether {@code fact} is an event of a type without a key, which every partition is given. Thread-safe. */
+    /**
+     * Whether {@code fact} is an event of a type without a key, which every partition is given; by
+     * class name, since each partition has classes of its own. Thread-safe.
+     */
     boolean isShared(Object fact) {
-        return shared.contains(fact.getClass());
-    }
-
-    /** How {@code compiled} is partitioned. */
-    static Partitioning partitioning(CompiledRuleSet compiled) {
-        return compiled.source().settings().partitioning();
+        return shared.contains(fact.getClass().getName());
     }
 
     /** The partition of {@code fact}, or {@link #ALL}. */

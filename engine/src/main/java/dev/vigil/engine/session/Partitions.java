@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.kie.api.KieBase;
-import org.kie.api.runtime.KieContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,6 @@ final class Partitions implements Sessions {
     private static final long STOP_MILLIS = 5_000;
 
     private final String ruleSet;
-    private final KieContainer container;
     private final CompiledRuleSet compiled;
     private final PartitionKeys keys;
     private final Worker[] workers;
@@ -52,24 +50,33 @@ final class Partitions implements Sessions {
     private boolean countPerSecond = true;
     private volatile Throwable failure;
 
-    /** The partitions of {@code compiled}, whose container they take over; not started. */
+    /**
+     * The partitions of {@code compiled}, whose container the first takes over; the others each run
+     * the rule set compiled again ({@link CompiledRuleSet#another}), and take the events decoded
+     * for the first converted into their own classes. Not started.
+     */
     Partitions(CompiledRuleSet compiled, int version, InstantSource wallClock, EngineListener listener, Watchdog watchdog) {
         this.ruleSet = compiled.name();
         this.compiled = compiled;
-        this.container = compiled.adoptContainer();
-        var partitioning = PartitionKeys.partitioning(compiled);
+        var partitioning = compiled.partitioning();
         int count = partitioning.sessions();
-        this.keys = new PartitionKeys(partitioning, count, container.getKieBase());
-        this.workers = new Worker[count];
         int maxFirings = compiled.source().settings().maxFiringsPerStep();
-        for (int i = 0; i < count; i++) {
-            // A network each: sessions that share one compare each other's facts in its temporal operators.
-            var network = i == 0 ? container.getKieBase() : container.newKieBase(CompiledRuleSet.KIE_BASE, null);
-            var core = new SessionCore(compiled, container, network, version, wallClock, maxFirings);
-            if (i > 0) {
-                core.alerts().leaveToAnother(keys::isShared);
+        this.workers = new Worker[count];
+        try {
+            for (int i = 0; i < count; i++) {
+                var core = new SessionCore(i == 0 ? compiled : compiled.another(), version, wallClock, maxFirings);
+                workers[i] = new Worker(i, core, listener, watchdog);
             }
-            workers[i] = new Worker(i, core, listener, watchdog);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        this.keys = new PartitionKeys(partitioning, count, kieBase());
+        for (int i = 1; i < count; i++) {
+            var core = workers[i].stepper.core();
+            // Events come decoded for the first partition's classes: the others convert them.
+            core.declaredTypes();
+            core.alerts().leaveToAnother(keys::isShared);
         }
     }
 
@@ -202,7 +209,7 @@ final class Partitions implements Sessions {
 
     @Override
     public KieBase kieBase() {
-        return container.getKieBase();
+        return workers[0].stepper.core().kieBase();
     }
 
     @Override
@@ -264,20 +271,22 @@ final class Partitions implements Sessions {
     @Override
     public void close() {
         for (var worker : workers) {
-            worker.stop();
+            if (worker != null) {
+                worker.stop();
+            }
         }
         for (var worker : workers) {
+            if (worker == null) {
+                continue;
+            }
             worker.join();
-        }
-        try {
-            for (var worker : workers) {
-                if (!worker.isAlive()) {
+            if (!worker.isAlive()) {
+                try {
                     worker.stepper.core().close();
+                } catch (RuntimeException e) {
+                    LOG.warn("disposing partition {} of rule set '{}' failed", worker.index, ruleSet, e);
                 }
             }
-        } finally {
-            container.dispose();
-            CompiledRuleSet.release(compiled.releaseId());
         }
     }
 

@@ -88,7 +88,7 @@ public final class RuleSetRunner implements AutoCloseable {
     private Sessions open(CompiledRuleSet compiled, int at, Moved moved) {
         var compiledSettings = compiled.source().settings();
         Sessions opened;
-        if (PartitionKeys.partitioning(compiled).isPartitioned() && compiledSettings.clockMode() == ClockMode.EVENT_TIME) {
+        if (compiled.partitioning().isPartitioned() && compiledSettings.clockMode() == ClockMode.EVENT_TIME) {
             var partitions = new Partitions(compiled, at, wallClock, listener, watchdog);
             if (moved != null) {
                 moved.into(partitions.cores());
@@ -227,7 +227,7 @@ public final class RuleSetRunner implements AutoCloseable {
     public int update(CompiledRuleSet next, int nextVersion) {
         var nextSettings = next.source().settings();
         int carried;
-        if (sessions instanceof OneSession one && !PartitionKeys.partitioning(next).isPartitioned()) {
+        if (sessions instanceof OneSession one && !next.partitioning().isPartitioned()) {
             carried = one.update(next, nextVersion);
             one.useBudget(alertBudget(nextSettings));
         } else {

@@ -41,8 +41,6 @@ import org.slf4j.LoggerFactory;
 final class SessionCore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionCore.class);
     private final String ruleSet;
-    private final boolean owns;
-    private final KieBase network;
     private KieContainer container;
     private KieSession session;
     private InternalWorkingMemory timers;
@@ -56,25 +54,11 @@ final class SessionCore implements AutoCloseable {
     private FactMigration migration;
 
     SessionCore(CompiledRuleSet compiled, int version, InstantSource wallClock, int maxFirings) {
-        this(compiled, compiled.adoptContainer(), null, version, wallClock, maxFirings);
-    }
-
-    /**
-     * A session of {@code container}, which it disposes on close when {@code network} is null; else
-     * a session of {@code network}, a rule network of its own built from the container that it
-     * shares with other sessions (and so the declared classes). Sessions must not share a network
-     * while they run on different threads: Drools' temporal operators keep the facts they compare
-     * in the network's nodes.
-     */
-    SessionCore(CompiledRuleSet compiled, KieContainer container, KieBase network, int version, InstantSource wallClock,
-                int maxFirings) {
         this.ruleSet = compiled.name();
-        this.owns = network == null;
-        this.network = network;
+        this.container = compiled.adoptContainer();
         this.module = compiled.releaseId();
         this.declaredFields = compiled.declaredFields();
         this.maxFirings = maxFirings;
-        this.container = container;
         this.eventIds = new EventIds(kieBase());
         Function<Object, String> idOf = eventIds::get;
         // The match whose consequence runs is the agenda's knowledge helper's; asking it costs
@@ -86,7 +70,7 @@ final class SessionCore implements AutoCloseable {
     }
 
     private void startSession() {
-        session = network == null ? container.newKieSession() : network.newKieSession(container.getKieSessionConfiguration(), null);
+        session = container.newKieSession();
         timers = (InternalWorkingMemory) session;
         pseudoClock = session.getSessionClock() instanceof SessionPseudoClock p ? p : null;
         session.setGlobal(Alerts.GLOBAL, alerts);
@@ -390,7 +374,7 @@ final class SessionCore implements AutoCloseable {
     }
 
     KieBase kieBase() {
-        return network != null ? network : container.getKieBase();
+        return container.getKieBase();
     }
 
     private static long timestamp(FactHandle handle) {
@@ -403,10 +387,6 @@ final class SessionCore implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!owns) {
-            session.dispose();
-            return;
-        }
         try {
             session.dispose();
         } finally {

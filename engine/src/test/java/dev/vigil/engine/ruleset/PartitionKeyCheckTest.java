@@ -194,13 +194,8 @@ class PartitionKeyCheckTest {
     }
 
     @Test
-    void ruleOfTypesWithoutAKeyOnly_isRefused_asFiringInEveryPartition() {
-        var d = refusedOnce("Rate(currency == \"EUR\", value > 2) over window:time(1m)");
-
-        assertThat(d.message()).isEqualTo("rule \"r\": matches no event of a type with a partition key (none of its types (Rate) has"
-                + " one), and events of a type without a key go to every partition, so it would fire in each of them. Give one of its"
-                + " types a key in partitionBy and tie its patterns to it, or, if different alerts across partitions are accepted, set"
-                + " acceptCrossKeyJoins in the rule set's settings");
+    void ruleOfTypesWithoutAKeyOnly_isAccepted_sinceTheFirstPartitionAloneRaisesWhatTheyRaise() {
+        accepted("Rate(currency == \"EUR\", value > 2) over window:time(1m)");
     }
 
     @Test
@@ -219,9 +214,10 @@ class PartitionKeyCheckTest {
                 then
                 end
 
-                rule "rates"
+                rule "card pairs"
                 when
-                    Rate() over window:time(1m)
+                    $a : Transaction() over window:time(1m)
+                    $b : Transaction(this != $a) over window:time(1m)
                 then
                 end
                 """));

@@ -62,16 +62,14 @@ class PartitionKeySamplesTest {
     }
 
     @Test
-    void fraud_withReportsInEveryPartition_refusesTheRuleMatchingReportsAlone() {
-        // Unkeyed, a report goes to every partition: the terminal rule then keeps to the key, and a match on reports fires in each.
-        var diagnostics = refused(sample("fraud", Partitioning.by(Map.of("Transaction", "cardId"))));
-
-        assertThat(diagnostics).singleElement().satisfies(d -> {
-            assertThat(d.file()).isEqualTo("reported.rule.yaml");
-            assertThat(d.line()).isEqualTo(1);
-            assertThat(d.message()).startsWith("rule \"card reported for fraud\": matches no event of a type with a partition key (none of"
-                    + " its types (FraudReport) has one)");
-        });
+    void fraud_withReportsInEveryPartition_keepsToTheKey() {
+        // Unkeyed, a report goes to every partition: the terminal rule then joins it with each partition's cards,
+        // and what a report raises alone, the first partition raises.
+        var key = Partitioning.by(Map.of("Transaction", "cardId"));
+        try (var compiled = compiler.compile(sample("fraud", key))) {
+            assertThat(compiled.partitioning()).isEqualTo(key);
+            assertThat(compiled.warnings()).isEmpty();
+        }
     }
 
     @Test
@@ -85,13 +83,12 @@ class PartitionKeySamplesTest {
     }
 
     @Test
-    void monitoring_byHostAndService_refusesTheRulesOnlyOverFactsTheRulesInsert() {
-        var diagnostics = refused(sample("monitoring", Partitioning.by(Map.of("Metric", "host", "Heartbeat", "host", "Request", "service"))));
-
-        assertThat(diagnostics).extracting(Diagnostic::file, Diagnostic::line)
-                .containsExactly(tuple("monitoring.drl", 257), tuple("monitoring.drl", 271));
-        assertThat(diagnostics).allSatisfy(d -> assertThat(d.message())
-                .contains("matches no event of a type with a partition key (none of its types (RequestMinute, Service) has one)"));
+    void monitoring_byHostAndService_keepsToTheKey() {
+        // The rules over facts the rules insert (RequestMinute, Service) run in the partition that inserted them.
+        var key = Partitioning.by(Map.of("Metric", "host", "Heartbeat", "host", "Request", "service"));
+        try (var compiled = compiler.compile(sample("monitoring", key))) {
+            assertThat(compiled.warnings()).isEmpty();
+        }
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ids, evidence and times: over the temporal operators, sliding windows, sequences and absences,
  * on a seeded stream of many keys that arrives a little out of order and now and then late.
  */
+@Tag("slow")
 class PartitionedAlertsTest {
     private static final int EVENTS = 1_500;
     private static final int KEYS = 40;
