@@ -135,6 +135,8 @@ public final class Engine implements AutoCloseable {
                     throw new RuleSetCompilationException(source.name(), problems);
                 }
                 try {
+                    // A partitioned version's sessions each take a compile of their own: made here, not on the worker.
+                    compiled.compileCopies();
                     carried = existing.deploy(compiled, next).join();
                 } catch (CompletionException e) {
                     throw e.getCause() instanceof RuntimeException r ? r : e;

@@ -12,6 +12,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.AlertBudget;
 import dev.vigil.engine.api.EngineConfig;
 import dev.vigil.engine.api.EngineListener;
 import dev.vigil.engine.api.Partitioning;
@@ -179,6 +180,32 @@ class PartitionedRuleSetTest {
         engine.submit("fraud", List.of(tx("t1", "0:01", "a"), tx("t2", "0:02", "a"), tx("t3", "0:03", "a"), tx("t4", "0:04", "a")));
         engine.flush("fraud").join();
         assertThat(alerts).extracting(Alert::ruleSet).containsExactly("fraud");
+    }
+
+    @Test
+    void thePerSecondAlertLimit_holdsForThePartitionsTogether() {
+        var spray = PING + """
+                rule "spray"
+                when
+                    $p : Ping()
+                then
+                    alerts.raise($p.getId(), "ping " + $p.getId());
+                end
+                """;
+        engine.deploy(new RuleSetSource("flood", Map.of("x.drl", spray), RuleSetSettings.DEFAULTS
+                .withAlertBudget(new AlertBudget(0, 3)).withPartitioning(Partitioning.by("id").withPartitions(4))));
+        var pings = new ArrayList<ObjectNode>();
+        for (int i = 1; i <= 3; i++) {
+            pings.add(event("Ping", "0:00", "n", i).put("id", "p" + i));
+        }
+        engine.submit("flood", pings);
+        engine.flush("flood").join();
+        assertThat(engine.ruleSet("flood").orElseThrow().status()).as("three alerts in the second").isEqualTo(RuleSetStatus.RUNNING);
+
+        engine.submit("flood", List.of(event("Ping", "0:00", "n", 4).put("id", "p4")));
+        await().atMost(WAIT).until(() -> engine.ruleSet("flood").orElseThrow().status().state() == RuleSetStatus.State.FAILED);
+        assertThat(engine.ruleSet("flood").orElseThrow().status().reason())
+                .startsWith("rule set 'flood' raised more than 3 alerts within one second and was stopped");
     }
 
     @Test

@@ -24,7 +24,7 @@ public final class AlertMeter {
     private String eventId;
     private int eventAlerts;
     private long second = Long.MIN_VALUE;
-    private int secondAlerts;
+    private Seconds seconds = new Seconds();
     private String exceeded;
     private long refused;
 
@@ -97,13 +97,9 @@ public final class AlertMeter {
             }
         }
         if (perSecond) {
-            long now = Math.floorDiv(millis, 1000);
-            if (now != second) {
-                second = now;
-                secondAlerts = 0;
-            }
+            second = Math.floorDiv(millis, 1000);
             tally.countSecond(second);
-            if (++secondAlerts > budget.perSecond()) {
+            if (seconds.add(second) > budget.perSecond()) {
                 return over("rule set '" + ruleSet + "' raised more than " + budget.perSecond()
                         + " alerts within one second and was stopped (its budget is " + budget.perSecond() + " alerts per second)",
                         false);
@@ -127,6 +123,29 @@ public final class AlertMeter {
                 + ". Deploy a fixed version to bring the rule set back";
         refused++;
         return false;
+    }
+
+    /**
+     * Counts the alerts of the seconds from now on with {@code other}'s: the sessions of a
+     * partitioned rule set share one per-second limit.
+     */
+    public void shareSecondsWith(AlertMeter other) {
+        this.seconds = other.seconds;
+    }
+
+    /** The alerts of the current second, of one session or of several that share the limit. Thread-safe. */
+    private static final class Seconds {
+        private long second = Long.MIN_VALUE;
+        private int alerts;
+
+        /** Counts an alert in {@code now}; returns the alerts of that second so far. */
+        synchronized int add(long now) {
+            if (now != second) {
+                second = now;
+                alerts = 0;
+            }
+            return ++alerts;
+        }
     }
 
     /** One rule's alerts in the current event and second. */

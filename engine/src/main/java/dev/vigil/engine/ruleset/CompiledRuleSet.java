@@ -5,6 +5,8 @@ import dev.vigil.engine.api.EventType;
 import dev.vigil.engine.api.Partitioning;
 import dev.vigil.engine.api.RuleInfo;
 import dev.vigil.engine.api.RuleSetSource;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -33,6 +35,7 @@ public final class CompiledRuleSet implements AutoCloseable {
     private boolean adopted;
     private boolean moduleKept;
     private boolean closed;
+    private final Deque<CompiledRuleSet> copies = new ArrayDeque<>();
 
     CompiledRuleSet(RuleSetSource source, ReleaseId releaseId, KieContainer container, List<EventType> eventTypes,
                     Map<String, Map<String, String>> declaredFields, List<RuleInfo> rules, List<Diagnostic> warnings,
@@ -89,8 +92,19 @@ public final class CompiledRuleSet implements AutoCloseable {
      * the facts a temporal operator compares in the rule network, so sessions of one network must
      * not run at the same time).
      */
-    public CompiledRuleSet another() {
-        return again.get();
+    public synchronized CompiledRuleSet another() {
+        var copy = copies.poll();
+        return copy != null ? copy : again.get();
+    }
+
+    /**
+     * Compiles now the copies a partitioned rule set's sessions will take ({@link #another}), on the
+     * caller's thread: a deploy then costs the rule set's worker no compile.
+     */
+    public synchronized void compileCopies() {
+        while (copies.size() < partitioning.sessions() - 1) {
+            copies.add(again.get());
+        }
     }
 
     public Partitioning partitioning() {
@@ -132,6 +146,8 @@ public final class CompiledRuleSet implements AutoCloseable {
             return;
         }
         closed = true;
+        copies.forEach(CompiledRuleSet::close);
+        copies.clear();
         if (!adopted) {
             container.dispose();
         }

@@ -77,6 +77,7 @@ final class Partitions implements Sessions {
             // Events come decoded for the first partition's classes: the others convert them.
             core.declaredTypes();
             core.alerts().leaveToAnother(keys::isShared);
+            core.meter().shareSecondsWith(workers[0].stepper.core().meter());
         }
     }
 
