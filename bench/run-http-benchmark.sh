@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Vigil and the benchmarks, then drives `vigil serve` on this machine with wrk (Debian's
 # package `wrk`) and reports requests/s, events/s, event-to-alert latency and the engine alone.
-# Arguments are passed on: seconds per run (15), rounds (3). VIGIL_JAVA_OPTS goes to the server,
+# Arguments are passed on: seconds per run (15), rounds (3), partitions by account (0: not partitioned). VIGIL_JAVA_OPTS goes to the server,
 # through the launcher, and to the benchmark's own JVM, which replays for the engine-alone figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."

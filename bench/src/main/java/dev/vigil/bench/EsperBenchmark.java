@@ -59,6 +59,11 @@ public final class EsperBenchmark {
     private static final Pattern SPEED = Pattern.compile("speed\\s+([\\d,]+) events/s");
     private static final List<String> JVM = List.of("-XX:+UseParallelGC", "-Xms1g");
 
+    /** The partitions of the partitioned runs: one, and one per core. */
+    private static final int[] PARTITIONS = {1, Runtime.getRuntime().availableProcessors()};
+    private static final String[] NAMES = {"Esper 9.0.0", "raw Drools 10.2.0", "`vigil replay`",
+        "`vigil replay` P = " + PARTITIONS[0], "`vigil replay` P = " + PARTITIONS[1]};
+
     private final ObjectMapper json = new ObjectMapper();
     private final Path work;
 
@@ -88,35 +93,47 @@ public final class EsperBenchmark {
         var rules = work.resolve("rules").resolve("bench");
         Files.createDirectories(rules);
         Files.writeString(rules.resolve("bench.drl"), Workload.W1);
+        // The same rules keyed by account, for the partitioned runs.
+        var keyed = work.resolve("rules").resolve("keyed");
+        Files.createDirectories(keyed);
+        Files.writeString(keyed.resolve("bench.drl"), Workload.W1);
+        Files.writeString(keyed.resolve("settings.yaml"), "partitionBy: accountId\n");
         System.out.printf("W1, %,d accounts, transactions 2 ms apart; JVM %s, %d cores, %s for every child%n%n", ACCOUNTS,
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), String.join(" ", JVM));
-        check(rules);
+        check(rules, keyed);
         var rows = new LinkedHashMap<Integer, Run[]>();
         for (int size : sizes) {
             var file = write(size);
-            var runs = new Run[] {child("esper", file), child("drools", file), vigil(rules, file)};
+            var runs = new Run[] {child("esper", file), child("drools", file), vigil(rules, file, 0), vigil(keyed, file, PARTITIONS[0]),
+                vigil(keyed, file, PARTITIONS[1])};
             rows.put(size, runs);
             System.out.printf("%,d events: Esper %.1f s (engine %,.0f ev/s, %,d rows), raw Drools %.1f s (engine %,.0f ev/s, "
-                    + "%,d arrivals), vigil replay %.1f s (its replay %,.0f ev/s, %,d alerts)%n", size, runs[0].wholeSeconds,
-                    runs[0].engineEventsPerSecond, runs[0].matches, runs[1].wholeSeconds, runs[1].engineEventsPerSecond,
-                    runs[1].arrivals, runs[2].wholeSeconds, runs[2].engineEventsPerSecond, runs[2].matches);
+                    + "%,d arrivals)", size, runs[0].wholeSeconds, runs[0].engineEventsPerSecond, runs[0].matches, runs[1].wholeSeconds,
+                    runs[1].engineEventsPerSecond, runs[1].arrivals);
+            for (int i = 2; i < runs.length; i++) {
+                System.out.printf(", %s %.1f s (its replay %,.0f ev/s, %,d alerts)", NAMES[i], runs[i].wholeSeconds,
+                        runs[i].engineEventsPerSecond, runs[i].matches);
+            }
+            System.out.println();
             Files.delete(file);
         }
         table(rows);
     }
 
     /** All three on a small file against the count made here, so that the timed runs do the same work. */
-    private void check(Path rules) throws Exception {
+    private void check(Path rules, Path keyed) throws Exception {
         var file = write(CHECK_EVENTS);
         long[] expected = reference(file);
         var esper = child("esper", file);
         var drools = child("drools", file);
-        var vigil = vigil(rules, file);
+        var vigil = vigil(rules, file, 0);
+        var partitioned = vigil(keyed, file, PARTITIONS[1]);
         System.out.printf("Check on %,d events: %,d arrivals with more than 5 in 60 s and %,d expiries that leave more than 5;%n"
-                + "Esper %,d rows (%,d on arrivals); raw Drools %,d firings on %,d arrivals; vigil replay %,d alerts%n%n", CHECK_EVENTS,
-                expected[0], expected[1], esper.matches, esper.arrivals, drools.matches, drools.arrivals, vigil.matches);
+                + "Esper %,d rows (%,d on arrivals); raw Drools %,d firings on %,d arrivals; vigil replay %,d alerts, %,d with %d"
+                + " partitions%n%n", CHECK_EVENTS, expected[0], expected[1], esper.matches, esper.arrivals, drools.matches, drools.arrivals,
+                vigil.matches, partitioned.matches, PARTITIONS[1]);
         if (esper.arrivals != expected[0] || drools.arrivals != expected[0] || esper.matches != expected[0] + expected[1]
-                || vigil.matches != expected[0] + expected[1]) {
+                || vigil.matches != expected[0] + expected[1] || partitioned.matches != vigil.matches) {
             throw new IllegalStateException("the engines do not agree on W1's matches");
         }
         Files.delete(file);
@@ -188,13 +205,15 @@ public final class EsperBenchmark {
         return new Run(Long.parseLong(fields[0]), Long.parseLong(fields[1]), Double.parseDouble(fields[2]), seconds);
     }
 
-    /** {@code vigil replay} from the packaged jar, as users run it. */
-    private Run vigil(Path rules, Path file) throws IOException, InterruptedException {
+    /** {@code vigil replay} from the packaged jar, as users run it; with {@code partitions} when not 0. */
+    private Run vigil(Path rules, Path file, int partitions) throws IOException, InterruptedException {
         var command = new ArrayList<String>(List.of(javaBin()));
         command.addAll(JVM);
         command.addAll(List.of("-jar", "rest-api/target/vigil.jar", "replay", "--rules", rules.toString(),
                 "--events", file.toString(), "--out", "/dev/null"));
-        // When partitions exist: command.addAll(List.of("--partitions", Integer.toString(p))) for P = 1 and P = cores.
+        if (partitions > 0) {
+            command.addAll(List.of("--partitions", Integer.toString(partitions)));
+        }
         long started = System.nanoTime();
         var process = new ProcessBuilder(command).redirectErrorStream(true).start();
         var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -211,26 +230,37 @@ public final class EsperBenchmark {
 
     private static void table(Map<Integer, Run[]> rows) {
         System.out.println();
-        System.out.println("| events | Esper 9.0.0 | raw Drools 10.2.0 | `vigil replay` | Vigil / Esper |");
-        System.out.println("|---:|---:|---:|---:|---:|");
-        rows.forEach((size, r) -> System.out.printf("| %,d | %.1f s | %.1f s | %.1f s | %.2f |%n", size, r[0].wholeSeconds,
-                r[1].wholeSeconds, r[2].wholeSeconds, r[0].wholeSeconds / r[2].wholeSeconds));
+        System.out.print("| events |");
+        Arrays.stream(NAMES).forEach(name -> System.out.print(" " + name + " |"));
+        Arrays.stream(NAMES).skip(2).forEach(name -> System.out.print(" Esper / " + name + " |"));
         System.out.println();
-        System.out.println("| events | Esper engine-only events/s | raw Drools engine-only events/s | `vigil replay`'s own speed (events/s) |");
-        System.out.println("|---:|---:|---:|---:|");
-        rows.forEach((size, r) -> System.out.printf("| %,d | %,.0f | %,.0f | %,.0f |%n", size, r[0].engineEventsPerSecond,
-                r[1].engineEventsPerSecond, r[2].engineEventsPerSecond));
+        System.out.println("|---:|" + "---:|".repeat(NAMES.length * 2 - 2));
+        rows.forEach((size, r) -> {
+            System.out.printf("| %,d |", size);
+            Arrays.stream(r).forEach(run -> System.out.printf(" %.1f s |", run.wholeSeconds));
+            Arrays.stream(r).skip(2).forEach(run -> System.out.printf(" %.2f |", r[0].wholeSeconds / run.wholeSeconds));
+            System.out.println();
+        });
+        System.out.println();
+        System.out.print("| events |");
+        Arrays.stream(NAMES).forEach(name -> System.out.print(" " + name + " engine-only events/s |"));
+        System.out.println();
+        System.out.println("|---:|" + "---:|".repeat(NAMES.length));
+        rows.forEach((size, r) -> {
+            System.out.printf("| %,d |", size);
+            Arrays.stream(r).forEach(run -> System.out.printf(" %,.0f |", run.engineEventsPerSecond));
+            System.out.println();
+        });
         if (rows.size() < 2) {
             return;
         }
         var sizes = new ArrayList<>(rows.keySet());
         int small = sizes.get(0);
         int large = sizes.get(sizes.size() - 1);
-        String[] names = {"Esper", "raw Drools", "vigil replay"};
         System.out.printf("%nPer event past start-up (between %,d and %,d events):", small, large);
-        for (int i = 0; i < names.length; i++) {
+        for (int i = 0; i < NAMES.length; i++) {
             double micros = (rows.get(large)[i].wholeSeconds - rows.get(small)[i].wholeSeconds) * 1e6 / (large - small);
-            System.out.printf(" %s %.1f us%s", names[i], micros, i < names.length - 1 ? "," : "");
+            System.out.printf(" %s %.1f us%s", NAMES[i], micros, i < NAMES.length - 1 ? "," : "");
         }
         System.out.println();
     }

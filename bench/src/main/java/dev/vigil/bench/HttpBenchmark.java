@@ -75,17 +75,21 @@ public final class HttpBenchmark {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final ConcurrentLinkedQueue<long[]> alertLatencies = new ConcurrentLinkedQueue<>();
     private final int seconds;
+    /** The rule sets' partitions by account; 0: not partitioned. */
+    private final int partitions;
     private ServerProcess server;
     private int runs;
 
-    private HttpBenchmark(int seconds) {
+    private HttpBenchmark(int seconds, int partitions) {
+        this.partitions = partitions;
         this.seconds = seconds;
     }
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        new HttpBenchmark(seconds).run(rounds);
+        int partitions = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        new HttpBenchmark(seconds, partitions).run(rounds);
     }
 
     /**
@@ -121,7 +125,8 @@ public final class HttpBenchmark {
             deploy("bench", "1s");
             deploy("steady", "0s");
             streamAlerts();
-            System.out.printf("server %s; wrk runs of %d s, %d rounds%n", server.url(), seconds, rounds);
+            System.out.printf("server %s; wrk runs of %d s, %d rounds; %s%n", server.url(), seconds, rounds,
+                    partitions > 0 ? partitions + " partitions by accountId" : "not partitioned");
             System.out.println("warming up (JIT) ...");
             wrk("single-event.lua", 16, seconds * 2);
             wrk("ndjson.lua", 1, seconds);
@@ -148,7 +153,10 @@ public final class HttpBenchmark {
     private void deploy(String name, String lateness) throws IOException, InterruptedException {
         var body = json.createObjectNode();
         body.putObject("files").put("bench.drl", Workload.W1);
-        body.putObject("settings").put("lateness", lateness);
+        var settings = body.putObject("settings").put("lateness", lateness);
+        if (partitions > 0) {
+            settings.put("partitionBy", "accountId").put("partitions", partitions);
+        }
         var response = server.send(server.request("api/v1/rulesets/" + name)
                 .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).header("Content-Type", "application/json"));
         if (response.statusCode() != 200 && response.statusCode() != 201) {
