@@ -90,6 +90,7 @@ public final class RuleSetRunner implements AutoCloseable {
         Sessions opened;
         if (compiled.partitioning().isPartitioned() && compiledSettings.clockMode() == ClockMode.EVENT_TIME) {
             var partitions = new Partitions(compiled, at, wallClock, listener, watchdog);
+            partitions.useBudget(alertBudget(compiledSettings));
             if (moved != null) {
                 moved.into(partitions.cores());
                 partitions.insertMoved(moved.facts, moved.oldTypes, moved.clock);
@@ -99,6 +100,7 @@ public final class RuleSetRunner implements AutoCloseable {
         } else {
             var one = new Stepper(new SessionCore(compiled, at, wallClock, compiledSettings.maxFiringsPerStep()), listener);
             opened = new OneSession(one);
+            opened.useBudget(alertBudget(compiledSettings));
             if (moved != null) {
                 moved.into(opened.cores());
                 for (var fact : moved.facts) {
@@ -108,7 +110,6 @@ public final class RuleSetRunner implements AutoCloseable {
                 one.step(moved.clock, null);
             }
         }
-        opened.useBudget(alertBudget(compiledSettings));
         return opened;
     }
 
@@ -274,8 +275,12 @@ public final class RuleSetRunner implements AutoCloseable {
             facts.sort(Comparator.comparingLong(SessionCore.Carried::time).thenComparing(SessionCore.Carried::id));
         }
 
-        /** Gives {@code cores} what the alerts of the sessions left remember, and the first of them their counters. */
+        /**
+         * Gives {@code cores} what the alerts of the sessions left remember, and the first of them their
+         * counters; and makes them convert the events decoded for the sessions left that are still queued.
+         */
         void into(List<SessionCore> cores) {
+            cores.forEach(SessionCore::declaredTypes);
             for (var core : cores) {
                 for (var old : from) {
                     core.alerts().rememberFrom(old.alerts());
