@@ -209,6 +209,27 @@ class PartitionedRuleSetTest {
     }
 
     @Test
+    void aPartitionedReplay_isNotHeldToThePerSecondAlertLimit_asOneSessionsIsNot() {
+        var spray = PING + """
+                rule "spray"
+                when
+                    $p : Ping()
+                then
+                    alerts.raise($p.getId(), "ping " + $p.getId());
+                end
+                """;
+        var source = new RuleSetSource("flood", Map.of("x.drl", spray), RuleSetSettings.DEFAULTS
+                .withPartitioning(Partitioning.by("id").withPartitions(2)));
+        var pings = new ArrayList<ObjectNode>();
+        for (int i = 1; i <= 10; i++) {
+            pings.add(event("Ping", "0:00", "n", i).put("id", "p" + i));
+        }
+        try (var replays = Engine.create(EngineConfig.defaults().withAlertBudget(new AlertBudget(1_000, 3)))) {
+            assertThat(replays.replay(source, pings.iterator(), null).alerts()).hasSize(10);
+        }
+    }
+
+    @Test
     void aRuleThatNeverReturnsInAPartition_failsTheRuleSetAtTheRuleTimeout_onTheEnginesTicker() {
         var nanos = new AtomicLong();
         var spin = PING + """

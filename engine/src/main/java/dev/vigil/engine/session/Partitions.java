@@ -47,7 +47,8 @@ final class Partitions implements Sessions {
     private final Worker[] workers;
     private final Object listenerLock = new Object();
     private long clock = Long.MIN_VALUE;
-    private boolean countPerSecond = true;
+    /** As a session's meter starts: a replay never counts per second, a live rule set says it does. */
+    private boolean countPerSecond;
     private volatile Throwable failure;
 
     /**
