@@ -1,10 +1,12 @@
 package dev.vigil.engine.session;
 
 import dev.vigil.engine.event.DeclaredTypes;
-import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.drools.base.rule.TypeDeclaration;
@@ -26,6 +28,8 @@ final class FactMigration {
     private final Map<String, Target> byClassName = new HashMap<>();
     /** By simple name, for the types whose simple name is unique in the rule set. */
     private final Map<String, Target> bySimpleName = new HashMap<>();
+    /** Owned by the thread that converts: a session's, or a redeploy's. */
+    private final Map<Class<?>, Copier> copiers = new HashMap<>();
 
     FactMigration(KieBase kieBase) {
         var simpleNames = new HashMap<String, Integer>();
@@ -50,8 +54,12 @@ final class FactMigration {
 
     /** The type {@code fact} goes into: the one of its class name, else the one of its simple name. */
     private Target targetFor(Object fact) {
-        var target = byClassName.get(fact.getClass().getName());
-        return target != null ? target : bySimpleName.get(fact.getClass().getSimpleName());
+        return targetFor(fact.getClass());
+    }
+
+    private Target targetFor(Class<?> type) {
+        var target = byClassName.get(type.getName());
+        return target != null ? target : bySimpleName.get(type.getSimpleName());
     }
 
     /** Whether the running version declares the class of {@code fact} at all. */
@@ -69,30 +77,44 @@ final class FactMigration {
      * of the same simple name when the package changed, its timestamp field set to {@code time}.
      */
     Object convert(Object old, long time) {
-        var target = targetFor(old);
-        Object fresh;
+        var copier = copiers.computeIfAbsent(old.getClass(), this::copier);
         try {
-            fresh = target.factType.newInstance();
-        } catch (InstantiationException | IllegalAccessException e) {
-            throw new IllegalStateException("cannot create " + old.getClass().getName(), e);
+            var fresh = copier.create.newInstance();
+            for (var field : copier.fields) {
+                field.target.set(fresh, field.getter.invoke(old));
+            }
+            if (copier.timestamp != null) {
+                copier.timestamp.set(fresh, copier.timestamp.getType() == Date.class ? new Date(time) : (Object) time);
+            }
+            return fresh;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot copy " + old.getClass().getName() + " into " + copier.create.getDeclaringClass(), e);
         }
-        var getters = GETTERS.computeIfAbsent(old.getClass(), FactMigration::getters);
+    }
+
+    /** How to copy an instance of {@code from} into its type of the running version: worked out once per class. */
+    private Copier copier(Class<?> from) {
+        var target = targetFor(from);
+        var getters = GETTERS.computeIfAbsent(from, FactMigration::getters);
+        var fields = new ArrayList<Copied>();
         for (FactField field : target.factType.getFields()) {
             var getter = getters.get(field.getName());
-            if (getter == null || box(field.getType()) != box(getter.getReturnType())) {
-                continue;
-            }
-            try {
-                field.set(fresh, getter.invoke(old));
-            } catch (IllegalAccessException | InvocationTargetException e) {
-                throw new IllegalStateException("cannot read " + field.getName() + " of " + old.getClass().getName(), e);
+            if (getter != null && box(field.getType()) == box(getter.getReturnType())) {
+                fields.add(new Copied(getter, field));
             }
         }
-        if (target.timestampField != null) {
-            var ts = target.factType.getField(target.timestampField);
-            ts.set(fresh, ts.getType() == Date.class ? new Date(time) : (Object) time);
+        try {
+            return new Copier(target.type.getConstructor(), List.copyOf(fields),
+                    target.timestampField == null ? null : target.factType.getField(target.timestampField));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("cannot create " + target.type.getName(), e);
         }
-        return fresh;
+    }
+
+    private record Copier(Constructor<?> create, List<Copied> fields, FactField timestamp) {
+    }
+
+    private record Copied(Method getter, FactField target) {
     }
 
     private static Map<String, Method> getters(Class<?> type) {
