@@ -10,6 +10,7 @@ import static dev.vigil.engine.TestRules.burst;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.engine.api.Alert;
 import dev.vigil.engine.api.AlertBudget;
@@ -149,6 +150,20 @@ class PartitionedRuleSetTest {
         engine.submit("fraud", List.of(tx("b4", "0:04", "w")));
         engine.flush("fraud").join();
         assertThat(alerts).singleElement().satisfies(a -> assertThat(a.evidence()).containsExactly("b1", "b2", "b3", "b4"));
+    }
+
+    @Test
+    void recoveryFromTheJournal_rebuildsEachPartitionsWindows() {
+        engine.deploy(source("fraud", TRANSACTION + burst(3), Partitioning.by("accountId").withPartitions(2)));
+        var kept = List.<JsonNode>of(tx("b1", "0:01", "w"), tx("b2", "0:02", "w"), tx("b3", "0:03", "w"),
+                tx("c1", "0:01", "v"), tx("c2", "0:02", "v"), tx("c3", "0:03", "v"));
+
+        var recovery = engine.recover("fraud", new ListJournal(kept), Duration.ofDays(1));
+        engine.submit("fraud", List.of(tx("b4", "0:04", "w"), tx("c4", "0:04", "v")));
+        engine.flush("fraud").join();
+
+        assertThat(recovery.replayed()).isEqualTo(6);
+        assertThat(alerts).extracting(Alert::evidence).containsExactlyInAnyOrder(List.of("b1", "b2", "b3", "b4"), List.of("c1", "c2", "c3", "c4"));
     }
 
     @Test
