@@ -61,11 +61,16 @@ public final class Alerts {
     // forgotten once older than the horizon, when the events they name have all left the session
     // (the ids too: only those events could raise them again); matches of facts alone stay in
     // lastingMatches, as long as the count allows, since their facts may stay as long as the session.
+    // A match that took events is remembered by its facts without the accumulates' results
+    // (Evidence.factIds), which tells the same facts matched through another trigger before their
+    // ids are worked out; one of facts alone by all its handles, results included, as its alert id
+    // holds the time and a new result is a new alert.
     private final Recent<String> recentIds = new Recent<>(REMEMBERED_IDS);
     private final Recent<MatchKey> recentMatches = new Recent<>(REMEMBERED_IDS);
     private final Recent<MatchKey> lastingMatches = new Recent<>(REMEMBERED_IDS);
     private long horizon = -1;
     private final MatchKey probe = new MatchKey();
+    private final MatchKey factsProbe = new MatchKey();
     private final Evidence matched = new Evidence();
     private final Map<String, Long> raisedPerRule = new TreeMap<>();
     private final List<Alert> pending = new ArrayList<>();
@@ -133,14 +138,23 @@ public final class Alerts {
             return;
         }
         matched.collect(current);
+        factsProbe.set(rule, keyText, matched.factIds(), matched.factSize());
+        if (recentMatches.contains(factsProbe)) {
+            duplicates++;
+            return;
+        }
         probe.set(rule, keyText, matched.handleIds(), matched.size());
-        if (recentMatches.contains(probe) || lastingMatches.contains(probe)) {
+        if (lastingMatches.contains(probe)) {
             duplicates++;
             return;
         }
         var evidence = matched.eventIds(eventIds);
         forgetBefore(eventTime);
-        (evidence.isEmpty() ? lastingMatches : recentMatches).add(probe.copy(), eventTime);
+        if (evidence.isEmpty()) {
+            lastingMatches.add(probe.copy(), eventTime);
+        } else {
+            recentMatches.add(factsProbe.copy(), eventTime);
+        }
         var id = idOf(rule.getName(), keyText, evidence, eventTime);
         if (!recentIds.add(id, eventTime)) {
             duplicates++;

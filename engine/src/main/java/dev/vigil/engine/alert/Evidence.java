@@ -30,52 +30,76 @@ import org.kie.api.runtime.rule.Match;
  */
 final class Evidence {
     private static final Comparator<Entry> ORDER = Comparator.comparingLong(Entry::time).thenComparing(Entry::id);
+    /** The facts the match's patterns and accumulates matched. */
     private final List<InternalFactHandle> handles = new ArrayList<>();
+    /** The results of its accumulates: one per tuple that entered an accumulate, whatever it folded. */
+    private final List<InternalFactHandle> results = new ArrayList<>();
     private long[] handleIds = new long[16];
     private int size;
+    private long[] factIds = new long[16];
+    private int factSize;
 
     /** Collects the facts of {@code match}, replacing the previous ones. */
     void collect(Match match) {
         handles.clear();
+        results.clear();
         if (match instanceof InternalMatch internal) {
             for (TupleImpl tuple = internal.getTuple(); tuple != null; tuple = tuple.getLeftParent()) {
-                add(tuple.getFactHandle());
                 var left = tuple.getLeftParent();
                 if (left != null && left.getContextObject() instanceof AccumulateNode.AccumulateContext) {
+                    // The tuple an accumulate passes on holds its result.
+                    add(results, tuple.getFactHandle());
                     for (TupleImpl child = left.getFirstChild(); child != null; child = child.getHandleNext()) {
                         // A sub-network tuple (accumulate(A() and B(), ...)) holds one fact per pattern.
                         for (TupleImpl t = child.getRightParent(); t != null; t = t.getParent()) {
-                            add(t.getFactHandle());
+                            add(handles, t.getFactHandle());
                         }
                     }
+                } else {
+                    add(handles, tuple.getFactHandle());
                 }
             }
         } else {
             for (var handle : match.getFactHandles()) {
                 if (handle instanceof InternalFactHandle h) {
-                    add(h);
+                    add(handles, h);
                 }
             }
         }
-        if (handleIds.length < handles.size()) {
-            handleIds = new long[Math.max(handles.size(), handleIds.length * 2)];
-        }
-        for (int i = 0; i < handles.size(); i++) {
-            handleIds[i] = handles.get(i).getId();
-        }
-        Arrays.sort(handleIds, 0, handles.size());
-        size = 0;
-        for (int i = 0; i < handles.size(); i++) {
-            if (size == 0 || handleIds[i] != handleIds[size - 1]) {
-                handleIds[size++] = handleIds[i];
-            }
+        factIds = ids(factIds, handles, List.of());
+        factSize = distinct(factIds, handles.size());
+        size = -1;
+    }
+
+    private static void add(List<InternalFactHandle> to, InternalFactHandle handle) {
+        if (handle != null && handle.getObject() != null) {
+            to.add(handle);
         }
     }
 
-    private void add(InternalFactHandle handle) {
-        if (handle != null && handle.getObject() != null) {
-            handles.add(handle);
+    /** The ids of {@code a} and {@code b} in {@code into}, or in a larger array when it is too small. */
+    private static long[] ids(long[] into, List<InternalFactHandle> a, List<InternalFactHandle> b) {
+        int n = a.size() + b.size();
+        var out = into.length >= n ? into : new long[Math.max(n, into.length * 2)];
+        for (int i = 0; i < a.size(); i++) {
+            out[i] = a.get(i).getId();
         }
+        for (int i = 0; i < b.size(); i++) {
+            out[a.size() + i] = b.get(i).getId();
+        }
+        return out;
+    }
+
+    /** Sorts the first {@code n} of {@code ids} and moves the distinct ones to the front; returns how many there are. */
+    private static int distinct(long[] ids, int n) {
+        Arrays.sort(ids, 0, n);
+        int distinct = 0;
+        for (int i = 0; i < n; i++) {
+            if (distinct == 0 || ids[i] != ids[distinct - 1]) {
+                ids[distinct++] = ids[i];
+            }
+        }
+        return distinct;
     }
 
     /**
@@ -83,9 +107,15 @@ final class Evidence {
      * the same facts. A cheap key that spots a repeated match before any id is worked out.
      */
     long[] handleIds() {
+        if (size < 0) {
+            // Worked out when asked: a repeat is most often known by its facts alone.
+            handleIds = ids(handleIds, handles, results);
+            size = distinct(handleIds, handles.size() + results.size());
+        }
         return handleIds;
     }
 
+    /** How many of {@link #handleIds()} there are; call that first. */
     int size() {
         return size;
     }
@@ -106,15 +136,26 @@ final class Evidence {
         return any;
     }
 
+    /**
+     * Like {@link #handleIds()} without the accumulates' results, in {@code [0, factSize())}. An
+     * accumulate makes a result for each tuple that enters it, so a rule whose every windowed event
+     * is a trigger ("more than 5 in 60 s", where each of the 6 transactions starts a count) matches
+     * the same facts once per trigger, each time with another result; what a result holds follows
+     * from the facts it folded, so firings with the same facts here have the same evidence.
+     */
+    long[] factIds() {
+        return factIds;
+    }
+
+    int factSize() {
+        return factSize;
+    }
+
     /** Ids of the events among the facts ({@code idOf} returns null for the rest), by event time, then id. */
     List<String> eventIds(Function<Object, String> idOf) {
-        var entries = new ArrayList<Entry>(handles.size());
-        for (var handle : handles) {
-            var id = idOf.apply(handle.getObject());
-            if (id != null) {
-                entries.add(new Entry(handle instanceof DefaultEventHandle e ? e.getStartTimestamp() : 0, id));
-            }
-        }
+        var entries = new ArrayList<Entry>(handles.size() + results.size());
+        addEvents(entries, handles, idOf);
+        addEvents(entries, results, idOf);
         entries.sort(ORDER);
         var ids = new ArrayList<String>(entries.size());
         for (var entry : entries) {
@@ -123,6 +164,15 @@ final class Evidence {
             }
         }
         return ids;
+    }
+
+    private static void addEvents(List<Entry> to, List<InternalFactHandle> from, Function<Object, String> idOf) {
+        for (var handle : from) {
+            var id = idOf.apply(handle.getObject());
+            if (id != null) {
+                to.add(new Entry(handle instanceof DefaultEventHandle e ? e.getStartTimestamp() : 0, id));
+            }
+        }
     }
 
     private record Entry(long time, String id) {

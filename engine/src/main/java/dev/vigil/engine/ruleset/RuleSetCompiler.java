@@ -125,6 +125,7 @@ public final class RuleSetCompiler {
                 throw new RuleSetCompilationException(source.name(), sorted(diagnostics));
             }
             rules.sort(Comparator.comparing(RuleInfo::qualifiedName));
+            TimestampReaders.useFieldAccessors(kieBase);
             var eventTypes = DeclaredTypes.eventTypes(kieBase);
             var warnings = new ArrayList<Diagnostic>(keys.warnings());
             for (var type : eventTypes) {

@@ -132,6 +132,58 @@ class AlertsTest {
     }
 
     @Test
+    void sameFactsThroughEveryTrigger_areRememberedAsOneMatch() {
+        // Each of the six transactions enters the accumulate and gets a count of its own, so the
+        // six firings differ in the count's handle; their facts, and so their alert, are the same.
+        var drl = TRANSACTION + burst(5);
+        try (var h = RuleHarness.of(drl)) {
+            for (int i = 0; i < 6; i++) {
+                h.send("Transaction", "0:0" + i, "accountId", "a1");
+            }
+            assertThat(h.alerts()).singleElement().satisfies(a -> assertThat(a.evidence()).hasSize(6));
+            assertThat(h.stats().remembered()).as("the alert's id and its match").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void accumulateOfFactsAlone_raisesAgainWhenItsFactsChange() {
+        // Without events an alert's id holds the time it fired, and its match is remembered by all
+        // its handles: a fact coming makes another match, and another alert.
+        var drl = """
+                package fraud;
+                declare Opened
+                    @role(event)
+                    @timestamp(time)
+                    @expires(1m)
+                    time : long
+                    accountId : String
+                end
+                declare Account
+                    id : String
+                end
+                rule "open"
+                when
+                    Opened($id : accountId)
+                then
+                    insert(new Account($id));
+                end
+                rule "accounts"
+                when
+                    $n : Number(intValue > 0) from accumulate(Account(), count(1))
+                then
+                    alerts.raise("all", "accounts: " + $n);
+                end
+                """;
+        try (var h = RuleHarness.of(drl)) {
+            h.send("Opened", "0:00", "accountId", "a1");
+            h.send("Opened", "0:01", "accountId", "a2");
+
+            assertThat(h.alerts()).extracting(Alert::message).containsExactly("accounts: 1", "accounts: 2");
+            assertThat(h.alerts()).extracting(Alert::evidence).containsOnly(List.of());
+        }
+    }
+
+    @Test
     void remembered_forgetsAlertsOnceTheirEventsHaveLeftTheSession_notBefore() {
         // Transactions stay 1 h and 1 ms (Drools' expiry): an alert of 0:00 can only come again
         // while its event is there, up to 1:00:00.001.

@@ -1,5 +1,6 @@
 package dev.vigil.server.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.dsl.Durations;
@@ -19,7 +20,6 @@ import dev.vigil.engine.api.RuleSetCompilationException;
 import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.api.RuleTimeoutException;
 import dev.vigil.engine.api.RunawayRulesException;
-import dev.vigil.engine.api.Severity;
 import dev.vigil.server.json.Views;
 import dev.vigil.server.rules.RuleSetFolder;
 import java.io.BufferedWriter;
@@ -34,11 +34,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -156,6 +156,7 @@ final class ReplayCommand implements Callable<Integer> {
         // A progress bar when a person is watching and the alerts do not go to the same terminal.
         var progress = System.console() != null && out != null ? new Progress(err, size, read, eventsRead) : null;
         try (var writer = alertWriter();
+             var lines = alertLines(writer);
              var input = open(compiled, csv, new Counting(Files.newInputStream(events), read))) {
             var counted = new Iterator<JsonNode>() {
                 @Override
@@ -175,7 +176,7 @@ final class ReplayCommand implements Callable<Integer> {
             if (baseline == null) {
                 ReplayResult result;
                 // Alerts are written on a thread of their own: turning them into JSON would slow the session.
-                try (var background = new AlertWriter(alert -> write(writer, alert, null))) {
+                try (var background = new AlertWriter(alert -> write(lines, alert, null))) {
                     result = compiled.run(counted, end, background::accept);
                 }
                 finish(progress);
@@ -185,8 +186,8 @@ final class ReplayCommand implements Callable<Integer> {
                 finish(progress);
                 var added = new HashSet<String>();
                 comparison.diff().added().forEach(a -> added.add(a.id()));
-                comparison.candidate().alerts().forEach(a -> write(writer, a, added.contains(a.id()) ? "added" : "unchanged"));
-                comparison.diff().removed().forEach(a -> write(writer, a, "removed"));
+                comparison.candidate().alerts().forEach(a -> write(lines, a, added.contains(a.id()) ? "added" : "unchanged"));
+                comparison.diff().removed().forEach(a -> write(lines, a, "removed"));
                 summary(err, comparison.candidate().stats(), comparison.candidate());
                 err.printf(Locale.ROOT, "compared with %s: %,d added, %,d removed, %,d unchanged%n", compare,
                         comparison.diff().added().size(), comparison.diff().removed().size(), comparison.diff().unchanged());
@@ -267,12 +268,26 @@ final class ReplayCommand implements Callable<Integer> {
         };
     }
 
-    private void write(PrintWriter writer, Alert alert, String diff) {
-        var node = views.alert(alert);
-        if (diff != null) {
-            node.put("diff", diff);
+    /** Alerts as JSON to {@code writer}, one a line. */
+    private JsonGenerator alertLines(PrintWriter writer) throws IOException {
+        var lines = json.getFactory().createGenerator(writer);
+        lines.setRootValueSeparator(null);
+        return lines;
+    }
+
+    /** {@code alert} as a line of JSON, the API's shape ({@link Views#alert}) with {@code diff} after it when not null. */
+    private void write(JsonGenerator lines, Alert alert, String diff) {
+        try {
+            lines.writeStartObject();
+            views.writeAlertFields(lines, alert);
+            if (diff != null) {
+                lines.writeStringField("diff", diff);
+            }
+            lines.writeEndObject();
+            lines.writeRaw('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        writer.println(node);
     }
 
     private void summary(PrintWriter err, ReplayStats stats, ReplayResult result) {
@@ -304,18 +319,23 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    /** Hands alerts to {@code write} on a thread of its own, a bounded distance behind; close waits for the last. */
+    /**
+     * Hands alerts to {@code write} on a thread of its own, a bounded distance behind; close waits
+     * for the last. They go over in batches: handing over each alert on its own woke the writer for
+     * every one, which cost the replay's thread as much as raising it.
+     */
     private static final class AlertWriter implements AutoCloseable {
-        private static final Alert END = new Alert("end", "end", 0, "end", Severity.LOW, "", "", Instant.EPOCH,
-                Instant.EPOCH, List.of(), Map.of());
-        private final BlockingQueue<Alert> queue = new ArrayBlockingQueue<>(8_192);
+        private static final int BATCH = 512;
+        private final BlockingQueue<List<Alert>> queue = new ArrayBlockingQueue<>(16);
         private final Thread thread;
+        private List<Alert> batch = new ArrayList<>(BATCH);
 
         AlertWriter(Consumer<Alert> write) {
             this.thread = new Thread(() -> {
                 try {
-                    for (var alert = queue.take(); alert != END; alert = queue.take()) {
-                        write.accept(alert);
+                    // An empty batch is the end.
+                    for (var alerts = queue.take(); !alerts.isEmpty(); alerts = queue.take()) {
+                        alerts.forEach(write);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -325,8 +345,16 @@ final class ReplayCommand implements Callable<Integer> {
         }
 
         void accept(Alert alert) {
+            batch.add(alert);
+            if (batch.size() == BATCH) {
+                handOver(batch);
+                batch = new ArrayList<>(BATCH);
+            }
+        }
+
+        private void handOver(List<Alert> alerts) {
             try {
-                queue.put(alert);
+                queue.put(alerts);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while writing alerts", e);
@@ -336,7 +364,10 @@ final class ReplayCommand implements Callable<Integer> {
         @Override
         public void close() {
             try {
-                queue.put(END);
+                if (!batch.isEmpty()) {
+                    queue.put(batch);
+                }
+                queue.put(List.of());
                 thread.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
