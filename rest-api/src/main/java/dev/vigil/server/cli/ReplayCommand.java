@@ -1,5 +1,6 @@
 package dev.vigil.server.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.dsl.Durations;
@@ -145,6 +146,7 @@ final class ReplayCommand implements Callable<Integer> {
         // A progress bar when a person is watching and the alerts do not go to the same terminal.
         var progress = System.console() != null && out != null ? new Progress(err, size, read, eventsRead) : null;
         try (var writer = alertWriter();
+             var lines = alertLines(writer);
              var input = open(compiled, csv, new Counting(Files.newInputStream(events), read))) {
             var counted = new Iterator<JsonNode>() {
                 @Override
@@ -164,7 +166,7 @@ final class ReplayCommand implements Callable<Integer> {
             if (baseline == null) {
                 ReplayResult result;
                 // Alerts are written on a thread of their own: turning them into JSON would slow the session.
-                try (var background = new AlertWriter(alert -> write(writer, alert, null))) {
+                try (var background = new AlertWriter(alert -> write(lines, alert, null))) {
                     result = compiled.run(counted, end, background::accept);
                 }
                 finish(progress);
@@ -174,8 +176,8 @@ final class ReplayCommand implements Callable<Integer> {
                 finish(progress);
                 var added = new HashSet<String>();
                 comparison.diff().added().forEach(a -> added.add(a.id()));
-                comparison.candidate().alerts().forEach(a -> write(writer, a, added.contains(a.id()) ? "added" : "unchanged"));
-                comparison.diff().removed().forEach(a -> write(writer, a, "removed"));
+                comparison.candidate().alerts().forEach(a -> write(lines, a, added.contains(a.id()) ? "added" : "unchanged"));
+                comparison.diff().removed().forEach(a -> write(lines, a, "removed"));
                 summary(err, comparison.candidate().stats(), comparison.candidate());
                 err.printf(Locale.ROOT, "compared with %s: %,d added, %,d removed, %,d unchanged%n", compare,
                         comparison.diff().added().size(), comparison.diff().removed().size(), comparison.diff().unchanged());
@@ -247,12 +249,26 @@ final class ReplayCommand implements Callable<Integer> {
         };
     }
 
-    private void write(PrintWriter writer, Alert alert, String diff) {
-        var node = views.alert(alert);
-        if (diff != null) {
-            node.put("diff", diff);
+    /** Alerts as JSON to {@code writer}, one a line. */
+    private JsonGenerator alertLines(PrintWriter writer) throws IOException {
+        var lines = json.getFactory().createGenerator(writer);
+        lines.setRootValueSeparator(null);
+        return lines;
+    }
+
+    /** {@code alert} as a line of JSON, the API's shape ({@link Views#alert}) with {@code diff} after it when not null. */
+    private void write(JsonGenerator lines, Alert alert, String diff) {
+        try {
+            lines.writeStartObject();
+            views.writeAlertFields(lines, alert);
+            if (diff != null) {
+                lines.writeStringField("diff", diff);
+            }
+            lines.writeEndObject();
+            lines.writeRaw('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        writer.println(node);
     }
 
     private void summary(PrintWriter err, ReplayStats stats, ReplayResult result) {

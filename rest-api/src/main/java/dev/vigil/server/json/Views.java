@@ -1,11 +1,13 @@
 package dev.vigil.server.json;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.engine.api.Alert;
 import dev.vigil.engine.api.Diagnostic;
 import dev.vigil.engine.api.EventType;
 import dev.vigil.engine.api.RuleInfo;
+import java.io.IOException;
 import java.util.Locale;
 
 /** The JSON shapes of the engine's values in the API. */
@@ -48,5 +50,33 @@ public final class Views {
         a.evidence().forEach(evidence::add);
         node.set("attributes", json.valueToTree(a.attributes()));
         return node;
+    }
+
+    /**
+     * The fields of {@link #alert} written straight to {@code out}, inside an object the caller
+     * opens and closes: the same text without building the tree, for writing many alerts.
+     */
+    public void writeAlertFields(JsonGenerator out, Alert a) throws IOException {
+        out.writeStringField("id", a.id());
+        out.writeStringField("ruleSet", a.ruleSet());
+        out.writeNumberField("version", a.version());
+        out.writeStringField("rule", a.rule());
+        out.writeStringField("severity", a.severity().label());
+        out.writeStringField("key", a.key());
+        out.writeStringField("message", a.message());
+        out.writeStringField("eventTime", a.eventTime().toString());
+        out.writeStringField("firedAt", a.firedAt().toString());
+        out.writeArrayFieldStart("evidence");
+        for (var id : a.evidence()) {
+            out.writeString(id);
+        }
+        out.writeEndArray();
+        out.writeFieldName("attributes");
+        if (a.attributes().isEmpty()) {
+            out.writeStartObject();
+            out.writeEndObject();
+        } else {
+            out.writeTree(json.valueToTree(a.attributes()));
+        }
     }
 }
