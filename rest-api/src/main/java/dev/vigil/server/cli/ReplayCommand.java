@@ -19,7 +19,6 @@ import dev.vigil.engine.api.RuleSetCompilationException;
 import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.api.RuleTimeoutException;
 import dev.vigil.engine.api.RunawayRulesException;
-import dev.vigil.engine.api.Severity;
 import dev.vigil.server.json.Views;
 import dev.vigil.server.rules.RuleSetFolder;
 import java.io.BufferedWriter;
@@ -34,11 +33,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -300,18 +299,23 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    /** Hands alerts to {@code write} on a thread of its own, a bounded distance behind; close waits for the last. */
+    /**
+     * Hands alerts to {@code write} on a thread of its own, a bounded distance behind; close waits
+     * for the last. They go over in batches: handing over each alert on its own woke the writer for
+     * every one, a call into the kernel on the replay's thread per alert.
+     */
     private static final class AlertWriter implements AutoCloseable {
-        private static final Alert END = new Alert("end", "end", 0, "end", Severity.LOW, "", "", Instant.EPOCH,
-                Instant.EPOCH, List.of(), Map.of());
-        private final BlockingQueue<Alert> queue = new ArrayBlockingQueue<>(8_192);
+        private static final int BATCH = 512;
+        private final BlockingQueue<List<Alert>> queue = new ArrayBlockingQueue<>(16);
         private final Thread thread;
+        private List<Alert> batch = new ArrayList<>(BATCH);
 
         AlertWriter(Consumer<Alert> write) {
             this.thread = new Thread(() -> {
                 try {
-                    for (var alert = queue.take(); alert != END; alert = queue.take()) {
-                        write.accept(alert);
+                    // An empty batch is the end.
+                    for (var alerts = queue.take(); !alerts.isEmpty(); alerts = queue.take()) {
+                        alerts.forEach(write);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -321,8 +325,16 @@ final class ReplayCommand implements Callable<Integer> {
         }
 
         void accept(Alert alert) {
+            batch.add(alert);
+            if (batch.size() == BATCH) {
+                handOver(batch);
+                batch = new ArrayList<>(BATCH);
+            }
+        }
+
+        private void handOver(List<Alert> alerts) {
             try {
-                queue.put(alert);
+                queue.put(alerts);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while writing alerts", e);
@@ -332,7 +344,10 @@ final class ReplayCommand implements Callable<Integer> {
         @Override
         public void close() {
             try {
-                queue.put(END);
+                if (!batch.isEmpty()) {
+                    queue.put(batch);
+                }
+                queue.put(List.of());
                 thread.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
