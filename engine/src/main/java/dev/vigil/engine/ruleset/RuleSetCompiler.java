@@ -122,6 +122,7 @@ public final class RuleSetCompiler {
                 throw new RuleSetCompilationException(source.name(), sorted(diagnostics));
             }
             rules.sort(Comparator.comparing(RuleInfo::qualifiedName));
+            TimestampReaders.useFieldAccessors(kieBase);
             var eventTypes = DeclaredTypes.eventTypes(kieBase);
             var warnings = new ArrayList<Diagnostic>();
             for (var type : eventTypes) {
