@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds Vigil and the benchmarks, then profiles `vigil replay` of W1 (argument: events, default
+# 1000000) with async-profiler's CPU sampler and prints where the time goes, per thread and per part
+# of the session thread's work. async-profiler comes from Maven Central (tools.profiler:async-profiler),
+# whose jar carries the native library.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+version=3.0
+mvn -B -q -pl rest-api,bench -am package -DskipTests
+mvn -B -q dependency:get -Dartifact="tools.profiler:async-profiler:$version"
+jar="$(mvn -B -q help:evaluate -Dexpression=settings.localRepository -DforceStdout)/tools/profiler/async-profiler/$version/async-profiler-$version.jar"
+mkdir -p bench/target/async-profiler
+unzip -o -q "$jar" linux-x64/libasyncProfiler.so -d bench/target/async-profiler
+exec java -cp "bench/target/classes:bench/target/lib/*" dev.vigil.bench.ReplayProfile \
+    bench/target/async-profiler/linux-x64/libasyncProfiler.so "$@"
