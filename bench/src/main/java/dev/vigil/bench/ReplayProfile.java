@@ -87,7 +87,8 @@ public final class ReplayProfile {
             long n = Long.parseLong(line.substring(space + 1));
             var frames = line.substring(0, space).split(";");
             // "[vigil-session-bench tid=123]", "[GC Thread#1 tid=45]": one row per kind of thread.
-            var thread = frames[0].replaceAll("^\\[|\\s?tid=\\d+]$", "").replaceAll("#\\d+$", "");
+            var name = frames[0].replaceAll("^\\[|\\s?tid=\\d+]$", "").replaceAll("#\\d+$", "");
+            var thread = name.isEmpty() ? "(no name)" : name;
             threads.merge(thread, n, Long::sum);
             all += n;
             if (thread.startsWith("vigil-session")) {
