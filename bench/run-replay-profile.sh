@@ -7,9 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 version=3.0
 mvn -B -q -pl rest-api,bench -am package -DskipTests
-mvn -B -q dependency:get -Dartifact="tools.profiler:async-profiler:$version"
-jar="$(mvn -B -q help:evaluate -Dexpression=settings.localRepository -DforceStdout)/tools/profiler/async-profiler/$version/async-profiler-$version.jar"
-mkdir -p bench/target/async-profiler
-unzip -o -q "$jar" linux-x64/libasyncProfiler.so -d bench/target/async-profiler
+mvn -B -q dependency:copy -Dartifact="tools.profiler:async-profiler:$version" -DoutputDirectory=bench/target/async-profiler
+unzip -o -q "bench/target/async-profiler/async-profiler-$version.jar" linux-x64/libasyncProfiler.so -d bench/target/async-profiler
 exec java -cp "bench/target/classes:bench/target/lib/*" dev.vigil.bench.ReplayProfile \
     bench/target/async-profiler/linux-x64/libasyncProfiler.so "$@"

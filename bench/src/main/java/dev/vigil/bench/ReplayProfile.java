@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * thread and, on the session's thread, per part of the work.
  *
  * <p>Arguments: the path of async-profiler's {@code libasyncProfiler.so}, and optionally the number
- * of events (default 1,000,000).
+ * of events (default 1,000,000); or the path of a profile taken before ({@code .collapsed}, with
+ * {@code threads}), to sum it again.
  */
 public final class ReplayProfile {
     /**
@@ -50,6 +51,11 @@ public final class ReplayProfile {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
+        if (args[0].endsWith(".collapsed")) {
+            // A profile taken before: only the sums.
+            report(Files.readAllLines(Path.of(args[0])));
+            return;
+        }
         var profiler = Path.of(args[0]).toAbsolutePath();
         int events = args.length > 1 ? Integer.parseInt(args[1].replace(",", "").replace("_", "")) : 1_000_000;
         var work = Files.createTempDirectory("vigil-profile");
@@ -81,7 +87,8 @@ public final class ReplayProfile {
             long n = Long.parseLong(line.substring(space + 1));
             var frames = line.substring(0, space).split(";");
             // "[vigil-session-bench tid=123]", "[GC Thread#1 tid=45]": one row per kind of thread.
-            var thread = frames[0].replaceAll("^\\[|\\s?tid=\\d+]$", "").replaceAll("#\\d+$", "");
+            var name = frames[0].replaceAll("^\\[|\\s?tid=\\d+]$", "").replaceAll("#\\d+$", "");
+            var thread = name.isEmpty() ? "(no name)" : name;
             threads.merge(thread, n, Long::sum);
             all += n;
             if (thread.startsWith("vigil-session")) {

@@ -322,7 +322,7 @@ final class ReplayCommand implements Callable<Integer> {
     /**
      * Hands alerts to {@code write} on a thread of its own, a bounded distance behind; close waits
      * for the last. They go over in batches: handing over each alert on its own woke the writer for
-     * every one, which cost the replay's thread as much as raising it.
+     * every one, a call into the kernel on the replay's thread per alert.
      */
     private static final class AlertWriter implements AutoCloseable {
         private static final int BATCH = 512;
