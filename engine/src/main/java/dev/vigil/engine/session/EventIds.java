@@ -50,7 +50,11 @@ final class EventIds {
     /** The id of {@code fact}, null when it is not an event the session was given. */
     String get(Object fact) {
         var field = idFields.get(fact.getClass());
-        return field != null ? (String) field.get(fact) : others.get(fact);
+        if (field != null) {
+            return (String) field.get(fact);
+        }
+        // Evidence asks for every fact of a match: most are events that carry their id, or no events at all.
+        return others.isEmpty() ? null : others.get(fact);
     }
 
     String remove(Object fact) {
