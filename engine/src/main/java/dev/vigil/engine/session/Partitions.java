@@ -22,12 +22,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A partitioned rule set: one session per partition, all of one rule network, each run by a thread
- * of its own and fed through a bounded queue of steps.
+ * A partitioned rule set: one session per partition, each of the rule set compiled on its own
+ * (sessions of one rule network must not run at the same time), each run by a thread of its own
+ * and fed through a bounded queue of steps.
  *
  * <p>The runner that drives this keeps the rule set's one reorder buffer and watermark and gives
  * each event, in time order, with the clock it goes in at; the event goes to its key's partition
- * only. Every partition's clock follows the rule set's: the other partitions move theirs when the
+ * only, or to all of them when its type has no key. Every partition's clock follows the rule set's: the other partitions move theirs when the
  * runner {@link #flush flushes}, so a timer on a quiet key fires at its own time there too. The
  * listener is called by one partition at a time. A failure of one partition (an endless loop, a
  * rule timeout, a flood of alerts) stops them all: the runner's next call throws it.
