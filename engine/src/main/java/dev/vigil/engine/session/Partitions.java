@@ -44,7 +44,7 @@ final class Partitions implements Sessions {
 
     private final String ruleSet;
     private final CompiledRuleSet compiled;
-    private final PartitionKeys keys;
+    private final KeyRouting keys;
     private final Worker[] workers;
     private final Object listenerLock = new Object();
     private long clock = Long.MIN_VALUE;
@@ -73,7 +73,7 @@ final class Partitions implements Sessions {
             close();
             throw e;
         }
-        this.keys = new PartitionKeys(partitioning, count, kieBase());
+        this.keys = new KeyRouting(partitioning, count, kieBase());
         for (int i = 1; i < count; i++) {
             var core = workers[i].stepper.core();
             // Events come decoded for the first partition's classes: the others convert them.
@@ -101,7 +101,7 @@ final class Partitions implements Sessions {
         for (var fact : facts) {
             int partition = keys.of(fact.object());
             for (var worker : workers) {
-                if ((partition == PartitionKeys.ALL || partition == worker.index) && worker.stepper.core().insertMoved(fact, oldTypes)) {
+                if ((partition == KeyRouting.ALL || partition == worker.index) && worker.stepper.core().insertMoved(fact, oldTypes)) {
                     carried++;
                 }
                 worker.stepper.deliver();
@@ -119,7 +119,7 @@ final class Partitions implements Sessions {
         checkFailure();
         clock = Math.max(clock, at);
         int partition = keys.of(event.fact());
-        if (partition != PartitionKeys.ALL) {
+        if (partition != KeyRouting.ALL) {
             workers[partition].add(at, event);
             return;
         }

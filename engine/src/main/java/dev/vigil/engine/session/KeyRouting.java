@@ -19,7 +19,7 @@ import org.kie.api.definition.type.Role;
  * its type's key field; every partition for a type without one. Not thread-safe: the rule set's
  * runner owns it.
  */
-final class PartitionKeys {
+final class KeyRouting {
     /** What {@link #of} answers for an event that goes to every partition. */
     static final int ALL = -1;
     private static final Function<Object, Object> NO_KEY = fact -> null;
@@ -29,7 +29,7 @@ final class PartitionKeys {
     private final Map<Class<?>, Function<Object, Object>> keyOf = new HashMap<>();
     private final Set<String> shared;
 
-    PartitionKeys(Partitioning partitioning, int partitions, KieBase kieBase) {
+    KeyRouting(Partitioning partitioning, int partitions, KieBase kieBase) {
         this.partitioning = partitioning;
         this.partitions = partitions;
         for (var declaration : DeclaredTypes.declarations(kieBase)) {
