@@ -360,6 +360,8 @@ class EngineLiveTest {
         await().atMost(WAIT).until(() -> live("loop").status().state() == RuleSetStatus.State.FAILED);
         var reason = live("loop").status().reason();
         assertThat(reason).contains("fired 10000 rules for a single event or clock step", "'spin'", "without end");
+        // The status says FAILED before the listener is told.
+        await().atMost(WAIT).until(() -> !failures.isEmpty());
         assertThat(failures).containsExactly("loop: " + reason);
         assertThatThrownBy(() -> send("loop", event("Ping", "0:01")))
                 .isInstanceOf(RuleSetFailedException.class)

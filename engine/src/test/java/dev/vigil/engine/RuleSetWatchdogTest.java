@@ -95,6 +95,8 @@ class RuleSetWatchdogTest {
         await().atMost(WAIT).until(() -> status("loop").state() == RuleSetStatus.State.FAILED);
         assertThat(status("loop").reason()).isEqualTo("rule 'spin forever' did not return for 400 ms (an endless loop?); "
                 + "deploy a fixed version to bring the rule set back");
+        // The status says FAILED before the listener is told.
+        await().atMost(WAIT).until(() -> !failures.isEmpty());
         assertThat(failures).containsExactly("loop: " + status("loop").reason());
         assertThatThrownBy(() -> engine.submit("loop", List.of(ping("p3", "0:02", 0))))
                 .isInstanceOf(RuleSetFailedException.class).hasMessageContaining("rule set 'loop' is failed");
