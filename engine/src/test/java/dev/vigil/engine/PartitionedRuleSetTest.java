@@ -5,6 +5,7 @@ import static dev.vigil.engine.RuleHarness.at;
 import static dev.vigil.engine.RuleHarness.event;
 import static dev.vigil.engine.TestRules.NO_LOGOUT;
 import static dev.vigil.engine.TestRules.PING;
+import static dev.vigil.engine.TestRules.SPIN_FOREVER;
 import static dev.vigil.engine.TestRules.TRANSACTION;
 import static dev.vigil.engine.TestRules.burst;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -247,17 +248,7 @@ class PartitionedRuleSetTest {
     @Test
     void aRuleThatNeverReturnsInAPartition_failsTheRuleSetAtTheRuleTimeout_onTheEnginesTicker() {
         var nanos = new AtomicLong();
-        var spin = PING + """
-                rule "spin forever"
-                when
-                    $p : Ping(n > 0)
-                then
-                    long i = $p.getN();
-                    while (i > 0) {
-                        i = (i % 1000) + 1;
-                    }
-                end
-                """;
+        var spin = PING + SPIN_FOREVER;
         try (var stepped = Engine.create(EngineConfig.defaults().withRuleTimeout(Duration.ofSeconds(10)).withTicker(nanos::get))) {
             stepped.deploy(source("loop", spin, Partitioning.by("n").withPartitions(2)));
             stepped.submit("loop", List.of(event("Ping", "0:00", "n", 1).put("id", "p1")));

@@ -31,18 +31,6 @@ import org.junit.jupiter.api.Test;
 class RuleSetWatchdogTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    /** A consequence that never returns, for a ping with {@code n > 0}. */
-    private static final String SPIN_FOREVER = """
-            rule "spin forever"
-            when
-                $p : Ping(n > 0)
-            then
-                long i = $p.getN();
-                while (i > 0) {
-                    i = (i % 1000) + 1;
-                }
-            end
-            """;
 
     private final List<Alert> alerts = new CopyOnWriteArrayList<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
@@ -85,7 +73,7 @@ class RuleSetWatchdogTest {
 
     @Test
     void aConsequenceThatNeverReturns_failsItsRuleSetNamingTheRule_othersRun_andAFixedVersionBringsItBack() {
-        engine.deploy(loop(SPIN_FOREVER));
+        engine.deploy(loop(TestRules.SPIN_FOREVER));
         engine.deploy(RuleSetSource.of("fraud", Map.of("x.drl", TRANSACTION + burst(5))));
 
         engine.submit("loop", List.of(ping("p1", "0:00", 0)));
@@ -124,7 +112,7 @@ class RuleSetWatchdogTest {
     void theRuleTimeout_isMeasuredOnTheEnginesTicker_notBeforeItsEnd_andAtIt() {
         var nanos = new AtomicLong();
         try (var stepped = Engine.create(EngineConfig.defaults().withRuleTimeout(Duration.ofSeconds(10)).withTicker(nanos::get))) {
-            stepped.deploy(loop(SPIN_FOREVER));
+            stepped.deploy(loop(TestRules.SPIN_FOREVER));
             stepped.submit("loop", List.of(ping("p1", "0:00", 1)));
             await("the worker inside the rule").atMost(WAIT).until(() -> inRuleCode("vigil-ruleset-loop"));
 

@@ -51,6 +51,19 @@ public final class TestRules {
             end
             """;
 
+    /** For {@link #PING}: a consequence that never returns, for a ping with {@code n > 0}. */
+    public static final String SPIN_FOREVER = """
+            rule "spin forever"
+            when
+                $p : Ping(n > 0)
+            then
+                long i = $p.getN();
+                while (i > 0) {
+                    i = (i % 1000) + 1;
+                }
+            end
+            """;
+
     private TestRules() {
     }
 

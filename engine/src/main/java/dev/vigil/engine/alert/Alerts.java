@@ -122,11 +122,11 @@ public final class Alerts {
             meter.refuse();
             return;
         }
-        if (raisedElsewhere != null) {
-            matched.collect(current);
-            if (matched.all(raisedElsewhere)) {
-                return;
-            }
+        // Collected before the suppression check, which reads nothing of it, so that a partition that
+        // leaves the match to another stops here; what follows reads the same collection.
+        matched.collect(current);
+        if (raisedElsewhere != null && matched.all(raisedElsewhere)) {
+            return;
         }
         var rule = current.getRule();
         var info = ruleInfo(rule);
@@ -137,7 +137,6 @@ public final class Alerts {
             suppressed++;
             return;
         }
-        matched.collect(current);
         factsProbe.set(rule, keyText, matched.factIds(), matched.factSize());
         if (recentMatches.contains(factsProbe)) {
             duplicates++;

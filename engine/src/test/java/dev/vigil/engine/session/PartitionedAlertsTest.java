@@ -58,26 +58,6 @@ class PartitionedAlertsTest {
             end
             """;
 
-    private static final String OUTAGES = """
-            package ops;
-            declare Maintenance @role(event) @timestamp(start) @duration(length) start : long  length : long  host : String end
-            declare Outage @role(event) @timestamp(start) @duration(length) start : long  length : long  host : String end
-            rule "outage during maintenance"
-            when
-                $m : Maintenance($h : host)
-                $o : Outage(host == $h, this during $m)
-            then
-                alerts.raise($h, "outage inside a maintenance window");
-            end
-            rule "outage overlapping maintenance"
-            when
-                $m : Maintenance($h : host)
-                $o : Outage(host == $h, this overlaps $m)
-            then
-                alerts.raise($h, "outage began before maintenance and ran into it");
-            end
-            """;
-
     private static final String TYPES = """
             package lang;
             declare Tx @role(event) @timestamp(time)
@@ -122,7 +102,7 @@ class PartitionedAlertsTest {
                 Arguments.of("after and before", Map.of("rules.drl", LOGIN_THEN_TRANSFER), Partitioning.by("user"),
                         events((random, key) -> random.nextBoolean() ? node("Login", "user", key)
                                 : node("Transfer", "user", key, "amount", random.nextInt(500)))),
-                Arguments.of("during and overlaps", Map.of("rules.drl", OUTAGES), Partitioning.by("host"),
+                Arguments.of("during and overlaps", Map.of("rules.drl", TemporalRulesTest.OUTAGES), Partitioning.by("host"),
                         events((random, key) -> node(random.nextInt(3) == 0 ? "Maintenance" : "Outage", "host", key,
                                 "length", 1_000 + random.nextInt(60_000)))),
                 Arguments.of("absence", Map.of("rules.drl", NO_LOGOUT), Partitioning.by("user"),

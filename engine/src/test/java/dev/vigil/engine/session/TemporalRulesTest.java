@@ -158,7 +158,8 @@ class TemporalRulesTest {
         }
     }
 
-    private static final String OUTAGES = """
+    /** Maintenance and outages with durations, and rules on {@code during} and {@code overlaps}. */
+    static final String OUTAGES = """
             package ops;
             declare Maintenance
                 @role(event)
