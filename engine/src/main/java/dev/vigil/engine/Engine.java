@@ -5,10 +5,12 @@ import dev.vigil.engine.api.Admission;
 import dev.vigil.engine.api.ClockMode;
 import dev.vigil.engine.api.Deployment;
 import dev.vigil.engine.api.EngineConfig;
+import dev.vigil.engine.api.EngineListener;
 import dev.vigil.engine.api.EventType;
 import dev.vigil.engine.api.InvalidEventsException;
 import dev.vigil.engine.api.JournalReader;
 import dev.vigil.engine.api.NoSuchRuleSetException;
+import dev.vigil.engine.api.Partitioning;
 import dev.vigil.engine.api.QueueFullException;
 import dev.vigil.engine.api.Recovery;
 import dev.vigil.engine.api.ReplayResult;
@@ -18,13 +20,16 @@ import dev.vigil.engine.api.RuleSetInfo;
 import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.api.RuleSetStats;
 import dev.vigil.engine.api.RuleSetStatus;
+import dev.vigil.engine.api.RuleSetStream;
 import dev.vigil.engine.api.RuleTestCase;
 import dev.vigil.engine.api.RuleTestFormatException;
 import dev.vigil.engine.api.RuleTestReport;
+import dev.vigil.engine.api.SourcedElsewhereException;
 import dev.vigil.engine.api.Ticker;
 import dev.vigil.engine.api.Validation;
 import dev.vigil.engine.event.EventDecoder;
 import dev.vigil.engine.ruleset.Compatibility;
+import dev.vigil.engine.ruleset.CompiledRuleSet;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
 import dev.vigil.engine.ruletest.RuleTests;
 import dev.vigil.engine.session.LiveRuleSet;
@@ -38,6 +43,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -65,6 +71,8 @@ public final class Engine implements AutoCloseable {
     private final Map<String, LiveRuleSet> ruleSets = new ConcurrentHashMap<>();
     private final Map<String, Object> deployLocks = new ConcurrentHashMap<>();
     private final Map<String, Integer> versions = new ConcurrentHashMap<>();
+    /** The streams a transport opened, by rule set: deploys reach them, undeploys stop them. */
+    private final Map<String, Set<LiveStream>> streams = new ConcurrentHashMap<>();
 
     private final Watchdog watchdog;
 
@@ -137,11 +145,15 @@ public final class Engine implements AutoCloseable {
                 try {
                     // A partitioned version's sessions each take a compile of their own: made here, not on the worker.
                     compiled.compileCopies();
+                    var ownCompiles = new ArrayList<CompiledRuleSet>();
+                    streamsOf(source.name()).forEach(stream -> ownCompiles.add(compileForStream(source)));
                     carried = existing.deploy(compiled, next).join();
+                    deployToStreams(source.name(), ownCompiles, next);
                 } catch (CompletionException e) {
                     throw e.getCause() instanceof RuntimeException r ? r : e;
                 }
             } else {
+                closeStreams(source.name());
                 if (existing != null) {
                     existing.close();
                 }
@@ -156,6 +168,7 @@ public final class Engine implements AutoCloseable {
     /** Stops a rule set and disposes its session; false when none had that name. */
     public boolean undeploy(String name) {
         synchronized (deployLocks.computeIfAbsent(name, n -> new Object())) {
+            closeStreams(name);
             var live = ruleSets.remove(name);
             if (live == null) {
                 return false;
@@ -163,6 +176,62 @@ public final class Engine implements AutoCloseable {
             live.close();
             return true;
         }
+    }
+
+    /**
+     * Opens a stream of rule set {@code name} for a transport that feeds it one ordered input, such
+     * as a Kafka partition: a session of its own, whose alerts, rule errors and failure go to
+     * {@code listener} instead of the engine's. Deploys of the rule set reach it; see
+     * {@link RuleSetStream}.
+     *
+     * @param stream its name among the rule set's streams, for logs
+     * @throws NoSuchRuleSetException when no rule set has that name
+     * @throws RuleSetFailedException when the rule set is not running
+     */
+    public RuleSetStream openStream(String name, String stream, EngineListener listener) {
+        synchronized (deployLocks.computeIfAbsent(name, n -> new Object())) {
+            var live = live(name);
+            if (live.status().state() != RuleSetStatus.State.RUNNING) {
+                throw new RuleSetFailedException(name, live.status());
+            }
+            var own = new LiveRuleSet(compileForStream(live.running().source()), versions.get(name), config.clock(), listener, config.tick(),
+                    config.maxFacts(), config.alertBudget(), config.eventTimes(), RuleSetStatus.RUNNING, watchdog);
+            var opened = new LiveStream(stream, own, closing -> streamsOf(name).remove(closing));
+            streams.computeIfAbsent(name, n -> ConcurrentHashMap.newKeySet()).add(opened);
+            return opened;
+        }
+    }
+
+    /** A stream is one partition of its rule set: one session, whatever the rule set's partition count. */
+    private CompiledRuleSet compileForStream(RuleSetSource source) {
+        return compiler.compile(source.withSettings(source.settings().withPartitioning(Partitioning.NONE)));
+    }
+
+    private Set<LiveStream> streamsOf(String name) {
+        return streams.getOrDefault(name, Set.of());
+    }
+
+    /** Moves every stream of rule set {@code name} to {@code version}, each on a compile of its own; one that cannot stops. */
+    private void deployToStreams(String name, List<CompiledRuleSet> ownCompiles, int version) {
+        var each = ownCompiles.iterator();
+        for (var stream : List.copyOf(streamsOf(name))) {
+            var compiled = each.hasNext() ? each.next() : null;
+            if (compiled == null) {
+                // Opened while this version compiled: it already runs it.
+                continue;
+            }
+            try {
+                stream.live().deploy(compiled, version).join();
+            } catch (RuntimeException e) {
+                // Its transport sees it stopped and opens another on the running version.
+                stream.close();
+            }
+        }
+        ownCompiles.forEach(CompiledRuleSet::close);
+    }
+
+    private void closeStreams(String name) {
+        List.copyOf(streamsOf(name)).forEach(LiveStream::close);
     }
 
     /** The deployed rule set called {@code name}, as it stands now. */
@@ -178,7 +247,7 @@ public final class Engine implements AutoCloseable {
     private static RuleSetInfo info(LiveRuleSet live) {
         var running = live.running();
         return new RuleSetInfo(live.name(), live.status(), live.stats(), running.source(), running.rules(), live.decoder().eventTypes(),
-                running.generated(), live.alertBudget(), live.eventTimes(), live.capacity(), live.room());
+                running.generated(), live.alertBudget(), live.eventTimes(), live.capacity(), live.room(), running.partitioning());
     }
 
     /** The event types each deployed rule set accepts, by rule set name. */
@@ -203,13 +272,21 @@ public final class Engine implements AutoCloseable {
      * @throws InvalidEventsException  naming every bad event and field (and the rule set it was decoded for)
      * @throws QueueFullException      when a queue the events go to has no room for them now
      * @throws RuleSetFailedException  when an event's only rule sets have failed
+     * @throws SourcedElsewhereException when the admission names a rule set fed by a transport
      */
     public Map<String, Integer> admit(Admission admission) {
         List<LiveRuleSet> targets;
         if (admission.ruleSet() != null) {
-            targets = List.of(live(admission.ruleSet()));
+            var live = live(admission.ruleSet());
+            var source = live.running().source().settings().source();
+            if (!source.isApi()) {
+                throw new SourcedElsewhereException(live.name(), source);
+            }
+            targets = List.of(live);
         } else {
-            targets = ruleSets.values().stream().sorted(Comparator.comparing(LiveRuleSet::name)).toList();
+            // A rule set fed by a transport takes its events from there alone.
+            targets = ruleSets.values().stream().filter(live -> live.running().source().settings().source().isApi())
+                    .sorted(Comparator.comparing(LiveRuleSet::name)).toList();
         }
         return EventAdmission.admit(admission, targets);
     }
@@ -329,6 +406,10 @@ public final class Engine implements AutoCloseable {
         var stopping = new ArrayList<LiveRuleSet>();
         for (var name : new ArrayList<>(ruleSets.keySet())) {
             synchronized (deployLocks.computeIfAbsent(name, n -> new Object())) {
+                streamsOf(name).forEach(stream -> {
+                    stream.live().requestStop();
+                    stopping.add(stream.live());
+                });
                 var live = ruleSets.remove(name);
                 if (live != null) {
                     live.requestStop();

@@ -17,10 +17,12 @@ import java.util.Map;
  * @param eventTimes    the event times it takes
  * @param queueCapacity the most events its queue holds
  * @param queueRoom     room in its queue now, in events: a hint, since other submitters take room too
+ * @param partitioning  the key and partition count it runs by, as resolved at deploy (from its
+ *                      settings, or its rule-language rules' {@code per})
  */
 public record RuleSetInfo(String name, RuleSetStatus status, RuleSetStats stats, RuleSetSource source, List<RuleInfo> rules,
                           List<EventType> eventTypes, Map<String, String> generated, AlertBudget alertBudget,
-                          EventTimeBounds eventTimes, int queueCapacity, int queueRoom) {
+                          EventTimeBounds eventTimes, int queueCapacity, int queueRoom, Partitioning partitioning) {
     public RuleSetInfo {
         rules = List.copyOf(rules);
         eventTypes = List.copyOf(eventTypes);

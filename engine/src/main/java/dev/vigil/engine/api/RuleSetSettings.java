@@ -26,6 +26,8 @@ import java.util.Objects;
  *                           one set is never above the engine's
  * @param partitioning       the key by which it is spread over several sessions, or
  *                           {@link Partitioning#NONE}: one session
+ * @param source             where its events come from: the API ({@link EventSource#API}), or a
+ *                           transport that feeds it (a Kafka topic)
  */
 public record RuleSetSettings(
         ClockMode clockMode,
@@ -36,7 +38,8 @@ public record RuleSetSettings(
         int queueCapacity,
         int maxFiringsPerStep,
         AlertBudget alertBudget,
-        Partitioning partitioning) {
+        Partitioning partitioning,
+        EventSource source) {
 
     /** The longest allowed lateness: the reorder buffer holds that much of the stream. */
     public static final Duration MAX_LATENESS = Duration.ofDays(30);
@@ -49,7 +52,7 @@ public record RuleSetSettings(
 
     public static final RuleSetSettings DEFAULTS = new RuleSetSettings(
             ClockMode.EVENT_TIME, Duration.ZERO, LatePolicy.PROCESS, Duration.ofSeconds(1), false, 100_000, 10_000,
-            AlertBudget.UNSET, Partitioning.NONE);
+            AlertBudget.UNSET, Partitioning.NONE, EventSource.API);
 
     public RuleSetSettings {
         Objects.requireNonNull(clockMode, "clockMode");
@@ -58,6 +61,7 @@ public record RuleSetSettings(
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(alertBudget, "alertBudget");
         Objects.requireNonNull(partitioning, "partitioning");
+        Objects.requireNonNull(source, "source");
         within("allowedLateness", allowedLateness, MAX_LATENESS);
         within("idleTimeout", idleTimeout, MAX_IDLE_TIMEOUT);
         within("queueCapacity", queueCapacity, MAX_QUEUE_CAPACITY);
@@ -78,40 +82,45 @@ public record RuleSetSettings(
     }
 
     public RuleSetSettings withClockMode(ClockMode value) {
-        return new RuleSetSettings(value, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget, partitioning);
+        return new RuleSetSettings(value, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget, partitioning, source);
     }
 
     public RuleSetSettings withAllowedLateness(Duration value) {
-        return new RuleSetSettings(clockMode, value, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget, partitioning);
+        return new RuleSetSettings(clockMode, value, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget, partitioning, source);
     }
 
     public RuleSetSettings withLatePolicy(LatePolicy value) {
-        return new RuleSetSettings(clockMode, allowedLateness, value, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget, partitioning);
+        return new RuleSetSettings(clockMode, allowedLateness, value, idleTimeout, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget, partitioning, source);
     }
 
     public RuleSetSettings withIdleTimeout(Duration value) {
-        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, value, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget, partitioning);
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, value, allowUnknownFields, queueCapacity, maxFiringsPerStep, alertBudget, partitioning, source);
     }
 
     public RuleSetSettings withAllowUnknownFields(boolean value) {
-        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, value, queueCapacity, maxFiringsPerStep, alertBudget, partitioning);
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, value, queueCapacity, maxFiringsPerStep, alertBudget, partitioning, source);
     }
 
     public RuleSetSettings withQueueCapacity(int value) {
-        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, value, maxFiringsPerStep, alertBudget, partitioning);
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, value, maxFiringsPerStep, alertBudget, partitioning, source);
     }
 
     public RuleSetSettings withMaxFiringsPerStep(int value) {
-        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, value, alertBudget, partitioning);
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity, value, alertBudget, partitioning, source);
     }
 
     public RuleSetSettings withAlertBudget(AlertBudget value) {
         return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity,
-                maxFiringsPerStep, value, partitioning);
+                maxFiringsPerStep, value, partitioning, source);
     }
 
     public RuleSetSettings withPartitioning(Partitioning value) {
         return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity,
-                maxFiringsPerStep, alertBudget, value);
+                maxFiringsPerStep, alertBudget, value, source);
+    }
+
+    public RuleSetSettings withSource(EventSource value) {
+        return new RuleSetSettings(clockMode, allowedLateness, latePolicy, idleTimeout, allowUnknownFields, queueCapacity,
+                maxFiringsPerStep, alertBudget, partitioning, value);
     }
 }

@@ -51,6 +51,15 @@ public final class Watermark {
         return current;
     }
 
+    /**
+     * Moves the watermark to {@code time} where it is behind: the watermark an input had reached
+     * before it was read again from an earlier point. Returns it.
+     */
+    public long raiseTo(long time) {
+        current = Math.max(current, time);
+        return current;
+    }
+
     /** The current watermark, {@link Long#MIN_VALUE} before the first event. */
     public long current() {
         return current;

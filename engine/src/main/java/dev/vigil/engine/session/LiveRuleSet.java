@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -234,6 +235,30 @@ public final class LiveRuleSet implements AutoCloseable {
         return done;
     }
 
+    /**
+     * Moves the watermark and clock where they are behind, after what is queued; see
+     * {@link RuleSetRunner#catchUp}. Completes with the counters after it.
+     */
+    public CompletableFuture<RuleSetStats> catchUp(long watermark, long clock) {
+        var done = new CompletableFuture<RuleSetStats>();
+        if (!status.equals(RuleSetStatus.RUNNING) || !enqueue(new Command.CatchUp(watermark, clock, done))) {
+            done.completeExceptionally(new RuleSetFailedException(name, status));
+        }
+        return done;
+    }
+
+    /**
+     * Runs {@code take} on the worker once everything submitted before has been processed, before
+     * the worker does anything else (time passing included); completes with what it returns.
+     */
+    public <T> CompletableFuture<T> checkpoint(Function<RuleSetStats, T> take) {
+        var done = new CompletableFuture<T>();
+        if (!status.equals(RuleSetStatus.RUNNING) || !enqueue(new Command.Checkpoint<>(take, done))) {
+            done.completeExceptionally(new RuleSetFailedException(name, status));
+        }
+        return done;
+    }
+
     private void queueEvents(Command.Events events) {
         if (!enqueue(events)) {
             room.release(events.events.size());
@@ -340,6 +365,14 @@ public final class LiveRuleSet implements AutoCloseable {
             } finally {
                 deploy.compiled.close();
             }
+        } else if (command instanceof Command.Checkpoint<?> checkpoint) {
+            runner.sync();
+            stats = runner.stats(status, capacity - room.availablePermits());
+            checkpoint.take(stats);
+        } else if (command instanceof Command.CatchUp catchUp) {
+            runner.catchUp(catchUp.watermark, catchUp.clock);
+            stats = runner.stats(status, capacity - room.availablePermits());
+            catchUp.done.complete(stats);
         } else if (command instanceof Command.Flush flush) {
             runner.sync();
             stats = runner.stats(status, capacity - room.availablePermits());
@@ -447,6 +480,10 @@ public final class LiveRuleSet implements AutoCloseable {
                 deploy.done.completeExceptionally(new RuleSetFailedException(name, status));
             } else if (command instanceof Command.Flush flush) {
                 flush.done.complete(stats);
+            } else if (command instanceof Command.CatchUp catchUp) {
+                catchUp.done.completeExceptionally(new RuleSetFailedException(name, status));
+            } else if (command instanceof Command.Checkpoint<?> checkpoint) {
+                checkpoint.done.completeExceptionally(new RuleSetFailedException(name, status));
             } else if (command instanceof Command.Events events) {
                 room.release(events.events.size());
             }
@@ -536,6 +573,19 @@ public final class LiveRuleSet implements AutoCloseable {
         }
 
         record Flush(CompletableFuture<RuleSetStats> done) implements Command {
+        }
+
+        record CatchUp(long watermark, long clock, CompletableFuture<RuleSetStats> done) implements Command {
+        }
+
+        record Checkpoint<T>(Function<RuleSetStats, T> take, CompletableFuture<T> done) implements Command {
+            void take(RuleSetStats stats) {
+                try {
+                    done.complete(take.apply(stats));
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                }
+            }
         }
 
         record Stop() implements Command {

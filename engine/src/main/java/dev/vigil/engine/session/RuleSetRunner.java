@@ -221,6 +221,22 @@ public final class RuleSetRunner implements AutoCloseable {
     }
 
     /**
+     * Moves the watermark to {@code to} and the clock to {@code clockTo} (epoch ms) where they are
+     * behind, releasing the events the watermark passes and firing the timers due on the way: for an
+     * input read again to rebuild the windows, the point it had reached before, also by time passing
+     * without events.
+     */
+    public void catchUp(long to, long clockTo) {
+        if (sessions.isPseudoClock()) {
+            release(watermark.raiseTo(to));
+            if (clockTo > clock) {
+                advance(clockTo);
+            }
+        }
+        sessions.sync();
+    }
+
+    /**
      * Moves the rule set to a new version: in place when neither is partitioned ({@link SessionCore#update}),
      * otherwise through new sessions that take the running ones' events, each to its partition under
      * the new key and count. Returns the facts carried over.

@@ -3,6 +3,8 @@ package dev.vigil.server.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.engine.CloudEventFormat;
+import dev.vigil.engine.api.EventError;
 import dev.vigil.server.http.ApiException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,15 +14,12 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * CloudEvents 1.0 over HTTP (structured, batch and binary modes) mapped onto Vigil's event shape:
- * the CloudEvent's {@code type} names the event type (its last dot-separated part when the whole
- * is not a type, so {@code com.acme.Transaction} finds {@code Transaction}), {@code id} and
- * {@code time} are the event's, and the JSON object in {@code data} holds the fields.
+ * CloudEvents 1.0 over HTTP (structured, batch and binary modes) mapped onto Vigil's event shape
+ * by {@link CloudEventFormat}; every problem is answered with 400, naming the event and attribute.
  */
 final class CloudEvents {
     static final String STRUCTURED = "application/cloudevents+json";
     static final String BATCH = "application/cloudevents-batch+json";
-    private static final List<String> REQUIRED = List.of("specversion", "id", "source", "type");
 
     private final ObjectMapper json;
     private final Predicate<String> knownType;
@@ -65,50 +64,10 @@ final class CloudEvents {
     }
 
     private ObjectNode convert(JsonNode event, int index, List<Map<String, Object>> problems) {
-        if (event == null || !event.isObject()) {
-            problems.add(problem(index, null, "a CloudEvent must be a JSON object"));
-            return null;
-        }
-        int before = problems.size();
-        for (var attribute : REQUIRED) {
-            var value = event.get(attribute);
-            if (value == null || !value.isTextual() || value.asText().isEmpty()) {
-                problems.add(problem(index, attribute, "is a required CloudEvents attribute"));
-            }
-        }
-        if (event.hasNonNull("specversion") && !"1.0".equals(event.get("specversion").asText())) {
-            problems.add(problem(index, "specversion", "must be 1.0, was " + event.get("specversion")));
-        }
-        var data = event.get("data");
-        if (data != null && !data.isNull() && !data.isObject()) {
-            problems.add(problem(index, "data", "must be a JSON object holding the event's fields"));
-        }
-        if (problems.size() > before) {
-            return null;
-        }
-        var out = json.createObjectNode();
-        out.put("type", resolve(event.get("type").asText()));
-        out.put("id", event.get("id").asText());
-        if (event.hasNonNull("time")) {
-            out.set("time", event.get("time"));
-        }
-        if (data != null && data.isObject()) {
-            data.properties().forEach(f -> {
-                if (!out.has(f.getKey())) {
-                    out.set(f.getKey(), f.getValue());
-                }
-            });
-        }
+        var errors = new ArrayList<EventError>();
+        var out = CloudEventFormat.toEvent(event, index, knownType, errors);
+        errors.forEach(e -> problems.add(problem(e.index(), e.field(), e.message())));
         return out;
-    }
-
-    private String resolve(String type) {
-        if (knownType.test(type)) {
-            return type;
-        }
-        int dot = type.lastIndexOf('.');
-        var simple = dot < 0 ? type : type.substring(dot + 1);
-        return knownType.test(simple) ? simple : type;
     }
 
     private static Map<String, Object> problem(int index, String attribute, String message) {
