@@ -1,0 +1,48 @@
+package dev.vigil.kafka;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The Kafka transport as it stands, for health and the rule set view.
+ *
+ * @param bootstrap the brokers it connects to
+ * @param connected whether the last look at the cluster found it
+ * @param problem   why not, or null
+ * @param since     when the connection last changed
+ * @param ruleSets  the rule sets that consume a topic
+ */
+public record KafkaStatus(String bootstrap, boolean connected, String problem, Instant since, List<RuleSetStatus> ruleSets) {
+    public KafkaStatus {
+        ruleSets = List.copyOf(ruleSets);
+    }
+
+    /**
+     * One rule set's consumer.
+     *
+     * @param state      {@code starting}, {@code running}, {@code retrying} (the broker is away or a
+     *                   transaction failed: it starts over from the last commit), {@code failed} (its
+     *                   rules failed: a new version starts it again) or {@code stopped}
+     * @param problem    what went wrong last, or null
+     * @param partitions the partitions assigned to this instance
+     */
+    public record RuleSetStatus(String ruleSet, String topic, String group, String state, String problem,
+                                List<PartitionStatus> partitions) {
+        public RuleSetStatus {
+            partitions = List.copyOf(partitions);
+        }
+    }
+
+    /**
+     * One assigned partition.
+     *
+     * @param state     {@code rebuilding} (reading its windows back after a takeover) or {@code running}
+     * @param lag       records behind the end of the partition, -1 before it is known
+     * @param committed the last offset this instance committed, -1 before its first commit
+     * @param position  the next offset it reads
+     * @param heldBack  alerts its rebuild raised again and held back, since they were produced before
+     */
+    public record PartitionStatus(int partition, String state, long lag, long committed, long position, Long rebuildFrom,
+                                  Long resumeAt, long heldBack) {
+    }
+}
