@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param everyRuleSet       whether the alerts of every rule set are produced, not only of those that
  *                           consume a topic
  * @param instanceId         this server among those that share the groups: its producers' transactional
- *                           ids end in it, so a restart fences what its last run left open
+ *                           ids end in it, so a restart fences what its last run left open; empty until
+ *                           the server gives the one kept in its data folder
  * @param commitInterval     how often offsets and alerts are committed (10 ms to 60 s)
  * @param transactionTimeout how long the broker keeps a transaction of an instance that died open, and
  *                           so how long a takeover may wait for it (1 s to 15 min)
@@ -35,13 +36,19 @@ public record KafkaConfig(String bootstrap, String groupPrefix, String alertsTop
             throw new IllegalArgumentException("the Kafka bootstrap address must name at least one broker, host:port");
         }
         TopicSource.requireTopicName("the alerts topic", alertsTopic);
+        if (!instanceId.isEmpty() && !instanceId.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new IllegalArgumentException("the Kafka instance id must be 1 to 100 of a-z, A-Z, 0-9, '.', '_', '-', was '" + instanceId + "'");
+        }
+        if (!groupPrefix.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new IllegalArgumentException("the Kafka group prefix must be 1 to 100 of a-z, A-Z, 0-9, '.', '_', '-', was '" + groupPrefix + "'");
+        }
         within("commitInterval", commitInterval, Duration.ofMillis(10), Duration.ofSeconds(60));
         within("transactionTimeout", transactionTimeout, Duration.ofSeconds(1), Duration.ofMinutes(15));
         within("maxRebuild", maxRebuild, Duration.ofMinutes(1), Duration.ofDays(30));
         within("sessionTimeout", sessionTimeout, Duration.ofSeconds(6), Duration.ofMinutes(5));
     }
 
-    /** Bootstrap {@code bootstrap}, every other setting at its default. */
+    /** Brokers {@code bootstrap}, every other setting at its default. */
     public static KafkaConfig of(String bootstrap, String instanceId) {
         return new KafkaConfig(bootstrap, DEFAULT_GROUP_PREFIX, DEFAULT_ALERTS_TOPIC, false, instanceId, Duration.ofMillis(200),
                 Duration.ofSeconds(10), Duration.ofDays(1), Duration.ofSeconds(10));
@@ -61,6 +68,11 @@ public record KafkaConfig(String bootstrap, String groupPrefix, String alertsTop
 
     public KafkaConfig withGroupPrefix(String value) {
         return new KafkaConfig(bootstrap, value, alertsTopic, everyRuleSet, instanceId, commitInterval, transactionTimeout, maxRebuild, sessionTimeout);
+    }
+
+    public KafkaConfig withInstanceId(String value) {
+        return new KafkaConfig(bootstrap, groupPrefix, alertsTopic, everyRuleSet, value, commitInterval, transactionTimeout, maxRebuild,
+                sessionTimeout);
     }
 
     /** Alerts of every rule set to {@code value}. */

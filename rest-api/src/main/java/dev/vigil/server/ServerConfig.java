@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.engine.api.AlertBudget;
+import dev.vigil.kafka.KafkaConfig;
 import dev.vigil.server.http.InputLimits;
 import dev.vigil.server.webhook.Webhooks;
 import java.nio.file.Path;
@@ -27,10 +28,12 @@ import java.util.Objects;
  *                      journal them in the background, faster, losing the last moments on a crash
  * @param input         how much one request may carry
  * @param access        the tokens file and TLS
+ * @param kafka         the Kafka cluster rule sets may consume topics of and alerts go to, or null: none
  */
 public record ServerConfig(String bind, int port, Path dataDirectory, String adminToken, long maxBodyBytes,
                            InstantSource clock, Duration tick, Duration journal, long replayJobBytes, long replayJobEvents,
-                           Webhooks.Settings webhooks, RuleLimits rules, boolean journalSync, InputLimits input, Access access) {
+                           Webhooks.Settings webhooks, RuleLimits rules, boolean journalSync, InputLimits input, Access access,
+                           KafkaConfig kafka) {
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -61,39 +64,39 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
     /** 127.0.0.1:8080, data in {@code dataDirectory}, a 10 MB body limit, the system clock, a 7-day journal, replay jobs above 8 MB or 100,000 events. */
     public static ServerConfig defaults(Path dataDirectory) {
         return new ServerConfig("127.0.0.1", 8080, dataDirectory, null, 10L << 20, InstantSource.system(), Duration.ofMillis(100),
-                Duration.ofDays(7), 8L << 20, 100_000, Webhooks.Settings.DEFAULTS, RuleLimits.DEFAULTS, true, InputLimits.DEFAULTS, Access.NONE);
+                Duration.ofDays(7), 8L << 20, 100_000, Webhooks.Settings.DEFAULTS, RuleLimits.DEFAULTS, true, InputLimits.DEFAULTS, Access.NONE, null);
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(bind, value, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input, access);
+        return new ServerConfig(bind, value, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input, access, kafka);
     }
 
     public ServerConfig withBind(String value) {
-        return new ServerConfig(value, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input, access);
+        return new ServerConfig(value, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input, access, kafka);
     }
 
     public ServerConfig withAdminToken(String value) {
-        return new ServerConfig(bind, port, dataDirectory, value, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input, access);
+        return new ServerConfig(bind, port, dataDirectory, value, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input, access, kafka);
     }
 
     public ServerConfig withMaxBodyBytes(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, value, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input, access);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, value, clock, tick, journal, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input, access, kafka);
     }
 
     public ServerConfig withJournal(Duration value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, value, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input, access);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, value, replayJobBytes, replayJobEvents, webhooks, rules, journalSync, input, access, kafka);
     }
 
     public ServerConfig withWebhooks(Webhooks.Settings value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, value, rules, journalSync, input, access);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents, value, rules, journalSync, input, access, kafka);
     }
 
     public ServerConfig withReplayJobBytes(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, value, replayJobEvents, webhooks, rules, journalSync, input, access);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, value, replayJobEvents, webhooks, rules, journalSync, input, access, kafka);
     }
 
     public ServerConfig withReplayJobEvents(long value) {
-        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, value, webhooks, rules, journalSync, input, access);
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, value, webhooks, rules, journalSync, input, access, kafka);
     }
 
     public ServerConfig withAllowUnsafeRules(boolean value) {
@@ -102,22 +105,27 @@ public record ServerConfig(String bind, int port, Path dataDirectory, String adm
 
     public ServerConfig withRules(RuleLimits value) {
         return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents,
-                webhooks, value, journalSync, input, access);
+                webhooks, value, journalSync, input, access, kafka);
     }
 
     public ServerConfig withJournalSync(boolean value) {
         return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents,
-                webhooks, rules, value, input, access);
+                webhooks, rules, value, input, access, kafka);
     }
 
     public ServerConfig withInput(InputLimits value) {
         return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents,
-                webhooks, rules, journalSync, value, access);
+                webhooks, rules, journalSync, value, access, kafka);
     }
 
     public ServerConfig withAccess(Access value) {
         return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents,
-                webhooks, rules, journalSync, input, value);
+                webhooks, rules, journalSync, input, value, kafka);
+    }
+
+    public ServerConfig withKafka(KafkaConfig value) {
+        return new ServerConfig(bind, port, dataDirectory, adminToken, maxBodyBytes, clock, tick, journal, replayJobBytes, replayJobEvents,
+                webhooks, rules, journalSync, input, access, value);
     }
 
     /**

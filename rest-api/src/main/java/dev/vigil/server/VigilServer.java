@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.api.EngineConfig;
+import dev.vigil.kafka.KafkaTransport;
 import dev.vigil.server.alert.AlertPipeline;
+import dev.vigil.server.alert.KafkaAlerts;
 import dev.vigil.server.auth.Tokens;
 import dev.vigil.server.http.AlertRoutes;
 import dev.vigil.server.http.AuditRoutes;
@@ -20,6 +22,7 @@ import dev.vigil.server.http.WebhookRoutes;
 import dev.vigil.server.ingest.EventRoutes;
 import dev.vigil.server.ingest.Journal;
 import dev.vigil.server.ingest.JournalReplay;
+import dev.vigil.server.json.Views;
 import dev.vigil.server.metrics.Metrics;
 import dev.vigil.server.replay.ReplayRoutes;
 import dev.vigil.server.rules.FileWatch;
@@ -65,6 +68,8 @@ public final class VigilServer implements AutoCloseable {
     private final ReplayRoutes replays;
     private final Webhooks webhooks;
     private final FileWatch fileWatch = new FileWatch();
+    /** Rule sets that consume Kafka topics, and alerts to Kafka; null when the server has no Kafka. */
+    private final KafkaTransport kafka;
     /** Until {@link #ready()}: health answers 503 "starting" and events are refused with 503 and Retry-After. */
     private final Readiness readiness;
 
@@ -120,6 +125,14 @@ public final class VigilServer implements AutoCloseable {
         var webhookRoutes = new WebhookRoutes(webhooks, json);
         this.readiness = new Readiness(engine, starting);
         ruleSets.restoreActive();
+        this.kafka = config.kafka() == null ? null : kafka(config, metrics);
+        if (kafka != null) {
+            readiness.useKafka(kafka, new Views(json));
+            ruleSets.useKafka(kafka);
+            if (kafka.config().everyRuleSet()) {
+                alerts.subscribe(kafka::published);
+            }
+        }
         this.app = Javalin.create(cfg -> {
             Jetty.configure(cfg, json, config.bind(), config.port(), config.maxBodyBytes(), config.input().requestTimeout(),
                     config.input().minRequestRate(), tls);
@@ -157,6 +170,21 @@ public final class VigilServer implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /** The Kafka transport, its instance id the one kept in the data folder unless the configuration gives one. */
+    private KafkaTransport kafka(ServerConfig config, Metrics metrics) {
+        var kafkaConfig = config.kafka();
+        if (kafkaConfig.instanceId().isEmpty()) {
+            kafkaConfig = kafkaConfig.withInstanceId(DataFolder.instanceId(config.dataDirectory()));
+        }
+        LOG.info("Kafka at {}: instance {}, alerts to {}", kafkaConfig.bootstrap(), kafkaConfig.instanceId(), kafkaConfig.alertsTopic());
+        return new KafkaTransport(engine, kafkaConfig, new KafkaAlerts(alerts, json), metrics.registry(), config.clock());
+    }
+
+    /** The Kafka transport, when the server has one. */
+    public Optional<KafkaTransport> kafka() {
+        return Optional.ofNullable(kafka);
     }
 
     /** Takes the tokens file now (a bad one stops the start) and again whenever it changes (a bad one then keeps the tokens in use). */
@@ -245,6 +273,10 @@ public final class VigilServer implements AutoCloseable {
         fileWatch.close();
         app.stop();
         replays.close();
+        if (kafka != null) {
+            // Each consumer commits what it has done and leaves its group: its partitions go to the other instances at once.
+            kafka.close();
+        }
         engine.close(STOP_RULES);
         alerts.close(started + STOP_ALERTS.toNanos());
         webhooks.close();

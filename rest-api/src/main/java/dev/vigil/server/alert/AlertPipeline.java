@@ -83,6 +83,7 @@ public final class AlertPipeline implements EngineListener, AlertQueues, AutoClo
             givenUp.incrementAndGet();
             return;
         }
+        queue.taken.incrementAndGet();
         LockSupport.unpark(writer);
     }
 
@@ -150,6 +151,25 @@ public final class AlertPipeline implements EngineListener, AlertQueues, AutoClo
         subscribers.remove(subscriber);
     }
 
+    /**
+     * Returns once every alert of {@code ruleSet} taken before this call is stored, or the pipeline
+     * stops (then those not stored are raised again at the next start, as after a crash).
+     *
+     * @throws InterruptedException when the wait is interrupted
+     */
+    public void awaitStored(String ruleSet) throws InterruptedException {
+        var queue = queues.get(ruleSet);
+        if (queue == null) {
+            return;
+        }
+        long target = queue.taken.get();
+        synchronized (queue) {
+            while (queue.stored < target && writer.isAlive()) {
+                queue.wait(OFFER_MILLIS);
+            }
+        }
+    }
+
     /** Alerts of {@code ruleSet} raised and waiting to be stored. */
     @Override
     public int queued(String ruleSet) {
@@ -185,12 +205,21 @@ public final class AlertPipeline implements EngineListener, AlertQueues, AutoClo
                 if (m != null) {
                     m.alertStored(System.nanoTime() - raised.nanos);
                 }
+                stored(raised.alert.ruleSet());
                 for (var subscriber : subscribers) {
                     subscriber.accept(raised.alert);
                 }
             }
             batch.clear();
             alerts.clear();
+        }
+    }
+
+    private void stored(String ruleSet) {
+        var queue = queues.get(ruleSet);
+        synchronized (queue) {
+            queue.stored++;
+            queue.notifyAll();
         }
     }
 
@@ -240,6 +269,9 @@ public final class AlertPipeline implements EngineListener, AlertQueues, AutoClo
     private static final class RuleSetAlerts {
         final ArrayBlockingQueue<Raised> alerts = new ArrayBlockingQueue<>(PER_RULE_SET);
         final AtomicLong waitedNanos = new AtomicLong();
+        /** Alerts queued, and of them stored (under this object's lock): for {@link #awaitStored}. */
+        final AtomicLong taken = new AtomicLong();
+        long stored;
     }
 
     /** Stores what is queued, waiting up to 30 s, then stops. */

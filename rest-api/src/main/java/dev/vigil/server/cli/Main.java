@@ -3,6 +3,7 @@ package dev.vigil.server.cli;
 import dev.vigil.dsl.Durations;
 import dev.vigil.engine.api.AlertBudget;
 import dev.vigil.engine.api.EventTimeBounds;
+import dev.vigil.kafka.KafkaConfig;
 import dev.vigil.server.ServerConfig;
 import dev.vigil.server.VigilServer;
 import dev.vigil.server.http.InputLimits;
@@ -231,6 +232,46 @@ public final class Main implements Runnable {
                 description = "the PEM private key of --tls-cert, unencrypted (env VIGIL_TLS_KEY)")
         Path tlsKey;
 
+        @Option(names = "--kafka-bootstrap", defaultValue = "${env:VIGIL_KAFKA_BOOTSTRAP}", paramLabel = "HOST:PORT",
+                description = "connect to this Kafka cluster: rule sets whose settings name a topic consume it as a consumer group, "
+                        + "and their alerts are produced to the alerts topic (env VIGIL_KAFKA_BOOTSTRAP; none by default)")
+        String kafkaBootstrap;
+
+        @Option(names = "--kafka-group", defaultValue = "${env:VIGIL_KAFKA_GROUP:-vigil}", paramLabel = "PREFIX",
+                description = "the prefix of the rule sets' consumer groups: a rule set's group is PREFIX.<rule set> "
+                        + "(env VIGIL_KAFKA_GROUP; default ${DEFAULT-VALUE})")
+        String kafkaGroup;
+
+        @Option(names = "--kafka-alerts-topic", defaultValue = "${env:VIGIL_KAFKA_ALERTS_TOPIC}", paramLabel = "TOPIC",
+                description = "produce the alerts of every rule set to this topic; without it, only the alerts of rule sets that "
+                        + "consume a topic are produced, to vigil.alerts (env VIGIL_KAFKA_ALERTS_TOPIC)")
+        String kafkaAlertsTopic;
+
+        @Option(names = "--kafka-instance-id", defaultValue = "${env:VIGIL_KAFKA_INSTANCE_ID}", paramLabel = "ID",
+                description = "this server among those that share the consumer groups; by default one made at the first start and "
+                        + "kept in the data folder (env VIGIL_KAFKA_INSTANCE_ID)")
+        String kafkaInstanceId;
+
+        @Option(names = "--kafka-commit-interval", defaultValue = "${env:VIGIL_KAFKA_COMMIT_INTERVAL:-200ms}",
+                description = "how often alerts and offsets are committed to Kafka, 10ms to 60s "
+                        + "(env VIGIL_KAFKA_COMMIT_INTERVAL; default ${DEFAULT-VALUE})")
+        String kafkaCommitInterval;
+
+        @Option(names = "--kafka-transaction-timeout", defaultValue = "${env:VIGIL_KAFKA_TRANSACTION_TIMEOUT:-10s}",
+                description = "how long the broker keeps the open transaction of an instance that died, which a takeover waits for, "
+                        + "1s to 15m (env VIGIL_KAFKA_TRANSACTION_TIMEOUT; default ${DEFAULT-VALUE})")
+        String kafkaTransactionTimeout;
+
+        @Option(names = "--kafka-session-timeout", defaultValue = "${env:VIGIL_KAFKA_SESSION_TIMEOUT:-10s}",
+                description = "how long an instance may go unheard before its partitions go to the others, 6s to 5m "
+                        + "(env VIGIL_KAFKA_SESSION_TIMEOUT; default ${DEFAULT-VALUE})")
+        String kafkaSessionTimeout;
+
+        @Option(names = "--kafka-max-rebuild", defaultValue = "${env:VIGIL_KAFKA_MAX_REBUILD:-1d}",
+                description = "how far back a takeover reads a topic for event types kept without time bound, 1m to 30d "
+                        + "(env VIGIL_KAFKA_MAX_REBUILD; default ${DEFAULT-VALUE})")
+        String kafkaMaxRebuild;
+
         /** {@code serve} with the admin token and the secret key of {@code environment}, if it sets them. */
         Serve(Environment environment) {
             this.environment = environment;
@@ -335,7 +376,26 @@ public final class Main implements Runnable {
                                     between("--max-alerts-per-event", maxAlertsPerEvent, 1, AlertBudget.MOST),
                                     between("--max-alerts-per-second", maxAlertsPerSecond, 1, AlertBudget.MOST))))
                     .withAccess(ServerConfig.Access.NONE.withTokensFile(tokensFile).withTls(tlsCert, tlsKey)
-                            .withSecretKey(environment.get(SecretCipher.VARIABLE)));
+                            .withSecretKey(environment.get(SecretCipher.VARIABLE)))
+                    .withKafka(kafka());
+        }
+
+        /** The Kafka settings, or null when no --kafka-bootstrap is given. */
+        private KafkaConfig kafka() {
+            if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) {
+                return null;
+            }
+            try {
+                var config = KafkaConfig.of(kafkaBootstrap.trim(), kafkaInstanceId == null ? "" : kafkaInstanceId.trim())
+                        .withGroupPrefix(kafkaGroup)
+                        .withCommitInterval(duration(OptionRange.KAFKA_COMMIT_INTERVAL, kafkaCommitInterval))
+                        .withTransactionTimeout(duration(OptionRange.KAFKA_TRANSACTION_TIMEOUT, kafkaTransactionTimeout))
+                        .withSessionTimeout(duration(OptionRange.KAFKA_SESSION_TIMEOUT, kafkaSessionTimeout))
+                        .withMaxRebuild(duration(OptionRange.KAFKA_MAX_REBUILD, kafkaMaxRebuild));
+                return kafkaAlertsTopic == null || kafkaAlertsTopic.isBlank() ? config : config.withAlertsOfEveryRuleSetTo(kafkaAlertsTopic.trim());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--kafka: " + e.getMessage());
+            }
         }
 
         /** The event times live input may have, from --min-event-time and --max-event-time-ahead. */

@@ -42,6 +42,12 @@ record OptionRange(String option, long least, long most, Unit unit) {
     static final OptionRange MIN_EVENT_TIME = new OptionRange("--min-event-time", EventTimeBounds.FIRST.toEpochMilli(),
             EventTimeBounds.LAST.toEpochMilli(), Unit.INSTANT);
 
+    static final OptionRange KAFKA_COMMIT_INTERVAL = duration("--kafka-commit-interval", Duration.ofMillis(10), Duration.ofSeconds(60));
+    static final OptionRange KAFKA_TRANSACTION_TIMEOUT = duration("--kafka-transaction-timeout", Duration.ofSeconds(1),
+            Duration.ofMinutes(15));
+    static final OptionRange KAFKA_SESSION_TIMEOUT = duration("--kafka-session-timeout", Duration.ofSeconds(6), Duration.ofMinutes(5));
+    static final OptionRange KAFKA_MAX_REBUILD = duration("--kafka-max-rebuild", Duration.ofMinutes(1), Duration.ofDays(30));
+
     private static OptionRange duration(String option, Duration least, Duration most) {
         return new OptionRange(option, least.toMillis(), most.toMillis(), Unit.MILLIS);
     }

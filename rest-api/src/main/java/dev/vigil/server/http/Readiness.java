@@ -1,11 +1,12 @@
 package dev.vigil.server.http;
 
 import dev.vigil.engine.Engine;
+import dev.vigil.kafka.KafkaTransport;
+import dev.vigil.server.json.Views;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * {@code GET /api/v1/health}, and the starting state: while the server deploys the rule sets of its
@@ -18,6 +19,8 @@ public final class Readiness {
 
     private final Engine engine;
     private volatile boolean starting;
+    private volatile KafkaTransport kafka;
+    private volatile Views views;
 
     public Readiness(Engine engine, boolean starting) {
         this.engine = engine;
@@ -27,6 +30,12 @@ public final class Readiness {
     public void addTo(RoutesConfig routes) {
         routes.get("/api/v1/health", this::health);
         routes.beforeMatched("/api/v1/events", this::refuseWhileStarting);
+    }
+
+    /** Health also tells the Kafka transport's state; a cluster that does not answer makes it degraded. */
+    public void useKafka(KafkaTransport value, Views json) {
+        views = json;
+        kafka = value;
     }
 
     /** Ends the starting state: health answers ok and events are taken. */
@@ -46,12 +55,22 @@ public final class Readiness {
             }
             return out;
         }).toList();
+        var out = new LinkedHashMap<String, Object>();
+        var transport = kafka;
+        var kafkaStatus = transport == null ? null : transport.status();
         if (starting) {
-            ctx.status(503).json(Map.of("status", "starting", "ruleSets", ruleSets));
-            return;
+            out.put("status", "starting");
+        } else {
+            boolean failed = ruleSets.stream().anyMatch(r -> "failed".equals(r.get("state")));
+            boolean kafkaDown = kafkaStatus != null && (!kafkaStatus.connected()
+                    || kafkaStatus.ruleSets().stream().anyMatch(r -> !"running".equals(r.state())));
+            out.put("status", failed || kafkaDown ? "degraded" : "ok");
         }
-        boolean failed = ruleSets.stream().anyMatch(r -> "failed".equals(r.get("state")));
-        ctx.json(Map.of("status", failed ? "degraded" : "ok", "ruleSets", ruleSets));
+        out.put("ruleSets", ruleSets);
+        if (kafkaStatus != null) {
+            out.put("kafka", views.kafka(kafkaStatus));
+        }
+        ctx.status(starting ? 503 : 200).json(out);
     }
 
     private void refuseWhileStarting(Context ctx) {

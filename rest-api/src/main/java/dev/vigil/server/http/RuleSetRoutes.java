@@ -11,6 +11,7 @@ import dev.vigil.engine.api.RuleSetSettings;
 import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.api.RuleTestCase;
 import dev.vigil.engine.api.RuleTestFormatException;
+import dev.vigil.kafka.KafkaTransport;
 import dev.vigil.server.auth.Scope;
 import dev.vigil.server.json.Views;
 import dev.vigil.server.store.RuleSetStore;
@@ -38,6 +39,7 @@ public final class RuleSetRoutes {
     private final RuleSetStore store;
     private final ObjectMapper json;
     private final Views views;
+    private volatile KafkaTransport kafka;
     private final InstantSource clock;
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
 
@@ -90,7 +92,24 @@ public final class RuleSetRoutes {
     public ObjectNode deploy(String name, Map<String, String> files, ObjectNode settingsJson) {
         // One deploy of a rule set at a time, so that two cannot take the same version number.
         synchronized (locks.computeIfAbsent(name, n -> new Object())) {
-            return deployLocked(name, files, settingsJson);
+            var out = deployLocked(name, files, settingsJson);
+            changed();
+            return out;
+        }
+    }
+
+    /**
+     * The Kafka transport, told of every deploy and undeploy so that it starts and stops consumers
+     * at once; the rule set view shows its consumer.
+     */
+    public void useKafka(KafkaTransport value) {
+        kafka = value;
+    }
+
+    private void changed() {
+        var transport = kafka;
+        if (transport != null) {
+            transport.refresh();
         }
     }
 
@@ -171,6 +190,10 @@ public final class RuleSetRoutes {
             out.set("generated", json.valueToTree(live.generated()));
         }
         out.set("stats", json.valueToTree(stats));
+        var transport = kafka;
+        if (transport != null) {
+            transport.status(name).ifPresent(consumer -> out.set("kafka", views.kafka(consumer)));
+        }
         stored.ifPresent(v -> out.put("deployedAt", v.createdAt().toString()));
         ctx.json(out);
     }
@@ -218,6 +241,7 @@ public final class RuleSetRoutes {
             }
             store.deactivate(name);
         }
+        changed();
         ctx.status(204);
     }
 

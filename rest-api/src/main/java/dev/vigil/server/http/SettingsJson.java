@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.dsl.Durations;
 import dev.vigil.engine.api.AlertBudget;
 import dev.vigil.engine.api.ClockMode;
+import dev.vigil.engine.api.EventSource;
 import dev.vigil.engine.api.LatePolicy;
 import dev.vigil.engine.api.Partitioning;
 import dev.vigil.engine.api.RuleSetSettings;
+import dev.vigil.kafka.TopicSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +24,9 @@ import java.util.regex.Pattern;
  * {@code {"clock": "event-time", "lateness": "2s", "latePolicy": "process", "idleTimeout": "1s",
  * "allowUnknownFields": false, "queueCapacity": 100000, "maxFiringsPerStep": 10000, "maxAlertsPerEvent": 100,
  * "maxAlertsPerSecond": 1000, "partitionBy": {"Transaction": "cardId"}, "partitions": 4,
- * "acceptCrossKeyJoins": false}}, all optional. The alert limits, when not given, are the server's.
+ * "acceptCrossKeyJoins": false, "source": {"kafka": {"topic": "payments", "startAt": "earliest"}}}}, all
+ * optional. The alert limits, when not given, are the server's. Without {@code source} the rule set
+ * takes the events posted to the API; with one it consumes that Kafka topic instead.
  *
  * <p>{@code partitionBy} is one field name for every event type ({@code "cardId"}), or an object of
  * event type to field ({@code {"Transaction": "cardId", "FraudReport": "cardId"}}) in which the key
@@ -31,7 +36,7 @@ import java.util.regex.Pattern;
 public final class SettingsJson {
     private static final Set<String> KEYS = Set.of("clock", "lateness", "latePolicy", "idleTimeout", "allowUnknownFields",
             "queueCapacity", "maxFiringsPerStep", "maxAlertsPerEvent", "maxAlertsPerSecond", "partitionBy", "partitions",
-            "acceptCrossKeyJoins");
+            "acceptCrossKeyJoins", "source");
     /** In an object {@code partitionBy}: the field of every event type the object does not name. */
     private static final String EVERY_OTHER_TYPE = "*";
     private static final Pattern TYPE_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
@@ -75,6 +80,7 @@ public final class SettingsJson {
                     case "partitionBy" -> settings.withPartitioning(partitionBy(value, settings.partitioning(), problems));
                     case "partitions" -> settings.withPartitioning(settings.partitioning().withPartitions(partitions(value)));
                     case "acceptCrossKeyJoins" -> settings.withPartitioning(settings.partitioning().withAcceptCrossKeyJoins(bool(value)));
+                    case "source" -> settings.withSource(source(value));
                     default -> throw new IllegalArgumentException("is not a setting; the settings are " + KEYS.stream().sorted().toList());
                 };
             } catch (IllegalArgumentException e) {
@@ -85,10 +91,36 @@ public final class SettingsJson {
             problems.add(Map.of("field", "settings.partitionBy",
                     "message", "a rule set is partitioned only on clock \"event-time\"; this one is \"realtime\""));
         }
+        if (!settings.source().isApi() && settings.clockMode() == ClockMode.REALTIME) {
+            problems.add(Map.of("field", "settings.source",
+                    "message", "a rule set consumes a topic only on clock \"event-time\" (a takeover replays the topic); this one is \"realtime\""));
+        }
         if (!problems.isEmpty()) {
             throw new ApiException(400, "invalid_settings", "the settings are not valid", problems);
         }
         return settings;
+    }
+
+    /** {@code {"kafka": {"topic": "payments", "startAt": "earliest"}}}: the one transport there is besides the API. */
+    private static EventSource source(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return EventSource.API;
+        }
+        if (!value.isObject() || value.size() != 1 || !value.has(TopicSource.TRANSPORT)) {
+            throw new IllegalArgumentException("must be {\"kafka\": {\"topic\": \"...\"}}: the Kafka topic the rule set consumes");
+        }
+        var kafka = value.get(TopicSource.TRANSPORT);
+        if (!kafka.isObject()) {
+            throw new IllegalArgumentException("kafka must be an object such as {\"topic\": \"payments\"}");
+        }
+        var options = new LinkedHashMap<String, String>();
+        kafka.properties().forEach(option -> {
+            if (!option.getValue().isTextual()) {
+                throw new IllegalArgumentException("kafka." + option.getKey() + " must be a string");
+            }
+            options.put(option.getKey(), option.getValue().asText());
+        });
+        return TopicSource.parse(options).toEventSource();
     }
 
     /**
@@ -152,6 +184,11 @@ public final class SettingsJson {
             into.put("maxAlertsPerSecond", budget.perSecond());
         }
         writePartitioning(settings.partitioning(), into);
+        var source = settings.source();
+        if (!source.isApi()) {
+            var options = into.putObject("source").putObject(source.transport());
+            source.options().forEach(options::put);
+        }
         return into;
     }
 

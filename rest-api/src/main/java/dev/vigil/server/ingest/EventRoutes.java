@@ -13,6 +13,7 @@ import dev.vigil.engine.api.InvalidEventsException;
 import dev.vigil.engine.api.NoSuchRuleSetException;
 import dev.vigil.engine.api.QueueFullException;
 import dev.vigil.engine.api.RuleSetFailedException;
+import dev.vigil.engine.api.SourcedElsewhereException;
 import dev.vigil.server.auth.Scope;
 import dev.vigil.server.http.ApiException;
 import dev.vigil.server.http.Bodies;
@@ -87,6 +88,8 @@ public final class EventRoutes {
             throw new ApiException(429, "queue_full", e.getMessage());
         } catch (RuleSetFailedException e) {
             throw new ApiException(503, "rule_set_failed", e.getMessage());
+        } catch (SourcedElsewhereException e) {
+            throw new ApiException(409, "sourced_elsewhere", e.getMessage());
         }
         accepted.forEach(metrics::accepted);
         ctx.status(202).contentType(ContentType.APPLICATION_JSON).result("{\"accepted\":" + events.size() + "}");

@@ -7,6 +7,7 @@ import dev.vigil.engine.api.Alert;
 import dev.vigil.engine.api.Diagnostic;
 import dev.vigil.engine.api.EventType;
 import dev.vigil.engine.api.RuleInfo;
+import dev.vigil.kafka.KafkaStatus;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -40,6 +41,36 @@ public final class Views {
     public ObjectNode diagnostic(Diagnostic d) {
         return json.createObjectNode().put("level", d.level().name().toLowerCase(Locale.ROOT)).put("file", d.file())
                 .put("line", d.line()).put("column", d.column()).put("message", d.message());
+    }
+
+    /** The Kafka transport: the connection, and each rule set's consumer with its partitions. */
+    public ObjectNode kafka(KafkaStatus status) {
+        var node = json.createObjectNode().put("bootstrap", status.bootstrap()).put("connected", status.connected())
+                .put("since", status.since().toString());
+        if (status.problem() != null) {
+            node.put("problem", status.problem());
+        }
+        var ruleSets = node.putArray("ruleSets");
+        status.ruleSets().forEach(r -> ruleSets.add(kafka(r)));
+        return node;
+    }
+
+    /** One rule set's consumer: its topic and group, its state, and the partitions assigned to this server. */
+    public ObjectNode kafka(KafkaStatus.RuleSetStatus status) {
+        var node = json.createObjectNode().put("ruleSet", status.ruleSet()).put("topic", status.topic()).put("group", status.group())
+                .put("state", status.state());
+        if (status.problem() != null) {
+            node.put("problem", status.problem());
+        }
+        var partitions = node.putArray("partitions");
+        for (var p : status.partitions()) {
+            var partition = partitions.addObject().put("partition", p.partition()).put("state", p.state()).put("lag", p.lag())
+                    .put("committed", p.committed()).put("position", p.position());
+            if (p.rebuildFrom() != null) {
+                partition.put("rebuildFrom", p.rebuildFrom()).put("resumeAt", p.resumeAt()).put("alertsHeldBack", p.heldBack());
+            }
+        }
+        return node;
     }
 
     public ObjectNode alert(Alert a) {

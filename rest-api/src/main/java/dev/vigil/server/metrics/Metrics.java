@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -137,6 +138,11 @@ public final class Metrics implements AutoCloseable {
     }
 
     /** The Prometheus text, with the gauges of rule sets deployed since the last scrape bound first. */
+    /** Where other parts of the server (the Kafka transport) register their meters. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
     public String scrape() {
         for (var live : engine.ruleSets()) {
             var name = live.name();

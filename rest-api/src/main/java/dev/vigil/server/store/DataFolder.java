@@ -1,6 +1,7 @@
 package dev.vigil.server.store;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +59,24 @@ public final class DataFolder {
     }
 
     /** Creates {@code folder} (and missing parents) when it does not exist; the folder itself only its owner may enter. */
+    /**
+     * This server's id among those that share Kafka consumer groups: made once, kept in the data
+     * folder's {@code instance-id}, so that a restart is known as the same instance.
+     */
+    public static String instanceId(Path folder) {
+        var file = folder.resolve("instance-id");
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file, StandardCharsets.UTF_8).trim();
+            }
+            var id = UUID.randomUUID().toString();
+            writeOwnerOnly(file, id + "\n");
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep this server's instance id in " + file, e);
+        }
+    }
+
     public static Path createFolder(Path folder) throws IOException {
         if (Files.isDirectory(folder)) {
             return folder;
