@@ -14,14 +14,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -34,6 +40,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -157,7 +164,9 @@ final class RuleSetConsumer implements AutoCloseable {
 
     private static String describe(Throwable e) {
         var cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        var text = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        // A transaction in an error state says so; why is its cause.
+        return cause.getCause() == null ? text : text + " (" + cause.getCause().getMessage() + ")";
     }
 
     /** Waits {@code millis} unless closed first; false when closed. */
@@ -172,6 +181,7 @@ final class RuleSetConsumer implements AutoCloseable {
 
     private void consume() {
         readRuleSet();
+        createMissing(List.of(config.alertsTopic(), source.deadLetterTopic()));
         producer = new KafkaProducer<>(producerProperties());
         producer.initTransactions();
         consumer = new KafkaConsumer<>(consumerProperties());
@@ -207,6 +217,35 @@ final class RuleSetConsumer implements AutoCloseable {
             }
         }
         commit();
+    }
+
+    /**
+     * Creates the topics this consumer writes to when they do not exist, with the broker's default
+     * partitions and replication: a broker that creates no topics by itself would fail every transaction.
+     */
+    private void createMissing(List<String> topics) {
+        var props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        try (var admin = Admin.create(props)) {
+            var existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+            var missing = topics.stream().filter(t -> !existing.contains(t))
+                    .map(t -> new NewTopic(t, Optional.empty(), Optional.empty())).toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(10, TimeUnit.SECONDS);
+                LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+            }
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new StartOver("cannot create topics " + topics + ": " + e.getCause().getMessage());
+            }
+        } catch (TimeoutException e) {
+            throw new StartOver("the Kafka cluster at " + config.bootstrap() + " did not answer within 10 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartOver("interrupted");
+        }
     }
 
     /** What the running version says: its event types, its key, how long its windows keep events. */

@@ -164,15 +164,13 @@ class KafkaTransportTest {
 
     /** Records of {@code topic}'s {@code partitions} partitions the group has committed past. */
     private long committed(String topic, int partitions) throws Exception {
-        try (var admin = broker.admin()) {
-            var offsets = admin.listConsumerGroupOffsets(topic + ".payments").partitionsToOffsetAndMetadata().get();
-            long sum = 0;
-            for (int p = 0; p < partitions; p++) {
-                var offset = offsets.get(new TopicPartition(topic, p));
-                sum += offset == null ? 0 : offset.offset();
-            }
-            return sum;
+        var offsets = broker.admin().listConsumerGroupOffsets(topic + ".payments").partitionsToOffsetAndMetadata().get();
+        long sum = 0;
+        for (int p = 0; p < partitions; p++) {
+            var offset = offsets.get(new TopicPartition(topic, p));
+            sum += offset == null ? 0 : offset.offset();
         }
+        return sum;
     }
 
     /** An engine with the rule set deployed on {@code topic}, and its transport. */
