@@ -36,6 +36,7 @@ export function editorScreen(app, session, name, params) {
     states: new Map(),
     active: null,
     settings: {},
+    kafka: null,
     version: null,
     eventTypes: [],
     diagnostics: [],
@@ -87,6 +88,7 @@ export function editorScreen(app, session, name, params) {
     files,
     ruleFiles,
     settings: () => model.settings,
+    kafka: () => model.kafka,
     deployedVersion: () => model.version,
     eventTypes: () => model.eventTypes,
     reload: () => load(),
@@ -296,6 +298,7 @@ export function editorScreen(app, session, name, params) {
       if (current) {
         model.version = current.version;
         model.settings = current.settings || {};
+        model.kafka = current.kafka ?? null;
         model.eventTypes = current.eventTypes || [];
         versionBadge.textContent = `v${current.version}`;
         versionBadge.title = `deployed ${time(current.deployedAt)}; clock ${model.settings.clock ?? ''}`;

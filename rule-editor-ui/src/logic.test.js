@@ -7,6 +7,7 @@ import { diffFiles, diffLines } from './diff.js';
 import { tokenize } from './drl.js';
 import { csvEvents, csvTime, fileEvents, jsonEvents, parseCsv } from './events.js';
 import { formatPartitionKey, parsePartitionKey, partitionKeyFromTable, partitionKeyOf } from './settings.js';
+import { consumerView, sourceForm, sourceOf, topicProblem } from './source.js';
 import { sseParser } from './sse.js';
 import { bucketWidth, millis, timeline } from './timeline.js';
 
@@ -270,5 +271,47 @@ describe('partition key', () => {
     expect(partitionKeyFromTable({ Old: 'id', Transaction: 'cardId' }, [['Transaction', ''], ['FraudReport', 'cardId']]))
       .toEqual({ Old: 'id', FraudReport: 'cardId' });
     expect(partitionKeyFromTable({ Transaction: 'cardId' }, [['Transaction', '']])).toBeUndefined();
+  });
+});
+
+describe('source', () => {
+  it('takes a topic name as the server does: 1 to 249 of a-z, A-Z, 0-9, ".", "_", "-", not "." or ".."', () => {
+    for (const name of ['payments', 'card.payments_v2-eu', 'x', 'a'.repeat(249), '...']) expect(topicProblem(name)).toBeNull();
+    expect(topicProblem('pay ments')).toBe("'pay ments' is not a Kafka topic name: 1 to 249 of a-z, A-Z, 0-9, '.', '_', '-' (and not '.' or '..')");
+    for (const name of ['a'.repeat(250), '.', '..', 'paiements-é', 'a/b']) expect(topicProblem(name)).toContain('is not a Kafka topic name');
+    expect(topicProblem('')).toBe('a topic is required: the Kafka topic the rule set consumes');
+  });
+
+  it('reads the settings\' source into the form: none is the API, a Kafka one its topic and start, earliest when not given', () => {
+    expect(sourceForm(undefined)).toEqual({ kind: 'api', topic: '', startAt: 'earliest' });
+    expect(sourceForm({ kafka: { topic: 'payments', startAt: 'latest' } })).toEqual({ kind: 'kafka', topic: 'payments', startAt: 'latest' });
+    expect(sourceForm({ kafka: { topic: 'payments' } })).toEqual({ kind: 'kafka', topic: 'payments', startAt: 'earliest' });
+  });
+
+  it('writes the form as the settings\' source: none for the API, a topic without a name left out for the server to name', () => {
+    expect(sourceOf({ kind: 'api', topic: 'payments', startAt: 'latest' })).toBeUndefined();
+    expect(sourceOf({ kind: 'kafka', topic: ' payments ', startAt: 'latest' })).toEqual({ kafka: { topic: 'payments', startAt: 'latest' } });
+    expect(sourceOf({ kind: 'kafka', topic: '  ', startAt: 'earliest' })).toEqual({ kafka: { startAt: 'earliest' } });
+    expect(sourceOf(sourceForm({ kafka: { topic: 'payments', startAt: 'earliest' } }))).toEqual({ kafka: { topic: 'payments', startAt: 'earliest' } });
+  });
+
+  it('shows the consumer with its partitions by number, a lag not known yet as null, and the total lag once all are known', () => {
+    const kafka = {
+      ruleSet: 'fraud', topic: 'payments', group: 'vigil.fraud', state: 'running',
+      partitions: [
+        { partition: 2, state: 'running', lag: 5, committed: 10, position: 11 },
+        { partition: 0, state: 'rebuilding', lag: -1, committed: -1, position: 0, rebuildFrom: 0, resumeAt: 7, alertsHeldBack: 1 },
+      ],
+    };
+    expect(consumerView(null)).toBeNull();
+    expect(consumerView(kafka)).toEqual({
+      topic: 'payments', group: 'vigil.fraud', state: 'running', problem: null,
+      partitions: [{ partition: 0, state: 'rebuilding', lag: null }, { partition: 2, state: 'running', lag: 5 }],
+      lag: null,
+    });
+    kafka.partitions[1].lag = 3;
+    expect(consumerView(kafka).lag).toBe(8);
+    expect(consumerView({ ...kafka, state: 'retrying', problem: 'broker away', partitions: [] }))
+      .toMatchObject({ state: 'retrying', problem: 'broker away', partitions: [], lag: null });
   });
 });

@@ -1,8 +1,9 @@
 // A rule set's settings (clock, lateness, late policy, idle timeout, unknown fields, queue, firings
-// per step, partition key, partitions, cross-key joins) as a form: a change is validated with the
-// files and deployed with them.
+// per step, partition key, partitions, cross-key joins, source of the events) as a form: a change is
+// validated with the files and deployed with them.
 
 import { fill, h } from './dom.js';
+import { sourceInput } from './source.js';
 
 const FIELDS = [
   { key: 'clock', label: 'Clock', options: ['event-time', 'realtime'],
@@ -136,7 +137,8 @@ function partitionKeyInput(context, canWrite, onChange) {
 
 /**
  * Fills {@code root} with the form; {@code context.settings()} is read and changed in place, and
- * {@code onChange} runs after each change. Returns {@code refresh()}, to show settings loaded later,
+ * {@code onChange} runs after each change; {@code context.kafka()} is the rule set view's Kafka
+ * consumer, if any. Returns {@code refresh()}, to show settings loaded later,
  * and {@code eventTypesChanged()}, to offer the fields of the types the last validation found.
  */
 export function settingsPanel(root, context, onChange) {
@@ -163,7 +165,9 @@ export function settingsPanel(root, context, onChange) {
   });
   const partitionKey = partitionKeyInput(context, canWrite, onChange);
   rows.splice(FIELDS.findIndex((f) => f.key === 'partitions'), 0, partitionKey.element);
-  fill(root, h('h3', 'Settings'), h('p.muted', 'Validated with the files while you edit, and deployed with them.'), rows);
+  const source = sourceInput(context, canWrite, onChange);
+  fill(root, h('h3', 'Settings'), h('p.muted', 'Validated with the files while you edit, and deployed with them.'), rows,
+    h('h4', 'Source'), source.element);
 
   function refresh() {
     const settings = context.settings();
@@ -174,6 +178,7 @@ export function settingsPanel(root, context, onChange) {
       else input.value = value === undefined || value === null ? (f.options ? f.options[0] : '') : String(value);
     }
     partitionKey.refresh();
+    source.refresh();
   }
   refresh();
   return { refresh, eventTypesChanged: partitionKey.eventTypesChanged };

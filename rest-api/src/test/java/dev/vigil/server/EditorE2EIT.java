@@ -34,9 +34,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The rule editor in a real headless Chromium against the real server on port 0 with a temporary
- * H2: sign in, a syntax error marked at its line, deploy, backtest, live alerts, rollback. Takes
- * Debian's chromium and chromedriver from /usr/bin (never downloads a browser or a driver);
- * skipped when they are not installed. Screenshots of each screen go to target/screenshots.
+ * H2: sign in, a syntax error marked at its line, deploy, backtest, live alerts, rollback, the
+ * settings form (partition key, Kafka source). Takes Debian's chromium and chromedriver from
+ * /usr/bin (never downloads a browser or a driver); skipped when they are not installed.
+ * Screenshots of each screen go to target/screenshots.
  */
 class EditorE2EIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -317,6 +318,20 @@ class EditorE2EIT {
         driver.findElement(By.id("setting-partitions")).sendKeys("2", Keys.TAB);
         driver.findElement(By.id("setting-acceptCrossKeyJoins")).click();
         wait.until(ExpectedConditions.textMatches(By.id("validation"), Pattern.compile("^compiles: 1 rule$")));
+        // The source: a topic name the server would refuse is named in the form, and refused; a good one is deployed.
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("setting-source"))).selectByValue("kafka");
+        var topic = driver.findElement(By.id("setting-source-topic"));
+        topic.sendKeys("host metrics", Keys.TAB);
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("setting-source-problem"))).getText())
+                .isEqualTo("'host metrics' is not a Kafka topic name: 1 to 249 of a-z, A-Z, 0-9, '.', '_', '-' (and not '.' or '..')");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("problems"),
+                "settings.source: source.kafka.topic must be a Kafka topic name (1 to 249 of a-z, A-Z, 0-9, '.', '_', '-'), was 'host metrics'"));
+        assertThat(driver.findElement(By.id("validation")).getText()).isEqualTo("not checked");
+        topic.clear();
+        topic.sendKeys("host-metrics", Keys.TAB);
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("setting-source-startAt"))).selectByValue("latest");
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("setting-source-problem")));
+        wait.until(ExpectedConditions.textMatches(By.id("validation"), Pattern.compile("^compiles: 1 rule$")));
         screenshot("settings");
 
         driver.findElement(By.id("deploy")).click();
@@ -329,7 +344,18 @@ class EditorE2EIT {
         assertThat(hosts.get("settings").get("partitionBy").toString()).isEqualTo("{\"Metric\":\"host\"}");
         assertThat(hosts.get("settings").get("partitions").asInt()).isEqualTo(2);
         assertThat(hosts.get("settings").get("acceptCrossKeyJoins").asBoolean()).isTrue();
+        assertThat(hosts.get("settings").get("source").get("kafka").get("topic").asText()).isEqualTo("host-metrics");
+        assertThat(hosts.get("settings").get("source").get("kafka").get("startAt").asText()).isEqualTo("latest");
         screenshot("new-from-template");
+
+        // Opened again, the form shows the deployed source; this server has no Kafka, so no consumer.
+        driver.navigate().refresh();
+        wait.until(ExpectedConditions.textToBe(By.id("version"), "v1"));
+        driver.findElement(By.id("show-settings")).click();
+        assertThat(driver.findElement(By.id("setting-source")).getAttribute("value")).isEqualTo("kafka");
+        assertThat(driver.findElement(By.id("setting-source-topic")).getAttribute("value")).isEqualTo("host-metrics");
+        assertThat(driver.findElement(By.id("setting-source-startAt")).getAttribute("value")).isEqualTo("latest");
+        assertThat(driver.findElement(By.id("kafka-consumer")).getText()).startsWith("None on this server");
 
         // A narrow window (1024 px): the editor and its Deploy button still fit.
         driver.manage().window().setSize(new Dimension(1024, 768));

@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.engine.api.EventSource;
 import dev.vigil.engine.api.Partitioning;
 import dev.vigil.engine.api.RuleSetInfo;
 import dev.vigil.server.rules.RuleSetFolder;
@@ -91,5 +92,35 @@ class RulesDirectoryIT {
         assertThatThrownBy(() -> RuleSetFolder.settings(folder)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(folder.resolve(RuleSetFolder.SETTINGS) + ": settings.partitionBy.Transaction partitionBy.Transaction must name a field, "
                         + "was 'card id'; settings.partitions must be between 1 and 256, was 300");
+    }
+
+    @Test
+    void aFoldersSettingsYaml_givesItsKafkaSource_keptAsItWasAcrossARestart() throws Exception {
+        var folder = Files.createDirectories(work.resolve("rules").resolve("fraud"));
+        Files.copy(Path.of("..", "rules", "fraud", "transactions.drl"), folder.resolve("transactions.drl"));
+        Files.writeString(folder.resolve(RuleSetFolder.SETTINGS), "source: {kafka: {topic: payments}}\n");
+
+        var first = deployed(work.resolve("rules"));
+
+        assertThat(first.source().settings().source())
+                .isEqualTo(new EventSource("kafka", Map.of("topic", "payments", "startAt", "earliest")));
+        assertThat(startAndDeploy(work.resolve("rules"))).as("unchanged: not deployed again").isEqualTo(1);
+    }
+
+    @Test
+    void aBadKafkaSourceInSettingsYaml_isNamedWithTheFileAndTheSetting() throws Exception {
+        var folder = Files.createDirectories(work.resolve("rules").resolve("fraud"));
+        Files.writeString(folder.resolve(RuleSetFolder.SETTINGS), """
+                source:
+                  kafka: {topic: pay ments, from: start}
+                """);
+
+        assertThatThrownBy(() -> RuleSetFolder.settings(folder)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(folder.resolve(RuleSetFolder.SETTINGS) + ": settings.source source.kafka.from is not an option; "
+                        + "the options are topic and startAt");
+        Files.writeString(folder.resolve(RuleSetFolder.SETTINGS), "source: {kafka: {topic: pay ments}}\n");
+        assertThatThrownBy(() -> RuleSetFolder.settings(folder)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(folder.resolve(RuleSetFolder.SETTINGS) + ": settings.source source.kafka.topic must be a Kafka topic name "
+                        + "(1 to 249 of a-z, A-Z, 0-9, '.', '_', '-'), was 'pay ments'");
     }
 }

@@ -518,6 +518,32 @@ class ServerIT {
     }
 
     @Test
+    void postingToARuleSetFedByAKafkaTopic_is409NamingTheTopic_andAnotherRuleSetStillTakesTheEvents() throws Exception {
+        // No --kafka-bootstrap: the rule set has no consumer, and still takes no posted events.
+        start();
+        var fedByKafka = toJson(Map.of("files", Map.of("fraud.drl", DRL.formatted("1000")),
+                "settings", Map.of("source", Map.of("kafka", Map.of("topic", "payments")))));
+        assertThat(server.put("/api/v1/rulesets/payments", fedByKafka).statusCode()).isEqualTo(200);
+        assertThat(server.put("/api/v1/rulesets/fraud", deployBody("1000")).statusCode()).isEqualTo(200);
+
+        var routed = server.post("/api/v1/events?ruleset=payments", event("t1", "2026-11-20T10:00:00Z", "a1", 5000));
+        var unrouted = server.post("/api/v1/events", event("t2", "2026-11-20T10:00:01Z", "a1", 5000));
+
+        assertThat(routed.statusCode()).as(routed.body()).isEqualTo(409);
+        assertThat(read(routed).get("error").asText()).isEqualTo("sourced_elsewhere");
+        assertThat(read(routed).get("message").asText())
+                .isEqualTo("rule set 'payments' takes its events from kafka startAt=earliest topic=payments, not from the API: send them there");
+        assertThat(unrouted.statusCode()).as(unrouted.body()).isEqualTo(202);
+        assertThat(server.post("/api/v1/events?ruleset=fraud", event("t3", "2026-11-20T10:00:02Z", "a2", 5000)).statusCode())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> processed("fraud") == 2);
+        assertThat(processed("payments")).as("neither the routed nor the unrouted post reached it").isZero();
+        var view = server.getJson("/api/v1/rulesets/payments");
+        assertThat(view.get("settings").get("source").get("kafka").get("topic").asText()).isEqualTo("payments");
+        assertThat(view.has("kafka")).as("no consumer without --kafka-bootstrap").isFalse();
+    }
+
+    @Test
     void withoutAValidToken_mutatingEndpointsAnswer401_healthNeedsNone() throws Exception {
         start();
         for (var call : new String[][] {{"PUT", "/api/v1/rulesets/fraud"}, {"POST", "/api/v1/rulesets/fraud/validate"},

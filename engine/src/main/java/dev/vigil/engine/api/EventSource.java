@@ -1,5 +1,6 @@
 package dev.vigil.engine.api;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -10,7 +11,8 @@ import java.util.TreeMap;
  * a source of its own takes no posted events, so no event reaches it twice or by two ways.
  *
  * @param transport the transport's name, such as {@code kafka}; {@code api} for events posted to the API
- * @param options   what the transport needs, such as the topic, by name
+ * @param options   what the transport needs, such as the topic, by name (kept in the order of
+ *                  their names, so that messages and the settings written back read the same in every run)
  */
 public record EventSource(String transport, Map<String, String> options) {
     /** Events posted to the API: the default. */
@@ -18,7 +20,7 @@ public record EventSource(String transport, Map<String, String> options) {
 
     public EventSource {
         Objects.requireNonNull(transport, "transport");
-        options = Map.copyOf(new TreeMap<>(options));
+        options = Collections.unmodifiableSortedMap(new TreeMap<>(Map.copyOf(options)));
     }
 
     /** Whether events are posted to the API rather than fed by a transport. */

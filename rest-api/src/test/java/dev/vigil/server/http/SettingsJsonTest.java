@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.engine.api.EventSource;
 import dev.vigil.engine.api.Partitioning;
 import dev.vigil.engine.api.RuleSetSettings;
 import java.util.List;
@@ -13,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Rule set settings as the API takes them: each that sizes memory or time at both ends of its range, and the partitioning. */
+/**
+ * Rule set settings as the API takes them: each that sizes memory or time at both ends of its range,
+ * the partitioning, and the source of the events.
+ */
 class SettingsJsonTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -110,5 +114,66 @@ class SettingsJsonTest {
 
         assertThat(thrown.details()).isEqualTo(List.of(Map.of("field", "settings.partitionBy",
                 "message", "a rule set is partitioned only on clock \"event-time\"; this one is \"realtime\"")));
+    }
+
+    @Test
+    void aKafkaSource_isParsed_andWrittenBack_itsOptionsInTheOrderOfTheirNames() throws Exception {
+        var settings = SettingsJson.parse(JSON.readTree("{\"source\": {\"kafka\": {\"topic\": \"payments\", \"startAt\": \"latest\"}}}"));
+
+        assertThat(settings.source()).isEqualTo(new EventSource("kafka", Map.of("topic", "payments", "startAt", "latest")));
+        assertThat(roundTrip("{\"source\": {\"kafka\": {\"topic\": \"payments\", \"startAt\": \"latest\"}}}").get("source").toString())
+                .as("the options in the order of their names, the same in every run")
+                .isEqualTo("{\"kafka\":{\"startAt\":\"latest\",\"topic\":\"payments\"}}");
+        assertThat(SettingsJson.parse(roundTrip("{\"source\": {\"kafka\": {\"topic\": \"payments\"}}}"))).isEqualTo(
+                SettingsJson.parse(JSON.readTree("{\"source\": {\"kafka\": {\"topic\": \"payments\"}}}")));
+    }
+
+    @Test
+    void aKafkaSourceWithoutStartAt_startsAtTheEarliestRecord() throws Exception {
+        var settings = SettingsJson.parse(JSON.readTree("{\"source\": {\"kafka\": {\"topic\": \"payments\"}}}"));
+
+        assertThat(settings.source().option("startAt")).isEqualTo("earliest");
+        assertThat(roundTrip("{\"source\": {\"kafka\": {\"topic\": \"payments\"}}}").get("source").get("kafka").get("startAt").asText())
+                .isEqualTo("earliest");
+    }
+
+    @Test
+    void withoutASource_orWithANullOne_theEventsArePostedToTheApi_andNoSourceIsWritten() throws Exception {
+        var absent = SettingsJson.parse(JSON.readTree("{\"lateness\": \"1s\"}"));
+        var nothing = SettingsJson.parse(JSON.readTree("{\"source\": null}"));
+
+        assertThat(absent.source()).isEqualTo(EventSource.API);
+        assertThat(absent.source().isApi()).isTrue();
+        assertThat(nothing.source()).isEqualTo(EventSource.API);
+        assertThat(SettingsJson.write(absent, JSON.createObjectNode()).has("source")).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = " | ", quoteCharacter = '`', value = {
+            "{\"kafka\": {\"topic\": \"payments\", \"group\": \"mine\"}} | source.kafka.group is not an option; the options are topic and startAt",
+            "{\"kafka\": {\"topic\": \"pay ments\"}} | source.kafka.topic must be a Kafka topic name (1 to 249 of a-z, A-Z, 0-9, '.', '_', '-'), was 'pay ments'",
+            "{\"kafka\": {\"topic\": \"..\"}} | source.kafka.topic must be a Kafka topic name (1 to 249 of a-z, A-Z, 0-9, '.', '_', '-'), was '..'",
+            "{\"kafka\": {\"topic\": \"\"}} | source.kafka.topic must be a Kafka topic name (1 to 249 of a-z, A-Z, 0-9, '.', '_', '-'), was ''",
+            "{\"kafka\": {}} | source.kafka.topic is required: the topic the rule set consumes",
+            "{\"kafka\": {\"topic\": \"payments\", \"startAt\": \"now\"}} | source.kafka.startAt must be earliest or latest, was 'now'",
+            "{\"kafka\": {\"topic\": 7}} | kafka.topic must be a string",
+            "{\"kafka\": \"payments\"} | kafka must be an object such as {\"topic\": \"payments\"}",
+            "{\"redis\": {\"stream\": \"payments\"}} | must be {\"kafka\": {\"topic\": \"...\"}}: the Kafka topic the rule set consumes",
+            "\"payments\" | must be {\"kafka\": {\"topic\": \"...\"}}: the Kafka topic the rule set consumes",
+    })
+    void aBadSource_is400NamingSettingsSource_andWhatIsWrong(String source, String message) throws Exception {
+        var thrown = refused("{\"source\": " + source + "}");
+
+        assertThat(thrown.status()).isEqualTo(400);
+        assertThat(thrown.details()).isEqualTo(List.of(Map.of("field", "settings.source", "message", message)));
+    }
+
+    @Test
+    void aKafkaSource_onTheRealtimeClock_is400() throws Exception {
+        var thrown = refused("{\"clock\": \"realtime\", \"source\": {\"kafka\": {\"topic\": \"payments\"}}}");
+
+        assertThat(thrown.status()).isEqualTo(400);
+        assertThat(thrown.details()).isEqualTo(List.of(Map.of("field", "settings.source", "message",
+                "a rule set consumes a topic only on clock \"event-time\" (a takeover replays the topic); this one is \"realtime\"")));
     }
 }
