@@ -40,6 +40,8 @@ public record KafkaStatus(String bootstrap, boolean connected, String problem, I
      * @param lag       records behind the end of the partition, -1 before it is known
      * @param committed the last offset this instance committed, -1 before its first commit
      * @param position  the next offset it reads
+     * @param rebuildFrom where the rebuild of a partition taken over read from, or null when it had nothing to read again
+     * @param resumeAt    where that rebuild ended and the partition went on, or null
      * @param heldBack  alerts its rebuild raised again and held back, since they were produced before
      */
     public record PartitionStatus(int partition, String state, long lag, long committed, long position, Long rebuildFrom,

@@ -55,7 +55,8 @@ final class PartitionRun {
     private final List<Alert> raised = new ArrayList<>();
     private volatile State state = State.REBUILDING;
     private final CommitPoint resumeFrom;
-    private long next;
+    /** The next offset to read; -1 until the consumer tells where a partition without a commit starts. */
+    private long next = -1;
     private CommitPoint committed;
     private long committedOffset = -1;
     private volatile long heldBack;
@@ -103,9 +104,21 @@ final class PartitionRun {
         return committedOffset;
     }
 
-    /** The next offset to read. */
+    /** The next offset to read, -1 before it is known. */
     long position() {
         return next;
+    }
+
+    /** Where a partition that had no commit starts, as the consumer's reset policy put it. */
+    void startAt(long position) {
+        if (next < 0) {
+            next = position;
+        }
+    }
+
+    /** Whether it took over a commit point with records to read again, rather than starting afresh or where it was left idle. */
+    boolean rebuilt() {
+        return resumeFrom != null && resumeFrom.rebuildFrom() < resumeFrom.resumeAt();
     }
 
     /** Records behind the end of the partition as of the last poll, -1 before it is known. */
@@ -250,7 +263,7 @@ final class PartitionRun {
      * metadata; null while the partition rebuilds, or when nothing moved since the last commit.
      */
     OffsetAndMetadata offsetToCommit(Checkpoint checkpoint) {
-        if (state != State.RUNNING) {
+        if (state != State.RUNNING || checkpoint.position() < 0) {
             return null;
         }
         var stats = checkpoint.stats();

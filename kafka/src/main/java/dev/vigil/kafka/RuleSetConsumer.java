@@ -129,7 +129,7 @@ final class RuleSetConsumer implements AutoCloseable {
     }
 
     private static KafkaStatus.PartitionStatus status(PartitionRun run) {
-        var from = run.resumeFrom();
+        var from = run.rebuilt() ? run.resumeFrom() : null;
         return new KafkaStatus.PartitionStatus(run.partition().partition(), run.state().name().toLowerCase(Locale.ROOT),
                 run.lag(), run.committedOffset(), run.position(), from == null ? null : from.rebuildFrom(),
                 from == null ? null : from.resumeAt(), run.heldBack());
@@ -408,6 +408,9 @@ final class RuleSetConsumer implements AutoCloseable {
                 consumer.seek(partition, point.rebuildFrom());
                 LOG.info("rule set '{}' takes over {}: rebuilding its windows from offset {} up to {}", ruleSet, partition,
                         point.rebuildFrom(), point.resumeAt());
+            } else {
+                // Pinned by the first commit, so that a restart before any record does not skip those produced meanwhile.
+                run.startAt(consumer.position(partition));
             }
             runs.put(partition, run);
             metrics.lag(ruleSet, partition, run::lag);
