@@ -27,11 +27,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Windows are seconds and events 1 ms apart, so every timer falls on an event's time, and the
  * events mostly satisfy the pattern's first step, the worst case for memory.
  *
- * <p>Every pattern runs a million events: about three and a half minutes of one core in all. So that
- * the two cores share them, the patterns over one window (match, count, aggregate, distinct, spike)
+ * <p>Every pattern runs 200,000 events, two hundred of its one-second windows (thirty of the minute
+ * windows below), ten samples past the first window: enough to see memory level off and stay there,
+ * in under a minute of one core in all. So that the two cores share them, the patterns over one window (match, count, aggregate, distinct, spike)
  * run here and those that relate events across time in {@link RuleLanguageTemporalMemoryTest},
  * which the build runs in its other JVM. Match, new-value and change keep a minute (their
- * trigger's window), so their events come 10 ms apart: ten thousand minutes. Slow: both run in
+ * trigger's window), so their events come 10 ms apart: thirty-three minutes. Slow: both run in
  * {@code mvn verify}, not in {@code mvn test}.
  */
 @Tag("slow")
@@ -77,27 +78,27 @@ class RuleLanguageMemoryTest {
         var afterRange = second.plusMillis(1);
         var minute = Duration.ofMinutes(1);
         var memory = Duration.ofSeconds(5);
-        int million = 1_000_000;
+        int events = 200_000;
         return Stream.of(
-                new Case("match", "{pattern: match, event: Reading, where: value > 0, per: host}", minute, million, 10, 100, (i, r, e) -> {
+                new Case("match", "{pattern: match, event: Reading, where: value > 0, per: host}", minute, events, 10, 100, (i, r, e) -> {
                 }),
-                new Case("count", "{pattern: count, event: Reading, where: value > 0, per: host, count: \"> 5\", within: 1s}", second, million, 1,
+                new Case("count", "{pattern: count, event: Reading, where: value > 0, per: host, count: \"> 5\", within: 1s}", second, events, 1,
                         100, (i, r, e) -> {
                         }),
-                new Case("aggregate", "{pattern: aggregate, event: Reading, per: host, aggregate: sum(value) > 500, within: 1s}", second, million,
+                new Case("aggregate", "{pattern: aggregate, event: Reading, per: host, aggregate: sum(value) > 500, within: 1s}", second, events,
                         1, 100, (i, r, e) -> e.put("value", 40 + r.nextInt(21))),
                 new Case("distinct", "{pattern: distinct, event: Reading, per: host, field: terminal, count: \">= 3\", within: 1s}", second,
-                        million, 1, 100, (i, r, e) -> e.put("terminal", "t" + r.nextInt(4))),
+                        events, 1, 100, (i, r, e) -> e.put("terminal", "t" + r.nextInt(4))),
                 new Case("sequence", """
                         {pattern: sequence, per: host, within: 1s, steps: [{event: Reading, where: status == "warn"},
-                          {event: Reading, where: status == "down"}]}""", afterRange, million, 1, 100,
+                          {event: Reading, where: status == "down"}]}""", afterRange, events, 1, 100,
                         (i, r, e) -> e.put("status", r.nextInt(100) == 0 ? "down" : "warn")),
                 new Case("absence", """
                         {pattern: absence, event: Reading, where: status == "warn", per: host, within: 1s,
-                          missing: {event: Reading, where: status == "down"}}""", afterRange, million, 1, 100,
+                          missing: {event: Reading, where: status == "down"}}""", afterRange, events, 1, 100,
                         (i, r, e) -> e.put("status", r.nextInt(100) == 0 ? "down" : "warn")),
                 // A few quiet hosts fall silent for seconds between their events.
-                new Case("flatline", "{pattern: flatline, event: Reading, per: host, for: 1s}", afterRange, million, 1, 100, (i, r, e) -> {
+                new Case("flatline", "{pattern: flatline, event: Reading, per: host, for: 1s}", afterRange, events, 1, 100, (i, r, e) -> {
                     if (r.nextInt(1000) == 0) {
                         e.put("host", "quiet" + r.nextInt(10));
                     }
@@ -105,13 +106,13 @@ class RuleLanguageMemoryTest {
                 // A run breaks at one event in a hundred: a host's runs last ten seconds on average. The
                 // breach before a run's start is kept until the run has lasted: twice the duration.
                 new Case("sustained", "{pattern: sustained, event: Reading, per: host, condition: value > 20, for: 1s}",
-                        second.multipliedBy(2).plusMillis(1), million, 1, 100, (i, r, e) -> e.put("value", r.nextInt(100) == 0 ? 10 : 50)),
+                        second.multipliedBy(2).plusMillis(1), events, 1, 100, (i, r, e) -> e.put("value", r.nextInt(100) == 0 ? 10 : 50)),
                 // Half a second of high values every ten seconds.
                 new Case("spike", "{pattern: spike, event: Reading, per: host, field: value, within: 1s, baseline: 3s, factor: 1.5}",
-                        Duration.ofSeconds(4), million, 1, 100, (i, r, e) -> e.put("value", i % 10_000 >= 9_500 ? 200 : 50)),
+                        Duration.ofSeconds(4), events, 1, 100, (i, r, e) -> e.put("value", i % 10_000 >= 9_500 ? 200 : 50)),
                 new Case("new-value", "{pattern: new-value, event: Reading, per: host, field: terminal, within: 5s}", memory.plus(minute),
-                        million, 10, 100, (i, r, e) -> e.put("terminal", "t" + r.nextInt(8))),
-                new Case("change", "{pattern: change, event: Reading, per: host, field: status, within: 5s}", memory.plus(minute), million, 10,
+                        events, 10, 100, (i, r, e) -> e.put("terminal", "t" + r.nextInt(8))),
+                new Case("change", "{pattern: change, event: Reading, per: host, field: status, within: 5s}", memory.plus(minute), events, 10,
                         100, (i, r, e) -> e.put("status", r.nextInt(3) == 0 ? "warn" : "ok")));
     }
 
