@@ -43,8 +43,10 @@ public record KafkaStatus(String bootstrap, boolean connected, String problem, I
      * @param rebuildFrom where the rebuild of a partition taken over read from, or null when it had nothing to read again
      * @param resumeAt    where that rebuild ended and the partition went on, or null
      * @param heldBack  alerts its rebuild raised again and held back, since they were produced before
+     * @param events    events its session processed on this instance, the rebuild's included
+     * @param alerts    alerts its session raised on this instance, those held back included
      */
     public record PartitionStatus(int partition, String state, long lag, long committed, long position, Long rebuildFrom,
-                                  Long resumeAt, long heldBack) {
+                                  Long resumeAt, long heldBack, long events, long alerts) {
     }
 }

@@ -49,7 +49,7 @@ final class PartitionRun {
     private final TopicPartition partition;
     private final RuleSetStream stream;
     private final AlertOutlet outlet;
-    private final long retentionMillis;
+    private long retentionMillis;
     private final OffsetTimes window = new OffsetTimes();
     /** Alerts raised since the last commit, by the stream's worker; taken at a checkpoint, on that worker. */
     private final List<Alert> raised = new ArrayList<>();
@@ -107,6 +107,11 @@ final class PartitionRun {
     /** The next offset to read, -1 before it is known. */
     long position() {
         return next;
+    }
+
+    /** How long events stay in the windows of the version now running, in ms: commit points from here on cover it. */
+    void retention(long millis) {
+        retentionMillis = millis;
     }
 
     /** Where a partition that had no commit starts, as the consumer's reset policy put it. */

@@ -86,6 +86,7 @@ final class RuleSetConsumer implements AutoCloseable {
     private Set<String> eventTypes = Set.of();
     private Partitioning key = Partitioning.NONE;
     private long retentionMillis;
+    private int readVersion;
     private long lastCommitNanos;
 
     RuleSetConsumer(Engine engine, KafkaConfig config, RuleSetInfo info, TopicSource source, AlertOutlet outlet, KafkaMetrics metrics) {
@@ -130,9 +131,10 @@ final class RuleSetConsumer implements AutoCloseable {
 
     private static KafkaStatus.PartitionStatus status(PartitionRun run) {
         var from = run.rebuilt() ? run.resumeFrom() : null;
+        var stats = run.stream().stats();
         return new KafkaStatus.PartitionStatus(run.partition().partition(), run.state().name().toLowerCase(Locale.ROOT),
                 run.lag(), run.committedOffset(), run.position(), from == null ? null : from.rebuildFrom(),
-                from == null ? null : from.resumeAt(), run.heldBack());
+                from == null ? null : from.resumeAt(), run.heldBack(), stats.eventsProcessed(), stats.alerts());
     }
 
     private void run() {
@@ -251,11 +253,16 @@ final class RuleSetConsumer implements AutoCloseable {
     /** What the running version says: its event types, its key, how long its windows keep events. */
     private void readRuleSet() {
         var info = engine.ruleSet(ruleSet).orElseThrow(() -> new StartOver("rule set '" + ruleSet + "' is not deployed"));
+        if (info.version() == readVersion) {
+            return;
+        }
+        readVersion = info.version();
         eventTypes = info.eventTypes().stream().map(EventType::name).collect(Collectors.toUnmodifiableSet());
         key = info.partitioning();
         retentionMillis = info.eventTypes().stream().map(EventType::retention)
                 .map(r -> r == null ? config.maxRebuild() : r).max(Duration::compareTo).orElse(config.maxRebuild()).toMillis()
                 + info.source().settings().allowedLateness().toMillis();
+        runs.values().forEach(run -> run.retention(retentionMillis));
     }
 
     /** A stream that stopped: its rules failed (this stops), or the rule set moved on without it (this starts over). */
@@ -278,6 +285,8 @@ final class RuleSetConsumer implements AutoCloseable {
      */
     private void commit() {
         lastCommitNanos = System.nanoTime();
+        // A version deployed since: its streams run it already; its types and key judge the records from here.
+        readRuleSet();
         if (runs.isEmpty() && deadLetters.isEmpty()) {
             return;
         }

@@ -65,7 +65,8 @@ public final class Views {
         var partitions = node.putArray("partitions");
         for (var p : status.partitions()) {
             var partition = partitions.addObject().put("partition", p.partition()).put("state", p.state()).put("lag", p.lag())
-                    .put("committed", p.committed()).put("position", p.position());
+                    .put("committed", p.committed()).put("position", p.position()).put("eventsProcessed", p.events())
+                    .put("alerts", p.alerts());
             if (p.rebuildFrom() != null) {
                 partition.put("rebuildFrom", p.rebuildFrom()).put("resumeAt", p.resumeAt()).put("alertsHeldBack", p.heldBack());
             }
