@@ -18,6 +18,7 @@ import dev.vigil.dsl.RuleDsl;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.api.EngineConfig;
 import dev.vigil.engine.session.LiveRuleSet;
+import dev.vigil.kafka.KafkaTransport;
 import dev.vigil.server.VigilServer;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     private static final String SERVER = "dev.vigil.server..";
+    private static final String TRANSPORTS = "dev.vigil.kafka..";
     private static final String ENGINE = "dev.vigil.engine";
     private static final String ENGINE_VALUES = "dev.vigil.engine.api";
     private static final String[] ENGINE_INTERNALS = {"dev.vigil.engine.alert..", "dev.vigil.engine.clock..", "dev.vigil.engine.event..",
@@ -47,15 +49,17 @@ class ArchitectureTest {
 
     static final ArchRule LAYERS = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("server").definedBy(SERVER)
+            .layer("transports").definedBy(TRANSPORTS)
             .layer("engine").definedBy(ENGINE)
             .layer("engine values").definedBy(ENGINE_VALUES)
             .layer("engine internals").definedBy(ENGINE_INTERNALS)
             .layer("rule language").definedBy(DSL)
             .whereLayer("server").mayNotBeAccessedByAnyLayer()
-            .whereLayer("engine").mayOnlyBeAccessedByLayers("server")
-            .whereLayer("engine values").mayOnlyBeAccessedByLayers("server", "engine", "engine internals")
+            .whereLayer("transports").mayOnlyBeAccessedByLayers("server")
+            .whereLayer("engine").mayOnlyBeAccessedByLayers("server", "transports")
+            .whereLayer("engine values").mayOnlyBeAccessedByLayers("server", "transports", "engine", "engine internals")
             .whereLayer("engine internals").mayOnlyBeAccessedByLayers("engine")
-            .because("rest-api -> engine API -> engine internals -> rules-dsl (DESIGN.md, modules)");
+            .because("rest-api -> transports (kafka) -> engine API -> engine internals -> rules-dsl (DESIGN.md, modules)");
 
     static final ArchRule OUTSIDE_USES_ONLY_THE_ENGINE_API = noClasses().that().resideOutsideOfPackage("dev.vigil.engine..")
             .should().dependOnClassesThat(resideInAPackage("dev.vigil.engine..").and(not(resideInAnyPackage(ENGINE, ENGINE_VALUES))))
@@ -67,8 +71,18 @@ class ArchitectureTest {
 
     static final ArchRule ENGINE_HAS_NO_HTTP_OR_SQL = noClasses().that().resideInAPackage("dev.vigil.engine..")
             .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "org.eclipse.jetty..", "jakarta.servlet..", "java.net.http..",
-                    "java.sql..", "javax.sql..", "org.h2..", "org.flywaydb..", "dev.vigil.server..")
+                    "java.sql..", "javax.sql..", "org.h2..", "org.flywaydb..", "dev.vigil.server..", "org.apache.kafka..", "dev.vigil.kafka..")
             .because("the engine is used by transports; it is none itself (DESIGN.md, modules)");
+
+    static final ArchRule TRANSPORTS_KNOW_NO_SERVER = knowNoServer(TRANSPORTS);
+
+    /** Classes in {@code packages}, a transport's, use nothing of the server, its HTTP or its database. */
+    static ArchRule knowNoServer(String packages) {
+        return noClasses().that().resideInAPackage(packages)
+            .should().dependOnClassesThat().resideInAnyPackage("dev.vigil.server..", "io.javalin..", "org.eclipse.jetty..", "java.sql..",
+                    "org.h2..")
+            .because("a transport feeds the engine; the server wires it in (DESIGN.md, beyond one machine)");
+    }
 
     static final ArchRule ENGINE_READS_NO_WALL_CLOCK = readNoWallClock("dev.vigil.engine..");
 
@@ -100,6 +114,7 @@ class ArchitectureTest {
         assertThat(MAIN.contain(LiveRuleSet.class)).as("the engine's internals").isTrue();
         assertThat(MAIN.contain(VigilServer.class)).as("the server").isTrue();
         assertThat(MAIN.contain(RuleDsl.class)).as("the rule language").isTrue();
+        assertThat(MAIN.contain(KafkaTransport.class)).as("the Kafka transport").isTrue();
     }
 
     @Test
@@ -120,6 +135,11 @@ class ArchitectureTest {
     @Test
     void theEngineImportsNoHttpAndNoSql() {
         ENGINE_HAS_NO_HTTP_OR_SQL.check(MAIN);
+    }
+
+    @Test
+    void theTransportsKnowNoServer() {
+        TRANSPORTS_KNOW_NO_SERVER.check(MAIN);
     }
 
     @Test
@@ -145,5 +165,6 @@ class ArchitectureTest {
         assertThatThrownBy(() -> OUTSIDE_USES_ONLY_THE_ENGINE_API.check(broken)).hasMessageContaining("ReachesAnInternal");
         assertThatThrownBy(() -> NO_PACKAGE_CYCLES.check(broken)).hasMessageContaining("Cycle");
         assertThatThrownBy(() -> readNoWallClock("dev.vigil.architecture.broken..").check(broken)).hasMessageContaining("currentTimeMillis");
+        assertThatThrownBy(() -> knowNoServer("dev.vigil.architecture.broken..").check(broken)).hasMessageContaining("ReachesTheServer");
     }
 }
