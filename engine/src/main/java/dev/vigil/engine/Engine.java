@@ -194,8 +194,9 @@ public final class Engine implements AutoCloseable {
             if (live.status().state() != RuleSetStatus.State.RUNNING) {
                 throw new RuleSetFailedException(name, live.status());
             }
-            var own = new LiveRuleSet(compileForStream(live.running().source()), versions.get(name), config.clock(), listener, config.tick(),
-                    config.maxFacts(), config.alertBudget(), config.eventTimes(), RuleSetStatus.RUNNING, watchdog);
+            var own = new LiveRuleSet(compileForStream(live.running().source()), versions.get(name), config.clock(),
+                    new FailsTheRuleSet(listener, live), config.tick(), config.maxFacts(), config.alertBudget(), config.eventTimes(),
+                    RuleSetStatus.RUNNING, watchdog);
             var opened = new LiveStream(stream, own, closing -> streamsOf(name).remove(closing));
             streams.computeIfAbsent(name, n -> ConcurrentHashMap.newKeySet()).add(opened);
             return opened;

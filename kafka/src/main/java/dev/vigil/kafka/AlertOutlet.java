@@ -1,16 +1,16 @@
 package dev.vigil.kafka;
 
 import dev.vigil.engine.api.Alert;
-import dev.vigil.engine.api.RuleError;
+import dev.vigil.engine.api.EngineListener;
 
 /**
- * The server's side of the transport: where the alerts of the rule sets that consume a topic go
- * besides Kafka (the alert store, the live stream, webhooks), and how they are written.
+ * The server's side of the transport: the listener the alerts, rule errors and processing times of
+ * the rule sets that consume a topic go to besides Kafka (the alert store, the live stream,
+ * webhooks, metrics), and how alerts are written. Its {@link #onAlert} may wait, on a stream's
+ * worker, for room. A stream's failure is not passed on: it fails the rule set, which tells the
+ * engine's listener.
  */
-public interface AlertOutlet {
-    /** Takes an alert into the server's own outputs; may wait, on the stream's worker, for room. */
-    void take(Alert alert);
-
+public interface AlertOutlet extends EngineListener {
     /**
      * Returns once every alert of {@code ruleSet} taken so far is stored: offsets are committed
      * only after the alerts of the events before them are.
@@ -21,10 +21,4 @@ public interface AlertOutlet {
 
     /** The alert as the API returns it: the value of its record on the alerts topic. */
     byte[] json(Alert alert);
-
-    /** A rule's consequence threw; the stream went on. */
-    void ruleError(RuleError error);
-
-    /** A stream of {@code ruleSet} stopped: its rules looped without end, or its session broke. */
-    void failed(String ruleSet, int version, String reason);
 }

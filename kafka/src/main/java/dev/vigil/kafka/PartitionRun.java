@@ -291,7 +291,10 @@ final class PartitionRun {
         committedOffset = offset.offset();
     }
 
-    /** The listener of the partition's stream: alerts held back while it rebuilds, else kept for the next commit and handed to the server. */
+    /**
+     * The listener of the partition's stream: alerts held back while it rebuilds, else kept for the
+     * next commit and handed to the server; a failure is the rule set's to tell.
+     */
     private EngineListener listener() {
         return new EngineListener() {
             @Override
@@ -303,20 +306,28 @@ final class PartitionRun {
                 synchronized (raised) {
                     raised.add(alert);
                 }
-                outlet.take(alert);
+                outlet.onAlert(alert);
             }
 
             @Override
             public void onRuleError(RuleError error) {
                 if (state == State.RUNNING) {
-                    outlet.ruleError(error);
+                    outlet.onRuleError(error);
                 }
             }
 
             @Override
-            public void onRuleSetFailed(String ruleSet, int version, String reason) {
-                outlet.failed(ruleSet, version, reason);
+            public void onLateEvent(String ruleSet, Event event, long watermark, boolean inserted) {
+                if (state == State.RUNNING) {
+                    outlet.onLateEvent(ruleSet, event, watermark, inserted);
+                }
             }
+
+            @Override
+            public void onProcessed(String ruleSet, int events, long waitedNanos, long processingNanos) {
+                outlet.onProcessed(ruleSet, events, waitedNanos, processingNanos);
+            }
+
         };
     }
 

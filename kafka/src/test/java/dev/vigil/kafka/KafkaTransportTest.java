@@ -57,7 +57,8 @@ class KafkaTransportTest {
         assertThat(expected).as("the data makes bursts").hasSizeGreaterThan(20);
 
         var instance = new Instance("a", "payments-same", "alerts-same");
-        await().atMost(WAIT).until(() -> kafka.alertIds("alerts-same").size() >= expected.size());
+        await().atMost(WAIT).failFast(() -> instance.transport.status().ruleSets().stream().anyMatch(r -> r.problem() != null))
+                .until(() -> kafka.alertIds("alerts-same").size() >= expected.size());
         var produced = kafka.alertIds("alerts-same");
         assertThat(produced).doesNotHaveDuplicates();
         assertThat(Set.copyOf(produced)).isEqualTo(Set.copyOf(expected));
@@ -120,6 +121,46 @@ class KafkaTransportTest {
         var moved = second.transport.status("payments").orElseThrow().partitions().get(0);
         assertThat(moved.rebuildFrom()).as("the partition read back from its first event").isZero();
         assertThat(moved.resumeAt()).as("to where the first instance had committed").isPositive();
+    }
+
+    @Test
+    void rulesThatLoopInAPartition_failTheRuleSet_stopItsConsumer_andAFixedVersionTakesTheTopicUpAgain() {
+        broker.createTopic("payments-loop", 2);
+        var instance = new Instance("a", "payments-loop", "alerts-loop");
+        var looping = TestPayments.DRL + """
+                declare Counter
+                    n : int
+                end
+                rule "count large payments"
+                when
+                    Payment(amount > 1000)
+                then
+                    insert(new Counter(0));
+                end
+                rule "spin"
+                when
+                    $c : Counter(n >= 0)
+                then
+                    modify($c) { setN($c.getN() + 1) }
+                end
+                """;
+        instance.engine.deploy(new RuleSetSource("payments", Map.of("pay.drl", looping),
+                settings().withSource(new TopicSource("payments-loop", "earliest").toEventSource())));
+        await().atMost(WAIT).until(() -> assigned(instance) == 2);
+        kafka.produce("payments-loop", List.of(payment("p1", 0, "c1"), payment("p2", 1, "c1")));
+        kafka.produce("payments-loop", List.of(payment("big", 2, "c1").put("amount", 5_000.0)));
+
+        await().atMost(WAIT).until(() -> !instance.engine.ruleSet("payments").orElseThrow().running());
+        assertThat(instance.engine.ruleSet("payments").orElseThrow().status().reason()).contains("'spin'", "without end");
+        await().atMost(WAIT).until(() -> instance.transport.status("payments").isEmpty());
+        assertThat(kafka.alertIds("alerts-loop")).as("nothing of the failed run was committed").isEmpty();
+
+        // The fixed version reads the partition from its last commit: the large payment completes c1's three.
+        instance.engine.deploy(new RuleSetSource("payments", Map.of("pay.drl", TestPayments.DRL),
+                settings().withSource(new TopicSource("payments-loop", "earliest").toEventSource())));
+        instance.transport.refresh();
+        await().atMost(WAIT).until(() -> kafka.alertIds("alerts-loop").size() == 1);
+        assertThat(assigned(instance)).isEqualTo(2);
     }
 
     private int assigned(Instance instance) {
@@ -196,7 +237,7 @@ class KafkaTransportTest {
         final List<String> failures = new CopyOnWriteArrayList<>();
 
         @Override
-        public void take(Alert alert) {
+        public void onAlert(Alert alert) {
             alerts.add(alert);
         }
 
@@ -211,13 +252,9 @@ class KafkaTransportTest {
         }
 
         @Override
-        public void ruleError(RuleError error) {
+        public void onRuleError(RuleError error) {
             failures.add(error.message());
         }
 
-        @Override
-        public void failed(String ruleSet, int version, String reason) {
-            failures.add(reason);
-        }
     }
 }

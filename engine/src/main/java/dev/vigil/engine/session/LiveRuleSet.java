@@ -386,6 +386,16 @@ public final class LiveRuleSet implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Fails the rule set for a reason found outside its worker: one of its streams failed, so its
+     * rules loop or break on the events it takes. The engine's listener is told, as for a failure of
+     * its own; its queued events are not processed.
+     */
+    public void failedElsewhere(String reason) {
+        fail(reason, null);
+        drainQueue();
+    }
+
     private void fail(Throwable e) {
         if (e instanceof RuleTimeoutException timedOut) {
             // A partition's rule that did not return: the reason a single session's gives.

@@ -10,8 +10,8 @@ import java.io.UncheckedIOException;
 
 /**
  * The server as the Kafka transport sees it: the alerts of rule sets that consume a topic go
- * through the alert pipeline (store, live stream, webhooks) like any other, and are written for the
- * alerts topic as the API returns them.
+ * through the alert pipeline (store, live stream, webhooks) like any other, their processing to the
+ * metrics, and alerts are written for the alerts topic as the API returns them.
  */
 public final class KafkaAlerts implements AlertOutlet {
     private final AlertPipeline pipeline;
@@ -25,8 +25,13 @@ public final class KafkaAlerts implements AlertOutlet {
     }
 
     @Override
-    public void take(Alert alert) {
+    public void onAlert(Alert alert) {
         pipeline.onAlert(alert);
+    }
+
+    @Override
+    public void onProcessed(String ruleSet, int events, long waitedNanos, long processingNanos) {
+        pipeline.onProcessed(ruleSet, events, waitedNanos, processingNanos);
     }
 
     @Override
@@ -44,12 +49,8 @@ public final class KafkaAlerts implements AlertOutlet {
     }
 
     @Override
-    public void ruleError(RuleError error) {
+    public void onRuleError(RuleError error) {
         pipeline.onRuleError(error);
     }
 
-    @Override
-    public void failed(String ruleSet, int version, String reason) {
-        pipeline.onRuleSetFailed(ruleSet, version, reason);
-    }
 }
