@@ -58,7 +58,7 @@ final class AlertPublisher implements AutoCloseable {
                 if (alert == null) {
                     continue;
                 }
-                var headers = new RecordHeaders().add(RuleSetConsumer.ALERT_ID_HEADER, alert.id().getBytes(StandardCharsets.UTF_8));
+                var headers = new RecordHeaders().add(AlertTransactions.ALERT_ID_HEADER, alert.id().getBytes(StandardCharsets.UTF_8));
                 try {
                     producer.send(new ProducerRecord<>(config.alertsTopic(), null, alert.key().getBytes(StandardCharsets.UTF_8),
                             outlet.json(alert), headers), (meta, error) -> {

@@ -5,7 +5,6 @@ import dev.vigil.engine.api.EventType;
 import dev.vigil.engine.api.Partitioning;
 import dev.vigil.engine.api.RuleSetInfo;
 import dev.vigil.engine.api.RuleSetStatus.State;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,36 +13,22 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,8 +49,6 @@ final class RuleSetConsumer implements AutoCloseable {
     private static final long FIRST_BACKOFF_MILLIS = 500;
     private static final long MAX_BACKOFF_MILLIS = 30_000;
     private static final int MAX_POLL_RECORDS = 2_000;
-    static final String ALERT_ID_HEADER = "vigil-alert-id";
-    static final String ERROR_HEADER = "vigil-error";
 
     private final Engine engine;
     private final KafkaConfig config;
@@ -82,7 +65,7 @@ final class RuleSetConsumer implements AutoCloseable {
     private volatile String problem;
     private volatile boolean failed;
     private KafkaConsumer<byte[], byte[]> consumer;
-    private KafkaProducer<byte[], byte[]> producer;
+    private AlertTransactions producer;
     private Set<String> eventTypes = Set.of();
     private Partitioning key = Partitioning.NONE;
     private long retentionMillis;
@@ -183,9 +166,7 @@ final class RuleSetConsumer implements AutoCloseable {
 
     private void consume() {
         readRuleSet();
-        createMissing(List.of(config.alertsTopic(), source.deadLetterTopic()));
-        producer = new KafkaProducer<>(producerProperties());
-        producer.initTransactions();
+        producer = AlertTransactions.open(config, ruleSet, List.of(config.alertsTopic(), source.deadLetterTopic()), outlet, metrics);
         consumer = new KafkaConsumer<>(consumerProperties());
         consumer.subscribe(List.of(source.topic()), new Rebalance());
         lastCommitNanos = System.nanoTime();
@@ -219,35 +200,6 @@ final class RuleSetConsumer implements AutoCloseable {
             }
         }
         commit();
-    }
-
-    /**
-     * Creates the topics this consumer writes to when they do not exist, with the broker's default
-     * partitions and replication: a broker that creates no topics by itself would fail every transaction.
-     */
-    private void createMissing(List<String> topics) {
-        var props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-        try (var admin = Admin.create(props)) {
-            var existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
-            var missing = topics.stream().filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, Optional.empty(), Optional.empty())).toList();
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(10, TimeUnit.SECONDS);
-                LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
-            }
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new StartOver("cannot create topics " + topics + ": " + e.getCause().getMessage());
-            }
-        } catch (TimeoutException e) {
-            throw new StartOver("the Kafka cluster at " + config.bootstrap() + " did not answer within 10 s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StartOver("interrupted");
-        }
     }
 
     /** What the running version says: its event types, its key, how long its windows keep events. */
@@ -319,7 +271,7 @@ final class RuleSetConsumer implements AutoCloseable {
         if (offsets.isEmpty() && alerts == 0 && deadLetters.isEmpty()) {
             return;
         }
-        transact(checkpoints, offsets);
+        producer.commit(checkpoints, deadLetters, source.deadLetterTopic(), offsets, consumer.groupMetadata());
         offsets.forEach((partition, offset) -> {
             var run = runs.get(partition);
             if (run != null) {
@@ -328,58 +280,6 @@ final class RuleSetConsumer implements AutoCloseable {
         });
         metrics.alertsProduced(ruleSet, alerts);
         deadLetters.clear();
-    }
-
-    private void transact(List<PartitionRun.Checkpoint> checkpoints, Map<TopicPartition, OffsetAndMetadata> offsets) {
-        try {
-            producer.beginTransaction();
-            for (var checkpoint : checkpoints) {
-                for (var alert : checkpoint.alerts()) {
-                    var headers = new RecordHeaders().add(ALERT_ID_HEADER, alert.id().getBytes(StandardCharsets.UTF_8));
-                    producer.send(new ProducerRecord<>(config.alertsTopic(), null, alert.key().getBytes(StandardCharsets.UTF_8),
-                            outlet.json(alert), headers));
-                }
-            }
-            for (var letter : deadLetters) {
-                var record = letter.record();
-                var headers = new RecordHeaders(record.headers().toArray());
-                headers.add(ERROR_HEADER, letter.reason().getBytes(StandardCharsets.UTF_8));
-                headers.add("vigil-source", (record.topic() + "/" + record.partition() + "/" + record.offset()).getBytes(StandardCharsets.UTF_8));
-                producer.send(new ProducerRecord<>(source.deadLetterTopic(), null, record.key(), record.value(), headers));
-            }
-            if (!offsets.isEmpty()) {
-                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-            }
-            producer.commitTransaction();
-            metrics.transaction(ruleSet, "committed");
-        } catch (ProducerFencedException | InvalidProducerEpochException e) {
-            // Another instance took over: this producer is done, and the partitions are the other's now.
-            metrics.transaction(ruleSet, "fenced");
-            throw new StartOver("fenced by another instance: " + e.getMessage());
-        } catch (KafkaException e) {
-            metrics.transaction(ruleSet, "aborted");
-            try {
-                producer.abortTransaction();
-            } catch (KafkaException ignored) {
-                // The producer is closed next, which aborts what it has open.
-            }
-            throw e;
-        }
-    }
-
-    private Properties producerProperties() {
-        var props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.group(ruleSet) + "." + config.instanceId());
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactionTimeout().toMillis());
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "vigil-" + ruleSet + "-" + config.instanceId());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return props;
     }
 
     private Properties consumerProperties() {
@@ -449,11 +349,7 @@ final class RuleSetConsumer implements AutoCloseable {
             consumer = null;
         }
         if (producer != null) {
-            try {
-                producer.close(Duration.ofSeconds(5));
-            } catch (KafkaException e) {
-                LOG.debug("closing the producer of rule set '{}': {}", ruleSet, e.getMessage());
-            }
+            producer.close();
             producer = null;
         }
     }
@@ -495,7 +391,7 @@ final class RuleSetConsumer implements AutoCloseable {
     }
 
     /** Something this run cannot go on from: it starts over from the last commit. */
-    private static final class StartOver extends RuntimeException {
+    static final class StartOver extends RuntimeException {
         StartOver(String message) {
             super(message);
         }
