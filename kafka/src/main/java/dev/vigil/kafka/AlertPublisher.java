@@ -3,6 +3,7 @@ package dev.vigil.kafka;
 import dev.vigil.engine.api.Alert;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,11 @@ final class AlertPublisher implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            Topics.createMissing(config, List.of(config.alertsTopic()));
+        } catch (RuntimeException e) {
+            LOG.warn("the alerts topic {} could not be made sure of ({}); producing to it anyway", config.alertsTopic(), e.getMessage());
+        }
         try (var producer = new KafkaProducer<byte[], byte[]>(properties())) {
             while (!stopping || !queue.isEmpty()) {
                 var alert = queue.poll(100, TimeUnit.MILLISECONDS);

@@ -5,14 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,7 +15,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -62,7 +54,7 @@ final class AlertTransactions implements AutoCloseable {
      * @throws StartOver when the cluster does not answer or refuses the topics
      */
     static AlertTransactions open(KafkaConfig config, String ruleSet, List<String> topics, AlertOutlet outlet, KafkaMetrics metrics) {
-        createMissing(config, topics);
+        Topics.createMissing(config, topics);
         var opened = new AlertTransactions(config, ruleSet, outlet, metrics);
         try {
             opened.producer.initTransactions();
@@ -70,31 +62,6 @@ final class AlertTransactions implements AutoCloseable {
         } catch (KafkaException e) {
             opened.close();
             throw e;
-        }
-    }
-
-    private static void createMissing(KafkaConfig config, List<String> topics) {
-        var props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-        try (var admin = Admin.create(props)) {
-            var existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
-            var missing = topics.stream().filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, Optional.empty(), Optional.empty())).toList();
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(10, TimeUnit.SECONDS);
-                LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
-            }
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new StartOver("cannot create topics " + topics + ": " + e.getCause().getMessage());
-            }
-        } catch (TimeoutException e) {
-            throw new StartOver("the Kafka cluster at " + config.bootstrap() + " did not answer within 10 s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StartOver("interrupted");
         }
     }
 

@@ -13,6 +13,9 @@ import dev.vigil.engine.api.RuleError;
 import dev.vigil.engine.api.RuleSetSettings;
 import dev.vigil.engine.api.RuleSetSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -22,6 +25,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -77,7 +81,9 @@ class KafkaTransportTest {
             TestPayments.send(producer, "payments-dlq", "c1", payment("p2", 1, "c1").put("amount", "lots").toString());
             TestPayments.send(producer, "payments-dlq", "c2", payment("p3", 2, "c1").toString());
             TestPayments.send(producer, "payments-dlq", "c1", payment("p4", 3, "c1").toString());
-            TestPayments.send(producer, "payments-dlq", "c1", payment("p5", 4, "c1").toString());
+            // A CloudEvent in structured mode is an event too.
+            TestPayments.send(producer, "payments-dlq", "c1", "{\"specversion\": \"1.0\", \"id\": \"p5\", \"source\": \"/cards\","
+                    + " \"type\": \"com.acme.Payment\", \"time\": \"2026-11-20T10:00:04Z\", \"data\": {\"cardId\": \"c1\", \"amount\": 10.0}}");
         }
         await().atMost(WAIT).until(() -> kafka.alertIds("alerts-dlq").size() == 1);
         var letters = kafka.read("payments-dlq.vigil-dlq", 3);
@@ -161,6 +167,47 @@ class KafkaTransportTest {
         instance.transport.refresh();
         await().atMost(WAIT).until(() -> kafka.alertIds("alerts-loop").size() == 1);
         assertThat(assigned(instance)).isEqualTo(2);
+    }
+
+    @Test
+    void aGroupCommittedWithoutVigilsPoint_isRebuiltFromTheOffsetWhoseTimeCoversTheRetention() throws Exception {
+        broker.createTopic("payments-bytime", 1);
+        kafka.produce("payments-bytime", List.of(payment("a", 0, "c1"), payment("b", 10, "c1")));
+        // A tool moved the group past both records: no commit point in the metadata.
+        var partition = new TopicPartition("payments-bytime", 0);
+        broker.admin().alterConsumerGroupOffsets("payments-bytime.payments", Map.of(partition, new OffsetAndMetadata(2))).all().get();
+
+        var instance = new Instance("a", "payments-bytime", "alerts-bytime");
+        await().atMost(WAIT).until(() -> assigned(instance) == 1);
+        var taken = instance.transport.status("payments").orElseThrow().partitions().get(0);
+        assertThat(taken.rebuildFrom()).as("offsetsForTimes: the records of the last ten minutes").isZero();
+        assertThat(taken.resumeAt()).isEqualTo(2);
+        kafka.produce("payments-bytime", List.of(payment("c", 20, "c1")));
+        await().atMost(WAIT).until(() -> kafka.alertIds("alerts-bytime").size() == 1);
+    }
+
+    @Test
+    void aClusterThatDoesNotAnswer_isReportedAndRetried_andTheOtherRuleSetsGoOn() throws IOException {
+        var engine = Engine.create(EngineConfig.defaults());
+        open.add(engine);
+        engine.deploy(new RuleSetSource("payments", Map.of("pay.drl", TestPayments.DRL),
+                settings().withSource(new TopicSource("payments", "earliest").toEventSource())));
+        engine.deploy(new RuleSetSource("posted", Map.of("pay.drl", TestPayments.DRL), settings()));
+        var config = KafkaConfig.of("127.0.0.1:" + closedPort(), "a");
+        var transport = new KafkaTransport(engine, config, new Outlet(), new SimpleMeterRegistry(), InstantSource.system());
+        open.add(transport);
+
+        await().atMost(WAIT).until(() -> String.valueOf(transport.status().problem()).contains("does not answer"));
+        assertThat(transport.status().connected()).isFalse();
+        await().atMost(WAIT).until(() -> transport.status("payments").map(s -> s.state().equals("retrying")).orElse(false));
+        engine.submit("posted", List.of(payment("a", 0, "c1"), payment("b", 1, "c1"), payment("c", 2, "c1")));
+        assertThat(engine.flush("posted").join().alerts()).isEqualTo(1);
+    }
+
+    private static int closedPort() throws IOException {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     private int assigned(Instance instance) {

@@ -6,11 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.kafka.KafkaBroker;
+import dev.vigil.kafka.KafkaConfig;
 import dev.vigil.kafka.TestPayments;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -113,6 +115,31 @@ class KafkaServersIT {
         assertThat(health.get("kafka").get("connected").asBoolean()).isTrue();
         assertThat(text(second.port(), "/metrics")).contains("vigil_kafka_records_consumed_total", "vigil_kafka_consumer_lag",
                 "vigil_kafka_alerts_produced_total");
+    }
+
+    @Test
+    void withAnAlertsTopic_theAlertsOfRuleSetsThatTakePostedEvents_areProducedOnceStored() throws Exception {
+        var kafkaConfig = KafkaConfig.of(broker.bootstrap(), "").withAlertsOfEveryRuleSetTo("every-alert");
+        try (var server = TestServer.start(TestServer.config(work.resolve("posted")).withKafka(kafkaConfig))) {
+            var deploy = TestServer.JSON.createObjectNode();
+            deploy.putObject("files").put("pay.drl", TestPayments.DRL);
+            assertThat(server.send("PUT", "/api/v1/rulesets/payments", deploy.toString()).statusCode()).isEqualTo(200);
+            var events = List.of(TestPayments.payment("a", 0, "c1"), TestPayments.payment("b", 1, "c1"),
+                    TestPayments.payment("c", 2, "c1"));
+            var ndjson = events.stream().map(ObjectNode::toString).collect(Collectors.joining("\n"));
+            assertThat(server.send("POST", "/api/v1/events", ndjson, "application/x-ndjson", TestServer.ADMIN_TOKEN).statusCode())
+                    .isEqualTo(202);
+            var stored = new ArrayList<String>();
+            await().atMost(WAIT).until(() -> {
+                stored.clear();
+                TestServer.JSON.readTree(server.get("/api/v1/alerts").body()).get("alerts").forEach(a -> stored.add(a.get("id").asText()));
+                return stored.size() == 1;
+            });
+            await().atMost(WAIT).until(() -> kafka.alertIds("every-alert").equals(stored));
+            var record = kafka.readAll("every-alert").get(0);
+            assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("c1");
+            assertThat(TestServer.JSON.readTree(record.value()).get("id").asText()).isEqualTo(stored.get(0));
+        }
     }
 
     /** A rules folder with the payments rule set, keyed by card, consuming {@link #TOPIC}. */
