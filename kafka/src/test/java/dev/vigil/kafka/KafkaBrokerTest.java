@@ -16,9 +16,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The test broker itself: its transaction state log works with one replica, so transactions commit and abort. */
+@Tag("slow")
 class KafkaBrokerTest {
     private final KafkaBroker broker = KafkaBroker.shared();
 
