@@ -130,7 +130,8 @@ final class RuleSetConsumer implements AutoCloseable {
                 state = "failed";
                 problem = e.getMessage();
                 LOG.error("rule set '{}' stops consuming {}: {}", ruleSet, source.topic(), e.getMessage());
-            } catch (KafkaException | CompletionException | IllegalStateException | StartOver e) {
+            } catch (RuntimeException e) {
+                // The broker away, a transaction that failed, a fence, a stream the rule set's redeploy or undeploy stopped.
                 problem = describe(e);
                 state = "retrying";
                 LOG.warn("rule set '{}' starts over from its last commit on {} in {} ms: {}", ruleSet, source.topic(), backoff, problem);
