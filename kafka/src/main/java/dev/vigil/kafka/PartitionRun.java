@@ -155,9 +155,10 @@ final class PartitionRun {
             }
             next = record.offset() + 1;
             try {
-                var event = read(record, batch.size(), eventTypes, key);
-                window.add(record.offset(), event.time());
-                batch.add(event);
+                for (var event : read(record, eventTypes, key)) {
+                    window.add(record.offset(), event.time());
+                    batch.add(event);
+                }
             } catch (RecordException e) {
                 if (state == State.RUNNING) {
                     deadLetters.add(new DeadLetter(record, e.getMessage()));
@@ -193,7 +194,12 @@ final class PartitionRun {
         }
     }
 
-    private Event read(ConsumerRecord<byte[], byte[]> record, int index, Set<String> eventTypes, Partitioning key) {
+    /**
+     * The events of a record's value, as {@code POST /api/v1/events} takes them: one event, a
+     * CloudEvent in structured mode, or a JSON array of either, all or none (the record is
+     * dead-lettered whole, naming the element at fault).
+     */
+    private List<Event> read(ConsumerRecord<byte[], byte[]> record, Set<String> eventTypes, Partitioning key) {
         if (record.value() == null) {
             throw new RecordException("the record has no value: a Vigil event or a CloudEvent in JSON was expected");
         }
@@ -205,21 +211,34 @@ final class PartitionRun {
         } catch (IOException e) {
             throw new RecordException("the record's value could not be read: " + e.getMessage());
         }
+        if (!value.isArray()) {
+            return List.of(readOne(record, value, -1, eventTypes, key));
+        }
+        var events = new ArrayList<Event>(value.size());
+        for (int i = 0; i < value.size(); i++) {
+            events.add(readOne(record, value.get(i), i, eventTypes, key));
+        }
+        return events;
+    }
+
+    /** One event of a record; {@code index} is its place in the record's array, -1 when the value is one event. */
+    private Event readOne(ConsumerRecord<byte[], byte[]> record, JsonNode value, int index, Set<String> eventTypes, Partitioning key) {
+        var where = index < 0 ? "" : "event " + index + ": ";
         if (CloudEventFormat.isCloudEvent(value)) {
             var problems = new ArrayList<EventError>();
-            value = CloudEventFormat.toEvent(value, index, eventTypes::contains, problems);
+            value = CloudEventFormat.toEvent(value, Math.max(index, 0), eventTypes::contains, problems);
             if (value == null) {
-                throw new RecordException(describe(problems));
+                throw new RecordException(where + describe(problems));
             }
         }
         if (!value.isObject()) {
-            throw new RecordException("the record's value must be one JSON object (an event), was " + value.getNodeType());
+            throw new RecordException(where + "an event must be a JSON object, was " + value.getNodeType());
         }
         Event event;
         try {
-            event = stream.decode(value, index);
+            event = stream.decode(value, Math.max(index, 0));
         } catch (InvalidEventsException e) {
-            throw new RecordException(describe(e.errors()));
+            throw new RecordException(where + describe(e.errors()));
         }
         checkKey(record, value, event.type(), key);
         return event;

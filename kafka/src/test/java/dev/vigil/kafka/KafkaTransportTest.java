@@ -84,17 +84,23 @@ class KafkaTransportTest {
             // A CloudEvent in structured mode is an event too.
             TestPayments.send(producer, "payments-dlq", "c1", "{\"specversion\": \"1.0\", \"id\": \"p5\", \"source\": \"/cards\","
                     + " \"type\": \"com.acme.Payment\", \"time\": \"2026-11-20T10:00:04Z\", \"data\": {\"cardId\": \"c1\", \"amount\": 10.0}}");
+            // An array of events is taken whole, or dead-lettered whole naming the element at fault.
+            TestPayments.send(producer, "payments-dlq", "c1", "[" + payment("p6", 5, "c1") + ", " + payment("p7", 6, "c1") + "]");
+            TestPayments.send(producer, "payments-dlq", "c1", "[" + payment("p8", 7, "c1") + ", " + payment("p9", 8, "c1")
+                    .put("amount", "x") + "]");
         }
-        await().atMost(WAIT).until(() -> kafka.alertIds("alerts-dlq").size() == 1);
-        var letters = kafka.read("payments-dlq.vigil-dlq", 3);
+        // Five payments of c1 within a minute (p1, p4, p5, p6, p7): ten triples.
+        await().atMost(WAIT).until(() -> kafka.alertIds("alerts-dlq").size() == 10);
+        var letters = kafka.read("payments-dlq.vigil-dlq", 4);
         assertThat(letters).extracting(r -> TestPayments.header(r, "vigil-error")).satisfiesExactly(
                 e -> assertThat(e).contains("not JSON"),
                 e -> assertThat(e).contains("field 'amount'"),
-                e -> assertThat(e).contains("the record's key 'c2' is not the event's cardId 'c1'"));
+                e -> assertThat(e).contains("the record's key 'c2' is not the event's cardId 'c1'"),
+                e -> assertThat(e).contains("event 1: field 'amount'"));
         assertThat(letters).extracting(r -> TestPayments.header(r, "vigil-source")).containsExactly("payments-dlq/0/1", "payments-dlq/0/2",
-                "payments-dlq/0/3");
+                "payments-dlq/0/3", "payments-dlq/0/7");
         assertThat(new String(letters.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
-        assertThat(instance.outlet.alerts).singleElement().satisfies(a -> assertThat(a.key()).isEqualTo("c1"));
+        assertThat(instance.outlet.alerts).hasSize(10).allSatisfy(a -> assertThat(a.key()).isEqualTo("c1"));
     }
 
     @Test
