@@ -81,6 +81,11 @@ public final class KafkaBenchmark {
         }
     }
 
+    /** The Kafka timeouts of {@code serve} (the options after {@code --kafka-bootstrap HOST:PORT}), for the reports. */
+    static String timeouts(List<String> serve) {
+        return serve.size() > 2 ? String.join(" ", serve.subList(2, serve.size())) : "the server's default Kafka timeouts (10 s and 10 s)";
+    }
+
     /** The machine's load averages over 1, 5 and 15 minutes: other work on the same cores shows there. */
     private static String loadAverage() throws IOException {
         var fields = Files.readString(Path.of("/proc/loadavg")).split(" ");

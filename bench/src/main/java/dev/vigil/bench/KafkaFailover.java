@@ -37,8 +37,7 @@ final class KafkaFailover {
     private final Path csv;
 
     /** One sample; a lag of -1 is one an instance does not report (not running, or no partition known yet). */
-    private record Sample(double seconds, double sinceKill, long produced, long committed, long lagA, long lagB, int partitionsB,
-                          int rebuildingB) {
+    private record Sample(double seconds, long produced, long committed, long lagA, long lagB, int partitionsB, int rebuildingB) {
         long lag() {
             return produced - committed;
         }
@@ -78,7 +77,7 @@ final class KafkaFailover {
                         killedAt = (System.nanoTime() - start) / 1e9;
                         System.out.printf(Locale.ROOT, "failover: killed instance a (pid %d) with SIGKILL at %.1f s%n", a.pid(), killedAt);
                     }
-                    var sample = sample(t, killedAt, a, b);
+                    var sample = sample(t, a, b);
                     samples.add(sample);
                     if (t >= seconds) {
                         break;
@@ -89,11 +88,11 @@ final class KafkaFailover {
             long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (kafka.committed("vigil." + RULE_SET, TOPIC) < produced && System.nanoTime() < drainUntil) {
                 TimeUnit.MILLISECONDS.sleep(SAMPLE_MILLIS);
-                samples.add(sample((System.nanoTime() - start) / 1e9, killedAt, a, b));
+                samples.add(sample((System.nanoTime() - start) / 1e9, a, b));
             }
             restarts = KafkaCluster.restarts(b, RULE_SET);
         }
-        write(samples);
+        write(samples, killedAt);
         report(samples, killedAt, produced, kafka.alerts(RULE_SET, alertsFrom), restarts);
     }
 
@@ -123,14 +122,14 @@ final class KafkaFailover {
         return SteadyTopic.partitions(server, RULE_SET).stream().filter(p -> p.state().equals("running")).count();
     }
 
-    private Sample sample(double t, double killedAt, ServerProcess a, ServerProcess b) throws Exception {
+    private Sample sample(double t, ServerProcess a, ServerProcess b) throws Exception {
         long produced = kafka.end(TOPIC, PARTITIONS);
         long committed = kafka.committed("vigil." + RULE_SET, TOPIC);
         long lagA = a.isAlive() ? lag(a) : -1;
         long lagB = lag(b);
         var partitions = SteadyTopic.partitions(b, RULE_SET);
         int rebuilding = (int) partitions.stream().filter(p -> p.state().equals("rebuilding")).count();
-        return new Sample(t, t - killedAt, produced, committed, lagA, lagB, partitions.size(), rebuilding);
+        return new Sample(t, produced, committed, lagA, lagB, partitions.size(), rebuilding);
     }
 
     /** The lag an instance's {@code /metrics} reports over its partitions; -1 when it reports none or cannot be asked. */
@@ -144,11 +143,11 @@ final class KafkaFailover {
         }
     }
 
-    private void write(List<Sample> samples) throws IOException {
+    private void write(List<Sample> samples, double killedAt) throws IOException {
         var out = new StringBuilder("seconds,since_kill,produced,committed,lag,lag_a_metrics,lag_b_metrics,partitions_b,rebuilding_b\n");
         for (var s : samples) {
-            out.append(String.format(Locale.ROOT, "%.2f,%s,%d,%d,%d,%s,%s,%d,%d%n", s.seconds(),
-                    Double.isNaN(s.sinceKill()) ? "" : String.format(Locale.ROOT, "%.2f", s.sinceKill()), s.produced(), s.committed(), s.lag(),
+            out.append(String.format(Locale.ROOT, "%.2f,%.2f,%d,%d,%d,%s,%s,%d,%d%n", s.seconds(), s.seconds() - killedAt, s.produced(),
+                    s.committed(), s.lag(),
                     s.lagA() < 0 ? "" : s.lagA(), s.lagB() < 0 ? "" : s.lagB(), s.partitionsB(), s.rebuildingB()));
         }
         Files.createDirectories(csv.getParent());
@@ -156,34 +155,34 @@ final class KafkaFailover {
     }
 
     private void report(List<Sample> samples, double killedAt, long produced, List<JsonNode> alerts, long restarts) {
-        var before = samples.stream().filter(s -> s.sinceKill() < 0 && s.sinceKill() >= -10).mapToDouble(Sample::lag).toArray();
-        var after = samples.stream().filter(s -> s.sinceKill() >= 0).toList();
+        var before = samples.stream().filter(s -> s.seconds() < killedAt && s.seconds() >= killedAt - 10).mapToDouble(Sample::lag).toArray();
+        var after = samples.stream().filter(s -> s.seconds() >= killedAt).toList();
         var peak = after.stream().max((x, y) -> Long.compare(x.lag(), y.lag())).orElseThrow();
         var assigned = after.stream().filter(s -> s.partitionsB() == PARTITIONS).findFirst();
         var running = after.stream().filter(s -> s.partitionsB() == PARTITIONS && s.rebuildingB() == 0).findFirst();
-        var back = after.stream().filter(s -> s.sinceKill() > peak.sinceKill() && s.lag() < CAUGHT_UP).findFirst();
+        var back = after.stream().filter(s -> s.seconds() > peak.seconds() && s.lag() < CAUGHT_UP).findFirst();
         double level = 2 * Workload.median(before);
-        var backToLevel = after.stream().filter(s -> s.sinceKill() > peak.sinceKill() && s.lag() < level).findFirst();
+        var backToLevel = after.stream().filter(s -> s.seconds() > peak.seconds() && s.lag() < level).findFirst();
         var ids = new HashSet<String>();
         alerts.forEach(x -> ids.add(x.path("id").asText()));
         System.out.printf(Locale.ROOT, "%n### Failover: %,d events/s for %d s on %d partitions, two instances (%s), one killed at %.1f s%n%n",
-                rate, seconds, PARTITIONS, options.isEmpty() ? "default Kafka timeouts" : String.join(" ", options), killedAt);
+                rate, seconds, PARTITIONS, KafkaBenchmark.timeouts(options), killedAt);
         System.out.println("| measure | value |");
         System.out.println("|---|---:|");
         System.out.printf(Locale.ROOT, "| total lag in the 10 s before the kill (end offsets - committed): median / max | %,.0f / %,.0f |%n",
                 Workload.median(before), Arrays.stream(before).max().orElse(Double.NaN));
-        System.out.printf(Locale.ROOT, "| peak lag after the kill, and when | %,d at %.1f s |%n", peak.lag(), peak.sinceKill());
-        System.out.printf(Locale.ROOT, "| the survivor has all %d partitions | %s |%n", PARTITIONS, at(assigned));
-        System.out.printf(Locale.ROOT, "| ... all running (rebuilt) | %s |%n", at(running));
-        System.out.printf(Locale.ROOT, "| lag back under %,d | %s |%n", CAUGHT_UP, at(back));
-        System.out.printf(Locale.ROOT, "| lag back under twice its median before the kill (%,.0f) | %s |%n", level, at(backToLevel));
+        System.out.printf(Locale.ROOT, "| peak lag after the kill, and when | %,d at %.1f s |%n", peak.lag(), peak.seconds() - killedAt);
+        System.out.printf(Locale.ROOT, "| the survivor has all %d partitions | %s |%n", PARTITIONS, at(assigned, killedAt));
+        System.out.printf(Locale.ROOT, "| ... all running (rebuilt) | %s |%n", at(running, killedAt));
+        System.out.printf(Locale.ROOT, "| lag back under %,d | %s |%n", CAUGHT_UP, at(back, killedAt));
+        System.out.printf(Locale.ROOT, "| lag back under twice its median before the kill (%,.0f) | %s |%n", level, at(backToLevel, killedAt));
         System.out.printf(Locale.ROOT, "| the survivor's consumer started over from the last commit (its log) | %d times |%n", restarts);
         System.out.printf(Locale.ROOT, "| events produced; committed at the end | %,d; %,d |%n", produced, samples.get(samples.size() - 1).committed());
         System.out.printf(Locale.ROOT, "| alerts on %s (read_committed); distinct ids | %,d; %,d |%n", KafkaCluster.ALERTS, alerts.size(), ids.size());
         System.out.println("\nseries: " + csv);
     }
 
-    private static String at(Optional<Sample> sample) {
-        return sample.map(s -> String.format(Locale.ROOT, "%.1f s after the kill", s.sinceKill())).orElse("not within the run");
+    private static String at(Optional<Sample> sample, double killedAt) {
+        return sample.map(s -> String.format(Locale.ROOT, "%.1f s after the kill", s.seconds() - killedAt)).orElse("not within the run");
     }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The takeover of a partition that holds a full 60-second window: instance A consumes a topic of
- * one partition fed at a steady rate ({@link SteadyTopic}) for 75 s, so that W1's 60 s windows are
+ * one partition fed at a steady rate ({@link SteadyTopic}) for 66 s, so that W1's 60 s windows are
  * full, and is killed with SIGKILL; instance B (same rules folder, same group) is started then and
  * takes the partition over. The stream goes on throughout.
  *
@@ -32,7 +32,7 @@ final class KafkaTakeover {
     private static final String TOPIC = "window";
     private static final String RULE_SET = "takeover";
     private static final String GROUP = "vigil." + RULE_SET;
-    private static final long FILL_SECONDS = 75;
+    private static final long FILL_SECONDS = 66;
     private static final long CAUGHT_UP = 1_000;
     private static final long WATCH_MINUTES = 4;
 
@@ -56,7 +56,7 @@ final class KafkaTakeover {
             await(() -> running(a), "instance a runs the partition");
             long filled = System.nanoTime() + TimeUnit.SECONDS.toNanos(FILL_SECONDS);
             while (System.nanoTime() < filled) {
-                TimeUnit.SECONDS.sleep(15);
+                TimeUnit.SECONDS.sleep(11);
                 System.out.printf(Locale.ROOT, "takeover: %,d events sent, lag %,d%n", stream.sent(), lag());
             }
             long committedAtKill = kafka.committed(GROUP, TOPIC);
@@ -168,7 +168,7 @@ final class KafkaTakeover {
 
     private void report(Timeline t, SteadyTopic.Partition partition, long committedAtKill, long endAtKill, long restarts) {
         System.out.printf(Locale.ROOT, "%n### Takeover of a partition holding a full 60 s window: %,d events/s, one partition (%s)%n%n", rate,
-                options.isEmpty() ? "default Kafka timeouts" : String.join(" ", options));
+                KafkaBenchmark.timeouts(options));
         System.out.println("| from the kill of A (SIGKILL) | seconds |");
         System.out.println("|---|---:|");
         row("B listens (JVM start, rules compiled, server up)", t.killed(), t.listening());

@@ -9,44 +9,56 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /**
- * W1's events from a topic to alerts: the same NDJSON file as the Esper benchmark's (transactions
- * 2 ms apart on 10,000 accounts, seed 42) produced, whole, to a topic of four partitions keyed by
- * account, then consumed by one {@code vigil serve} and by two in one group; and, in the same
- * rounds, posted as NDJSON batches of 1,000 to a third {@code vigil serve} without Kafka.
+ * W1's events from a topic to alerts: the Esper benchmark's NDJSON file (transactions 2 ms apart
+ * on 10,000 accounts, seed 42) produced to topics of four partitions keyed by account and consumed
+ * by one {@code vigil serve} and by two in one group; and, in the same rounds, posted as NDJSON
+ * batches of 1,000 on one connection to a third {@code vigil serve} without Kafka.
  *
- * <p>Every run deploys W1 afresh under a name of its own (so a new consumer group, which starts at
- * the topic's beginning): on Kafka partitioned by {@code accountId} with the topic as its source,
- * one session per Kafka partition; over HTTP partitioned by {@code accountId} into four, as many
- * sessions. No lateness: the file and each partition are in event-time order. A Kafka run is timed
- * from the deploy request until the group's committed offsets reach the end of the topic (sampled
- * every 100 ms); its steady rate is from the first commit to that end. An HTTP run is timed from
- * the first batch posted until the rule set has processed every event. The runs of a round go in
- * a rotating order; round 0 warms the JVMs up and is reported on its own.
+ * <p>Every run deploys W1 afresh under a name of its own, so a new consumer group: on Kafka
+ * partitioned by {@code accountId} with a topic as its source (one session per Kafka partition);
+ * over HTTP partitioned by {@code accountId} into four sessions. The Kafka runs come in two kinds:
  *
- * <p>The alerts are checked against each other: those a run raised up to two seconds of event time
- * before the last event (later ones fire as the idle watermark moves the clock on, at a pace of
- * wall time) must be the same in every run, compared by key and evidence (ids carry the rule set's
- * name), and those produced to the alerts topic, read {@code read_committed}, must each be there once.
+ * <ul>
+ *   <li><em>backlog</em>: the whole file is in the topic before the rule set is deployed; timed from
+ *       the deploy request until the group's committed offsets reach the end of the topic (sampled
+ *       every 100 ms), and from its first commit to that end;
+ *   <li><em>settled</em>: the rule set is deployed on a new, empty topic, and once its group has
+ *       given out every partition (to each instance some) the file is produced; timed from the first
+ *       record sent until the committed offsets reach the end.
+ * </ul>
+ *
+ * <p>An HTTP run is timed from the first batch posted until the rule set has processed every event.
+ * The runs of a round go in a rotating order; round 0 warms the JVMs up (one run on each server
+ * or pair) and is reported on its own.
+ * No lateness (the file and each partition are in event-time order) and an idle timeout of 10
+ * minutes: with the default 1 s, a stall of a session (a collection, a rebalance, the machine's
+ * other work) moved its watermark on by the stall and made the next events late, and the alerts of
+ * two runs differed by a few dozen; and after the last event no clock moves on with wall time to
+ * fire more. Every run's alerts are compared, by key and evidence (ids carry the rule set's name),
+ * with the first HTTP run's; those produced to the alerts topic, read {@code read_committed}, must
+ * each be there once.
  */
 final class KafkaThroughput {
-    private static final long T0 = Instant.parse("2026-11-20T00:00:00Z").toEpochMilli();
     private static final int PARTITIONS = 4;
     private static final int BATCH = 1_000;
-    private static final String TOPIC = "w1";
-    private static final long CUTOFF_MILLIS = 2_000;
+    private static final String BACKLOG = "w1";
+    private static final String[] KINDS = {"http", "one", "two", "one-settled", "two-settled"};
+    /** Round 0 warms up each server's JVM: the HTTP server, instance A alone, and A with B. */
+    private static final Set<String> WARM_UP = Set.of("http", "one", "two-settled");
 
     private final ObjectMapper json = new ObjectMapper();
     private final KafkaCluster kafka;
@@ -55,14 +67,17 @@ final class KafkaThroughput {
     private final int rounds;
     private final List<String> options;
     private List<String> lines;
-    private long cutoff;
 
-    /** What one run did. */
-    record Run(String kind, int round, double seconds, double steadyPerSecond, double startSeconds, int alerts, Set<String> causes,
-               int distinctIds, long restarts) {
-        double perSecond(int events) {
-            return events / seconds;
-        }
+    /**
+     * What one run did.
+     *
+     * @param seconds      the time the kind's timing measures
+     * @param steadySeconds from the first commit to all committed (backlog runs), else {@code seconds}
+     * @param startSeconds from the deploy to the first commit (backlog runs), else 0
+     * @param restarts     how many times the instances' consumers started over, from their logs
+     */
+    record Run(String kind, int round, double seconds, double steadySeconds, long steadyEvents, double startSeconds, int alerts,
+               Set<String> causes, int distinctIds, long restarts) {
     }
 
     KafkaThroughput(KafkaCluster kafka, Path work, int events, int rounds, List<String> kafkaOptions) {
@@ -76,25 +91,31 @@ final class KafkaThroughput {
     void run() throws Exception {
         var file = EsperBenchmark.write(json, work.resolve("w1-" + events + ".ndjson"), events);
         lines = Files.readAllLines(file);
-        cutoff = T0 + (events - 1) * 2L - CUTOFF_MILLIS;
-        kafka.createTopic(TOPIC, PARTITIONS);
-        double produced = produce();
-        System.out.printf(Locale.ROOT, "throughput: %,d W1 events produced to %s (%d partitions, keyed by accountId) at %,.0f events/s%n",
-                events, TOPIC, PARTITIONS, produced);
+        kafka.createTopic(BACKLOG, PARTITIONS);
+        double produced = events / produce(BACKLOG);
+        System.out.printf(Locale.ROOT, "%,d W1 events produced to %s (%d partitions, keyed by accountId) at %,.0f events/s%n",
+                events, BACKLOG, PARTITIONS, produced);
         var batches = batches();
         var runs = new ArrayList<Run>();
         try (var http = ServerProcess.start(Files.createDirectories(work.resolve("http")), serveOptions(List.of()));
              var a = ServerProcess.start(Files.createDirectories(work.resolve("a")), serveOptions(options));
              var b = ServerProcess.start(Files.createDirectories(work.resolve("b")), serveOptions(options))) {
             for (int r = 0; r <= rounds; r++) {
-                for (int k = 0; k < 3; k++) {
-                    var run = switch ((r + k) % 3) {
-                        case 0 -> http(http, batches, r);
-                        case 1 -> kafka(List.of(a), "one", r);
-                        default -> kafka(List.of(a, b), "two", r);
+                for (int k = 0; k < KINDS.length; k++) {
+                    var kind = KINDS[(r + k) % KINDS.length];
+                    if (r == 0 && !WARM_UP.contains(kind)) {
+                        continue;
+                    }
+                    var run = switch (kind) {
+                        case "http" -> http(http, batches, r);
+                        case "one" -> backlog(List.of(a), kind, r);
+                        case "two" -> backlog(List.of(a, b), kind, r);
+                        case "one-settled" -> settled(List.of(a), kind, r);
+                        default -> settled(List.of(a, b), kind, r);
                     };
-                    System.out.printf(Locale.ROOT, "  round %d %-4s %6.1f s  %,8.0f events/s  steady %,8.0f/s  start %.1f s  alerts %,d (%,d compared, %,d ids)  consumer restarts %d%n",
-                            r, run.kind(), run.seconds(), run.perSecond(events), run.steadyPerSecond(), run.startSeconds(), run.alerts(),
+                    System.out.printf(Locale.ROOT, "  round %d %-11s %5.1f s %,7.0f events/s (from the first commit %,7.0f/s, %.1f s to it);"
+                                    + " alerts %,d, %,d compared, %,d ids; consumer restarts %d%n", r, kind, run.seconds(),
+                            events / run.seconds(), run.steadyEvents() / run.steadySeconds(), run.startSeconds(), run.alerts(),
                             run.causes().size(), run.distinctIds(), run.restarts());
                     runs.add(run);
                 }
@@ -109,21 +130,22 @@ final class KafkaThroughput {
         return all.toArray(String[]::new);
     }
 
-    /** Produces the file to the topic, each event keyed by its account; answers events/s. */
-    private double produce() throws ExecutionException, InterruptedException {
+    /** Produces the file to {@code topic}, each event keyed by its account; answers the seconds it took until all were acknowledged. */
+    private double produce(String topic) throws ExecutionException, InterruptedException {
         long started = System.nanoTime();
         try (var producer = kafka.producer()) {
             for (var line : lines) {
                 var account = line.substring(line.indexOf("\"accountId\":\"") + 13);
-                producer.send(new ProducerRecord<>(TOPIC, account.substring(0, account.indexOf('"')), line));
+                producer.send(new ProducerRecord<>(topic, account.substring(0, account.indexOf('"')), line));
             }
             producer.flush();
         }
-        long end = kafka.end(TOPIC, PARTITIONS);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long end = kafka.end(topic, PARTITIONS);
         if (end != events) {
-            throw new IllegalStateException("the topic holds " + end + " records, not " + events);
+            throw new IllegalStateException("topic " + topic + " holds " + end + " records, not " + events);
         }
-        return events / ((System.nanoTime() - started) / 1e9);
+        return seconds;
     }
 
     private List<byte[]> batches() {
@@ -134,15 +156,15 @@ final class KafkaThroughput {
         return out;
     }
 
-    /** W1 deployed as {@code name}, partitioned by account, with {@code source} (a topic) or into {@code partitions} sessions. */
-    private static void deploy(ServerProcess server, String name, String source, int partitions) throws IOException, InterruptedException {
+    /** W1 deployed as {@code name}, partitioned by account, with {@code topic} as its source or, when null, into {@link #PARTITIONS} sessions. */
+    private static void deploy(ServerProcess server, String name, String topic) throws IOException, InterruptedException {
         var body = new ObjectMapper().createObjectNode();
         body.putObject("files").put("w1.drl", Workload.W1);
-        var settings = body.putObject("settings").put("lateness", "0s").put("partitionBy", "accountId");
-        if (source != null) {
-            settings.putObject("source").putObject("kafka").put("topic", source);
+        var settings = body.putObject("settings").put("lateness", "0s").put("idleTimeout", "10m").put("partitionBy", "accountId");
+        if (topic != null) {
+            settings.putObject("source").putObject("kafka").put("topic", topic);
         } else {
-            settings.put("partitions", partitions);
+            settings.put("partitions", PARTITIONS);
         }
         var response = server.send(server.request("api/v1/rulesets/" + name).PUT(HttpRequest.BodyPublishers.ofString(body.toString()))
                 .header("Content-Type", "application/json"));
@@ -158,7 +180,7 @@ final class KafkaThroughput {
     /** The events posted as NDJSON batches on one connection, a batch told 429 sent again 20 ms later. */
     private Run http(ServerProcess server, List<byte[]> batches, int round) throws Exception {
         var name = "http" + round;
-        deploy(server, name, null, PARTITIONS);
+        deploy(server, name, null);
         long started = System.nanoTime();
         for (var batch : batches) {
             while (true) {
@@ -179,18 +201,24 @@ final class KafkaThroughput {
         double seconds = (System.nanoTime() - started) / 1e9;
         var alerts = storedAlerts(server, name);
         undeploy(server, name);
-        return new Run("http", round, seconds, events / seconds, 0, alerts.size(), causes(alerts), ids(alerts), 0);
+        return new Run("http", round, seconds, seconds, events, 0, alerts.size(), causes(alerts), ids(alerts), 0);
     }
 
-    /** The alerts the server stored for {@code name}, once it has stored all it raised. */
+    /**
+     * The alerts the server stored for {@code name}, once it has stored all it raised: none waits in
+     * its alert queue and the count of those raised stayed the same for 300 ms.
+     */
     private List<JsonNode> storedAlerts(ServerProcess server, String name) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        double last = -1;
         while (System.nanoTime() < deadline) {
             var scrape = server.scrape();
-            if (scrape.sum("vigil_alerts_delay_seconds_count") >= scrape.sum("vigil_alerts_total")) {
+            double raised = scrape.sum("vigil_alerts_total", "ruleset", name);
+            if (raised == last && scrape.sum("vigil_alerts_queued", "ruleset", name) == 0) {
                 break;
             }
-            TimeUnit.MILLISECONDS.sleep(100);
+            last = raised;
+            TimeUnit.MILLISECONDS.sleep(300);
         }
         var out = new ArrayList<JsonNode>();
         String cursor = null;
@@ -203,18 +231,59 @@ final class KafkaThroughput {
         return out;
     }
 
-    /** W1 consuming the topic on {@code servers} in one group, timed until the group has committed the whole topic. */
-    private Run kafka(List<ServerProcess> servers, String kind, int round) throws Exception {
+    /** W1 deployed on {@code servers} onto the full topic, timed until the group has committed all of it. */
+    private Run backlog(List<ServerProcess> servers, String kind, int round) throws Exception {
         var name = kind + round;
-        var group = "vigil." + name;
         var alertsFrom = kafka.endOffsets(KafkaCluster.ALERTS, 1);
         long started = System.nanoTime();
-        inParallel(servers, s -> deploy(s, name, TOPIC, 0));
+        inParallel(servers, s -> deploy(s, name, BACKLOG));
+        var progress = awaitCommitted("vigil." + name, BACKLOG);
+        long ended = System.nanoTime();
+        long first = progress.firstNanos() < 0 ? ended : progress.firstNanos();
+        return finish(servers, kind, round, name, alertsFrom, (ended - started) / 1e9, (ended - first) / 1e9, events - progress.firstCommitted(),
+                (first - started) / 1e9);
+    }
+
+    /** W1 deployed on {@code servers} onto an empty topic; once the group has settled, the file is produced to it, timed until all is committed. */
+    private Run settled(List<ServerProcess> servers, String kind, int round) throws Exception {
+        var name = kind.replace("-", "") + round;
+        var topic = "w1-" + name;
+        kafka.createTopic(topic, PARTITIONS);
+        var alertsFrom = kafka.endOffsets(KafkaCluster.ALERTS, 1);
+        inParallel(servers, s -> deploy(s, name, topic));
+        awaitAssigned(servers, name);
+        long started = System.nanoTime();
+        double producing = produce(topic);
+        awaitCommitted("vigil." + name, topic);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf(Locale.ROOT, "    (the file took %.1f s to produce)%n", producing);
+        return finish(servers, kind, round, name, alertsFrom, seconds, seconds, events, 0);
+    }
+
+    private Run finish(List<ServerProcess> servers, String kind, int round, String name, Map<TopicPartition, Long> alertsFrom,
+                       double seconds, double steadySeconds, long steadyEvents, double startSeconds) throws Exception {
+        var alerts = kafka.alerts(name, alertsFrom);
+        // Both at once: undeployed one after the other, the second would take the first's partitions over first.
+        inParallel(servers, s -> undeploy(s, name));
+        long restarts = 0;
+        for (var server : servers) {
+            restarts += KafkaCluster.restarts(server, name);
+        }
+        TimeUnit.SECONDS.sleep(1);
+        return new Run(kind, round, seconds, steadySeconds, steadyEvents, startSeconds, alerts.size(), causes(alerts), ids(alerts), restarts);
+    }
+
+    /** When the group first committed, and how much; -1 when it committed everything at its first look. */
+    private record Progress(long firstNanos, long firstCommitted) {
+    }
+
+    /** Samples {@code group}'s committed offsets every 100 ms until they cover all the events, for at most 10 minutes. */
+    private Progress awaitCommitted(String group, String topic) throws Exception {
         long first = -1;
         long firstCommitted = 0;
-        long deadline = started + TimeUnit.MINUTES.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         long committed;
-        while ((committed = kafka.committed(group, TOPIC)) < events) {
+        while ((committed = kafka.committed(group, topic)) < events) {
             if (first < 0 && committed > 0) {
                 first = System.nanoTime();
                 firstCommitted = committed;
@@ -224,21 +293,28 @@ final class KafkaThroughput {
             }
             TimeUnit.MILLISECONDS.sleep(100);
         }
-        long ended = System.nanoTime();
-        if (first < 0) {
-            first = ended;
+        return new Progress(first, firstCommitted);
+    }
+
+    /** Waits until the instances run every partition of {@code ruleSet}'s topic between them, each at least one. */
+    private static void awaitAssigned(List<ServerProcess> servers, String ruleSet) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (true) {
+            int total = 0;
+            boolean each = true;
+            for (var server : servers) {
+                long running = SteadyTopic.partitions(server, ruleSet).stream().filter(p -> p.state().equals("running")).count();
+                total += running;
+                each &= running > 0;
+            }
+            if (each && total == PARTITIONS) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the group of " + ruleSet + " did not settle in 2 minutes");
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
         }
-        var alerts = kafka.alerts(name, alertsFrom);
-        // Both at once: undeployed one after the other, the second would take the first's partitions over first.
-        inParallel(servers, s -> undeploy(s, name));
-        TimeUnit.SECONDS.sleep(2);
-        double steady = first < ended ? (events - firstCommitted) / ((ended - first) / 1e9) : Double.NaN;
-        long restarts = 0;
-        for (var server : servers) {
-            restarts += KafkaCluster.restarts(server, name);
-        }
-        return new Run(kind, round, (ended - started) / 1e9, steady, (first - started) / 1e9, alerts.size(), causes(alerts), ids(alerts),
-                restarts);
     }
 
     /** A request to a server. */
@@ -260,15 +336,13 @@ final class KafkaThroughput {
         })).toList().forEach(CompletableFuture::join);
     }
 
-    /** What raised each alert up to the cut-off, without the rule set's name: its key and its evidence. */
-    private Set<String> causes(List<JsonNode> alerts) {
+    /** What raised each alert, without the rule set's name: its key and its evidence. */
+    private static Set<String> causes(List<JsonNode> alerts) {
         var out = new HashSet<String>();
         for (var alert : alerts) {
-            if (Instant.parse(alert.path("eventTime").asText()).toEpochMilli() <= cutoff) {
-                var evidence = new ArrayList<String>();
-                alert.path("evidence").forEach(e -> evidence.add(e.asText()));
-                out.add(alert.path("key").asText() + " " + evidence);
-            }
+            var evidence = new ArrayList<String>();
+            alert.path("evidence").forEach(e -> evidence.add(e.asText()));
+            out.add(alert.path("key").asText() + " " + evidence);
         }
         return out;
     }
@@ -285,36 +359,35 @@ final class KafkaThroughput {
                 PARTITIONS, rounds);
         System.out.println("| run | events/s | rounds | round 0 |");
         System.out.println("|---|---:|---|---:|");
-        row("HTTP NDJSON, batches of 1,000, P = 4: first post to all processed", measured, runs, "http", r -> r.perSecond(events));
-        row("Kafka, one instance: deploy to all committed", measured, runs, "one", r -> r.perSecond(events));
-        row("Kafka, one instance: first commit to all committed", measured, runs, "one", Run::steadyPerSecond);
-        row("Kafka, two instances: deploy to all committed", measured, runs, "two", r -> r.perSecond(events));
-        row("Kafka, two instances: first commit to all committed", measured, runs, "two", Run::steadyPerSecond);
-        System.out.println();
-        System.out.println("| run | seconds | rounds | round 0 |");
-        System.out.println("|---|---:|---|---:|");
-        row("HTTP: first post to all processed (s)", measured, runs, "http", Run::seconds);
-        row("Kafka, one instance: deploy to all committed (s)", measured, runs, "one", Run::seconds);
-        row("Kafka, one instance: deploy to first commit (s)", measured, runs, "one", Run::startSeconds);
-        row("Kafka, two instances: deploy to all committed (s)", measured, runs, "two", Run::seconds);
-        row("Kafka, two instances: deploy to first commit (s)", measured, runs, "two", Run::startSeconds);
-        double httpRate = median(measured, "http", r -> r.perSecond(events));
-        System.out.printf(Locale.ROOT, "%nratios of medians: one instance / HTTP %.2f (steady %.2f); two / one %.2f (steady %.2f); producing the topic: %,.0f events/s%n",
-                median(measured, "one", r -> r.perSecond(events)) / httpRate, median(measured, "one", Run::steadyPerSecond) / httpRate,
-                median(measured, "two", r -> r.perSecond(events)) / median(measured, "one", r -> r.perSecond(events)),
-                median(measured, "two", Run::steadyPerSecond) / median(measured, "one", Run::steadyPerSecond), produced);
-        var reference = runs.get(0).kind().equals("http") ? runs.get(0) : runs.stream().filter(r -> r.kind().equals("http")).findFirst().orElseThrow();
-        System.out.printf(Locale.ROOT, "%nalerts up to 2 s of event time before the last event (compared by key and evidence with round %d's HTTP run, %,d):%n",
+        ToDoubleFunction<Run> rate = r -> events / r.seconds();
+        ToDoubleFunction<Run> steady = r -> r.steadyEvents() / r.steadySeconds();
+        row("HTTP NDJSON, batches of 1,000, 1 connection, P = 4: first post to all processed", measured, runs, "http", rate);
+        row("Kafka, one instance, backlog: deploy to all committed", measured, runs, "one", rate);
+        row("Kafka, one instance, backlog: first commit to all committed", measured, runs, "one", steady);
+        row("Kafka, two instances, backlog: deploy to all committed", measured, runs, "two", rate);
+        row("Kafka, one instance, settled group: first record produced to all committed", measured, runs, "one-settled", rate);
+        row("Kafka, two instances, settled group: first record produced to all committed", measured, runs, "two-settled", rate);
+        row("Kafka, one instance, backlog: deploy to first commit (s)", measured, runs, "one", Run::startSeconds);
+        row("Kafka, two instances, backlog: consumer restarts", measured, runs, "two", Run::restarts);
+        row("Kafka, two instances, settled group: consumer restarts", measured, runs, "two-settled", Run::restarts);
+        double http = median(measured, "http", rate);
+        System.out.printf(Locale.ROOT, "%nratios of medians: one instance / HTTP: backlog %.2f, from its first commit %.2f, settled %.2f;"
+                        + " two / one: backlog %.2f, settled %.2f; the backlog was produced at %,.0f events/s%n",
+                median(measured, "one", rate) / http, median(measured, "one", steady) / http, median(measured, "one-settled", rate) / http,
+                median(measured, "two", rate) / median(measured, "one", rate),
+                median(measured, "two-settled", rate) / median(measured, "one-settled", rate), produced);
+        var reference = runs.stream().filter(r -> r.kind().equals("http")).findFirst().orElseThrow();
+        System.out.printf(Locale.ROOT, "%nalerts, compared by key and evidence with round %d's HTTP run (%,d):%n",
                 reference.round(), reference.causes().size());
         for (var run : runs) {
             var missing = new HashSet<>(reference.causes());
             missing.removeAll(run.causes());
             var extra = new HashSet<>(run.causes());
             extra.removeAll(reference.causes());
-            System.out.printf(Locale.ROOT, "  round %d %-4s: %,d alerts in all, %,d distinct ids, %,d compared: %s; consumer restarts %d%n",
-                    run.round(), run.kind(), run.alerts(), run.distinctIds(), run.causes().size(),
+            System.out.printf(Locale.ROOT, "  round %d %-11s: %,d alerts in all, %,d distinct ids; %,d compared: %s%n", run.round(), run.kind(),
+                    run.alerts(), run.distinctIds(), run.causes().size(),
                     missing.isEmpty() && extra.isEmpty() ? "the same" : missing.size() + " missing, " + extra.size() + " more, e.g. "
-                            + missing.stream().limit(2).toList() + " " + extra.stream().limit(2).toList(), run.restarts());
+                            + missing.stream().limit(2).toList() + " " + extra.stream().limit(2).toList());
         }
     }
 
