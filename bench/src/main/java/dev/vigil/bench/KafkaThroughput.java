@@ -395,12 +395,13 @@ final class KafkaThroughput {
         var values = measured.stream().filter(r -> r.kind().equals(kind)).mapToDouble(value).toArray();
         double cold = all.stream().filter(r -> r.round() == 0 && r.kind().equals(kind)).mapToDouble(value).findFirst().orElse(Double.NaN);
         boolean small = Workload.median(values) < 100;
+        var format = small ? "%.1f" : "%,.0f";
         var each = new ArrayList<String>();
         for (var v : values) {
-            each.add(String.format(Locale.ROOT, small ? "%.1f" : "%,.0f", v));
+            each.add(String.format(Locale.ROOT, format, v));
         }
-        System.out.printf(Locale.ROOT, small ? "| %s | %.1f | %s | %.1f |%n" : "| %s | %,.0f | %s | %,.0f |%n", label, Workload.median(values),
-                String.join(", ", each), cold);
+        System.out.printf(Locale.ROOT, "| %s | %s | %s | %s |%n", label, String.format(Locale.ROOT, format, Workload.median(values)),
+                String.join(", ", each), Double.isNaN(cold) ? "-" : String.format(Locale.ROOT, format, cold));
     }
 
     private static double median(List<Run> runs, String kind, ToDoubleFunction<Run> value) {
