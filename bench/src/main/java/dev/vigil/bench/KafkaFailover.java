@@ -90,6 +90,8 @@ final class KafkaFailover {
                 TimeUnit.MILLISECONDS.sleep(SAMPLE_MILLIS);
                 samples.add(sample((System.nanoTime() - start) / 1e9, a, b));
             }
+            // The loop ends on a look at the offsets newer than its last sample.
+            samples.add(sample((System.nanoTime() - start) / 1e9, a, b));
             restarts = KafkaCluster.restarts(b, RULE_SET);
         }
         write(samples, killedAt);
