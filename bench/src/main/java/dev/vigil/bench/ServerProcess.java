@@ -30,12 +30,14 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final String url;
     private final String token;
+    private final Path log;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private ServerProcess(Process process, String url, String token) {
+    private ServerProcess(Process process, String url, String token, Path log) {
         this.process = process;
         this.url = url;
         this.token = token;
+        this.log = log;
     }
 
     /** Starts the server with {@code options} after {@code serve --port 0 --data <work>/data}, and waits until it listens. */
@@ -69,7 +71,7 @@ final class ServerProcess implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         try {
-            return new ServerProcess(process, listening.get(120, TimeUnit.SECONDS), token);
+            return new ServerProcess(process, listening.get(120, TimeUnit.SECONDS), token, log);
         } catch (Exception e) {
             process.destroy();
             throw new IllegalStateException("the server did not start: " + e.getMessage() + " (log: " + log + ")", e);
@@ -91,6 +93,11 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The file everything the server prints goes to, a line at a time as it prints it. */
+    Path log() {
+        return log;
+    }
+
     /** Whether the server is still running. */
     boolean isAlive() {
         return process.isAlive();
@@ -109,6 +116,12 @@ final class ServerProcess implements AutoCloseable {
     /** The server's {@code /metrics} now. */
     Scrape scrape() throws IOException, InterruptedException {
         return Scrape.parse(send(request("metrics")).body());
+    }
+
+    /** Kills the server with SIGKILL, as a crash would end it: no shutdown hook runs, nothing is flushed. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** Stops the server and waits up to 30 s for it to exit. */
