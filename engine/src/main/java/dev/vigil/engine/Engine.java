@@ -237,17 +237,22 @@ public final class Engine implements AutoCloseable {
 
     /** The deployed rule set called {@code name}, as it stands now. */
     public Optional<RuleSetInfo> ruleSet(String name) {
-        return Optional.ofNullable(ruleSets.get(name)).map(Engine::info);
+        return Optional.ofNullable(ruleSets.get(name)).map(this::info);
     }
 
     /** Every deployed rule set, as it stands now, by name. */
     public List<RuleSetInfo> ruleSets() {
-        return ruleSets.values().stream().map(Engine::info).sorted(Comparator.comparing(RuleSetInfo::name)).toList();
+        return ruleSets.values().stream().map(this::info).sorted(Comparator.comparing(RuleSetInfo::name)).toList();
     }
 
-    private static RuleSetInfo info(LiveRuleSet live) {
+    private RuleSetInfo info(LiveRuleSet live) {
         var running = live.running();
-        return new RuleSetInfo(live.name(), live.status(), live.stats(), running.source(), running.rules(), live.decoder().eventTypes(),
+        // A rule set fed by a transport runs in its streams: their counters are the rule set's.
+        var stats = live.stats();
+        for (var stream : streamsOf(live.name())) {
+            stats = stats.plus(stream.stats());
+        }
+        return new RuleSetInfo(live.name(), live.status(), stats, running.source(), running.rules(), live.decoder().eventTypes(),
                 running.generated(), live.alertBudget(), live.eventTimes(), live.capacity(), live.room(), running.partitioning());
     }
 

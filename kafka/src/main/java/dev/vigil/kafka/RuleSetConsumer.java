@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -28,6 +29,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,6 +125,7 @@ final class RuleSetConsumer implements AutoCloseable {
     private void run() {
         long backoff = FIRST_BACKOFF_MILLIS;
         while (stop.getCount() > 0) {
+            long started = System.nanoTime();
             try {
                 consume();
             } catch (RulesFailed e) {
@@ -141,7 +144,9 @@ final class RuleSetConsumer implements AutoCloseable {
             if (failed || !await(backoff)) {
                 break;
             }
-            backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+            // A run that went well for a while starts the backoff again from the first step.
+            boolean wentWell = System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(MAX_BACKOFF_MILLIS * 2);
+            backoff = wentWell ? FIRST_BACKOFF_MILLIS : Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
         }
         if (!failed) {
             state = "stopped";
@@ -272,7 +277,13 @@ final class RuleSetConsumer implements AutoCloseable {
         if (offsets.isEmpty() && alerts == 0 && deadLetters.isEmpty()) {
             return;
         }
-        producer.commit(checkpoints, deadLetters, source.deadLetterTopic(), offsets, consumer.groupMetadata());
+        try {
+            producer.commit(checkpoints, deadLetters, source.deadLetterTopic(), offsets, consumer.groupMetadata());
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            // The group moved on while this commit was made (a member joined or left): the transaction was aborted.
+            backToLastCommit(e.getMessage());
+            return;
+        }
         offsets.forEach((partition, offset) -> {
             var run = runs.get(partition);
             if (run != null) {
@@ -325,6 +336,20 @@ final class RuleSetConsumer implements AutoCloseable {
             runs.put(partition, run);
             metrics.lag(ruleSet, partition, run::lag);
         }
+    }
+
+    /**
+     * After a commit the group refused (its generation changed under it) and the transaction was
+     * aborted: every partition this instance holds goes back to its last commit, its session opened
+     * again and rebuilt from there, while the consumer stays in the group, so the rebalance that
+     * follows moves only the partitions that change owner, as Kafka Streams does.
+     */
+    private void backToLastCommit(String why) {
+        LOG.info("rule set '{}': the group rebalanced during a commit ({}); its partitions go back to their last commit", ruleSet, why);
+        deadLetters.clear();
+        var held = List.copyOf(runs.keySet());
+        close(held);
+        open(held.stream().filter(consumer.assignment()::contains).toList());
     }
 
     private void close(Collection<TopicPartition> partitions) {

@@ -216,6 +216,21 @@ class KafkaTransportTest {
         }
     }
 
+    @Test
+    void twoInstancesStartingTogetherOnABacklog_shareItWithoutStartingOver_andRaiseEveryAlertOnce() {
+        var events = payments(new Random(11), 60, 3_000);
+        broker.createTopic("payments-pair", 4);
+        kafka.produce("payments-pair", events);
+        var expected = submitted(events);
+
+        var first = new Instance("a", "payments-pair", "alerts-pair");
+        var second = new Instance("b", "payments-pair", "alerts-pair");
+        await().atMost(WAIT).until(() -> kafka.alertIds("alerts-pair").size() >= expected.size());
+        assertThat(kafka.alertIds("alerts-pair")).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(List.of(first, second)).as("neither consumer started over: a commit the rebalance refused rolls back, in the group")
+                .allSatisfy(i -> assertThat(i.transport.status("payments").orElseThrow().problem()).isNull());
+    }
+
     private int assigned(Instance instance) {
         return instance.transport.status("payments").map(s -> (int) s.partitions().stream()
                 .filter(p -> p.state().equals("running")).count()).orElse(0);

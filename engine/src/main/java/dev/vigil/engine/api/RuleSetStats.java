@@ -1,5 +1,6 @@
 package dev.vigil.engine.api;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -49,6 +50,22 @@ public record RuleSetStats(
     /** All alerts raised. */
     public long alerts() {
         return alertsPerRule.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * These counters with those of {@code stream}, one of the rule set's streams, added: counts
+     * summed, the clock the furthest, the watermark the one furthest behind of those set.
+     */
+    public RuleSetStats plus(RuleSetStats stream) {
+        var perRule = new HashMap<>(alertsPerRule);
+        stream.alertsPerRule.forEach((rule, count) -> perRule.merge(rule, count, Long::sum));
+        long mark = watermark == Long.MIN_VALUE ? stream.watermark
+                : stream.watermark == Long.MIN_VALUE ? watermark : Math.min(watermark, stream.watermark);
+        return new RuleSetStats(ruleSet, version, status, eventsProcessed + stream.eventsProcessed, lateEvents + stream.lateEvents,
+                droppedLate + stream.droppedLate, buffered + stream.buffered, queued + stream.queued, perRule,
+                suppressed + stream.suppressed, duplicates + stream.duplicates, remembered + stream.remembered,
+                ruleErrors + stream.ruleErrors, factCount + stream.factCount, Math.max(clock, stream.clock), mark,
+                alertsOverBudget + stream.alertsOverBudget);
     }
 
     /** These counters under another status: the watchdog's view of a worker that does not come back. */
