@@ -4,6 +4,7 @@ import static dev.vigil.engine.RuleHarness.T0;
 import static dev.vigil.engine.RuleHarness.at;
 import static dev.vigil.engine.RuleHarness.event;
 import static dev.vigil.engine.TestRules.NO_LOGOUT;
+import static dev.vigil.engine.TestRules.RUNAWAY;
 import static dev.vigil.engine.TestRules.TRANSACTION;
 import static dev.vigil.engine.TestRules.burst;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -329,30 +330,7 @@ class EngineLiveTest {
 
     @Test
     void ruleSetThatFiresWithoutEnd_isStoppedAndOthersKeepRunning() {
-        engine.deploy(RuleSetSource.of("loop", Map.of("x.drl", """
-                package loop;
-                declare Ping
-                    @role(event)
-                    @timestamp(time)
-                    @expires(1m)
-                    time : long
-                end
-                declare Counter
-                    n : int
-                end
-                rule "count pings"
-                when
-                    Ping()
-                then
-                    insert(new Counter(0));
-                end
-                rule "spin"
-                when
-                    $c : Counter(n >= 0)
-                then
-                    modify($c) { setN($c.getN() + 1) }
-                end
-                """)));
+        engine.deploy(RuleSetSource.of("loop", Map.of("x.drl", RUNAWAY)));
         engine.deploy(fraud(TRANSACTION + burst(5)));
 
         send("loop", event("Ping", "0:00"));

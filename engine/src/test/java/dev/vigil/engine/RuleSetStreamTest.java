@@ -3,6 +3,7 @@ package dev.vigil.engine;
 import static dev.vigil.engine.RuleHarness.at;
 import static dev.vigil.engine.RuleHarness.event;
 import static dev.vigil.engine.TestRules.NO_LOGOUT;
+import static dev.vigil.engine.TestRules.RUNAWAY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -107,30 +108,7 @@ class RuleSetStreamTest {
 
     @Test
     void aStreamThatFails_failsItsRuleSet() {
-        engine.deploy(new RuleSetSource("loop", Map.of("x.drl", """
-                package loop;
-                declare Ping
-                    @role(event)
-                    @timestamp(time)
-                    @expires(1m)
-                    time : long
-                end
-                declare Counter
-                    n : int
-                end
-                rule "count pings"
-                when
-                    Ping()
-                then
-                    insert(new Counter(0));
-                end
-                rule "spin"
-                when
-                    $c : Counter(n >= 0)
-                then
-                    modify($c) { setN($c.getN() + 1) }
-                end
-                """), RuleSetSettings.DEFAULTS.withSource(KAFKA)));
+        engine.deploy(new RuleSetSource("loop", Map.of("x.drl", RUNAWAY), RuleSetSettings.DEFAULTS.withSource(KAFKA)));
         var stream = engine.openStream("loop", "pings-0", streamListener);
         stream.submit(List.of(stream.decode(event("Ping", "0:00"), 0)));
 

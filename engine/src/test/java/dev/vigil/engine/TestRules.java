@@ -14,6 +14,32 @@ public final class TestRules {
             end
             """;
 
+    /** {@code loop.Ping}, and rules that, once a ping comes, modify a counter without end: stopped by the firing limit. */
+    public static final String RUNAWAY = """
+            package loop;
+            declare Ping
+                @role(event)
+                @timestamp(time)
+                @expires(1m)
+                time : long
+            end
+            declare Counter
+                n : int
+            end
+            rule "count pings"
+            when
+                Ping()
+            then
+                insert(new Counter(0));
+            end
+            rule "spin"
+            when
+                $c : Counter(n >= 0)
+            then
+                modify($c) { setN($c.getN() + 1) }
+            end
+            """;
+
     /** {@code mon.Login} and {@code mon.Logout}, and the rule "no logout" within 5 minutes of a login. */
     public static final String NO_LOGOUT = """
             package mon;

@@ -24,9 +24,10 @@ public record KafkaStatus(String bootstrap, boolean connected, String problem, I
      *                   transaction failed: it starts over from the last commit), {@code failed} (its
      *                   rules failed: a new version starts it again) or {@code stopped}
      * @param problem    what went wrong last, or null
+     * @param startsOver how many times it started over from the last commit since it was started
      * @param partitions the partitions assigned to this instance
      */
-    public record RuleSetStatus(String ruleSet, String topic, String group, String state, String problem,
+    public record RuleSetStatus(String ruleSet, String topic, String group, String state, String problem, int startsOver,
                                 List<PartitionStatus> partitions) {
         public RuleSetStatus {
             partitions = List.copyOf(partitions);

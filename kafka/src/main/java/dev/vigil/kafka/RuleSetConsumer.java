@@ -66,6 +66,7 @@ final class RuleSetConsumer implements AutoCloseable {
     private volatile String state = "starting";
     private volatile String problem;
     private volatile boolean failed;
+    private volatile int startsOver;
     private KafkaConsumer<byte[], byte[]> consumer;
     private AlertTransactions producer;
     private Set<String> eventTypes = Set.of();
@@ -111,7 +112,7 @@ final class RuleSetConsumer implements AutoCloseable {
     KafkaStatus.RuleSetStatus status() {
         var partitions = runs.values().stream().map(RuleSetConsumer::status)
                 .sorted((a, b) -> Integer.compare(a.partition(), b.partition())).toList();
-        return new KafkaStatus.RuleSetStatus(ruleSet, source.topic(), config.group(ruleSet), state, problem, partitions);
+        return new KafkaStatus.RuleSetStatus(ruleSet, source.topic(), config.group(ruleSet), state, problem, startsOver, partitions);
     }
 
     private static KafkaStatus.PartitionStatus status(PartitionRun run) {
@@ -137,6 +138,7 @@ final class RuleSetConsumer implements AutoCloseable {
                 // The broker away, a transaction that failed, a fence, a stream the rule set's redeploy or undeploy stopped.
                 problem = describe(e);
                 state = "retrying";
+                startsOver++;
                 LOG.warn("rule set '{}' starts over from its last commit on {} in {} ms: {}", ruleSet, source.topic(), backoff, problem);
             } finally {
                 release();

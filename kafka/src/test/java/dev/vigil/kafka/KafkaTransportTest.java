@@ -228,7 +228,7 @@ class KafkaTransportTest {
         await().atMost(WAIT).until(() -> kafka.alertIds("alerts-pair").size() >= expected.size());
         assertThat(kafka.alertIds("alerts-pair")).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
         assertThat(List.of(first, second)).as("neither consumer started over: a commit the rebalance refused rolls back, in the group")
-                .allSatisfy(i -> assertThat(i.transport.status("payments").orElseThrow().problem()).isNull());
+                .allSatisfy(i -> assertThat(i.transport.status("payments").orElseThrow().startsOver()).isZero());
     }
 
     private int assigned(Instance instance) {

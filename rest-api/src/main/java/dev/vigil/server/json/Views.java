@@ -58,7 +58,7 @@ public final class Views {
     /** One rule set's consumer: its topic and group, its state, and the partitions assigned to this server. */
     public ObjectNode kafka(KafkaStatus.RuleSetStatus status) {
         var node = json.createObjectNode().put("ruleSet", status.ruleSet()).put("topic", status.topic()).put("group", status.group())
-                .put("state", status.state());
+                .put("state", status.state()).put("startsOver", status.startsOver());
         if (status.problem() != null) {
             node.put("problem", status.problem());
         }
