@@ -57,7 +57,8 @@ public final class Alerts {
     private final Supplier<Match> currentMatch;
     private final AlertMeter meter;
     private final Map<String, Long> lastAlertByRuleAndKey = new HashMap<>();
-    // What was raised, to drop repeats: alert ids, and matches (rule, key, handles) that took events,
+    // What was raised, to drop repeats: alert ids, and matches (rule, key, handles) that took events
+    // (bound by a pattern or folded by an accumulate),
     // forgotten once older than the horizon, when the events they name have all left the session
     // (the ids too: only those events could raise them again); matches of facts alone stay in
     // lastingMatches, as long as the count allows, since their facts may stay as long as the session.
@@ -147,9 +148,10 @@ public final class Alerts {
             duplicates++;
             return;
         }
-        var evidence = matched.eventIds(eventIds);
+        var evidence = matched.evidence(eventIds);
+        var context = matched.context(eventIds);
         forgetBefore(eventTime);
-        if (evidence.isEmpty()) {
+        if (evidence.isEmpty() && context.ids().isEmpty()) {
             lastingMatches.add(probe.copy(), eventTime);
         } else {
             recentMatches.add(factsProbe.copy(), eventTime);
@@ -173,7 +175,7 @@ public final class Alerts {
         }
         raisedPerRule.merge(rule.getName(), 1L, Long::sum);
         pending.add(new Alert(id, ruleSet, version, rule.getName(), info.severity(), keyText, message == null ? "" : message,
-                Instant.ofEpochMilli(eventTime), firedAt, evidence, copy));
+                Instant.ofEpochMilli(eventTime), firedAt, evidence, context, copy));
     }
 
     /**
@@ -290,6 +292,10 @@ public final class Alerts {
         }
     }
 
+    /**
+     * The alert's id: a hash of rule set, rule, key and evidence (the trigger), not of the context,
+     * so the same trigger judged against another window is the same alert, dropped as a repeat.
+     */
     private String idOf(String rule, String key, List<String> evidence, long eventTime) {
         var text = new StringBuilder(64 + evidence.size() * 16)
                 .append(ruleSet).append('\u0000').append(rule).append('\u0000').append(key);
