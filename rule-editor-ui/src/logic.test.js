@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StringStream } from '@codemirror/language';
+import { consultedText } from './alertview.js';
 import { ApiError, call, formatDetail, formatError } from './api.js';
 import { completionOptions } from './completion.js';
 import { countLevels, diagnosticRange, lintDiagnostics } from './diagnostics.js';
@@ -313,5 +314,22 @@ describe('source', () => {
     expect(consumerView(kafka).lag).toBe(8);
     expect(consumerView({ ...kafka, state: 'retrying', problem: 'broker away', partitions: [] }))
       .toMatchObject({ state: 'retrying', problem: 'broker away', partitions: [], lag: null });
+  });
+});
+
+describe('consultedText', () => {
+  it('names the count and the ids, the newest when there are more events than ids', () => {
+    expect(consultedText({ events: 42, ids: ['t2', 't3', 't4', 't5', 't6'] })).toBe('consulted: 42 events (newest: t2, t3, t4, t5, t6)');
+    expect(consultedText({ events: 3, ids: ['t1', 't2', 't3'] })).toBe('consulted: 3 events (t1, t2, t3)');
+    expect(consultedText({ events: 1, ids: ['t1'] })).toBe('consulted: 1 event (t1)');
+  });
+
+  it('a profile\'s events have no ids: the count alone', () => {
+    expect(consultedText({ events: 900, ids: [] })).toBe('consulted: 900 events');
+  });
+
+  it('nothing consulted, or an alert without a context: no line', () => {
+    expect(consultedText({ events: 0, ids: [] })).toBeNull();
+    expect(consultedText(undefined)).toBeNull();
   });
 });
