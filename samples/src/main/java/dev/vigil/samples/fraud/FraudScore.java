@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * fraudulent transaction and per card, detection delay per fraud case, and each rule's share.
  *
  * <p>What an alert flags: the transaction named by its {@code transaction} attribute, else the
- * transactions among its evidence. An alert with {@code atRisk} (a card used at a compromised
+ * transactions among its evidence, the events that triggered it (what its rule consulted, its
+ * context, is not flagged). An alert with {@code atRisk} (a card used at a compromised
  * terminal) flags its card only; one with {@code reported} echoes a fraud report, which is the
  * ground truth arriving, not a detection, and is left out of the scores.
  */
