@@ -1,6 +1,7 @@
 package dev.vigil.engine.alert;
 
 import dev.vigil.engine.api.AlertContext;
+import dev.vigil.engine.profile.Profile;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -187,7 +188,9 @@ final class Evidence {
     AlertContext context(Function<Object, String> idOf) {
         long profiled = 0;
         for (var handle : bound) {
-            profiled += profileEvents(handle.getObject());
+            if (handle.getObject() instanceof Profile profile) {
+                profiled += profile.events();
+            }
         }
         if (folded.isEmpty() && profiled == 0) {
             return AlertContext.NONE;
@@ -196,11 +199,6 @@ final class Evidence {
         addEvents(entries, folded, idOf);
         var ids = distinctIds(entries);
         return new AlertContext(ids.size() + profiled, ids.subList(Math.max(0, ids.size() - AlertContext.MAX_IDS), ids.size()));
-    }
-
-    // HOOK(profile): the events a profile fact holds, once dev.vigil.engine.profile.Profile is merged.
-    private static long profileEvents(Object fact) {
-        return 0;
     }
 
     /** The ids of {@code entries} by event time, then id, each once. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.vigil.engine.RuleHarness;
 import dev.vigil.engine.api.Alert;
 import dev.vigil.engine.api.AlertContext;
+import dev.vigil.engine.profile.ProfileRulesTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -130,6 +131,24 @@ class EvidenceAndContextTest {
 
             assertThat(h.alerts()).extracting(Alert::message).containsExactly("large transaction among 3");
             assertThat(h.stats().duplicates()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aProfileBoundByAPattern_addsTheEventsItHoldsToTheContext() {
+        try (var h = RuleHarness.of(ProfileRulesTest.DRL)) {
+            h.send("Transaction", "0:00", "cardId", "c1", "amount", 40.0);
+            h.send("Transaction", "1:00", "cardId", "c1", "amount", 50.0);
+            h.send("Transaction", "2:00", "cardId", "c1", "amount", 45.0);
+            h.send("Transaction", "3:00", "cardId", "c1", "amount", 60.0);
+            h.finish();
+
+            assertThat(h.alerts()).singleElement().satisfies(a -> {
+                assertThat(a.message()).isEqualTo("card c1: 60 over its highest 50");
+                assertThat(a.evidence()).containsExactly("e4");
+                assertThat(a.context()).as("the profile's three payments, held as summaries: no ids")
+                        .isEqualTo(new AlertContext(3, List.of()));
+            });
         }
     }
 
