@@ -233,20 +233,31 @@ public final class Alerts {
     /**
      * Rule, key and the session's handles of a match: repeats within a session compare equal.
      * Mutable so that one instance probes the map for every firing; what is stored is a copy.
+     *
+     * <p>The rule is known by its package and name, not as an object: a version deployed in place
+     * has new rule objects that match the same facts again, in an order of Drools' choosing. When
+     * every event of a window is a trigger, the first to fire, whose id the alert has, may then be
+     * another than before; the facts tell the alert already raised.
      */
     private static final class MatchKey {
-        private Rule rule;
+        private String rulePackage;
+        private String rule;
         private String key;
         private long[] handles;
         private int size;
         private int hash;
 
         void set(Rule rule, String key, long[] handles, int size) {
+            set(rule.getPackageName(), rule.getName(), key, handles, size);
+        }
+
+        private void set(String rulePackage, String rule, String key, long[] handles, int size) {
+            this.rulePackage = rulePackage;
             this.rule = rule;
             this.key = key;
             this.handles = handles;
             this.size = size;
-            int h = System.identityHashCode(rule) * 31 + key.hashCode();
+            int h = (rulePackage.hashCode() * 31 + rule.hashCode()) * 31 + key.hashCode();
             for (int i = 0; i < size; i++) {
                 h = h * 31 + Long.hashCode(handles[i]);
             }
@@ -255,13 +266,13 @@ public final class Alerts {
 
         MatchKey copy() {
             var copy = new MatchKey();
-            copy.set(rule, key, Arrays.copyOf(handles, size), size);
+            copy.set(rulePackage, rule, key, Arrays.copyOf(handles, size), size);
             return copy;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof MatchKey m && m.hash == hash && m.rule == rule && m.key.equals(key)
+            return o instanceof MatchKey m && m.hash == hash && m.rule.equals(rule) && m.rulePackage.equals(rulePackage) && m.key.equals(key)
                     && Arrays.equals(m.handles, 0, m.size, handles, 0, size);
         }
 
