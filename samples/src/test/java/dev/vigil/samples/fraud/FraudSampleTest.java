@@ -36,8 +36,11 @@ class FraudSampleTest {
         var score = FraudScore.score(alerts.stream().map(FraudScore.Scored::of).toList(), parsed);
         System.out.println(FraudScore.table(score));
 
-        assertThat(score.transactionPrecision()).as("precision per transaction").isGreaterThanOrEqualTo(0.8);
-        assertThat(score.transactionRecall()).as("recall per transaction").isGreaterThanOrEqualTo(0.7);
+        // An alert flags the payments that triggered it, not those its rule counted (a burst's earlier
+        // payments are its context): 0.93 and 0.46 on these 12 days, where counting the history as
+        // flagged gave 0.8 and 0.7 or more.
+        assertThat(score.transactionPrecision()).as("precision per transaction").isGreaterThanOrEqualTo(0.9);
+        assertThat(score.transactionRecall()).as("recall per transaction").isGreaterThanOrEqualTo(0.4);
         assertThat(score.casesDetected()).as("cases detected").isGreaterThanOrEqualTo((int) (0.8 * score.cases()));
     }
 
