@@ -3,6 +3,7 @@ package dev.vigil.dsl;
 import dev.vigil.dsl.Expr.Binary;
 import dev.vigil.dsl.RuleSpec.Absence;
 import dev.vigil.dsl.RuleSpec.Aggregate;
+import dev.vigil.dsl.RuleSpec.Baseline;
 import dev.vigil.dsl.RuleSpec.Change;
 import dev.vigil.dsl.RuleSpec.Count;
 import dev.vigil.dsl.RuleSpec.Distinct;
@@ -37,6 +38,9 @@ import java.util.TreeSet;
 final class DrlWriter {
     /** How long a matched event stays a trigger in a match rule: bounds its memory, and lets a late event in realtime still match. */
     static final Duration MATCH_WINDOW = Duration.ofMinutes(1);
+    private static final String PROFILE = "dev.vigil.engine.profile.Profile";
+    private static final String SUMMARY = "dev.vigil.engine.profile.Summary";
+    private static final Set<String> PRIMITIVES = Set.of("byte", "short", "int", "long", "float", "double");
 
     private final String file;
     /** For each line written, where in the rule file it comes from; column 0 for a whole line. */
@@ -47,8 +51,12 @@ final class DrlWriter {
         this.file = file;
     }
 
-    /** The DRL of {@code rules}, and for each of its lines the line and column of the rule file it comes from. */
-    static Generated write(String file, List<RuleSpec> rules) {
+    /**
+     * The DRL of {@code rules}, and for each of its lines the line and column of the rule file it comes from.
+     * The helper rules of a profile whose name is in {@code profilesWritten} are left out (another file of
+     * the rule set has them); those of the others are written and their names added to it.
+     */
+    static Generated write(String file, List<RuleSpec> rules, Set<String> profilesWritten) {
         var writer = new DrlWriter(file);
         var types = new LinkedHashMap<String, EventTypeInfo>();
         for (var rule : rules) {
@@ -65,18 +73,113 @@ final class DrlWriter {
                 imports.add(type.qualifiedName());
             }
         }
+        if (rules.stream().anyMatch(r -> profile(r.pattern()) != null)) {
+            imports.add(PROFILE);
+            imports.add(SUMMARY);
+        }
         if (!imports.isEmpty()) {
             writer.line("", 1);
             imports.forEach(i -> writer.line("import " + i + ";", 1));
         }
+        var keys = new ArrayList<RuleKey>();
         for (var rule : rules) {
+            keys.add(key(rule));
+            var profile = profile(rule.pattern());
+            if (profile != null && profilesWritten.add(profile.name())) {
+                writer.profileRules(profile, rule, keys);
+            }
             writer.line("", rule.pos().line());
             writer.rule(rule);
         }
         int[] lines = writer.sources.stream().mapToInt(Pos::line).toArray();
         int[] columns = writer.sources.stream().mapToInt(Pos::column).toArray();
-        return new Generated(file, writer.out.toString(), rules.stream().map(RuleSpec::name).toList(),
-                rules.stream().map(DrlWriter::key).toList(), List.of(), lines, columns);
+        return new Generated(file, writer.out.toString(), rules.stream().map(RuleSpec::name).toList(), keys, List.of(), lines, columns);
+    }
+
+    /** The profile a pattern reads, or null when it reads none. */
+    static ProfileSpec profile(Pattern pattern) {
+        if (pattern instanceof Baseline b) {
+            return b.profile();
+        }
+        if (pattern instanceof NewValue n && n.bucket() != null) {
+            return n.profile();
+        }
+        return null;
+    }
+
+    /**
+     * The helper rules of a profile: open one per key at the key's first event (before any rule
+     * reads it), add each event to it after the rules that read it have judged the event without
+     * it, and delete it once idle for its span. The judging rules keep to the same key, so each is
+     * keyed by the rule's {@code per}: the forget rule matches no event.
+     */
+    private void profileRules(ProfileSpec p, RuleSpec rule, List<RuleKey> keys) {
+        int at = rule.pos().line();
+        var c = new Context(rule);
+        var e = p.event();
+        var type = e.type().name();
+        var name = Conditions.quote(p.name());
+        var profileJoin = "Profile(name == " + name + ", key == " + keyValue(c) + ")";
+        var ruleName = "profile " + p.name();
+        line("", at);
+        line("// The profile " + name + ": each key's history held as buckets, never as events, shared by the rules that read it.", at);
+        line("rule " + Conditions.quote(ruleName + ": open"), at);
+        line("    salience 100", at);
+        line("when", at);
+        line("    " + pattern(type, where(e), c.keyBindings()) + window(MATCH_WINDOW), whereLine(e));
+        line("    not " + profileJoin, at);
+        line("then", at);
+        line("    insert(Profile.of(" + name + ", " + c.key() + ", \"" + Durations.format(p.bucket()) + "\", \""
+                + Durations.format(p.span()) + "\"));", at);
+        line("end", at);
+        line("", at);
+        line("// after the rules that judge the event by the profile: they see the key's history without it", at);
+        line("rule " + Conditions.quote(ruleName + ": add"), at);
+        line("    salience -100", at);
+        line("when", at);
+        var time = "$time : " + e.type().timestampField();
+        var measured = p.field() == null ? "" : "$value : " + p.field();
+        line("    " + pattern(type, where(e), c.keyBindings(), time, measured, notNull(p.field(), e)) + window(MATCH_WINDOW), whereLine(e));
+        line("    $profile : " + profileJoin, at);
+        line("then", at);
+        var t = millis("$time", e);
+        line("    " + switch (p.kind()) {
+            case VALUES -> "$profile.add(" + t + ", " + number("$value", e.type().fields().get(p.field())) + ");";
+            case LABELS -> "$profile.note(" + t + ", " + label("$value", e.type().fields().get(p.field())) + ");";
+            case EVENTS -> "$profile.add(" + t + ", 1);";
+        }, at);
+        line("end", at);
+        line("", at);
+        line("rule " + Conditions.quote(ruleName + ": forget idle keys"), at);
+        line("    timer (int: " + Durations.format(p.bucket()) + " " + Durations.format(p.bucket()) + ")", at);
+        line("when", at);
+        line("    $profile : Profile(name == " + name + ")", at);
+        line("then", at);
+        line("    if ($profile.idle(alerts.now())) { delete($profile); }", at);
+        line("end", at);
+        keys.add(new RuleKey(ruleName + ": open", at, p.per(), List.of(type)));
+        keys.add(new RuleKey(ruleName + ": add", at, p.per(), List.of(type)));
+        keys.add(new RuleKey(ruleName + ": forget idle keys", at, p.per(), List.of()));
+    }
+
+    /** The value a profile is keyed by: the key field, or the key fields joined by '/'. */
+    private static String keyValue(Context c) {
+        return c.pattern.per().size() == 1 ? c.key() : "(" + c.key() + ")";
+    }
+
+    /** {@code field != null} for a field that may hold null, which a profile cannot take. */
+    private static String notNull(String field, Step e) {
+        return field == null || PRIMITIVES.contains(e.type().fields().get(field)) ? "" : field + " != null";
+    }
+
+    /** A number field's value as a double. */
+    private static String number(String binding, String javaType) {
+        return PRIMITIVES.contains(javaType) ? binding : binding + ".doubleValue()";
+    }
+
+    /** A field's value as a label. */
+    private static String label(String binding, String javaType) {
+        return javaType.equals("String") || javaType.equals("java.lang.String") ? binding : "String.valueOf(" + binding + ")";
     }
 
     /** What {@code rule} groups its events by: its per, for the types of all its steps. */
@@ -273,6 +376,19 @@ final class DrlWriter {
             sustained(p, c);
         } else if (pattern instanceof Spike p) {
             spike(p, c);
+        } else if (pattern instanceof Baseline p) {
+            baseline(p, c);
+        } else if (pattern instanceof NewValue p && p.bucket() != null) {
+            var e = p.event();
+            var valueType = e.type().fields().get(p.field());
+            line("    // a value the key has not shown in the last " + Durations.format(p.within()) + ", held as buckets of "
+                    + Durations.format(p.bucket()) + ": from the start of the bucket " + (p.within().toMillis() / p.bucket().toMillis() - 1)
+                    + " before this event's", whereLine(e));
+            line("    $event : " + pattern(e.type().name(), where(e), c.keyBindings(), "$time : " + e.type().timestampField(),
+                    "$value : " + p.field(), notNull(p.field(), e), c.fieldBindings(e)) + window(MATCH_WINDOW), whereLine(e));
+            line("    $profile : Profile(name == " + Conditions.quote(p.profile().name()) + ", key == " + keyValue(c) + ")", whereLine(e));
+            line("    Summary(" + (p.newKeys() ? "" : "!isEmpty(), ") + "!has(" + label("$value", valueType) + ")) from $profile.last("
+                    + millis("$time", e) + ", \"" + Durations.format(p.within()) + "\")", whereLine(e));
         } else if (pattern instanceof NewValue p) {
             var e = p.event();
             var type = e.type().name();
@@ -303,6 +419,55 @@ final class DrlWriter {
         } else {
             throw new IllegalStateException("no DRL for " + pattern);
         }
+    }
+
+    /**
+     * The event against the key's profile, read before the event is added to it: all of the
+     * history, the history but its latest buckets ({@code skip}), or the same hour of earlier days
+     * or weeks.
+     */
+    private void baseline(Baseline p, Context c) {
+        var e = p.event();
+        var at = p.conditionPos();
+        var valueType = e.type().fields().get(p.field());
+        var t = millis("$time", e);
+        var history = "\"" + Durations.format(p.history()) + "\"";
+        String source;
+        String what;
+        if (p.seasonal() != null) {
+            var period = RuleReader.period(p.seasonal());
+            long periods = p.history().toMillis() / period.toMillis();
+            source = "$profile.seasonal(" + t + ", \"" + Durations.format(period) + "\", " + periods + ")";
+            what = "the same hour " + (p.seasonal().equals("daily") ? "of the days" : "of the same weekday of the weeks") + " before, over "
+                    + Durations.format(p.history());
+        } else if (!p.skip().isZero()) {
+            source = "$profile.between(" + t + ", \"" + Durations.format(p.skip()) + "\", " + history + ")";
+            what = "the last " + Durations.format(p.history()) + " in buckets of " + Durations.format(p.bucket()) + ", the latest "
+                    + Durations.format(p.skip()) + " left out";
+        } else {
+            source = "$profile.last(" + t + ", " + history + ")";
+            what = "the last " + Durations.format(p.history()) + " in buckets of " + Durations.format(p.bucket());
+        }
+        var value = number("$value", valueType);
+        var condition = Conditions.drl(p.condition(), r -> Baseline.FIGURES.contains(r.field()) ? figure(r.field(), "", value)
+                : "$event." + r.field());
+        line("    // judged against the key's " + p.field() + " of " + what + ", before the event joins it", at);
+        line("    $event : " + pattern(e.type().name(), where(e), c.keyBindings(), "$time : " + e.type().timestampField(),
+                "$value : " + p.field(), notNull(p.field(), e), c.fieldBindings(e)) + window(MATCH_WINDOW), whereLine(e));
+        line("    $profile : Profile(name == " + Conditions.quote(p.profile().name()) + ", key == " + keyValue(c) + ")", at);
+        line("    $baseline : Summary(count() >= " + p.minHistory() + ", " + condition + ") from " + source, at);
+    }
+
+    /** A baseline's figure read from a summary: {@code quantile(0.95)}, or {@code $baseline.quantile(0.95)} with that receiver. */
+    private static String figure(String name, String receiver, String value) {
+        return receiver + switch (name) {
+            case "p50" -> "quantile(0.5)";
+            case "p90" -> "quantile(0.9)";
+            case "p95" -> "quantile(0.95)";
+            case "p99" -> "quantile(0.99)";
+            case "zscore" -> "zscore(" + value + ")";
+            default -> name + "()";
+        };
     }
 
     /** The newest event of its key that satisfies the condition: the trigger of the windowed patterns. */
@@ -441,6 +606,9 @@ final class DrlWriter {
             figures.put("recent", "recent");
             figures.put("baseline", "baseline");
             figures.put("ratio", "recent / baseline");
+        } else if (pattern instanceof Baseline b) {
+            var value = number("$value", b.event().type().fields().get(b.field()));
+            Baseline.FIGURES.forEach(f -> figures.put(f, figure(f, "$baseline.", value)));
         } else if (pattern instanceof NewValue) {
             figures.put("value", "$value");
         } else if (pattern instanceof Change) {

@@ -122,14 +122,52 @@ record RuleSpec(String name, Pos pos, String description, String severity, Durat
         }
     }
 
-    /** The first time a key shows a value of a field within a memory period. */
-    record NewValue(Step event, List<String> per, Duration within, String field, boolean newKeys) implements Pattern {
+    /**
+     * Each event of a key judged against the key's own history of a number field, held as a profile.
+     *
+     * @param history    how much history the profile keeps
+     * @param bucket     the length of its buckets
+     * @param skip       the most recent time left out of the baseline, zero for none
+     * @param seasonal   {@code daily}, {@code weekly}, or null for every bucket of the history
+     * @param minHistory the fewest values in the baseline for it to judge
+     * @param condition  over the event's fields and the baseline's figures
+     */
+    record Baseline(Step event, List<String> per, String field, Duration history, Duration bucket, Duration skip, String seasonal,
+                    int minHistory, Expr condition, Pos conditionPos) implements Pattern {
+        /** What the baseline gives, which its condition, message and attributes may name. */
+        static final List<String> FIGURES = List.of("count", "mean", "stddev", "min", "max", "p50", "p90", "p95", "p99", "zscore");
+
+        public List<Step> steps() {
+            return List.of(event);
+        }
+
+        public List<String> figures() {
+            return FIGURES;
+        }
+
+        /** The key's history of the field that it reads. */
+        ProfileSpec profile() {
+            return new ProfileSpec(event, per, field, ProfileSpec.Kind.VALUES, bucket, history);
+        }
+    }
+
+    /**
+     * The first time a key shows a value of a field within a memory period.
+     *
+     * @param bucket the buckets its memory is held in, or null when it is held as raw events (up to an hour)
+     */
+    record NewValue(Step event, List<String> per, Duration within, String field, boolean newKeys, Duration bucket) implements Pattern {
         public List<Step> steps() {
             return List.of(event);
         }
 
         public List<String> figures() {
             return List.of("value");
+        }
+
+        /** The key's values over its memory, when held as buckets. */
+        ProfileSpec profile() {
+            return new ProfileSpec(event, per, field, ProfileSpec.Kind.LABELS, bucket, within);
         }
     }
 
