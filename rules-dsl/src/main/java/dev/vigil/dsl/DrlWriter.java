@@ -104,7 +104,21 @@ final class DrlWriter {
         if (pattern instanceof NewValue n && n.bucket() != null) {
             return n.profile();
         }
+        if (pattern instanceof Count n && n.bucket() != null) {
+            return n.profile();
+        }
+        if (pattern instanceof Aggregate n && n.bucket() != null) {
+            return n.profile();
+        }
+        if (pattern instanceof Distinct n && n.bucket() != null) {
+            return n.profile();
+        }
         return null;
+    }
+
+    /** Whether a pattern reads its window from a profile after the event joins it: count, aggregate and distinct over an hour. */
+    private static boolean readsAfterAdding(Pattern pattern) {
+        return profile(pattern) != null && !(pattern instanceof Baseline) && !(pattern instanceof NewValue);
     }
 
     /**
@@ -216,6 +230,9 @@ final class DrlWriter {
         line("    @severity(\"" + rule.severity() + "\")", at);
         if (!rule.suppress().isZero()) {
             line("    @suppress(\"" + Durations.format(rule.suppress()) + "\")", at);
+        }
+        if (readsAfterAdding(rule.pattern())) {
+            line("    salience -200", at);
         }
         line("when", at);
         var context = new Context(rule);
@@ -332,7 +349,9 @@ final class DrlWriter {
     }
 
     private void lhs(Pattern pattern, Context c) {
-        if (pattern instanceof Match m) {
+        if (readsAfterAdding(pattern)) {
+            longWindow(pattern, c);
+        } else if (pattern instanceof Match m) {
             var e = m.event();
             line("    $event : " + pattern(e.type().name(), where(e), c.keyBindings(), c.fieldBindings(e)) + window(MATCH_WINDOW), whereLine(e));
         } else if (pattern instanceof Count p) {
@@ -456,6 +475,37 @@ final class DrlWriter {
                 "$value : " + p.field(), notNull(p.field(), e), c.fieldBindings(e)) + window(MATCH_WINDOW), whereLine(e));
         line("    $profile : Profile(name == " + Conditions.quote(p.profile().name()) + ", key == " + keyValue(c) + ")", at);
         line("    $baseline : Summary(count() >= " + p.minHistory() + ", " + condition + ") from " + source, at);
+    }
+
+    /**
+     * Count, aggregate or distinct over a window longer than an hour, read from the key's profile
+     * once the event has joined it (the rule's salience is below that of the profile's add): the
+     * event's bucket and those before it, the window's length in all.
+     */
+    private void longWindow(Pattern pattern, Context c) {
+        var p = profile(pattern);
+        var e = p.event();
+        var at = whereLine(e);
+        var buckets = p.span().toMillis() / p.bucket().toMillis();
+        line("    // the key's events of the last " + Durations.format(p.span()) + " as " + buckets + " buckets of " + Durations.format(p.bucket())
+                + ": from the first bucket boundary after " + Durations.format(p.span()) + " before this event", at);
+        line("    $event : " + pattern(e.type().name(), where(e), c.keyBindings(), "$time : " + e.type().timestampField(),
+                c.fieldBindings(e)) + window(MATCH_WINDOW), at);
+        line("    $profile : Profile(name == " + Conditions.quote(p.name()) + ", key == " + keyValue(c) + ")", at);
+        String figure;
+        Binary threshold;
+        if (pattern instanceof Count n) {
+            figure = "count()";
+            threshold = n.threshold();
+        } else if (pattern instanceof Aggregate n) {
+            figure = n.function().equals("avg") ? "mean()" : n.function() + "()";
+            threshold = n.threshold();
+        } else {
+            figure = "distinct()";
+            threshold = ((Distinct) pattern).threshold();
+        }
+        line("    $window : Summary(" + figure + " " + threshold(threshold) + ") from $profile.last(" + millis("$time", e) + ", \""
+                + Durations.format(p.span()) + "\")", at);
     }
 
     /** A baseline's figure read from a summary: {@code quantile(0.95)}, or {@code $baseline.quantile(0.95)} with that receiver. */
@@ -585,7 +635,12 @@ final class DrlWriter {
         int at = rule.message().pos().line();
         var pattern = rule.pattern();
         var figures = new LinkedHashMap<String, String>();
-        if (pattern instanceof Count) {
+        if (readsAfterAdding(pattern) && pattern instanceof Aggregate a) {
+            figures.put(a.function(), "$window." + (a.function().equals("avg") ? "mean" : a.function()) + "()");
+            figures.put("count", "$window.count()");
+        } else if (readsAfterAdding(pattern)) {
+            figures.put("count", pattern instanceof Distinct ? "$window.distinct()" : "$window.count()");
+        } else if (pattern instanceof Count) {
             figures.put("count", "$count");
         } else if (pattern instanceof Aggregate a) {
             figures.put(a.function(), "$" + a.function());

@@ -285,14 +285,18 @@ final class RuleReader {
             case "count" -> {
                 var threshold = threshold(when, "count");
                 var within = duration(when, "within");
-                yield threshold == null || within == null ? null : new Count(step, per, within, threshold);
+                var bucket = within == null ? null : windowBucket(when, within);
+                yield threshold == null || within == null || bucketMissing(within, bucket) ? null
+                        : new Count(step, per, within, threshold, bucket);
             }
             case "aggregate" -> aggregate(when, step, per);
             case "distinct" -> {
                 var field = field(when, "field", step.type());
                 var threshold = threshold(when, "count");
                 var within = duration(when, "within");
-                yield field == null || threshold == null || within == null ? null : new Distinct(step, per, within, field, threshold);
+                var bucket = within == null ? null : windowBucket(when, within);
+                yield field == null || threshold == null || within == null || bucketMissing(within, bucket) ? null
+                        : new Distinct(step, per, within, field, threshold, bucket);
             }
             case "flatline" -> {
                 var duration = duration(when, "for");
@@ -312,7 +316,7 @@ final class RuleReader {
                 var within = duration(when, "within");
                 var newKeys = flag(when, "newKeys");
                 var bucket = within == null ? null : windowBucket(when, within);
-                yield field == null || within == null || (within.compareTo(LONG_WINDOW) > 0 && bucket == null) ? null
+                yield field == null || within == null || bucketMissing(within, bucket) ? null
                         : new NewValue(step, per, within, field, newKeys, bucket);
             }
             case "change" -> {
@@ -344,6 +348,11 @@ final class RuleReader {
                 + WINDOW_BUCKETS + " to " + ProfileSpec.MAX_BUCKETS + " of them, and " + format(within)
                 + " does not divide so: round it, as in " + format(Duration.ofMinutes(within.toMinutes())));
         return null;
+    }
+
+    /** Whether a window over an hour found no bucket to be held in (a problem said so). */
+    private static boolean bucketMissing(Duration within, Duration bucket) {
+        return within.compareTo(LONG_WINDOW) > 0 && bucket == null;
     }
 
     /** A baseline: its durations checked against each other and its condition against the event's fields and the figures. */
@@ -575,7 +584,9 @@ final class RuleReader {
             return null;
         }
         var threshold = new Binary(b.op(), null, limit, b.at());
-        return within == null ? null : new Aggregate(step, per, within, call.function().toLowerCase(Locale.ROOT), ref.field(), threshold);
+        var bucket = within == null ? null : windowBucket(when, within);
+        return within == null || bucketMissing(within, bucket) ? null
+                : new Aggregate(step, per, within, call.function().toLowerCase(Locale.ROOT), ref.field(), threshold, bucket);
     }
 
     private Pattern spike(Mapping when, Step step, List<String> per) {
@@ -891,7 +902,10 @@ final class RuleReader {
     private void checkTemplate(Template template, Pattern pattern) {
         var known = Placeholders.names(pattern);
         for (var part : template.parts()) {
-            if (part instanceof Template.Placeholder p && !known.contains(p.name())) {
+            if (part instanceof Template.Placeholder p && p.name().equals("values") && pattern instanceof Distinct d && d.bucket() != null) {
+                problem(template.pos().moved(p.at()), "{values} lists the values of a window up to " + format(LONG_WINDOW) + "; one of "
+                        + format(d.within()) + " is held as buckets, which count the values but do not list them: name {count}");
+            } else if (part instanceof Template.Placeholder p && !known.contains(p.name())) {
                 var suggestion = Words.closest(p.name(), known);
                 problem(template.pos().moved(p.at()), "unknown placeholder {" + p.name() + "}"
                         + (suggestion == null ? "" : " (did you mean {" + suggestion + "}?)") + ": this rule can name "

@@ -52,8 +52,12 @@ record RuleSpec(String name, Pos pos, String description, String severity, Durat
         }
     }
 
-    /** The number of events of a key in a sliding window against a threshold. */
-    record Count(Step event, List<String> per, Duration within, Binary threshold) implements Pattern {
+    /**
+     * The number of events of a key in a sliding window against a threshold.
+     *
+     * @param bucket the buckets a window over an hour is held in, or null for raw events
+     */
+    record Count(Step event, List<String> per, Duration within, Binary threshold, Duration bucket) implements Pattern {
         public List<Step> steps() {
             return List.of(event);
         }
@@ -61,10 +65,19 @@ record RuleSpec(String name, Pos pos, String description, String severity, Durat
         public List<String> figures() {
             return List.of("count");
         }
+
+        ProfileSpec profile() {
+            return new ProfileSpec(event, per, null, ProfileSpec.Kind.EVENTS, bucket, within);
+        }
     }
 
-    /** {@code sum}, {@code avg}, {@code min} or {@code max} of a field over a sliding window against a threshold. */
-    record Aggregate(Step event, List<String> per, Duration within, String function, String field, Binary threshold) implements Pattern {
+    /**
+     * {@code sum}, {@code avg}, {@code min} or {@code max} of a field over a sliding window against a threshold.
+     *
+     * @param bucket the buckets a window over an hour is held in, or null for raw events
+     */
+    record Aggregate(Step event, List<String> per, Duration within, String function, String field, Binary threshold, Duration bucket)
+            implements Pattern {
         public List<Step> steps() {
             return List.of(event);
         }
@@ -72,16 +85,29 @@ record RuleSpec(String name, Pos pos, String description, String severity, Durat
         public List<String> figures() {
             return List.of(function, "count");
         }
+
+        ProfileSpec profile() {
+            return new ProfileSpec(event, per, field, ProfileSpec.Kind.VALUES, bucket, within);
+        }
     }
 
-    /** The number of distinct values of a field in a sliding window against a threshold. */
-    record Distinct(Step event, List<String> per, Duration within, String field, Binary threshold) implements Pattern {
+    /**
+     * The number of distinct values of a field in a sliding window against a threshold.
+     *
+     * @param bucket the buckets a window over an hour is held in, or null for raw events
+     */
+    record Distinct(Step event, List<String> per, Duration within, String field, Binary threshold, Duration bucket) implements Pattern {
         public List<Step> steps() {
             return List.of(event);
         }
 
+        /** The count, and the values themselves while the window holds raw events. */
         public List<String> figures() {
-            return List.of("count", "values");
+            return bucket == null ? List.of("count", "values") : List.of("count");
+        }
+
+        ProfileSpec profile() {
+            return new ProfileSpec(event, per, field, ProfileSpec.Kind.LABELS, bucket, within);
         }
     }
 

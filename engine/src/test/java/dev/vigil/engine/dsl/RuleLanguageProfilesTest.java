@@ -262,4 +262,102 @@ class RuleLanguageProfilesTest {
             }
         }
     }
+
+    /**
+     * Count, aggregate and distinct over more than an hour: the window is the event's bucket and
+     * those before it, so it starts at the first bucket boundary after {@code within} before the
+     * event, and an event leaves it when its bucket does (up to a bucket before a raw window's end).
+     */
+    @Nested
+    class LongWindows {
+        @Test
+        void count_overADay_countsAnEventUntilItsBucketLeaves() {
+            var yaml = """
+                    rule: busy card
+                    when: {pattern: count, event: Tx, per: card, count: "> 2", within: 1d}
+                    then: {message: "{card}: {count} in a day"}
+                    """;
+            // 24-minute buckets; the first event, at 10:12 UTC, is in the bucket from 10:00, which leaves at 10:00 the next day.
+            try (var h = rules(yaml)) {
+                tx(h, day(0, "0:12:00"), "c1", "T1", 1);
+                tx(h, day(0, "1:00:00"), "c1", "T1", 1);
+                tx(h, day(0, "23:59:59.999"), "c1", "T1", 1);
+                h.finish();
+                assertThat(h.alerts()).singleElement().satisfies(a -> {
+                    assertThat(a.message()).isEqualTo("c1: 3 in a day");
+                    assertThat(a.attributes()).containsEntry("count", 3L);
+                    assertThat(a.evidence()).as("the trigger, not the window's events").hasSize(1);
+                });
+            }
+            try (var h = rules(yaml)) {
+                tx(h, day(0, "0:12:00"), "c1", "T1", 1);
+                tx(h, day(0, "1:00:00"), "c1", "T1", 1);
+                tx(h, day(1, "0:00:00"), "c1", "T1", 1);
+                h.finish();
+                assertThat(h.alerts()).isEmpty();
+            }
+        }
+
+        @Test
+        void aggregate_sumOverTwoHours_twoMinuteBuckets() {
+            var yaml = """
+                    rule: spend
+                    when: {pattern: aggregate, event: Tx, per: card, aggregate: sum(amount) > 100, within: 2h}
+                    then: {message: "{card} spent {sum} in {count}"}
+                    """;
+            try (var h = rules(yaml)) {
+                tx(h, "0:00:30", "c1", "T1", 60);
+                tx(h, "1:59:59.999", "c1", "T1", 50);
+                h.finish();
+                assertThat(h.alerts()).extracting(Alert::message).containsExactly("c1 spent 110 in 2");
+            }
+            try (var h = rules(yaml)) {
+                tx(h, "0:00:30", "c1", "T1", 60);
+                tx(h, "2:00:00", "c1", "T1", 50);
+                h.finish();
+                assertThat(h.alerts()).as("the bucket from 10:00 left at 12:00, half a minute before a raw window would drop it").isEmpty();
+            }
+        }
+
+        @Test
+        void distinct_overADay_countsTheKeysValues() {
+            var yaml = """
+                    rule: many terminals
+                    when: {pattern: distinct, event: Tx, per: card, field: terminal, count: ">= 2", within: 1d}
+                    then: {message: "{card} at {count} terminals"}
+                    """;
+            try (var h = rules(yaml)) {
+                tx(h, day(0, "0:12:00"), "c1", "T1", 1);
+                tx(h, day(0, "1:00:00"), "c1", "T1", 1);
+                tx(h, day(0, "23:59:59.999"), "c1", "T2", 1);
+                h.finish();
+                assertThat(h.alerts()).extracting(Alert::message).containsExactly("c1 at 2 terminals");
+            }
+            try (var h = rules(yaml)) {
+                tx(h, day(0, "0:12:00"), "c1", "T1", 1);
+                tx(h, day(1, "0:00:00"), "c1", "T2", 1);
+                h.finish();
+                assertThat(h.alerts()).isEmpty();
+            }
+        }
+
+        @Test
+        void memory_staysOneProfilePerKey_throughFortyDaysOnAThirtyDayWindow() {
+            var yaml = """
+                    rule: busy month
+                    when: {pattern: count, event: Tx, per: card, count: "> 1000", within: 30d}
+                    """;
+            try (var h = rules(yaml)) {
+                var counts = new ArrayList<Long>();
+                for (int d = 0; d < 40; d++) {
+                    for (int card = 0; card < 20; card++) {
+                        tx(h, day(d, String.format(Locale.ROOT, "1:%02d:00", card)), "c" + card, "T1", 10);
+                    }
+                    h.advanceTo(day(d, "2:00:00"));
+                    counts.add(h.stats().factCount());
+                }
+                assertThat(counts).containsOnly(20L);
+            }
+        }
+    }
 }
