@@ -116,8 +116,8 @@ final class DrlWriter {
         return null;
     }
 
-    /** Whether a pattern reads its window from a profile after the event joins it: count, aggregate and distinct over an hour. */
-    private static boolean readsAfterAdding(Pattern pattern) {
+    /** Whether a pattern reads its window from a profile: count, aggregate and distinct over an hour. */
+    private static boolean isLongWindow(Pattern pattern) {
         return profile(pattern) != null && !(pattern instanceof Baseline) && !(pattern instanceof NewValue);
     }
 
@@ -230,9 +230,6 @@ final class DrlWriter {
         line("    @severity(\"" + rule.severity() + "\")", at);
         if (!rule.suppress().isZero()) {
             line("    @suppress(\"" + Durations.format(rule.suppress()) + "\")", at);
-        }
-        if (readsAfterAdding(rule.pattern())) {
-            line("    salience -200", at);
         }
         line("when", at);
         var context = new Context(rule);
@@ -349,7 +346,7 @@ final class DrlWriter {
     }
 
     private void lhs(Pattern pattern, Context c) {
-        if (readsAfterAdding(pattern)) {
+        if (isLongWindow(pattern)) {
             longWindow(pattern, c);
         } else if (pattern instanceof Match m) {
             var e = m.event();
@@ -479,8 +476,9 @@ final class DrlWriter {
 
     /**
      * Count, aggregate or distinct over a window longer than an hour, read from the key's profile
-     * once the event has joined it (the rule's salience is below that of the profile's add): the
-     * event's bucket and those before it, the window's length in all.
+     * before the event joins it (as every rule reading a profile is, so that its profile's add
+     * comes after it), the event then counted in: the event's bucket and those before it, the
+     * window's length in all.
      */
     private void longWindow(Pattern pattern, Context c) {
         var p = profile(pattern);
@@ -488,24 +486,38 @@ final class DrlWriter {
         var at = whereLine(e);
         var buckets = p.span().toMillis() / p.bucket().toMillis();
         line("    // the key's events of the last " + Durations.format(p.span()) + " as " + buckets + " buckets of " + Durations.format(p.bucket())
-                + ": from the first bucket boundary after " + Durations.format(p.span()) + " before this event", at);
-        line("    $event : " + pattern(e.type().name(), where(e), c.keyBindings(), "$time : " + e.type().timestampField(),
-                c.fieldBindings(e)) + window(MATCH_WINDOW), at);
+                + ": from the first bucket boundary after " + Durations.format(p.span()) + " before this event, and this event", at);
+        var value = p.field() == null ? "" : "$value : " + p.field();
+        line("    $event : " + pattern(e.type().name(), where(e), c.keyBindings(), "$time : " + e.type().timestampField(), value,
+                notNull(p.field(), e), c.fieldBindings(e)) + window(MATCH_WINDOW), at);
         line("    $profile : Profile(name == " + Conditions.quote(p.name()) + ", key == " + keyValue(c) + ")", at);
-        String figure;
-        Binary threshold;
-        if (pattern instanceof Count n) {
-            figure = "count()";
-            threshold = n.threshold();
-        } else if (pattern instanceof Aggregate n) {
-            figure = n.function().equals("avg") ? "mean()" : n.function() + "()";
-            threshold = n.threshold();
-        } else {
-            figure = "distinct()";
-            threshold = ((Distinct) pattern).threshold();
-        }
-        line("    $window : Summary(" + figure + " " + threshold(threshold) + ") from $profile.last(" + millis("$time", e) + ", \""
+        var figures = windowFigures(pattern, "");
+        var measured = figures.get(pattern instanceof Aggregate a ? a.function() : "count");
+        var threshold = pattern instanceof Count n ? n.threshold() : pattern instanceof Aggregate n ? n.threshold()
+                : ((Distinct) pattern).threshold();
+        line("    $window : Summary(" + measured + " " + threshold(threshold) + ") from $profile.last(" + millis("$time", e) + ", \""
                 + Durations.format(p.span()) + "\")", at);
+    }
+
+    /** A long window's figures with the event counted in, read from a summary through {@code receiver} ({@code ""} or {@code "$window."}). */
+    private static Map<String, String> windowFigures(Pattern pattern, String receiver) {
+        var r = receiver;
+        var figures = new LinkedHashMap<String, String>();
+        if (pattern instanceof Aggregate a) {
+            var value = number("$value", a.event().type().fields().get(a.field()));
+            figures.put(a.function(), switch (a.function()) {
+                case "sum" -> "(" + r + "sum() + " + value + ")";
+                case "avg" -> "((" + r + "sum() + " + value + ") / (" + r + "count() + 1))";
+                default -> "(" + r + "isEmpty() ? " + value + " : Math." + a.function() + "(" + r + a.function() + "(), " + value + "))";
+            });
+        }
+        if (pattern instanceof Distinct d) {
+            var label = label("$value", d.event().type().fields().get(d.field()));
+            figures.put("count", "(" + r + "distinct() + (" + r + "has(" + label + ") ? 0 : 1))");
+        } else {
+            figures.put("count", "(" + r + "count() + 1)");
+        }
+        return figures;
     }
 
     /** A baseline's figure read from a summary: {@code quantile(0.95)}, or {@code $baseline.quantile(0.95)} with that receiver. */
@@ -635,11 +647,8 @@ final class DrlWriter {
         int at = rule.message().pos().line();
         var pattern = rule.pattern();
         var figures = new LinkedHashMap<String, String>();
-        if (readsAfterAdding(pattern) && pattern instanceof Aggregate a) {
-            figures.put(a.function(), "$window." + (a.function().equals("avg") ? "mean" : a.function()) + "()");
-            figures.put("count", "$window.count()");
-        } else if (readsAfterAdding(pattern)) {
-            figures.put("count", pattern instanceof Distinct ? "$window.distinct()" : "$window.count()");
+        if (isLongWindow(pattern)) {
+            figures.putAll(windowFigures(pattern, "$window."));
         } else if (pattern instanceof Count) {
             figures.put("count", "$count");
         } else if (pattern instanceof Aggregate a) {

@@ -81,6 +81,17 @@ class RuleLanguageProfilesTest {
         }
 
         @Test
+        void everyEventOfAKey_firstIncluded_isJudgedWithoutItself() {
+            try (var h = rules(ABOVE_USUAL.replace("  skip: 1d\n", "").replace("amount > 2 * max", "count >= 1"))) {
+                tx(h, day(0, "0:00:00"), "c1", "T1", 10);
+                tx(h, day(0, "0:01:00"), "c1", "T1", 10);
+                tx(h, day(0, "0:02:00"), "c1", "T1", 10);
+                h.finish();
+                assertThat(h.alerts()).extracting(a -> a.attributes().get("count")).containsExactly(1L, 2L);
+            }
+        }
+
+        @Test
         void skip_leavesOutTheEventsBucket_butNotTheOneBefore() {
             try (var h = rules(ABOVE_USUAL)) {
                 tx(h, day(0, "0:00:00"), "c1", "T1", 10);
