@@ -34,6 +34,14 @@ import java.util.TreeSet;
  * ({@code after[0ms, 15m]}), so Drools infers a finite expiry for every event type the rules use.
  * Patterns that raise on each new event (count, aggregate, distinct, spike) trigger on the newest
  * event of the key only, which a {@code not ... this after $event} keeps to one match per event.
+ *
+ * <p>A baseline, and a window longer than an hour, keep no events beyond their trigger's minute:
+ * they read the key's profile (time buckets of summaries, {@link ProfileSpec}), which helper rules
+ * open, add each event to after the reading rules have judged it, and delete once idle. Drools
+ * 10.2 was seen to evaluate a rule's {@code from} when the event arrives, before any rule fires
+ * (the engine's RuleLanguageProfilesTest holds it to that), except for a
+ * key's first event, whose profile the open rule inserts while firing: then salience orders them,
+ * so the readers' (0) above the add's (-100) puts the read before the add in both cases.
  */
 final class DrlWriter {
     /** How long a matched event stays a trigger in a match rule: bounds its memory, and lets a late event in realtime still match. */
@@ -73,7 +81,7 @@ final class DrlWriter {
                 imports.add(type.qualifiedName());
             }
         }
-        if (rules.stream().anyMatch(r -> profile(r.pattern()) != null)) {
+        if (rules.stream().anyMatch(r -> r.pattern().profile() != null)) {
             imports.add(PROFILE);
             imports.add(SUMMARY);
         }
@@ -84,7 +92,7 @@ final class DrlWriter {
         var keys = new ArrayList<RuleKey>();
         for (var rule : rules) {
             keys.add(key(rule));
-            var profile = profile(rule.pattern());
+            var profile = rule.pattern().profile();
             if (profile != null && profilesWritten.add(profile.name())) {
                 writer.profileRules(profile, rule, keys);
             }
@@ -96,65 +104,66 @@ final class DrlWriter {
         return new Generated(file, writer.out.toString(), rules.stream().map(RuleSpec::name).toList(), keys, List.of(), lines, columns);
     }
 
-    /** The profile a pattern reads, or null when it reads none. */
-    static ProfileSpec profile(Pattern pattern) {
-        if (pattern instanceof Baseline b) {
-            return b.profile();
-        }
-        if (pattern instanceof NewValue n && n.bucket() != null) {
-            return n.profile();
-        }
-        if (pattern instanceof Count n && n.bucket() != null) {
-            return n.profile();
-        }
-        if (pattern instanceof Aggregate n && n.bucket() != null) {
-            return n.profile();
-        }
-        if (pattern instanceof Distinct n && n.bucket() != null) {
-            return n.profile();
-        }
-        return null;
-    }
-
     /** Whether a pattern reads its window from a profile: count, aggregate and distinct over an hour. */
     private static boolean isLongWindow(Pattern pattern) {
-        return profile(pattern) != null && !(pattern instanceof Baseline) && !(pattern instanceof NewValue);
+        return pattern.profile() != null && !(pattern instanceof Baseline) && !(pattern instanceof NewValue);
     }
 
     /**
      * The helper rules of a profile: open one per key at the key's first event (before any rule
      * reads it), add each event to it after the rules that read it have judged the event without
-     * it, and delete it once idle for its span. The judging rules keep to the same key, so each is
-     * keyed by the rule's {@code per}: the forget rule matches no event.
+     * it, and delete it once idle for its span. Each is keyed by the rule's {@code per}, as the
+     * rules that read the profile are; the forget rule matches no event.
      */
     private void profileRules(ProfileSpec p, RuleSpec rule, List<RuleKey> keys) {
         int at = rule.pos().line();
         var c = new Context(rule);
-        var e = p.event();
-        var type = e.type().name();
-        var name = Conditions.quote(p.name());
-        var profileJoin = "Profile(name == " + name + ", key == " + keyValue(c) + ")";
         var ruleName = "profile " + p.name();
         line("", at);
-        line("// The profile " + name + ": each key's history held as buckets, never as events, shared by the rules that read it.", at);
-        line("rule " + Conditions.quote(ruleName + ": open"), at);
+        line("// The profile " + Conditions.quote(p.name()) + ": each key's history held as buckets, never as events, shared by the rules"
+                + " that read it.", at);
+        openRule(p, ruleName + ": open", c, at);
+        line("", at);
+        addRule(p, ruleName + ": add", c, at);
+        line("", at);
+        line("rule " + Conditions.quote(ruleName + ": forget idle keys"), at);
+        line("    timer (int: " + Durations.format(p.bucket()) + " " + Durations.format(p.bucket()) + ")", at);
+        line("when", at);
+        line("    $profile : Profile(name == " + Conditions.quote(p.name()) + ")", at);
+        line("then", at);
+        line("    if ($profile.idle(alerts.now())) { delete($profile); }", at);
+        line("end", at);
+        var type = p.event().type().name();
+        keys.add(new RuleKey(ruleName + ": open", at, p.per(), List.of(type)));
+        keys.add(new RuleKey(ruleName + ": add", at, p.per(), List.of(type)));
+        keys.add(new RuleKey(ruleName + ": forget idle keys", at, p.per(), List.of()));
+    }
+
+    private void openRule(ProfileSpec p, String ruleName, Context c, int at) {
+        var e = p.event();
+        var name = Conditions.quote(p.name());
+        line("rule " + Conditions.quote(ruleName), at);
         line("    salience 100", at);
         line("when", at);
-        line("    " + pattern(type, where(e), c.keyBindings()) + window(MATCH_WINDOW), whereLine(e));
-        line("    not " + profileJoin, at);
+        line("    " + pattern(e.type().name(), where(e), c.keyBindings()) + window(MATCH_WINDOW), whereLine(e));
+        line("    not Profile(name == " + name + ", key == " + keyValue(c) + ")", at);
         line("then", at);
         line("    insert(Profile.of(" + name + ", " + c.key() + ", \"" + Durations.format(p.bucket()) + "\", \""
                 + Durations.format(p.span()) + "\"));", at);
         line("end", at);
-        line("", at);
+    }
+
+    private void addRule(ProfileSpec p, String ruleName, Context c, int at) {
+        var e = p.event();
         line("// after the rules that judge the event by the profile: they see the key's history without it", at);
-        line("rule " + Conditions.quote(ruleName + ": add"), at);
+        line("rule " + Conditions.quote(ruleName), at);
         line("    salience -100", at);
         line("when", at);
         var time = "$time : " + e.type().timestampField();
         var measured = p.field() == null ? "" : "$value : " + p.field();
-        line("    " + pattern(type, where(e), c.keyBindings(), time, measured, notNull(p.field(), e)) + window(MATCH_WINDOW), whereLine(e));
-        line("    $profile : " + profileJoin, at);
+        line("    " + pattern(e.type().name(), where(e), c.keyBindings(), time, measured, notNull(p.field(), e)) + window(MATCH_WINDOW),
+                whereLine(e));
+        line("    $profile : Profile(name == " + Conditions.quote(p.name()) + ", key == " + keyValue(c) + ")", at);
         line("then", at);
         var t = millis("$time", e);
         line("    " + switch (p.kind()) {
@@ -163,17 +172,6 @@ final class DrlWriter {
             case EVENTS -> "$profile.add(" + t + ", 1);";
         }, at);
         line("end", at);
-        line("", at);
-        line("rule " + Conditions.quote(ruleName + ": forget idle keys"), at);
-        line("    timer (int: " + Durations.format(p.bucket()) + " " + Durations.format(p.bucket()) + ")", at);
-        line("when", at);
-        line("    $profile : Profile(name == " + name + ")", at);
-        line("then", at);
-        line("    if ($profile.idle(alerts.now())) { delete($profile); }", at);
-        line("end", at);
-        keys.add(new RuleKey(ruleName + ": open", at, p.per(), List.of(type)));
-        keys.add(new RuleKey(ruleName + ": add", at, p.per(), List.of(type)));
-        keys.add(new RuleKey(ruleName + ": forget idle keys", at, p.per(), List.of()));
     }
 
     /** The value a profile is keyed by: the key field, or the key fields joined by '/'. */
@@ -481,7 +479,7 @@ final class DrlWriter {
      * window's length in all.
      */
     private void longWindow(Pattern pattern, Context c) {
-        var p = profile(pattern);
+        var p = pattern.profile();
         var e = p.event();
         var at = whereLine(e);
         var buckets = p.span().toMillis() / p.bucket().toMillis();

@@ -43,6 +43,11 @@ record RuleSpec(String name, Pos pos, String description, String severity, Durat
         default List<String> figures() {
             return List.of();
         }
+
+        /** The key's history it reads as profile buckets, or null when it keeps raw events. */
+        default ProfileSpec profile() {
+            return null;
+        }
     }
 
     /** Every event that satisfies the condition. */
@@ -66,8 +71,8 @@ record RuleSpec(String name, Pos pos, String description, String severity, Durat
             return List.of("count");
         }
 
-        ProfileSpec profile() {
-            return new ProfileSpec(event, per, null, ProfileSpec.Kind.EVENTS, bucket, within);
+        public ProfileSpec profile() {
+            return bucket == null ? null : new ProfileSpec(event, per, null, ProfileSpec.Kind.EVENTS, bucket, within);
         }
     }
 
@@ -86,8 +91,8 @@ record RuleSpec(String name, Pos pos, String description, String severity, Durat
             return List.of(function, "count");
         }
 
-        ProfileSpec profile() {
-            return new ProfileSpec(event, per, field, ProfileSpec.Kind.VALUES, bucket, within);
+        public ProfileSpec profile() {
+            return bucket == null ? null : new ProfileSpec(event, per, field, ProfileSpec.Kind.VALUES, bucket, within);
         }
     }
 
@@ -106,8 +111,8 @@ record RuleSpec(String name, Pos pos, String description, String severity, Durat
             return bucket == null ? List.of("count", "values") : List.of("count");
         }
 
-        ProfileSpec profile() {
-            return new ProfileSpec(event, per, field, ProfileSpec.Kind.LABELS, bucket, within);
+        public ProfileSpec profile() {
+            return bucket == null ? null : new ProfileSpec(event, per, field, ProfileSpec.Kind.LABELS, bucket, within);
         }
     }
 
@@ -171,8 +176,7 @@ record RuleSpec(String name, Pos pos, String description, String severity, Durat
             return FIGURES;
         }
 
-        /** The key's history of the field that it reads. */
-        ProfileSpec profile() {
+        public ProfileSpec profile() {
             return new ProfileSpec(event, per, field, ProfileSpec.Kind.VALUES, bucket, history);
         }
     }
@@ -192,8 +196,8 @@ record RuleSpec(String name, Pos pos, String description, String severity, Durat
         }
 
         /** The key's values over its memory, when held as buckets. */
-        ProfileSpec profile() {
-            return new ProfileSpec(event, per, field, ProfileSpec.Kind.LABELS, bucket, within);
+        public ProfileSpec profile() {
+            return bucket == null ? null : new ProfileSpec(event, per, field, ProfileSpec.Kind.LABELS, bucket, within);
         }
     }
 
