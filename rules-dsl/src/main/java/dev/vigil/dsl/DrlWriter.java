@@ -85,6 +85,9 @@ final class DrlWriter {
             imports.add(PROFILE);
             imports.add(SUMMARY);
         }
+        if (rules.stream().anyMatch(r -> r.pattern() instanceof Distinct d && d.bucket() != null)) {
+            imports.add(ArrayList.class.getName());
+        }
         if (!imports.isEmpty()) {
             writer.line("", 1);
             imports.forEach(i -> writer.line("import " + i + ";", 1));
@@ -647,6 +650,12 @@ final class DrlWriter {
         var figures = new LinkedHashMap<String, String>();
         if (isLongWindow(pattern)) {
             figures.putAll(windowFigures(pattern, "$window."));
+            if (pattern instanceof Distinct d) {
+                var label = label("$value", d.event().type().fields().get(d.field()));
+                line("    ArrayList<Object> values = new ArrayList<>($window.labels());", at);
+                line("    if (!$window.has(" + label + ")) { values.add(" + label + "); }", at);
+                figures.put("values", "alerts.sorted(values)");
+            }
         } else if (pattern instanceof Count) {
             figures.put("count", "$count");
         } else if (pattern instanceof Aggregate a) {

@@ -902,10 +902,7 @@ final class RuleReader {
     private void checkTemplate(Template template, Pattern pattern) {
         var known = Placeholders.names(pattern);
         for (var part : template.parts()) {
-            if (part instanceof Template.Placeholder p && p.name().equals("values") && pattern instanceof Distinct d && d.bucket() != null) {
-                problem(template.pos().moved(p.at()), "{values} lists the values of a window up to " + format(LONG_WINDOW) + "; one of "
-                        + format(d.within()) + " is held as buckets, which count the values but do not list them: name {count}");
-            } else if (part instanceof Template.Placeholder p && !known.contains(p.name())) {
+            if (part instanceof Template.Placeholder p && !known.contains(p.name())) {
                 var suggestion = Words.closest(p.name(), known);
                 problem(template.pos().moved(p.at()), "unknown placeholder {" + p.name() + "}"
                         + (suggestion == null ? "" : " (did you mean {" + suggestion + "}?)") + ": this rule can name "

@@ -106,9 +106,8 @@ record RuleSpec(String name, Pos pos, String description, String severity, Durat
             return List.of(event);
         }
 
-        /** The count, and the values themselves while the window holds raw events. */
         public List<String> figures() {
-            return bucket == null ? List.of("count", "values") : List.of("count");
+            return List.of("count", "values");
         }
 
         public ProfileSpec profile() {

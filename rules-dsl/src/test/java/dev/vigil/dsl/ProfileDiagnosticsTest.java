@@ -105,14 +105,4 @@ class ProfileDiagnosticsTest {
                 """)).containsExactly("r.rule.yaml:2:88: a window over 1h is held as buckets of whole seconds, from 60 to 10000 of them,"
                 + " and 10007s does not divide so: round it, as in 166m");
     }
-
-    @Test
-    void distinctOverAnHour_hasNoValuesFigure() {
-        assertThat(problems("""
-                rule: Many terminals
-                when: {pattern: distinct, event: Transaction, per: cardId, field: terminalId, count: ">= 10", within: 1d}
-                then: {message: "{values}"}
-                """)).containsExactly("r.rule.yaml:3:19: {values} lists the values of a window up to 1h; one of 1d is held as"
-                + " buckets, which count the values but do not list them: name {count}");
-    }
 }

@@ -335,14 +335,14 @@ class RuleLanguageProfilesTest {
             var yaml = """
                     rule: many terminals
                     when: {pattern: distinct, event: Tx, per: card, field: terminal, count: ">= 2", within: 1d}
-                    then: {message: "{card} at {count} terminals"}
+                    then: {message: "{card} at {count} terminals: {values}"}
                     """;
             try (var h = rules(yaml)) {
-                tx(h, day(0, "0:12:00"), "c1", "T1", 1);
-                tx(h, day(0, "1:00:00"), "c1", "T1", 1);
-                tx(h, day(0, "23:59:59.999"), "c1", "T2", 1);
+                tx(h, day(0, "0:12:00"), "c1", "T2", 1);
+                tx(h, day(0, "1:00:00"), "c1", "T2", 1);
+                tx(h, day(0, "23:59:59.999"), "c1", "T1", 1);
                 h.finish();
-                assertThat(h.alerts()).extracting(Alert::message).containsExactly("c1 at 2 terminals");
+                assertThat(h.alerts()).extracting(Alert::message).containsExactly("c1 at 2 terminals: [T1, T2]");
             }
             try (var h = rules(yaml)) {
                 tx(h, day(0, "0:12:00"), "c1", "T1", 1);
