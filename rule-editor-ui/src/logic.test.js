@@ -234,6 +234,11 @@ describe('completion', () => {
 
   it('YAML: keys, patterns, event types by key', () => {
     expect(completionOptions('x.rule.yaml', '  pattern: c', types).map((o) => o.label)).toContain('sustained');
+    expect(completionOptions('x.rule.yaml', '  pattern: b', types).map((o) => o.label)).toContain('baseline');
+    expect(completionOptions('x.rule.yaml', '  seasonal: ', types).map((o) => o.label)).toEqual(['daily', 'weekly']);
+    expect(completionOptions('x.rule.yaml', '  condition: amount > 3 * p', types).map((o) => o.label)).toContain('p95');
+    expect(completionOptions('x.rule.yaml', '  where: a', types).map((o) => o.label)).not.toContain('p95');
+    expect(completionOptions('x.rule.yaml', '  hist', types).map((o) => o.label)).toContain('history');
     expect(completionOptions('x.rule.yaml', '  event: ', types).map((o) => o.label)).toEqual(['Transaction']);
     expect(completionOptions('x.rule.yaml', '  per: ', types).map((o) => o.label)).toEqual(['cardId', 'amount']);
     expect(completionOptions('x.test.yaml', 'ex', types).map((o) => o.label)).toContain('expectNone');
