@@ -27,6 +27,15 @@ public final class Profile {
     private final int slots;
     private final Bucket[] ring;
     private long lastTime = Long.MIN_VALUE;
+    /**
+     * The last summary of a range of ages, and what it was asked for: rules judging one event ask
+     * for the same range several times before the event is added, and a summary's quantiles, once
+     * worked out, are kept in it. Any add or note makes it stale.
+     */
+    private Summary cached;
+    private long cachedBucket;
+    private long cachedFrom;
+    private long cachedTo;
 
     private Profile(String name, Object key, long bucket, int slots) {
         this.name = name;
@@ -167,10 +176,17 @@ public final class Profile {
 
     private Summary ages(long time, long from, long to) {
         long current = Math.floorDiv(time, bucket);
+        if (cached != null && cachedBucket == current && cachedFrom == from && cachedTo == to) {
+            return cached;
+        }
         var summary = new Summary(bucket);
         for (long age = Math.max(0, from); age < Math.min(to, slots); age++) {
             summary.include(held(current - age));
         }
+        cached = summary;
+        cachedBucket = current;
+        cachedFrom = from;
+        cachedTo = to;
         return summary;
     }
 
@@ -202,6 +218,7 @@ public final class Profile {
             return null;
         }
         lastTime = Math.max(lastTime, time);
+        cached = null;
         return b;
     }
 

@@ -131,6 +131,20 @@ class ProfileTest {
     }
 
     @Test
+    void summary_askedAgainWithoutAnAdd_isTheSame_andAnAddMakesANewOne() {
+        var p = Profile.of("amount", "c1", "1d", "30d");
+        p.add(D0 + HOUR, 10);
+        var first = p.between(D0 + DAY, "1d", "30d");
+
+        assertThat(p.between(D0 + DAY + HOUR, "1d", "30d")).isSameAs(first);
+        assertThat(p.between(D0 + 2 * DAY, "1d", "30d")).as("another day: other buckets").isNotSameAs(first);
+
+        p.add(D0 + 2 * HOUR, 20);
+        assertThat(p.between(D0 + DAY, "1d", "30d").count()).isEqualTo(2);
+        assertThat(first.count()).as("a summary keeps what it was made of").isEqualTo(1);
+    }
+
+    @Test
     void idle_afterAWholeSpanWithoutAnything_notAMillisecondBefore() {
         var p = Profile.of("amount", "c1", "1d", "30d");
         p.add(D0, 1);
