@@ -37,7 +37,7 @@ class MonitoringSampleTest {
     void generatedIncidents_areEachCaughtWithinFiveMinutes_withAtMostOneFalseAlarmADay() throws Exception {
         var events = new StringWriter();
         int days = 2;
-        var summary = new MonitoringGenerator(new MonitoringGenerator.Settings(3, 10, 4, days, Instant.parse("2026-03-02T00:00:00Z")))
+        var summary = new MonitoringGenerator(new MonitoringGenerator.Settings(3, 10, 4, days, Instant.parse("2026-03-02T00:00:00Z"), 0))
                 .write(events);
         var raised = replay(events.toString());
         var score = IncidentScore.score(summary.hosts(), summary.incidents(), raised);
