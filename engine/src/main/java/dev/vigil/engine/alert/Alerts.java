@@ -177,6 +177,14 @@ public final class Alerts {
     }
 
     /**
+     * The session clock in epoch milliseconds: event time in event-time mode. For rules that act on
+     * time without an event at hand, like deleting a profile that has been idle for its span.
+     */
+    public long now() {
+        return sessionTime.getAsLong();
+    }
+
+    /**
      * {@code value} as a message shows it: whole numbers without a fraction ({@code 30000}, not
      * {@code 30000.0}), other numbers to at most two decimals, anything else as its text.
      */

@@ -1,6 +1,8 @@
 package dev.vigil.engine.ruleset;
 
 import dev.vigil.engine.alert.Alerts;
+import dev.vigil.engine.profile.Profile;
+import dev.vigil.engine.profile.Summary;
 import java.util.Map;
 import java.util.Set;
 
@@ -10,7 +12,7 @@ import java.util.Set;
  * <p>Rule code is every piece of a rule set that runs: consequences, constraints, functions,
  * {@code eval}, {@code from} and {@code accumulate} expressions, salience and timer expressions, in
  * the Java and the MVEL dialect. It may use the rule set's own declared types and functions, the
- * rule-facing part of the {@code alerts} global, {@code java.lang} value types and {@code Math},
+ * rule-facing part of the {@code alerts} global, Vigil's profiles ({@code dev.vigil.engine.profile}), {@code java.lang} value types and {@code Math},
  * {@code java.math}, {@code java.time}, the collections, functions, streams and regular expressions
  * of {@code java.util}, and the few members of Drools' consequence API that {@code insert},
  * {@code update}, {@code modify} and {@code delete} compile to. The list was drawn from what the
@@ -51,6 +53,9 @@ final class RuleCodeAllowlist {
             "java.math", "java.time", "java.time.format", "java.time.temporal", "java.time.chrono", "java.util.function",
             "java.util.stream", "java.util.regex", "org.drools.util.bitmask");
 
+    /** Vigil's own library for rule code: profiles of long windows. Every public member of these is allowed. */
+    private static final Set<String> LIBRARY = Set.of(Profile.class.getName(), Summary.class.getName());
+
     /** Members refused whatever type they are reached through: they reach the class, the monitor or the stack of the JVM. */
     private static final Set<String> EVERY_TYPE_REFUSES = Set.of("getClass", "wait", "notify", "notifyAll", "finalize",
             "getDeclaringClass", "describeConstable", "parallel", "parallelStream", "printStackTrace");
@@ -64,7 +69,7 @@ final class RuleCodeAllowlist {
 
     /** Of an allowed type, the only members rule code may use. */
     private static final Map<String, Set<String>> ONLY = Map.of(
-            Alerts.class.getName(), Set.of("raise", "text", "sorted", "attributes"),
+            Alerts.class.getName(), Set.of("raise", "text", "sorted", "attributes", "now"),
             "org.drools.core.rule.consequence.KnowledgeHelper", Set.of("insert", "insertLogical", "update", "delete", "retract",
                     "getRule"),
             "org.kie.api.runtime.rule.RuleContext", Set.of("getRule"),
@@ -95,7 +100,7 @@ final class RuleCodeAllowlist {
      */
     String refusalOfType(String binaryName) {
         var name = elementType(binaryName);
-        if (name.isEmpty() || own.contains(name) || TYPES.contains(name) || ONLY.containsKey(name)
+        if (name.isEmpty() || own.contains(name) || TYPES.contains(name) || LIBRARY.contains(name) || ONLY.containsKey(name)
                 || PACKAGES.contains(packageOf(name))) {
             return null;
         }
@@ -149,7 +154,7 @@ final class RuleCodeAllowlist {
     }
 
     private static String allowed() {
-        return "rules may use their own types and functions, the alerts global, java.lang value types, Math, java.math, "
-                + "java.time and java.util collections (--allow-unsafe-rules lifts this)";
+        return "rules may use their own types and functions, the alerts global, Vigil's profiles, java.lang value types, Math, "
+                + "java.math, java.time and java.util collections (--allow-unsafe-rules lifts this)";
     }
 }

@@ -89,9 +89,11 @@ class UnsafeRulesTest {
 
         assertThat(refused(source)).extracting(Diagnostic::message).containsExactlyInAnyOrder(
                 "rule \"r\": rule code may not use java.lang.Runtime: rules may use their own types and functions, the alerts global,"
-                        + " java.lang value types, Math, java.math, java.time and java.util collections (--allow-unsafe-rules lifts this)",
+                        + " Vigil's profiles, java.lang value types, Math, java.math, java.time and java.util collections"
+                        + " (--allow-unsafe-rules lifts this)",
                 "rule \"r\": rule code may not use java.lang.System: rules may use their own types and functions, the alerts global,"
-                        + " java.lang value types, Math, java.math, java.time and java.util collections (--allow-unsafe-rules lifts this)");
+                        + " Vigil's profiles, java.lang value types, Math, java.math, java.time and java.util collections"
+                        + " (--allow-unsafe-rules lifts this)");
     }
 
     @Test
