@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code samples/run monitoring ...}: the monitoring sample's generator, NAB converter and scorer. */
 @Command(name = "monitoring", mixinStandardHelpOptions = true, description = "The monitoring sample: generate, convert NAB data, score.",
-        subcommands = {MonitoringCommand.Generate.class, MonitoringCommand.NabConvert.class, MonitoringCommand.Score.class})
+        subcommands = {MonitoringCommand.Generate.class, MonitoringCommand.NabConvert.class, MonitoringCommand.Score.class, Check.class})
 public final class MonitoringCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
