@@ -129,7 +129,7 @@ public final class IncidentScore {
         var rules = new TreeMap<String, Integer>();
         for (var a : alerts) {
             if (windows.stream().noneMatch(w -> w.host().equals(a.host()) && !a.time().isBefore(w.start()) && !a.time().isAfter(w.end()))) {
-                rules.merge(a.rule(), 1, Integer::sum);
+                rules.merge(a.rule() + " @ " + a.host(), 1, Integer::sum);
             }
         }
         var out = new StringBuilder(String.format(Locale.ROOT, "| rule | alerts outside every window |%n|---|---:|%n"));

@@ -84,7 +84,7 @@ final class SeriesGenerator {
         int weeks = 1 + random.nextInt(8);
         long start = end - weeks * 7 * DAY;
         var signal = Signal.of(kind, random, start);
-        var anomalies = anomalies(kind, signal, start, end);
+        var anomalies = anomalies(kind, signal, start, end, interval);
         long half = (end - start) / 20 / anomalies.size();
         for (var a : anomalies) {
             windows.add(new IncidentScore.Window(host, Instant.ofEpochMilli(a.start() - half), Instant.ofEpochMilli(Math.min(end, a.start() + half)),
@@ -137,7 +137,7 @@ final class SeriesGenerator {
     }
 
     /** One to three anomalies, at least three days (and a third of the history) in, two days apart, their windows inside the series. */
-    private List<Anomaly> anomalies(Kind kind, Signal signal, long start, long end) {
+    private List<Anomaly> anomalies(Kind kind, Signal signal, long start, long end, long interval) {
         long length = end - start;
         int n = length >= 21 * DAY ? 1 + random.nextInt(3) : 1;
         var out = new ArrayList<Anomaly>();
@@ -146,12 +146,12 @@ final class SeriesGenerator {
         long slot = (end - half - earliest) / n;
         for (int i = 0; i < n; i++) {
             long at = earliest + i * slot + (long) (random.nextDouble() * Math.max(1, slot - 2 * DAY));
-            out.add(anomaly(kind, signal, at - Math.floorMod(at, 5 * MINUTE)));
+            out.add(anomaly(kind, signal, at - Math.floorMod(at, interval), interval));
         }
         return out;
     }
 
-    private Anomaly anomaly(Kind kind, Signal signal, long at) {
+    private Anomaly anomaly(Kind kind, Signal signal, long at, long interval) {
         var shape = SHAPES[random.nextInt(SHAPES.length)];
         if (shape.equals("seasonal") && kind == Kind.LATENCY) {
             shape = "noisy";
@@ -163,7 +163,7 @@ final class SeriesGenerator {
         double spike = demand ? (sign > 0 ? 0.8 + 0.8 * random.nextDouble() : 0.6 + 0.3 * random.nextDouble())
                 : (0.6 + 0.6 * random.nextDouble()) * (signal.amplitude + 6 * signal.noise);
         return switch (shape) {
-            case "spike", "dip" -> new Anomaly(shape, at, at + (1 + random.nextInt(3)) * 5 * MINUTE, sign * Math.min(signal.headroom(sign), spike));
+            case "spike", "dip" -> new Anomaly(shape, at, at + (1 + random.nextInt(3)) * interval, sign * Math.min(signal.headroom(sign), spike));
             case "level shift up", "level shift down" -> new Anomaly(shape, at, at + (1 + random.nextInt(3)) * DAY,
                     sign * Math.min(0.8 * signal.headroom(sign), shift));
             case "ramp" -> {
