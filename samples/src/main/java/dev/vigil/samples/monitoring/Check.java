@@ -38,8 +38,6 @@ final class Check implements Callable<Integer> {
     @Option(names = "--end", defaultValue = "2026-03-02T00:00:00Z", description = "when the series end (default: ${DEFAULT-VALUE})")
     Instant end;
 
-    @Option(names = "--debug") boolean debug;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -49,9 +47,6 @@ final class Check implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         if (nab != null) {
             var score = nab(source, nab);
-            if (debug) {
-                score.raised().forEach(r -> out.println(r));
-            }
             out.printf("NAB (%s)%n%n%s%n%s%n", nab, IncidentScore.table(score.result()), falses(score));
         }
         for (var seed : seeds) {

@@ -124,7 +124,7 @@ public final class IncidentScore {
         return out.toString();
     }
 
-    /** Alerts outside every window of their host, per rule, as a Markdown table. */
+    /** Alerts outside every window of their host, per rule and host, as a Markdown table. */
     public static String falseAlertTable(List<Window> windows, List<Raised> alerts) {
         var rules = new TreeMap<String, Integer>();
         for (var a : alerts) {
@@ -132,7 +132,7 @@ public final class IncidentScore {
                 rules.merge(a.rule() + " @ " + a.host(), 1, Integer::sum);
             }
         }
-        var out = new StringBuilder(String.format(Locale.ROOT, "| rule | alerts outside every window |%n|---|---:|%n"));
+        var out = new StringBuilder(String.format(Locale.ROOT, "| rule @ host | alerts outside every window |%n|---|---:|%n"));
         rules.forEach((rule, n) -> out.append(String.format(Locale.ROOT, "| %s | %d |%n", rule, n)));
         return out.toString();
     }
