@@ -64,8 +64,8 @@ class MonitoringSampleTest {
 
     @Test
     void generatedSeries_ofSeveralShapes_halfTheirWindowsCaught_withAtMostOneFalseEpisodePerSeries() throws Exception {
-        // Seed 5 was not used to tune the rules (they were tuned on seeds 1 and 2); 8 series of 1 to 8 weeks.
-        var scored = Check.generated(RuleFolder.load(RULES), 5, 8, Instant.parse("2026-03-02T00:00:00Z"));
+        // Seed 31 was first run with the rules settled (see samples/monitoring/README.md); 8 series of 1 to 8 weeks.
+        var scored = Check.generated(RuleFolder.load(RULES), 31, 8, Instant.parse("2026-03-02T00:00:00Z"));
         System.out.println(IncidentScore.table(scored.result()));
         System.out.println(IncidentScore.kindTable(scored.windows(), scored.raised()));
 
