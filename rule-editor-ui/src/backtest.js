@@ -169,7 +169,7 @@ export function backtestPanel(root, context) {
     fill(rows, shown.filter((a) => (!rule || a.rule === rule) && (!key || String(a.key).includes(key))
       && (min < 0 || SEVERITIES.indexOf(a.severity) >= min)).map((a) => h(`tr.${a.change || 'plain'}`, {
       onclick: () => alertDetails(details, a, byId),
-      title: 'show the evidence',
+      title: 'show what triggered it',
     }, h('td', a.change), h('td', time(a.eventTime)), h('td', a.rule), h('td', a.key), h('td', a.severity), h('td', a.message))));
   }
 

@@ -5,10 +5,15 @@ import { ACCUMULATE_FUNCTIONS, KEYWORDS, TEMPORAL_OPERATORS, WINDOWS } from './d
 
 export const DSL_KEYS = ['rule', 'description', 'severity', 'when', 'then', 'pattern', 'event', 'where', 'per',
   'count', 'within', 'aggregate', 'field', 'steps', 'missing', 'for', 'condition', 'baseline', 'factor',
-  'minEvents', 'newKeys', 'message', 'suppress', 'attributes'];
+  'minEvents', 'newKeys', 'history', 'bucket', 'skip', 'seasonal', 'minHistory', 'message', 'suppress', 'attributes'];
 
 export const DSL_PATTERNS = ['match', 'count', 'aggregate', 'distinct', 'sequence', 'absence', 'flatline',
-  'sustained', 'spike', 'new-value', 'change'];
+  'sustained', 'spike', 'new-value', 'change', 'baseline'];
+
+/** What a baseline's condition, message and attributes may name besides the event's fields. */
+export const BASELINE_FIGURES = ['count', 'mean', 'stddev', 'min', 'max', 'p50', 'p90', 'p95', 'p99', 'zscore'];
+
+export const SEASONS = ['daily', 'weekly'];
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'];
 
@@ -27,9 +32,13 @@ export function completionOptions(path, before, eventTypes) {
     const test = /\.test\.yaml$/.test(path);
     if (/^\s*(-\s*)?pattern:\s*\S*$/.test(before)) return DSL_PATTERNS.map((p) => ({ label: p, type: 'enum' }));
     if (/severity:\s*\S*$/.test(before)) return SEVERITIES.map((s) => ({ label: s, type: 'enum' }));
+    if (/seasonal:\s*\S*$/.test(before)) return SEASONS.map((s) => ({ label: s, type: 'enum' }));
     if (/(event|type):\s*\S*$/.test(before)) return types.map((t) => ({ label: t.name, type: 'class' }));
     const fields = types.flatMap((t) => t.fields.map((f) => ({ label: f.name, type: 'property', detail: `${t.name}.${f.name} : ${f.type}` })));
-    if (/(per|field|where|condition):\s*.*$/.test(before)) return fields;
+    if (/condition:\s*.*$/.test(before)) {
+      return fields.concat(BASELINE_FIGURES.map((f) => ({ label: f, type: 'variable', detail: 'baseline figure' })));
+    }
+    if (/(per|field|where):\s*.*$/.test(before)) return fields;
     const keys = (test ? TEST_KEYS : DSL_KEYS).map((k) => ({ label: k, type: 'keyword', apply: `${k}: ` }));
     return keys.concat(fields);
   }

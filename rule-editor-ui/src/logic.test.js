@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StringStream } from '@codemirror/language';
+import { consultedText } from './alertview.js';
 import { ApiError, call, formatDetail, formatError } from './api.js';
 import { completionOptions } from './completion.js';
 import { countLevels, diagnosticRange, lintDiagnostics } from './diagnostics.js';
@@ -233,6 +234,11 @@ describe('completion', () => {
 
   it('YAML: keys, patterns, event types by key', () => {
     expect(completionOptions('x.rule.yaml', '  pattern: c', types).map((o) => o.label)).toContain('sustained');
+    expect(completionOptions('x.rule.yaml', '  pattern: b', types).map((o) => o.label)).toContain('baseline');
+    expect(completionOptions('x.rule.yaml', '  seasonal: ', types).map((o) => o.label)).toEqual(['daily', 'weekly']);
+    expect(completionOptions('x.rule.yaml', '  condition: amount > 3 * p', types).map((o) => o.label)).toContain('p95');
+    expect(completionOptions('x.rule.yaml', '  where: a', types).map((o) => o.label)).not.toContain('p95');
+    expect(completionOptions('x.rule.yaml', '  hist', types).map((o) => o.label)).toContain('history');
     expect(completionOptions('x.rule.yaml', '  event: ', types).map((o) => o.label)).toEqual(['Transaction']);
     expect(completionOptions('x.rule.yaml', '  per: ', types).map((o) => o.label)).toEqual(['cardId', 'amount']);
     expect(completionOptions('x.test.yaml', 'ex', types).map((o) => o.label)).toContain('expectNone');
@@ -313,5 +319,22 @@ describe('source', () => {
     expect(consumerView(kafka).lag).toBe(8);
     expect(consumerView({ ...kafka, state: 'retrying', problem: 'broker away', partitions: [] }))
       .toMatchObject({ state: 'retrying', problem: 'broker away', partitions: [], lag: null });
+  });
+});
+
+describe('consultedText', () => {
+  it('names the count and the ids, the newest when there are more events than ids', () => {
+    expect(consultedText({ events: 42, ids: ['t2', 't3', 't4', 't5', 't6'] })).toBe('consulted: 42 events (newest: t2, t3, t4, t5, t6)');
+    expect(consultedText({ events: 3, ids: ['t1', 't2', 't3'] })).toBe('consulted: 3 events (t1, t2, t3)');
+    expect(consultedText({ events: 1, ids: ['t1'] })).toBe('consulted: 1 event (t1)');
+  });
+
+  it('a profile\'s events have no ids: the count alone', () => {
+    expect(consultedText({ events: 900, ids: [] })).toBe('consulted: 900 events');
+  });
+
+  it('nothing consulted, or an alert without a context: no line', () => {
+    expect(consultedText({ events: 0, ids: [] })).toBeNull();
+    expect(consultedText(undefined)).toBeNull();
   });
 });

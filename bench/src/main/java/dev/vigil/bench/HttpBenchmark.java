@@ -1,5 +1,6 @@
 package dev.vigil.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.api.RuleSetSettings;
 import dev.vigil.engine.api.RuleSetSource;
@@ -166,8 +167,10 @@ public final class HttpBenchmark {
     }
 
     /**
-     * Records, for every alert on the stream that fired as an event arrived (the evidence event
-     * whose time is the alert's), when that event was sent and how long the alert took to arrive.
+     * Records, for every alert on the stream that fired as an event arrived (the event of its
+     * evidence or context whose time is the alert's: W1's every windowed event is a trigger, and the
+     * arriving one may be among the window it counted), when that event was sent and how long the
+     * alert took to arrive.
      * Alerts that fired as time passed (W1 fires again when an expiry leaves more than 5 events in
      * a window) have no such event and are not timed.
      */
@@ -183,7 +186,10 @@ public final class HttpBenchmark {
             try {
                 var alert = json.readTree(line.substring(5));
                 long firedAt = Instant.parse(alert.path("eventTime").asText()).toEpochMilli();
-                for (var id : alert.path("evidence")) {
+                var ids = new ArrayList<JsonNode>();
+                alert.path("evidence").forEach(ids::add);
+                alert.path("context").path("ids").forEach(ids::add);
+                for (var id : ids) {
                     var m = SENT.matcher(id.asText());
                     if (m.matches() && Long.parseLong(m.group(2)) == firedAt) {
                         long sent = Long.parseLong(m.group(1));

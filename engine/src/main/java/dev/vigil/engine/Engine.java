@@ -253,7 +253,8 @@ public final class Engine implements AutoCloseable {
             stats = stats.plus(stream.stats());
         }
         return new RuleSetInfo(live.name(), live.status(), stats, running.source(), running.rules(), live.decoder().eventTypes(),
-                running.generated(), live.alertBudget(), live.eventTimes(), live.capacity(), live.room(), running.partitioning());
+                running.generated(), live.alertBudget(), live.eventTimes(), live.capacity(), live.room(), running.partitioning(),
+                running.history());
     }
 
     /** The event types each deployed rule set accepts, by rule set name. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.api.ClockMode;
 import dev.vigil.engine.api.Event;
-import dev.vigil.engine.api.EventType;
 import dev.vigil.engine.api.InvalidEventsException;
 import dev.vigil.engine.api.JournalReader;
 import dev.vigil.engine.api.QueueFullException;
@@ -67,8 +66,8 @@ final class JournalRecovery {
             return new Recovery(live.name(), Recovery.Outcome.REPLAYED, null, 0, 0, outside,
                     Instant.ofEpochMilli(earliest), Instant.ofEpochMilli(ceiling));
         }
-        var horizon = live.running().eventTypes().stream().map(EventType::retention)
-                .map(r -> r == null ? unbounded : r).max(Duration::compareTo).orElse(unbounded);
+        var history = live.running().history();
+        var horizon = history == null ? unbounded : history;
         long from = Math.max(earliest, latest.getAsLong() - horizon.toMillis());
         long replayed = 0;
         long invalid = 0;

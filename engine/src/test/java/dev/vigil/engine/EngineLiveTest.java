@@ -27,6 +27,7 @@ import dev.vigil.engine.api.RuleSetSettings;
 import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.api.RuleSetStats;
 import dev.vigil.engine.api.RuleSetStatus;
+import dev.vigil.engine.api.AlertContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -155,7 +156,7 @@ class EngineLiveTest {
             assertThat(a.key()).isEqualTo("a1");
             assertThat(a.message()).isEqualTo("more than 4 transactions in 60 s");
             assertThat(a.eventTime()).isEqualTo(at("0:40"));
-            assertThat(a.evidence()).containsExactly("e1", "e2", "e3", "e4", "e5");
+            assertThat(a.context()).isEqualTo(new AlertContext(5, List.of("e1", "e2", "e3", "e4", "e5")));
         });
         assertThat(stats.eventsProcessed()).isEqualTo(5);
         assertThat(stats.version()).isEqualTo(2);
@@ -213,7 +214,7 @@ class EngineLiveTest {
         var stats = flush("fraud");
         assertThat(alerts).singleElement().satisfies(a -> {
             assertThat(a.version()).isEqualTo(1);
-            assertThat(a.evidence()).containsExactly("e1", "e2", "e3", "e4", "e5", "e6");
+            assertThat(a.context()).isEqualTo(new AlertContext(6, List.of("e2", "e3", "e4", "e5", "e6")));
         });
         assertThat(stats.version()).isEqualTo(1);
         assertThat(stats.eventsProcessed()).isEqualTo(6);
@@ -305,7 +306,7 @@ class EngineLiveTest {
         assertThat(alerts).hasSize(accounts);
         assertThat(alerts).extracting(Alert::id).doesNotHaveDuplicates();
         assertThat(alerts).extracting(Alert::key).doesNotHaveDuplicates();
-        assertThat(alerts).allSatisfy(a -> assertThat(a.evidence()).hasSize(perAccount));
+        assertThat(alerts).allSatisfy(a -> assertThat(a.context().events()).isEqualTo(perAccount));
         assertThat(stats.factCount()).isEqualTo(threads * perThread);
 
         // A minute later every event has left its window, and none is stuck in working memory.

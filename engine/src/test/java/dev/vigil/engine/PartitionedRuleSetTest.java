@@ -21,6 +21,7 @@ import dev.vigil.engine.api.Partitioning;
 import dev.vigil.engine.api.RuleSetSettings;
 import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.api.RuleSetStatus;
+import dev.vigil.engine.api.AlertContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -128,7 +129,7 @@ class PartitionedRuleSetTest {
         engine.flush("fraud").join();
         assertThat(alerts).extracting(Alert::key).as("the window kept its three events; the first alert is not raised again")
                 .containsExactly("raised", "waiting");
-        assertThat(alertsOf("waiting").get(0).evidence()).containsExactly("b1", "b2", "b3", "b4");
+        assertThat(alertsOf("waiting").get(0).context()).isEqualTo(new AlertContext(4, List.of("b1", "b2", "b3", "b4")));
 
         engine.deploy(fraudUnpartitioned());
         engine.submit("fraud", List.of(tx("b5", "0:06", "waiting")));
@@ -150,7 +151,7 @@ class PartitionedRuleSetTest {
         engine.deploy(source("fraud", TRANSACTION + burst(3), Partitioning.by("accountId").withPartitions(2)));
         engine.submit("fraud", List.of(tx("b4", "0:04", "w")));
         engine.flush("fraud").join();
-        assertThat(alerts).singleElement().satisfies(a -> assertThat(a.evidence()).containsExactly("b1", "b2", "b3", "b4"));
+        assertThat(alerts).singleElement().satisfies(a -> assertThat(a.context()).isEqualTo(new AlertContext(4, List.of("b1", "b2", "b3", "b4"))));
     }
 
     @Test
@@ -164,7 +165,8 @@ class PartitionedRuleSetTest {
         engine.flush("fraud").join();
 
         assertThat(recovery.replayed()).isEqualTo(6);
-        assertThat(alerts).extracting(Alert::evidence).containsExactlyInAnyOrder(List.of("b1", "b2", "b3", "b4"), List.of("c1", "c2", "c3", "c4"));
+        assertThat(alerts).extracting(Alert::context).containsExactlyInAnyOrder(
+                new AlertContext(4, List.of("b1", "b2", "b3", "b4")), new AlertContext(4, List.of("c1", "c2", "c3", "c4")));
     }
 
     @Test

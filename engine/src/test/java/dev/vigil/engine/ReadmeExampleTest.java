@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.AlertContext;
 import dev.vigil.engine.api.EngineConfig;
 import dev.vigil.engine.api.EngineListener;
 import dev.vigil.engine.api.RuleSetSource;
@@ -37,6 +38,7 @@ class ReadmeExampleTest {
                 @suppress("10m")
             when
                 $t : Transaction($acc : accountId) over window:time(60s)
+                not Transaction(accountId == $acc, this after $t) over window:time(60s)   // $t is the newest: the trigger
                 Number(intValue > 5) from accumulate(Transaction(accountId == $acc) over window:time(60s), count(1))
             then
                 alerts.raise($acc, "more than 5 transactions in 60 s");
@@ -70,7 +72,8 @@ class ReadmeExampleTest {
             assertThat(alerts).singleElement().satisfies(a -> {
                 assertThat(a.severity()).isEqualTo(Severity.HIGH);
                 assertThat(a.key()).isEqualTo("a1");
-                assertThat(a.evidence()).containsExactly("t0", "t1", "t2", "t3", "t4", "t5");
+                assertThat(a.evidence()).containsExactly("t5");
+                assertThat(a.context()).isEqualTo(new AlertContext(6, List.of("t1", "t2", "t3", "t4", "t5")));
             });
             assertThat(result.alerts()).extracting(Alert::id).containsExactly(alerts.get(0).id());
             assertThat(result.stats().events()).isEqualTo(6);

@@ -219,8 +219,7 @@ final class RuleSetConsumer implements AutoCloseable {
         readVersion = info.version();
         eventTypes = info.eventTypes().stream().map(EventType::name).collect(Collectors.toUnmodifiableSet());
         key = info.partitioning();
-        retentionMillis = info.eventTypes().stream().map(EventType::retention)
-                .map(r -> r == null ? config.maxRebuild() : r).max(Duration::compareTo).orElse(config.maxRebuild()).toMillis()
+        retentionMillis = (info.history() == null ? config.maxRebuild() : info.history()).toMillis()
                 + info.source().settings().allowedLateness().toMillis();
         runs.values().forEach(run -> run.retention(retentionMillis));
     }

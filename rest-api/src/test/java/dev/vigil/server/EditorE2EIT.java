@@ -196,7 +196,7 @@ class EditorE2EIT {
         assertThat(chart.findElements(By.tagName("canvas"))).isNotEmpty();
         assertThat(driver.findElement(By.id("backtest-stats")).getText()).contains("5 events", "2 alerts", "2 unchanged");
         alertRows.get(0).click();
-        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("alert-details"))).getText()).contains("\"id\":\"b2\"");
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("alert-details"))).getText()).contains("What triggered: 1 event", "\"id\":\"b2\"");
         screenshot("backtest");
 
         // The test cases of the editor's fraud.test.yaml: pass or fail per case, with the reason.

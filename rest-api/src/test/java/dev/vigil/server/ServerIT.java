@@ -97,6 +97,7 @@ class ServerIT {
         assertThat(alert.get("key").asText()).isEqualTo("a1");
         assertThat(alert.get("severity").asText()).isEqualTo("high");
         assertThat(alert.get("evidence").get(0).asText()).isEqualTo("t1");
+        assertThat(alert.get("context")).as("a rule of one pattern consults nothing else").isEqualTo(JSON.readTree("{\"events\": 0, \"ids\": []}"));
         var one = server.get("/api/v1/alerts/" + alert.get("id").asText());
         assertThat(read(one).get("ruleSet").asText()).isEqualTo("fraud");
     }
@@ -117,6 +118,7 @@ class ServerIT {
         assertThat(lines).contains("event: alert");
         var data = JSON.readTree(lines.stream().filter(l -> l.startsWith("data:")).findFirst().orElseThrow().substring(5));
         assertThat(data.get("key").asText()).isEqualTo("a1");
+        assertThat(data.get("context")).isEqualTo(JSON.readTree("{\"events\": 0, \"ids\": []}"));
         var id = data.get("id").asText();
         assertThat(lines).contains("id: " + id);
 

@@ -66,6 +66,26 @@ class WebhooksIT {
                 alerts.raise($t.getAccountId(), "small " + $t.getId());
             end
             """;
+    /** Six payments of a card within ten minutes, judged on the newest: it triggers, the window is consulted. */
+    private static final String VELOCITY = """
+            package velocity;
+            declare Payment
+                @role(event)
+                @timestamp(time)
+                id : String
+                time : long
+                cardId : String
+            end
+            rule "six payments within ten minutes"
+                @severity("high")
+            when
+                $p : Payment($card : cardId) over window:time(10m)
+                not Payment(cardId == $card, this after $p) over window:time(10m)
+                accumulate(Payment(cardId == $card) over window:time(10m); $n : count(); $n >= 6)
+            then
+                alerts.raise($card, $n + " payments within ten minutes");
+            end
+            """;
     /** Quick retries; the receivers of these tests listen on this machine, so loopback is allowed. */
     private static final Webhooks.Settings FAST = new Webhooks.Settings(Duration.ofMillis(500), Duration.ofMillis(100),
             Duration.ofMillis(400), Duration.ofMinutes(5), 4, new AddressPolicy(List.of(AddressPolicy.Cidr.parse("127.0.0.0/8"))));
@@ -274,6 +294,37 @@ class WebhooksIT {
         assertThat(logged.get("attempts").asInt()).isEqualTo(1);
         assertThat(logged.get("lastStatus").asInt()).isEqualTo(200);
         assertThat(logged.get("deliveredAt").isNull()).isFalse();
+    }
+
+    @Test
+    void aDeliveryAndTheApi_carryTheTriggerAsEvidence_andTheWindowItWasCountedInAsContext() throws Exception {
+        var receiver = receiver();
+        start();
+        var deployed = server.put("/api/v1/rulesets/velocity", toJson(Map.of("files", Map.of("velocity.drl", VELOCITY))));
+        assertThat(deployed.statusCode()).as(deployed.body()).isIn(200, 201);
+        subscribe(Map.of("url", receiver.url("/hook"), "filter", Map.of("rulesets", List.of("velocity"))));
+        var lines = new StringBuilder();
+        for (int i = 1; i <= 6; i++) {
+            lines.append(String.format("{\"type\": \"Payment\", \"id\": \"p%d\", \"time\": \"%s\", \"cardId\": \"c1\"}%n",
+                    i, Instant.parse("2026-11-20T10:00:00Z").plusSeconds(60L * i)));
+        }
+        var posted = server.send("POST", "/api/v1/events", lines.toString(), "application/x-ndjson", ADMIN_TOKEN);
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.at("/hook").size() == 1);
+        var evidence = JSON.readTree("[\"p6\"]");
+        var context = JSON.readTree("{\"events\": 6, \"ids\": [\"p2\", \"p3\", \"p4\", \"p5\", \"p6\"]}");
+        var delivered = JSON.readTree(receiver.at("/hook").get(0).body());
+        assertThat(delivered.get("message").asText()).isEqualTo("6 payments within ten minutes");
+        assertThat(delivered.get("evidence")).isEqualTo(evidence);
+        assertThat(delivered.get("context")).isEqualTo(context);
+        var listed = server.getJson("/api/v1/alerts?ruleset=velocity").get("alerts");
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).get("evidence")).isEqualTo(evidence);
+        assertThat(listed.get(0).get("context")).isEqualTo(context);
+        var one = server.getJson("/api/v1/alerts/" + delivered.get("id").asText());
+        assertThat(one.get("evidence")).isEqualTo(evidence);
+        assertThat(one.get("context")).isEqualTo(context);
     }
 
     @Test

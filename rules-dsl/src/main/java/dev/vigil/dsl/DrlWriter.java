@@ -3,6 +3,7 @@ package dev.vigil.dsl;
 import dev.vigil.dsl.Expr.Binary;
 import dev.vigil.dsl.RuleSpec.Absence;
 import dev.vigil.dsl.RuleSpec.Aggregate;
+import dev.vigil.dsl.RuleSpec.Baseline;
 import dev.vigil.dsl.RuleSpec.Change;
 import dev.vigil.dsl.RuleSpec.Count;
 import dev.vigil.dsl.RuleSpec.Distinct;
@@ -33,10 +34,21 @@ import java.util.TreeSet;
  * ({@code after[0ms, 15m]}), so Drools infers a finite expiry for every event type the rules use.
  * Patterns that raise on each new event (count, aggregate, distinct, spike) trigger on the newest
  * event of the key only, which a {@code not ... this after $event} keeps to one match per event.
+ *
+ * <p>A baseline, and a window longer than an hour, keep no events beyond their trigger's minute:
+ * they read the key's profile (time buckets of summaries, {@link ProfileSpec}), which helper rules
+ * open, add each event to after the reading rules have judged it, and delete once idle. Drools
+ * 10.2 was seen to evaluate a rule's {@code from} when the event arrives, before any rule fires
+ * (the engine's RuleLanguageProfilesTest holds it to that), except for a
+ * key's first event, whose profile the open rule inserts while firing: then salience orders them,
+ * so the readers' (0) above the add's (-100) puts the read before the add in both cases.
  */
 final class DrlWriter {
     /** How long a matched event stays a trigger in a match rule: bounds its memory, and lets a late event in realtime still match. */
     static final Duration MATCH_WINDOW = Duration.ofMinutes(1);
+    private static final String PROFILE = "dev.vigil.engine.profile.Profile";
+    private static final String SUMMARY = "dev.vigil.engine.profile.Summary";
+    private static final Set<String> PRIMITIVES = Set.of("byte", "short", "int", "long", "float", "double");
 
     private final String file;
     /** For each line written, where in the rule file it comes from; column 0 for a whole line. */
@@ -47,8 +59,12 @@ final class DrlWriter {
         this.file = file;
     }
 
-    /** The DRL of {@code rules}, and for each of its lines the line and column of the rule file it comes from. */
-    static Generated write(String file, List<RuleSpec> rules) {
+    /**
+     * The DRL of {@code rules}, and for each of its lines the line and column of the rule file it comes from.
+     * The helper rules of a profile whose name is in {@code profilesWritten} are left out (another file of
+     * the rule set has them); those of the others are written and their names added to it.
+     */
+    static Generated write(String file, List<RuleSpec> rules, Set<String> profilesWritten) {
         var writer = new DrlWriter(file);
         var types = new LinkedHashMap<String, EventTypeInfo>();
         for (var rule : rules) {
@@ -65,18 +81,120 @@ final class DrlWriter {
                 imports.add(type.qualifiedName());
             }
         }
+        if (rules.stream().anyMatch(r -> r.pattern().profile() != null)) {
+            imports.add(PROFILE);
+            imports.add(SUMMARY);
+        }
+        if (rules.stream().anyMatch(r -> r.pattern() instanceof Distinct d && d.bucket() != null)) {
+            imports.add(ArrayList.class.getName());
+        }
         if (!imports.isEmpty()) {
             writer.line("", 1);
             imports.forEach(i -> writer.line("import " + i + ";", 1));
         }
+        var keys = new ArrayList<RuleKey>();
         for (var rule : rules) {
+            keys.add(key(rule));
+            var profile = rule.pattern().profile();
+            if (profile != null && profilesWritten.add(profile.name())) {
+                writer.profileRules(profile, rule, keys);
+            }
             writer.line("", rule.pos().line());
             writer.rule(rule);
         }
         int[] lines = writer.sources.stream().mapToInt(Pos::line).toArray();
         int[] columns = writer.sources.stream().mapToInt(Pos::column).toArray();
-        return new Generated(file, writer.out.toString(), rules.stream().map(RuleSpec::name).toList(),
-                rules.stream().map(DrlWriter::key).toList(), List.of(), lines, columns);
+        return new Generated(file, writer.out.toString(), rules.stream().map(RuleSpec::name).toList(), keys, List.of(), lines, columns);
+    }
+
+    /** Whether a pattern reads its window from a profile: count, aggregate and distinct over an hour. */
+    private static boolean isLongWindow(Pattern pattern) {
+        return pattern.profile() != null && !(pattern instanceof Baseline) && !(pattern instanceof NewValue);
+    }
+
+    /**
+     * The helper rules of a profile: open one per key at the key's first event (before any rule
+     * reads it), add each event to it after the rules that read it have judged the event without
+     * it, and delete it once idle for its span. Each is keyed by the rule's {@code per}, as the
+     * rules that read the profile are; the forget rule matches no event.
+     */
+    private void profileRules(ProfileSpec p, RuleSpec rule, List<RuleKey> keys) {
+        int at = rule.pos().line();
+        var c = new Context(rule);
+        var ruleName = "profile " + p.name();
+        line("", at);
+        line("// The profile " + Conditions.quote(p.name()) + ": each key's history held as buckets, never as events, shared by the rules"
+                + " that read it.", at);
+        openRule(p, ruleName + ": open", c, at);
+        line("", at);
+        addRule(p, ruleName + ": add", c, at);
+        line("", at);
+        line("rule " + Conditions.quote(ruleName + ": forget idle keys"), at);
+        line("    timer (int: " + Durations.format(p.bucket()) + " " + Durations.format(p.bucket()) + ")", at);
+        line("when", at);
+        line("    $profile : Profile(name == " + Conditions.quote(p.name()) + ")", at);
+        line("then", at);
+        line("    if ($profile.idle(alerts.now())) { delete($profile); }", at);
+        line("end", at);
+        var type = p.event().type().name();
+        keys.add(new RuleKey(ruleName + ": open", at, p.per(), List.of(type)));
+        keys.add(new RuleKey(ruleName + ": add", at, p.per(), List.of(type)));
+        keys.add(new RuleKey(ruleName + ": forget idle keys", at, p.per(), List.of()));
+    }
+
+    private void openRule(ProfileSpec p, String ruleName, Context c, int at) {
+        var e = p.event();
+        var name = Conditions.quote(p.name());
+        line("rule " + Conditions.quote(ruleName), at);
+        line("    salience 100", at);
+        line("when", at);
+        line("    " + pattern(e.type().name(), where(e), c.keyBindings()) + window(MATCH_WINDOW), whereLine(e));
+        line("    not Profile(name == " + name + ", key == " + keyValue(c) + ")", at);
+        line("then", at);
+        line("    insert(Profile.of(" + name + ", " + c.key() + ", \"" + Durations.format(p.bucket()) + "\", \""
+                + Durations.format(p.span()) + "\"));", at);
+        line("end", at);
+    }
+
+    private void addRule(ProfileSpec p, String ruleName, Context c, int at) {
+        var e = p.event();
+        line("// after the rules that judge the event by the profile: they see the key's history without it", at);
+        line("rule " + Conditions.quote(ruleName), at);
+        line("    salience -100", at);
+        line("when", at);
+        var time = "$time : " + e.type().timestampField();
+        var measured = p.field() == null ? "" : "$value : " + p.field();
+        line("    " + pattern(e.type().name(), where(e), c.keyBindings(), time, measured, notNull(p.field(), e)) + window(MATCH_WINDOW),
+                whereLine(e));
+        line("    $profile : Profile(name == " + Conditions.quote(p.name()) + ", key == " + keyValue(c) + ")", at);
+        line("then", at);
+        var t = millis("$time", e);
+        line("    " + switch (p.kind()) {
+            case VALUES -> "$profile.add(" + t + ", " + number("$value", e.type().fields().get(p.field())) + ");";
+            case LABELS -> "$profile.note(" + t + ", " + label("$value", e.type().fields().get(p.field())) + ");";
+            case EVENTS -> "$profile.add(" + t + ", 1);";
+        }, at);
+        line("end", at);
+    }
+
+    /** The value a profile is keyed by: the key field, or the key fields joined by '/'. */
+    private static String keyValue(Context c) {
+        return c.pattern.per().size() == 1 ? c.key() : "(" + c.key() + ")";
+    }
+
+    /** {@code field != null} for a field that may hold null, which a profile cannot take. */
+    private static String notNull(String field, Step e) {
+        return field == null || PRIMITIVES.contains(e.type().fields().get(field)) ? "" : field + " != null";
+    }
+
+    /** A number field's value as a double. */
+    private static String number(String binding, String javaType) {
+        return PRIMITIVES.contains(javaType) ? binding : binding + ".doubleValue()";
+    }
+
+    /** A field's value as a label. */
+    private static String label(String binding, String javaType) {
+        return javaType.equals("String") || javaType.equals("java.lang.String") ? binding : "String.valueOf(" + binding + ")";
     }
 
     /** What {@code rule} groups its events by: its per, for the types of all its steps. */
@@ -229,7 +347,9 @@ final class DrlWriter {
     }
 
     private void lhs(Pattern pattern, Context c) {
-        if (pattern instanceof Match m) {
+        if (isLongWindow(pattern)) {
+            longWindow(pattern, c);
+        } else if (pattern instanceof Match m) {
             var e = m.event();
             line("    $event : " + pattern(e.type().name(), where(e), c.keyBindings(), c.fieldBindings(e)) + window(MATCH_WINDOW), whereLine(e));
         } else if (pattern instanceof Count p) {
@@ -273,6 +393,19 @@ final class DrlWriter {
             sustained(p, c);
         } else if (pattern instanceof Spike p) {
             spike(p, c);
+        } else if (pattern instanceof Baseline p) {
+            baseline(p, c);
+        } else if (pattern instanceof NewValue p && p.bucket() != null) {
+            var e = p.event();
+            var valueType = e.type().fields().get(p.field());
+            line("    // a value the key has not shown in the last " + Durations.format(p.within()) + ", held as buckets of "
+                    + Durations.format(p.bucket()) + ": from the start of the bucket " + (p.within().toMillis() / p.bucket().toMillis() - 1)
+                    + " before this event's", whereLine(e));
+            line("    $event : " + pattern(e.type().name(), where(e), c.keyBindings(), "$time : " + e.type().timestampField(),
+                    "$value : " + p.field(), notNull(p.field(), e), c.fieldBindings(e)) + window(MATCH_WINDOW), whereLine(e));
+            line("    $profile : Profile(name == " + Conditions.quote(p.profile().name()) + ", key == " + keyValue(c) + ")", whereLine(e));
+            line("    Summary(" + (p.newKeys() ? "" : "!isEmpty(), ") + "!has(" + label("$value", valueType) + ")) from $profile.last("
+                    + millis("$time", e) + ", \"" + Durations.format(p.within()) + "\")", whereLine(e));
         } else if (pattern instanceof NewValue p) {
             var e = p.event();
             var type = e.type().name();
@@ -303,6 +436,101 @@ final class DrlWriter {
         } else {
             throw new IllegalStateException("no DRL for " + pattern);
         }
+    }
+
+    /**
+     * The event against the key's profile, read before the event is added to it: all of the
+     * history, the history but its latest buckets ({@code skip}), or the same hour of earlier days
+     * or weeks.
+     */
+    private void baseline(Baseline p, Context c) {
+        var e = p.event();
+        var at = p.conditionPos();
+        var valueType = e.type().fields().get(p.field());
+        var t = millis("$time", e);
+        var history = "\"" + Durations.format(p.history()) + "\"";
+        String source;
+        String what;
+        if (p.seasonal() != null) {
+            var period = RuleReader.period(p.seasonal());
+            long periods = p.history().toMillis() / period.toMillis();
+            source = "$profile.seasonal(" + t + ", \"" + Durations.format(period) + "\", " + periods + ")";
+            what = "the same hour " + (p.seasonal().equals("daily") ? "of the days" : "of the same weekday of the weeks") + " before, over "
+                    + Durations.format(p.history());
+        } else if (!p.skip().isZero()) {
+            source = "$profile.between(" + t + ", \"" + Durations.format(p.skip()) + "\", " + history + ")";
+            what = "the last " + Durations.format(p.history()) + " in buckets of " + Durations.format(p.bucket()) + ", the latest "
+                    + Durations.format(p.skip()) + " left out";
+        } else {
+            source = "$profile.last(" + t + ", " + history + ")";
+            what = "the last " + Durations.format(p.history()) + " in buckets of " + Durations.format(p.bucket());
+        }
+        var value = number("$value", valueType);
+        var condition = Conditions.drl(p.condition(), r -> Baseline.FIGURES.contains(r.field()) ? figure(r.field(), "", value)
+                : "$event." + r.field());
+        line("    // judged against the key's " + p.field() + " of " + what + ", before the event joins it", at);
+        line("    $event : " + pattern(e.type().name(), where(e), c.keyBindings(), "$time : " + e.type().timestampField(),
+                "$value : " + p.field(), notNull(p.field(), e), c.fieldBindings(e)) + window(MATCH_WINDOW), whereLine(e));
+        line("    $profile : Profile(name == " + Conditions.quote(p.profile().name()) + ", key == " + keyValue(c) + ")", at);
+        line("    $baseline : Summary(count() >= " + p.minHistory() + ", " + condition + ") from " + source, at);
+    }
+
+    /**
+     * Count, aggregate or distinct over a window longer than an hour, read from the key's profile
+     * before the event joins it (as every rule reading a profile is, so that its profile's add
+     * comes after it), the event then counted in: the event's bucket and those before it, the
+     * window's length in all.
+     */
+    private void longWindow(Pattern pattern, Context c) {
+        var p = pattern.profile();
+        var e = p.event();
+        var at = whereLine(e);
+        var buckets = p.span().toMillis() / p.bucket().toMillis();
+        line("    // the key's events of the last " + Durations.format(p.span()) + " as " + buckets + " buckets of " + Durations.format(p.bucket())
+                + ": from the first bucket boundary after " + Durations.format(p.span()) + " before this event, and this event", at);
+        var value = p.field() == null ? "" : "$value : " + p.field();
+        line("    $event : " + pattern(e.type().name(), where(e), c.keyBindings(), "$time : " + e.type().timestampField(), value,
+                notNull(p.field(), e), c.fieldBindings(e)) + window(MATCH_WINDOW), at);
+        line("    $profile : Profile(name == " + Conditions.quote(p.name()) + ", key == " + keyValue(c) + ")", at);
+        var figures = windowFigures(pattern, "");
+        var measured = figures.get(pattern instanceof Aggregate a ? a.function() : "count");
+        var threshold = pattern instanceof Count n ? n.threshold() : pattern instanceof Aggregate n ? n.threshold()
+                : ((Distinct) pattern).threshold();
+        line("    $window : Summary(" + measured + " " + threshold(threshold) + ") from $profile.last(" + millis("$time", e) + ", \""
+                + Durations.format(p.span()) + "\")", at);
+    }
+
+    /** A long window's figures with the event counted in, read from a summary through {@code receiver} ({@code ""} or {@code "$window."}). */
+    private static Map<String, String> windowFigures(Pattern pattern, String receiver) {
+        var r = receiver;
+        var figures = new LinkedHashMap<String, String>();
+        if (pattern instanceof Aggregate a) {
+            var value = number("$value", a.event().type().fields().get(a.field()));
+            figures.put(a.function(), switch (a.function()) {
+                case "sum" -> "(" + r + "sum() + " + value + ")";
+                case "avg" -> "((" + r + "sum() + " + value + ") / (" + r + "count() + 1))";
+                default -> "(" + r + "isEmpty() ? " + value + " : Math." + a.function() + "(" + r + a.function() + "(), " + value + "))";
+            });
+        }
+        if (pattern instanceof Distinct d) {
+            var label = label("$value", d.event().type().fields().get(d.field()));
+            figures.put("count", "(" + r + "distinct() + (" + r + "has(" + label + ") ? 0 : 1))");
+        } else {
+            figures.put("count", "(" + r + "count() + 1)");
+        }
+        return figures;
+    }
+
+    /** A baseline's figure read from a summary: {@code quantile(0.95)}, or {@code $baseline.quantile(0.95)} with that receiver. */
+    private static String figure(String name, String receiver, String value) {
+        return receiver + switch (name) {
+            case "p50" -> "quantile(0.5)";
+            case "p90" -> "quantile(0.9)";
+            case "p95" -> "quantile(0.95)";
+            case "p99" -> "quantile(0.99)";
+            case "zscore" -> "zscore(" + value + ")";
+            default -> name + "()";
+        };
     }
 
     /** The newest event of its key that satisfies the condition: the trigger of the windowed patterns. */
@@ -420,7 +648,15 @@ final class DrlWriter {
         int at = rule.message().pos().line();
         var pattern = rule.pattern();
         var figures = new LinkedHashMap<String, String>();
-        if (pattern instanceof Count) {
+        if (isLongWindow(pattern)) {
+            figures.putAll(windowFigures(pattern, "$window."));
+            if (pattern instanceof Distinct d) {
+                var label = label("$value", d.event().type().fields().get(d.field()));
+                line("    ArrayList<Object> values = new ArrayList<>($window.labels());", at);
+                line("    if (!$window.has(" + label + ")) { values.add(" + label + "); }", at);
+                figures.put("values", "alerts.sorted(values)");
+            }
+        } else if (pattern instanceof Count) {
             figures.put("count", "$count");
         } else if (pattern instanceof Aggregate a) {
             figures.put(a.function(), "$" + a.function());
@@ -441,6 +677,9 @@ final class DrlWriter {
             figures.put("recent", "recent");
             figures.put("baseline", "baseline");
             figures.put("ratio", "recent / baseline");
+        } else if (pattern instanceof Baseline b) {
+            var value = number("$value", b.event().type().fields().get(b.field()));
+            Baseline.FIGURES.forEach(f -> figures.put(f, figure(f, "$baseline.", value)));
         } else if (pattern instanceof NewValue) {
             figures.put("value", "$value");
         } else if (pattern instanceof Change) {

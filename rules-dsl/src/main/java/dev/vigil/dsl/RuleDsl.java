@@ -2,9 +2,11 @@ package dev.vigil.dsl;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Vigil's rule language: {@code *.rule.yaml} files, each holding one rule per YAML document,
@@ -40,6 +42,23 @@ public final class RuleDsl {
      * event types: DRL, or every problem found.
      */
     public static Generated compile(String file, String text, Collection<EventTypeInfo> eventTypes) {
+        return compile(file, text, eventTypes, new HashSet<>());
+    }
+
+    /**
+     * Compiles the rule files of one rule set ({@code files}, path to text) against its event types,
+     * each as {@link #compile(String, String, Collection)} does, in the order given, except that
+     * the helper rules of a profile that rules of several files read are written once, in the
+     * first file that compiles and reads it.
+     */
+    public static Map<String, Generated> compile(Map<String, String> files, Collection<EventTypeInfo> eventTypes) {
+        var profilesWritten = new HashSet<String>();
+        var generated = new LinkedHashMap<String, Generated>();
+        files.forEach((file, text) -> generated.put(file, compile(file, text, eventTypes, profilesWritten)));
+        return generated;
+    }
+
+    private static Generated compile(String file, String text, Collection<EventTypeInfo> eventTypes, Set<String> profilesWritten) {
         var byName = new LinkedHashMap<String, EventTypeInfo>();
         for (var type : eventTypes) {
             byName.putIfAbsent(type.name(), type);
@@ -52,6 +71,6 @@ public final class RuleDsl {
                     .toList();
             return Generated.failed(file, sorted);
         }
-        return DrlWriter.write(file, read.rules());
+        return DrlWriter.write(file, read.rules(), profilesWritten);
     }
 }

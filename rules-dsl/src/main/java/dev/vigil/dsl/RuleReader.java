@@ -3,6 +3,7 @@ package dev.vigil.dsl;
 import dev.vigil.dsl.Expr.Binary;
 import dev.vigil.dsl.RuleSpec.Absence;
 import dev.vigil.dsl.RuleSpec.Aggregate;
+import dev.vigil.dsl.RuleSpec.Baseline;
 import dev.vigil.dsl.RuleSpec.Change;
 import dev.vigil.dsl.RuleSpec.Count;
 import dev.vigil.dsl.RuleSpec.Distinct;
@@ -34,7 +35,12 @@ import java.util.Set;
  */
 final class RuleReader {
     static final List<String> PATTERNS = List.of("match", "count", "aggregate", "distinct", "sequence", "absence", "flatline",
-            "sustained", "spike", "new-value", "change");
+            "sustained", "spike", "new-value", "change", "baseline");
+    /** Windows longer than this are held as profile buckets, not raw events. */
+    static final Duration LONG_WINDOW = Duration.ofHours(1);
+    /** A long window is held in about this many buckets. */
+    private static final int WINDOW_BUCKETS = 60;
+    private static final List<String> SEASONS = List.of("daily", "weekly");
     private static final List<String> RULE_KEYS = List.of("rule", "description", "severity", "when", "then");
     private static final List<String> THEN_KEYS = List.of("message", "severity", "suppress", "attributes");
     private static final List<String> SEVERITIES = List.of("low", "medium", "high", "critical");
@@ -54,8 +60,11 @@ final class RuleReader {
             Map.entry("sustained", List.of("event", "where", "per", "for", "condition")),
             Map.entry("spike", List.of("event", "where", "per", "within", "baseline", "factor", "field", "minEvents")),
             Map.entry("new-value", List.of("event", "where", "per", "within", "field", "newKeys")),
-            Map.entry("change", List.of("event", "where", "per", "within", "field")));
-    private static final Set<String> OPTIONAL = Set.of("where", "field@spike", "minEvents", "newKeys", "per@match");
+            Map.entry("change", List.of("event", "where", "per", "within", "field")),
+            Map.entry("baseline", List.of("event", "where", "per", "field", "history", "bucket", "skip", "seasonal", "minHistory",
+                    "condition")));
+    private static final Set<String> OPTIONAL = Set.of("where", "field@spike", "minEvents", "newKeys", "per@match", "bucket", "skip",
+            "seasonal", "minHistory");
 
     private final String file;
     private final Map<String, EventTypeInfo> types;
@@ -256,8 +265,9 @@ final class RuleReader {
             case "field" -> "the field it looks at, as in field: terminalId";
             case "steps" -> "a list of at least two steps, each with an event and optionally a where and a name";
             case "missing" -> "the event that should follow, as in missing: {event: Payment}";
-            case "condition" -> "what every event must satisfy, as in condition: cpu > 90";
+            case "condition" -> "what every event must satisfy, as in condition: cpu > 90 (for a baseline: amount > 3 * p95)";
             case "baseline" -> "the longer window before the recent one, as in baseline: 1h";
+            case "history" -> "how much of the key's history to keep, as in history: 30d";
             case "factor" -> "how many times the baseline counts as a spike, as in factor: 3";
             default -> "see the rule language's documentation";
         };
@@ -275,14 +285,18 @@ final class RuleReader {
             case "count" -> {
                 var threshold = threshold(when, "count");
                 var within = duration(when, "within");
-                yield threshold == null || within == null ? null : new Count(step, per, within, threshold);
+                var bucket = within == null ? null : windowBucket(when, within);
+                yield threshold == null || within == null || bucketMissing(within, bucket) ? null
+                        : new Count(step, per, within, threshold, bucket);
             }
             case "aggregate" -> aggregate(when, step, per);
             case "distinct" -> {
                 var field = field(when, "field", step.type());
                 var threshold = threshold(when, "count");
                 var within = duration(when, "within");
-                yield field == null || threshold == null || within == null ? null : new Distinct(step, per, within, field, threshold);
+                var bucket = within == null ? null : windowBucket(when, within);
+                yield field == null || threshold == null || within == null || bucketMissing(within, bucket) ? null
+                        : new Distinct(step, per, within, field, threshold, bucket);
             }
             case "flatline" -> {
                 var duration = duration(when, "for");
@@ -301,15 +315,216 @@ final class RuleReader {
                 var field = field(when, "field", step.type());
                 var within = duration(when, "within");
                 var newKeys = flag(when, "newKeys");
-                yield field == null || within == null ? null : new NewValue(step, per, within, field, newKeys);
+                var bucket = within == null ? null : windowBucket(when, within);
+                yield field == null || within == null || bucketMissing(within, bucket) ? null
+                        : new NewValue(step, per, within, field, newKeys, bucket);
             }
             case "change" -> {
                 var field = field(when, "field", step.type());
                 var within = duration(when, "within");
                 yield field == null || within == null ? null : new Change(step, per, within, field);
             }
+            case "baseline" -> baseline(when, step, per);
             default -> throw new IllegalStateException("pattern " + kind + " has no reader");
         };
+    }
+
+    /**
+     * The bucket a window longer than {@link #LONG_WINDOW} is held in: the window divided into the
+     * fewest whole seconds of at least {@link #WINDOW_BUCKETS} buckets; null for a shorter window,
+     * which is held as raw events.
+     */
+    private Duration windowBucket(Mapping when, Duration within) {
+        if (within.compareTo(LONG_WINDOW) <= 0) {
+            return null;
+        }
+        long ms = within.toMillis();
+        for (long n = WINDOW_BUCKETS; n <= ProfileSpec.MAX_BUCKETS; n++) {
+            if (ms % n == 0 && (ms / n) % 1000 == 0) {
+                return Duration.ofMillis(ms / n);
+            }
+        }
+        problem(valuePos(when, "within"), "a window over " + format(LONG_WINDOW) + " is held as buckets of whole seconds, from "
+                + WINDOW_BUCKETS + " to " + ProfileSpec.MAX_BUCKETS + " of them, and " + format(within)
+                + " does not divide so: round it, as in " + format(Duration.ofMinutes(within.toMinutes())));
+        return null;
+    }
+
+    /** Whether a window over an hour found no bucket to be held in (a problem said so). */
+    private static boolean bucketMissing(Duration within, Duration bucket) {
+        return within.compareTo(LONG_WINDOW) > 0 && bucket == null;
+    }
+
+    /** A baseline: its durations checked against each other and its condition against the event's fields and the figures. */
+    private Pattern baseline(Mapping when, Step step, List<String> per) {
+        int before = problems.size();
+        var field = numberField(when, step);
+        var history = duration(when, "history");
+        var skip = when.entry("skip") == null ? Duration.ZERO : duration(when, "skip");
+        var seasonal = season(when);
+        Integer minHistory = when.entry("minHistory") == null ? Integer.valueOf(10) : wholeNumber(when, "minHistory", 1);
+        var condition = baselineCondition(when, step);
+        if (problems.size() > before || history == null || skip == null || minHistory == null) {
+            return null;
+        }
+        var bucket = when.entry("bucket") != null ? duration(when, "bucket") : defaultBucket(history, seasonal);
+        if (bucket == null || !baselineSpans(when, history, bucket, skip, seasonal)) {
+            return null;
+        }
+        return field == null || condition == null ? null : new Baseline(step, per, field, history, bucket, skip, seasonal, minHistory,
+                condition, ((Scalar) when.entry("condition").value()).contentPos());
+    }
+
+    /** One bucket a day over a week or more, an hour below that (and always for a seasonal baseline), a minute below a day. */
+    private static Duration defaultBucket(Duration history, String seasonal) {
+        if (seasonal != null || history.compareTo(Duration.ofDays(1)) >= 0 && history.compareTo(Duration.ofDays(7)) < 0) {
+            return Duration.ofHours(1);
+        }
+        return history.compareTo(Duration.ofDays(7)) >= 0 ? Duration.ofDays(1) : Duration.ofMinutes(1);
+    }
+
+    /** Whether history, bucket, skip and season fit together; a problem at the option that does not. */
+    private boolean baselineSpans(Mapping when, Duration history, Duration bucket, Duration skip, String seasonal) {
+        var given = when.entry("bucket") != null ? "bucket" : "history";
+        if (bucket.toMillis() < 1000) {
+            problem(valuePos(when, "bucket"), "a bucket must be at least 1s");
+            return false;
+        }
+        if (history.toMillis() % bucket.toMillis() != 0) {
+            problem(valuePos(when, given), "history " + format(history) + " is not a whole number of buckets of " + format(bucket)
+                    + ": make it a multiple of " + format(bucket) + (given.equals("bucket") ? "" : ", or give bucket:"));
+            return false;
+        }
+        long buckets = history.toMillis() / bucket.toMillis();
+        if (buckets > ProfileSpec.MAX_BUCKETS) {
+            problem(valuePos(when, given), "history " + format(history) + " in buckets of " + format(bucket) + " would be " + buckets
+                    + " buckets, and a profile holds at most " + ProfileSpec.MAX_BUCKETS + ": give a longer bucket");
+            return false;
+        }
+        if (seasonal != null) {
+            if (!bucket.equals(Duration.ofHours(1))) {
+                problem(valuePos(when, "bucket"), "a seasonal baseline compares the same hour of earlier days, so its bucket is 1h, not "
+                        + format(bucket));
+                return false;
+            }
+            if (!skip.isZero()) {
+                problem(valuePos(when, "skip"), "skip does not go with seasonal: a seasonal baseline reads only the same hour of earlier "
+                        + (seasonal.equals("daily") ? "days" : "weeks") + ", never the latest hours");
+                return false;
+            }
+            var period = period(seasonal);
+            if (history.compareTo(period) <= 0) {
+                problem(valuePos(when, "history"), "a " + seasonal + " baseline needs more history than one period, "
+                        + format(period) + ": as in history: " + format(period.multipliedBy(4)));
+                return false;
+            }
+        }
+        if (skip.toMillis() % bucket.toMillis() != 0 || skip.compareTo(history) >= 0) {
+            problem(valuePos(when, "skip"), "skip must be a whole number of buckets of " + format(bucket) + " and less than the history ("
+                    + format(history) + "), not " + format(skip));
+            return false;
+        }
+        return true;
+    }
+
+    /** The period a seasonal baseline steps back by. */
+    static Duration period(String seasonal) {
+        return seasonal.equals("daily") ? Duration.ofDays(1) : Duration.ofDays(7);
+    }
+
+    private String season(Mapping when) {
+        var entry = when.entry("seasonal");
+        if (entry == null) {
+            return null;
+        }
+        var text = scalarText(entry.value());
+        if (text == null || !SEASONS.contains(text)) {
+            problem(entry.value().pos(), "seasonal is daily (the same hour of earlier days) or weekly (the same hour of the same weekday),"
+                    + " not '" + (text == null ? "" : text) + "'");
+        }
+        return text;
+    }
+
+    private String numberField(Mapping when, Step step) {
+        var field = field(when, "field", step.type());
+        if (field != null && Conditions.kindOf(step.type().fields().get(field)) != Conditions.Kind.NUMBER) {
+            problem(valuePos(when, "field"), "a baseline measures a number field, and " + field + " is " + step.type().fields().get(field));
+            return null;
+        }
+        return field;
+    }
+
+    private Integer wholeNumber(Mapping when, String key, int least) {
+        var n = number(when, key);
+        if (n == null) {
+            return null;
+        }
+        if (n.compareTo(BigDecimal.valueOf(least)) < 0 || n.stripTrailingZeros().scale() > 0 || n.compareTo(BigDecimal.valueOf(1_000_000)) > 0) {
+            problem(valuePos(when, key), key + " must be a whole number from " + least + " to 1000000, as in " + key + ": 10");
+            return null;
+        }
+        return n.intValue();
+    }
+
+    /**
+     * A baseline's condition: names are the baseline's figures or else fields of the event; a name
+     * that is neither is reported as such, with the figures and the fields.
+     */
+    private Expr baselineCondition(Mapping when, Step step) {
+        var entry = when.entry("condition");
+        if (entry == null) {
+            return null;
+        }
+        if (!(entry.value() instanceof Scalar s) || s.isNull()) {
+            problem(entry.value().pos(), "a condition is one line of text, as in condition: amount > 3 * p95, not " + entry.value().kind());
+            return null;
+        }
+        Expr expr;
+        try {
+            expr = ExprParser.parse(s.text());
+        } catch (ExprParser.ParseException e) {
+            problem(s.contentPos().moved(e.at), "the condition does not parse: " + e.getMessage());
+            return null;
+        }
+        var type = step.type();
+        var unknown = new ArrayList<Expr.Ref>();
+        refs(expr, unknown);
+        unknown.removeIf(r -> r.step() == null && (Baseline.FIGURES.contains(r.field()) || type.fields().containsKey(r.field())));
+        for (var r : unknown) {
+            var names = new ArrayList<>(Baseline.FIGURES);
+            names.addAll(type.fields().keySet());
+            var suggestion = Words.closest(r.written(), names);
+            problem(s.contentPos().moved(r.at()), "'" + r.written() + "' is neither a figure of the baseline nor a field of " + type.name()
+                    + (suggestion == null ? "" : " (did you mean " + suggestion + "?)") + ": the figures are "
+                    + String.join(", ", Baseline.FIGURES) + "; the fields are " + String.join(", ", type.fields().keySet()));
+        }
+        if (!unknown.isEmpty()) {
+            return null;
+        }
+        var fields = new LinkedHashMap<>(type.fields());
+        Baseline.FIGURES.forEach(f -> fields.put(f, "double"));
+        var withFigures = new EventTypeInfo(type.name(), type.packageName(), type.timestampField(), fields);
+        var found = Conditions.check(expr, new Conditions.Scope(withFigures, Map.of()));
+        for (var p : found) {
+            problem(s.contentPos().moved(p.at()), p.message());
+        }
+        return found.isEmpty() ? expr : null;
+    }
+
+    private static void refs(Expr expr, List<Expr.Ref> out) {
+        if (expr instanceof Expr.Ref r) {
+            out.add(r);
+        } else if (expr instanceof Expr.Unary u) {
+            refs(u.operand(), out);
+        } else if (expr instanceof Binary b) {
+            refs(b.left(), out);
+            refs(b.right(), out);
+        } else if (expr instanceof Expr.In in) {
+            refs(in.value(), out);
+            in.options().forEach(o -> refs(o, out));
+        } else if (expr instanceof Expr.Call c) {
+            c.args().forEach(a -> refs(a, out));
+        }
     }
 
     /** The options that do not depend on the event type, checked when it is unknown, so that every problem shows at once. */
@@ -319,9 +534,10 @@ final class RuleReader {
                 continue;
             }
             switch (option) {
-                case "within", "for", "baseline" -> duration(when, option);
+                case "within", "for", "baseline", "history", "bucket", "skip" -> duration(when, option);
                 case "count" -> threshold(when, option);
-                case "factor", "minEvents" -> number(when, option);
+                case "factor", "minEvents", "minHistory" -> number(when, option);
+                case "seasonal" -> season(when);
                 case "newKeys" -> flag(when, option);
                 default -> {
                 }
@@ -368,7 +584,9 @@ final class RuleReader {
             return null;
         }
         var threshold = new Binary(b.op(), null, limit, b.at());
-        return within == null ? null : new Aggregate(step, per, within, call.function().toLowerCase(Locale.ROOT), ref.field(), threshold);
+        var bucket = within == null ? null : windowBucket(when, within);
+        return within == null || bucketMissing(within, bucket) ? null
+                : new Aggregate(step, per, within, call.function().toLowerCase(Locale.ROOT), ref.field(), threshold, bucket);
     }
 
     private Pattern spike(Mapping when, Step step, List<String> per) {

@@ -43,6 +43,11 @@ record RuleSpec(String name, Pos pos, String description, String severity, Durat
         default List<String> figures() {
             return List.of();
         }
+
+        /** The key's history it reads as profile buckets, or null when it keeps raw events. */
+        default ProfileSpec profile() {
+            return null;
+        }
     }
 
     /** Every event that satisfies the condition. */
@@ -52,8 +57,12 @@ record RuleSpec(String name, Pos pos, String description, String severity, Durat
         }
     }
 
-    /** The number of events of a key in a sliding window against a threshold. */
-    record Count(Step event, List<String> per, Duration within, Binary threshold) implements Pattern {
+    /**
+     * The number of events of a key in a sliding window against a threshold.
+     *
+     * @param bucket the buckets a window over an hour is held in, or null for raw events
+     */
+    record Count(Step event, List<String> per, Duration within, Binary threshold, Duration bucket) implements Pattern {
         public List<Step> steps() {
             return List.of(event);
         }
@@ -61,10 +70,19 @@ record RuleSpec(String name, Pos pos, String description, String severity, Durat
         public List<String> figures() {
             return List.of("count");
         }
+
+        public ProfileSpec profile() {
+            return bucket == null ? null : new ProfileSpec(event, per, null, ProfileSpec.Kind.EVENTS, bucket, within);
+        }
     }
 
-    /** {@code sum}, {@code avg}, {@code min} or {@code max} of a field over a sliding window against a threshold. */
-    record Aggregate(Step event, List<String> per, Duration within, String function, String field, Binary threshold) implements Pattern {
+    /**
+     * {@code sum}, {@code avg}, {@code min} or {@code max} of a field over a sliding window against a threshold.
+     *
+     * @param bucket the buckets a window over an hour is held in, or null for raw events
+     */
+    record Aggregate(Step event, List<String> per, Duration within, String function, String field, Binary threshold, Duration bucket)
+            implements Pattern {
         public List<Step> steps() {
             return List.of(event);
         }
@@ -72,16 +90,28 @@ record RuleSpec(String name, Pos pos, String description, String severity, Durat
         public List<String> figures() {
             return List.of(function, "count");
         }
+
+        public ProfileSpec profile() {
+            return bucket == null ? null : new ProfileSpec(event, per, field, ProfileSpec.Kind.VALUES, bucket, within);
+        }
     }
 
-    /** The number of distinct values of a field in a sliding window against a threshold. */
-    record Distinct(Step event, List<String> per, Duration within, String field, Binary threshold) implements Pattern {
+    /**
+     * The number of distinct values of a field in a sliding window against a threshold.
+     *
+     * @param bucket the buckets a window over an hour is held in, or null for raw events
+     */
+    record Distinct(Step event, List<String> per, Duration within, String field, Binary threshold, Duration bucket) implements Pattern {
         public List<Step> steps() {
             return List.of(event);
         }
 
         public List<String> figures() {
             return List.of("count", "values");
+        }
+
+        public ProfileSpec profile() {
+            return bucket == null ? null : new ProfileSpec(event, per, field, ProfileSpec.Kind.LABELS, bucket, within);
         }
     }
 
@@ -122,14 +152,51 @@ record RuleSpec(String name, Pos pos, String description, String severity, Durat
         }
     }
 
-    /** The first time a key shows a value of a field within a memory period. */
-    record NewValue(Step event, List<String> per, Duration within, String field, boolean newKeys) implements Pattern {
+    /**
+     * Each event of a key judged against the key's own history of a number field, held as a profile.
+     *
+     * @param history    how much history the profile keeps
+     * @param bucket     the length of its buckets
+     * @param skip       the most recent time left out of the baseline, zero for none
+     * @param seasonal   {@code daily}, {@code weekly}, or null for every bucket of the history
+     * @param minHistory the fewest values in the baseline for it to judge
+     * @param condition  over the event's fields and the baseline's figures
+     */
+    record Baseline(Step event, List<String> per, String field, Duration history, Duration bucket, Duration skip, String seasonal,
+                    int minHistory, Expr condition, Pos conditionPos) implements Pattern {
+        /** What the baseline gives, which its condition, message and attributes may name. */
+        static final List<String> FIGURES = List.of("count", "mean", "stddev", "min", "max", "p50", "p90", "p95", "p99", "zscore");
+
+        public List<Step> steps() {
+            return List.of(event);
+        }
+
+        public List<String> figures() {
+            return FIGURES;
+        }
+
+        public ProfileSpec profile() {
+            return new ProfileSpec(event, per, field, ProfileSpec.Kind.VALUES, bucket, history);
+        }
+    }
+
+    /**
+     * The first time a key shows a value of a field within a memory period.
+     *
+     * @param bucket the buckets its memory is held in, or null when it is held as raw events (up to an hour)
+     */
+    record NewValue(Step event, List<String> per, Duration within, String field, boolean newKeys, Duration bucket) implements Pattern {
         public List<Step> steps() {
             return List.of(event);
         }
 
         public List<String> figures() {
             return List.of("value");
+        }
+
+        /** The key's values over its memory, when held as buckets. */
+        public ProfileSpec profile() {
+            return bucket == null ? null : new ProfileSpec(event, per, field, ProfileSpec.Kind.LABELS, bucket, within);
         }
     }
 

@@ -46,7 +46,7 @@ class DiagnosticsTest {
                 when:
                   pattern: cout
                 """)).containsExactly("r.rule.yaml:3:12: unknown pattern 'cout' (did you mean count?): use one of match, count,"
-                + " aggregate, distinct, sequence, absence, flatline, sustained, spike, new-value, change");
+                + " aggregate, distinct, sequence, absence, flatline, sustained, spike, new-value, change, baseline");
     }
 
     @Test

@@ -19,8 +19,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GoldenTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
 
+    /**
+     * Each pattern, and the variants whose DRL differs in shape: a seasonal baseline, a new-value over an hour or
+     * less (raw events), count, aggregate and distinct over more than an hour (profiles).
+     */
     static Stream<String> patterns() {
-        return RuleDsl.patterns().stream();
+        return Stream.concat(RuleDsl.patterns().stream(), Stream.of("baseline-seasonal", "new-value-short", "count-long", "aggregate-long", "distinct-long"));
     }
 
     @ParameterizedTest

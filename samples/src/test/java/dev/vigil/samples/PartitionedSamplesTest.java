@@ -53,7 +53,7 @@ class PartitionedSamplesTest {
     private static List<String> alerts(RuleSetSource rules, String events, Instant until) {
         return Replays.alerts(rules, new ByteArrayInputStream(events.getBytes(StandardCharsets.UTF_8)), until).stream()
                 .sorted(Comparator.comparing(Alert::id))
-                .map(a -> a.id() + " " + a.rule() + " " + a.key() + " " + a.eventTime() + " " + a.evidence())
+                .map(a -> a.id() + " " + a.rule() + " " + a.key() + " " + a.eventTime() + " " + a.evidence() + " " + a.context())
                 .toList();
     }
 }

@@ -57,7 +57,8 @@ public final class Alerts {
     private final Supplier<Match> currentMatch;
     private final AlertMeter meter;
     private final Map<String, Long> lastAlertByRuleAndKey = new HashMap<>();
-    // What was raised, to drop repeats: alert ids, and matches (rule, key, handles) that took events,
+    // What was raised, to drop repeats: alert ids, and matches (rule, key, handles) that took events
+    // (bound by a pattern or folded by an accumulate),
     // forgotten once older than the horizon, when the events they name have all left the session
     // (the ids too: only those events could raise them again); matches of facts alone stay in
     // lastingMatches, as long as the count allows, since their facts may stay as long as the session.
@@ -147,9 +148,10 @@ public final class Alerts {
             duplicates++;
             return;
         }
-        var evidence = matched.eventIds(eventIds);
+        var evidence = matched.evidence(eventIds);
+        var context = matched.context(eventIds);
         forgetBefore(eventTime);
-        if (evidence.isEmpty()) {
+        if (evidence.isEmpty() && context.ids().isEmpty()) {
             lastingMatches.add(probe.copy(), eventTime);
         } else {
             recentMatches.add(factsProbe.copy(), eventTime);
@@ -173,7 +175,7 @@ public final class Alerts {
         }
         raisedPerRule.merge(rule.getName(), 1L, Long::sum);
         pending.add(new Alert(id, ruleSet, version, rule.getName(), info.severity(), keyText, message == null ? "" : message,
-                Instant.ofEpochMilli(eventTime), firedAt, evidence, copy));
+                Instant.ofEpochMilli(eventTime), firedAt, evidence, context, copy));
     }
 
     /**
@@ -231,20 +233,31 @@ public final class Alerts {
     /**
      * Rule, key and the session's handles of a match: repeats within a session compare equal.
      * Mutable so that one instance probes the map for every firing; what is stored is a copy.
+     *
+     * <p>The rule is known by its package and name, not as an object: a version deployed in place
+     * has new rule objects that match the same facts again, in an order of Drools' choosing. When
+     * every event of a window is a trigger, the first to fire, whose id the alert has, may then be
+     * another than before; the facts tell the alert already raised.
      */
     private static final class MatchKey {
-        private Rule rule;
+        private String rulePackage;
+        private String rule;
         private String key;
         private long[] handles;
         private int size;
         private int hash;
 
         void set(Rule rule, String key, long[] handles, int size) {
+            set(rule.getPackageName(), rule.getName(), key, handles, size);
+        }
+
+        private void set(String rulePackage, String rule, String key, long[] handles, int size) {
+            this.rulePackage = rulePackage;
             this.rule = rule;
             this.key = key;
             this.handles = handles;
             this.size = size;
-            int h = System.identityHashCode(rule) * 31 + key.hashCode();
+            int h = (rulePackage.hashCode() * 31 + rule.hashCode()) * 31 + key.hashCode();
             for (int i = 0; i < size; i++) {
                 h = h * 31 + Long.hashCode(handles[i]);
             }
@@ -253,13 +266,13 @@ public final class Alerts {
 
         MatchKey copy() {
             var copy = new MatchKey();
-            copy.set(rule, key, Arrays.copyOf(handles, size), size);
+            copy.set(rulePackage, rule, key, Arrays.copyOf(handles, size), size);
             return copy;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof MatchKey m && m.hash == hash && m.rule == rule && m.key.equals(key)
+            return o instanceof MatchKey m && m.hash == hash && m.rule.equals(rule) && m.rulePackage.equals(rulePackage) && m.key.equals(key)
                     && Arrays.equals(m.handles, 0, m.size, handles, 0, size);
         }
 
@@ -298,6 +311,10 @@ public final class Alerts {
         }
     }
 
+    /**
+     * The alert's id: a hash of rule set, rule, key and evidence (the trigger), not of the context,
+     * so the same trigger judged against another window is the same alert, dropped as a repeat.
+     */
     private String idOf(String rule, String key, List<String> evidence, long eventTime) {
         var text = new StringBuilder(64 + evidence.size() * 16)
                 .append(ruleSet).append('\u0000').append(rule).append('\u0000').append(key);

@@ -1,5 +1,6 @@
 package dev.vigil.engine.api;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -19,10 +20,13 @@ import java.util.Map;
  * @param queueRoom     room in its queue now, in events: a hint, since other submitters take room too
  * @param partitioning  the key and partition count it runs by, as resolved at deploy (from its
  *                      settings, or its rule-language rules' {@code per})
+ * @param history       how far back in event time what its rules know reaches (its events' retention,
+ *                      its profiles' spans): what a restart or a takeover reads back; null when unbounded
  */
 public record RuleSetInfo(String name, RuleSetStatus status, RuleSetStats stats, RuleSetSource source, List<RuleInfo> rules,
                           List<EventType> eventTypes, Map<String, String> generated, AlertBudget alertBudget,
-                          EventTimeBounds eventTimes, int queueCapacity, int queueRoom, Partitioning partitioning) {
+                          EventTimeBounds eventTimes, int queueCapacity, int queueRoom, Partitioning partitioning,
+                          Duration history) {
     public RuleSetInfo {
         rules = List.copyOf(rules);
         eventTypes = List.copyOf(eventTypes);

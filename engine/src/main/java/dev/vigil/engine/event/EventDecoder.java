@@ -291,6 +291,10 @@ public final class EventDecoder {
             }
             if (node.isTextual()) {
                 var text = node.asText().trim();
+                long utc = UtcTimes.millis(text);
+                if (utc != UtcTimes.OTHER) {
+                    return utc;
+                }
                 Instant instant;
                 try {
                     instant = Instant.parse(text);

@@ -65,6 +65,11 @@ public final class Profile {
         return new Profile(name, key, bucketMillis, (int) slots);
     }
 
+    /** A duration as profiles take it ({@code 30m}, {@code 1h30m}, {@code 30d}), in milliseconds. */
+    public static long duration(String text) {
+        return Spans.millis(text);
+    }
+
     public String getName() {
         return name;
     }

@@ -123,6 +123,14 @@ public final class Summary {
         return labels.size();
     }
 
+    /** The distinct labels noted, sorted (past 64 in one bucket, those kept). */
+    public List<String> labels() {
+        gatherLabels();
+        var sorted = new ArrayList<>(labels);
+        sorted.sort(null);
+        return sorted;
+    }
+
     /** Whether {@code label} was noted. */
     public boolean has(String label) {
         gatherLabels();

@@ -5,6 +5,7 @@ import dev.vigil.engine.api.EventType;
 import dev.vigil.engine.api.Partitioning;
 import dev.vigil.engine.api.RuleInfo;
 import dev.vigil.engine.api.RuleSetSource;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -31,6 +32,7 @@ public final class CompiledRuleSet implements AutoCloseable {
     private final List<Diagnostic> warnings;
     private final Map<String, String> generated;
     private final Partitioning partitioning;
+    private final Duration profileSpan;
     private final Supplier<CompiledRuleSet> again;
     private boolean adopted;
     private boolean moduleKept;
@@ -39,7 +41,7 @@ public final class CompiledRuleSet implements AutoCloseable {
 
     CompiledRuleSet(RuleSetSource source, ReleaseId releaseId, KieContainer container, List<EventType> eventTypes,
                     Map<String, Map<String, String>> declaredFields, List<RuleInfo> rules, List<Diagnostic> warnings,
-                    Map<String, String> generated, Partitioning partitioning, Supplier<CompiledRuleSet> again) {
+                    Map<String, String> generated, Partitioning partitioning, Duration profileSpan, Supplier<CompiledRuleSet> again) {
         this.source = source;
         this.releaseId = releaseId;
         this.container = container;
@@ -49,6 +51,7 @@ public final class CompiledRuleSet implements AutoCloseable {
         this.warnings = List.copyOf(warnings);
         this.generated = Map.copyOf(generated);
         this.partitioning = partitioning;
+        this.profileSpan = profileSpan;
         this.again = again;
     }
 
@@ -109,6 +112,25 @@ public final class CompiledRuleSet implements AutoCloseable {
 
     public Partitioning partitioning() {
         return partitioning;
+    }
+
+    /**
+     * How far back in event time what the rules know reaches: the longest of its events' retention
+     * and its profiles' spans; null when that has no bound (an event type kept without one, or a
+     * profile whose span is computed). A restart or a takeover rebuilds from that far back.
+     */
+    public Duration history() {
+        if (profileSpan == null) {
+            return null;
+        }
+        var longest = profileSpan;
+        for (var type : eventTypes) {
+            if (type.retention() == null) {
+                return null;
+            }
+            longest = type.retention().compareTo(longest) > 0 ? type.retention() : longest;
+        }
+        return longest;
     }
 
     /** What compiled but deserves a look, such as event types whose events never expire. */

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.drools.drl.ast.descr.AbstractClassTypeDeclarationDescr;
 import org.drools.drl.ast.descr.TypeDeclarationDescr;
 import org.drools.drl.parser.DrlParser;
@@ -26,20 +27,20 @@ final class RuleLanguageFiles {
     private RuleLanguageFiles() {
     }
 
-    /** Each rule-language file of {@code files} by path, compiled. */
+    /** Each rule-language file of {@code files} by path, compiled; a profile's helper rules go to the first file that reads it. */
     static Map<String, Generated> compile(Map<String, String> files) {
-        var generated = new LinkedHashMap<String, Generated>();
-        List<EventTypeInfo> types = null;
-        Map<String, String> drlRules = null;
-        for (var entry : files.entrySet()) {
-            if (RuleDsl.isRuleFile(entry.getKey())) {
-                if (types == null) {
-                    types = eventTypes(files);
-                    drlRules = drlRules(files);
-                }
-                generated.put(entry.getKey(), clashes(RuleDsl.compile(entry.getKey(), entry.getValue(), types), drlRules));
+        var ruleFiles = new TreeMap<String, String>();
+        files.forEach((path, text) -> {
+            if (RuleDsl.isRuleFile(path)) {
+                ruleFiles.put(path, text);
             }
+        });
+        if (ruleFiles.isEmpty()) {
+            return Map.of();
         }
+        var drlRules = drlRules(files);
+        var generated = new LinkedHashMap<String, Generated>();
+        RuleDsl.compile(ruleFiles, eventTypes(files)).forEach((path, g) -> generated.put(path, clashes(g, drlRules)));
         return generated;
     }
 

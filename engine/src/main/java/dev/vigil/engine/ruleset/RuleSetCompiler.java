@@ -141,7 +141,7 @@ public final class RuleSetCompiler {
                 declared.put(td.getTypeClassName(), fields);
             }
             return new CompiledRuleSet(source, releaseId, container, eventTypes, declared, rules, sorted(warnings), generatedDrl,
-                    keys.partitioning(), () -> compile(source));
+                    keys.partitioning(), ProfileSpans.longest(kieBase), () -> compile(source));
         } catch (RuntimeException | StackOverflowError e) {
             container.dispose();
             CompiledRuleSet.release(releaseId);

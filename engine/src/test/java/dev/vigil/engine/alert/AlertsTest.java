@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.engine.RuleHarness;
 import dev.vigil.engine.api.Alert;
 import dev.vigil.engine.api.Severity;
+import dev.vigil.engine.api.AlertContext;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -120,7 +121,7 @@ class AlertsTest {
     @Test
     void sameMatchFiringTwice_raisesOneAlert() {
         // Every transaction in the window is a trigger, so the sixth event activates the rule once
-        // per transaction; all six matches have the same evidence and thus the same id.
+        // per transaction; all six matches have the same facts and thus are one alert.
         var drl = TRANSACTION + burst(5);
         try (var h = RuleHarness.of(drl)) {
             for (int i = 0; i < 6; i++) {
@@ -140,7 +141,7 @@ class AlertsTest {
             for (int i = 0; i < 6; i++) {
                 h.send("Transaction", "0:0" + i, "accountId", "a1");
             }
-            assertThat(h.alerts()).singleElement().satisfies(a -> assertThat(a.evidence()).hasSize(6));
+            assertThat(h.alerts()).singleElement().satisfies(a -> assertThat(a.context().events()).isEqualTo(6));
             assertThat(h.stats().remembered()).as("the alert's id and its match").isEqualTo(2);
         }
     }
@@ -180,6 +181,7 @@ class AlertsTest {
 
             assertThat(h.alerts()).extracting(Alert::message).containsExactly("accounts: 1", "accounts: 2");
             assertThat(h.alerts()).extracting(Alert::evidence).containsOnly(List.of());
+            assertThat(h.alerts()).extracting(Alert::context).as("accounts are no events").containsOnly(AlertContext.NONE);
         }
     }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.vigil.engine.RuleHarness;
 import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.AlertContext;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -59,7 +61,8 @@ class RuleLanguagePatternsTest {
                     assertThat(a.message()).isEqualTo("c1: 6 in a minute");
                     assertThat(a.attributes()).containsEntry("count", 6L);
                     assertThat(a.eventTime()).isEqualTo(RuleHarness.at("0:50"));
-                    assertThat(a.evidence()).hasSize(6);
+                    assertThat(a.evidence()).as("the newest transaction").containsExactly("e6");
+                    assertThat(a.context()).isEqualTo(new AlertContext(6, List.of("e2", "e3", "e4", "e5", "e6")));
                 });
             }
         }

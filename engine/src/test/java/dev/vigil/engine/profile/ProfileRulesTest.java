@@ -7,8 +7,8 @@ import dev.vigil.engine.api.Alert;
 import org.junit.jupiter.api.Test;
 
 /** The profile idiom of DRL, run by real Drools: one profile per card, judged before the payment joins it. */
-class ProfileRulesTest {
-    static final String DRL = """
+public class ProfileRulesTest {
+    public static final String DRL = """
             package cards;
             import dev.vigil.engine.profile.Profile;
             import dev.vigil.engine.profile.Summary;

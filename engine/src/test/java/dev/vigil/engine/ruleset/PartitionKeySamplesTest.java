@@ -35,6 +35,24 @@ class PartitionKeySamplesTest {
         return new RuleSetSource(name, files, RuleSetSettings.DEFAULTS.withPartitioning(partitioning));
     }
 
+    /** The line of {@code text} in the sample's file: where a diagnostic about it points. */
+    private static int lineOf(String sample, String file, String text) {
+        try {
+            var lines = Files.readAllLines(Path.of("..", "rules", sample, file));
+            return lines.indexOf(text) + 1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long drlRules(String sample, String file) {
+        try {
+            return Files.readAllLines(Path.of("..", "rules", sample, file)).stream().filter(l -> l.startsWith("rule ")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private List<Diagnostic> refused(RuleSetSource source) {
         var e = catchThrowableOfType(() -> compiler.compile(source).close(), RuleSetCompilationException.class);
         assertThat(e).as("the rule set should be refused").isNotNull();
@@ -48,7 +66,7 @@ class PartitionKeySamplesTest {
 
         assertThat(diagnostics).singleElement().satisfies(d -> {
             assertThat(d.file()).isEqualTo("transactions.drl");
-            assertThat(d.line()).isEqualTo(133);
+            assertThat(d.line()).isEqualTo(lineOf("fraud", "transactions.drl", "rule \"card used at a terminal with confirmed fraud\""));
             assertThat(d.message()).startsWith("rule \"card used at a terminal with confirmed fraud\": Transaction #1 ($t) is not tied to"
                     + " the partition key: its cardId is not made equal to the cardId of FraudReport #1 ($r)");
         });
@@ -57,7 +75,8 @@ class PartitionKeySamplesTest {
     @Test
     void fraud_byCard_acceptingCrossKeyJoins_deploysWithAWarningAtThatRule() {
         try (var compiled = compiler.compile(sample("fraud", Partitioning.by("cardId").withAcceptCrossKeyJoins(true)))) {
-            assertThat(compiled.warnings()).extracting(Diagnostic::file, Diagnostic::line).containsExactly(tuple("transactions.drl", 133));
+            assertThat(compiled.warnings()).extracting(Diagnostic::file, Diagnostic::line).containsExactly(
+                    tuple("transactions.drl", lineOf("fraud", "transactions.drl", "rule \"card used at a terminal with confirmed fraud\"")));
         }
     }
 
@@ -76,7 +95,8 @@ class PartitionKeySamplesTest {
     void fraud_partitionedWithoutAKey_cannotTakeOneFromItsDrlRules() {
         var diagnostics = refused(sample("fraud", Partitioning.NONE.withPartitions(2)));
 
-        assertThat(diagnostics).hasSize(6).allSatisfy(d -> {
+        // Every DRL rule: the card's state and the terminals' reports are facts the rules insert, keyed by nothing.
+        assertThat(diagnostics).hasSize((int) drlRules("fraud", "transactions.drl")).allSatisfy(d -> {
             assertThat(d.file()).isEqualTo("transactions.drl");
             assertThat(d.message()).contains("partitions is 2 but partitionBy is not given, and a DRL rule gives no key");
         });

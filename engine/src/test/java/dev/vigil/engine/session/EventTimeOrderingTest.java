@@ -10,6 +10,7 @@ import dev.vigil.engine.RuleHarness;
 import dev.vigil.engine.api.Alert;
 import dev.vigil.engine.api.LatePolicy;
 import dev.vigil.engine.api.RuleSetSettings;
+import dev.vigil.engine.api.AlertContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -109,7 +110,8 @@ class EventTimeOrderingTest {
 
             assertThat(h.stats().lateEvents()).isEqualTo(1);
             assertThat(h.stats().droppedLate()).isZero();
-            assertThat(h.alerts()).singleElement().satisfies(a -> assertThat(a.evidence()).containsExactly("e1", "e3", "e2"));
+            assertThat(h.alerts()).singleElement()
+                    .satisfies(a -> assertThat(a.context()).isEqualTo(new AlertContext(3, List.of("e1", "e3", "e2"))));
         }
     }
 

@@ -74,12 +74,19 @@ public final class Views {
         return node;
     }
 
+    /**
+     * An alert: {@code evidence} the ids of the events that triggered it, {@code context} what its
+     * rule consulted beside them ({@code {"events": 42, "ids": [the newest five]}}).
+     */
     public ObjectNode alert(Alert a) {
         var node = json.createObjectNode().put("id", a.id()).put("ruleSet", a.ruleSet()).put("version", a.version())
                 .put("rule", a.rule()).put("severity", a.severity().label()).put("key", a.key()).put("message", a.message())
                 .put("eventTime", a.eventTime().toString()).put("firedAt", a.firedAt().toString());
         var evidence = node.putArray("evidence");
         a.evidence().forEach(evidence::add);
+        var context = node.putObject("context").put("events", a.context().events());
+        var ids = context.putArray("ids");
+        a.context().ids().forEach(ids::add);
         node.set("attributes", json.valueToTree(a.attributes()));
         return node;
     }
@@ -103,6 +110,14 @@ public final class Views {
             out.writeString(id);
         }
         out.writeEndArray();
+        out.writeObjectFieldStart("context");
+        out.writeNumberField("events", a.context().events());
+        out.writeArrayFieldStart("ids");
+        for (var id : a.context().ids()) {
+            out.writeString(id);
+        }
+        out.writeEndArray();
+        out.writeEndObject();
         out.writeFieldName("attributes");
         if (a.attributes().isEmpty()) {
             out.writeStartObject();

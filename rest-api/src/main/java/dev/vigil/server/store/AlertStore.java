@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.AlertContext;
 import dev.vigil.engine.api.Severity;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
@@ -21,6 +22,8 @@ import java.util.Optional;
 public final class AlertStore {
     private static final TypeReference<List<String>> EVIDENCE = new TypeReference<>() {
     };
+    private static final TypeReference<AlertContext> CONTEXT = new TypeReference<>() {
+    };
     private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() {
     };
     private final Database database;
@@ -35,9 +38,9 @@ public final class AlertStore {
     public record Stored(long position, Alert alert, Instant ackedAt) {
     }
 
-    private static final String COLUMNS = "id, rule_set, version, rule, severity, alert_key, message, event_time, fired_at, evidence, attributes";
-    private static final String INSERT = "INSERT INTO alert (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_IF_NEW = "INSERT INTO alert (" + COLUMNS + ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM DUAL"
+    private static final String COLUMNS = "id, rule_set, version, rule, severity, alert_key, message, event_time, fired_at, evidence, context, attributes";
+    private static final String INSERT = "INSERT INTO alert (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_IF_NEW = "INSERT INTO alert (" + COLUMNS + ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM DUAL"
             + " WHERE NOT EXISTS (SELECT 1 FROM alert WHERE id = ?)";
 
     /**
@@ -102,9 +105,10 @@ public final class AlertStore {
                 s.setTimestamp(8, Timestamp.from(a.eventTime()));
                 s.setTimestamp(9, Timestamp.from(a.firedAt()));
                 s.setString(10, json(a.evidence()));
-                s.setString(11, json(a.attributes()));
+                s.setString(11, json(a.context()));
+                s.setString(12, json(a.attributes()));
                 if (onlyNew) {
-                    s.setString(12, a.id());
+                    s.setString(13, a.id());
                 }
                 s.addBatch();
             }
@@ -139,7 +143,7 @@ public final class AlertStore {
         try {
             return json.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("an alert's evidence or attributes cannot be written as JSON: " + e.getMessage(), e);
+            throw new IllegalArgumentException("an alert's evidence, context or attributes cannot be written as JSON: " + e.getMessage(), e);
         }
     }
 
@@ -224,7 +228,8 @@ public final class AlertStore {
             var alert = new Alert(r.getString("id"), r.getString("rule_set"), r.getInt("version"), r.getString("rule"),
                     Severity.parse(r.getString("severity")), r.getString("alert_key"), r.getString("message"),
                     r.getTimestamp("event_time").toInstant(), r.getTimestamp("fired_at").toInstant(),
-                    json.readValue(r.getString("evidence"), EVIDENCE), json.readValue(r.getString("attributes"), ATTRIBUTES));
+                    json.readValue(r.getString("evidence"), EVIDENCE), json.readValue(r.getString("context"), CONTEXT),
+                    json.readValue(r.getString("attributes"), ATTRIBUTES));
             return new Stored(r.getLong("seq"), alert, acked == null ? null : acked.toInstant());
         } catch (JsonProcessingException e) {
             throw new SQLException("a stored alert is not valid JSON", e);

@@ -1,6 +1,7 @@
 package dev.vigil.server.webhook;
 
 import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.AlertContext;
 import dev.vigil.engine.api.Severity;
 import dev.vigil.server.store.WebhookStore.Subscription;
 import java.time.Instant;
@@ -41,6 +42,6 @@ final class TestAlerts {
     }
 
     private static Alert alert(String id, Instant at, Subscription s) {
-        return new Alert(id, "vigil", 0, "webhook test", Severity.LOW, s.id(), "a test delivery to " + s.url(), at, at, List.of(), Map.of());
+        return new Alert(id, "vigil", 0, "webhook test", Severity.LOW, s.id(), "a test delivery to " + s.url(), at, at, List.of(), AlertContext.NONE, Map.of());
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.AlertContext;
 import dev.vigil.engine.api.Severity;
 import java.io.StringWriter;
 import java.math.BigDecimal;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,9 +31,10 @@ class ViewsTest {
         attributes.put("text", "quote \" and \u00e9");
         return List.of(
                 new Alert("0a1b", "fraud", 3, "velocity", Severity.HIGH, "card-1", "6 transactions", Instant.parse("2026-11-20T10:00:00Z"),
-                        Instant.parse("2026-11-20T10:00:00.123456789Z"), List.of("t1", "t2"), Map.of()),
+                        Instant.parse("2026-11-20T10:00:00.123456789Z"), List.of("t6"),
+                        new AlertContext(42, List.of("t2", "t3", "t4", "t5", "t6")), Map.of()),
                 new Alert("2c3d", "fraud", 1, "large", Severity.LOW, "card-2", "", Instant.parse("2026-11-20T10:00:01.5Z"),
-                        Instant.parse("2026-11-20T10:00:02Z"), List.of(), attributes));
+                        Instant.parse("2026-11-20T10:00:02Z"), List.of(), AlertContext.NONE, attributes));
     }
 
     @ParameterizedTest
@@ -45,5 +48,14 @@ class ViewsTest {
         }
 
         assertThat(text.toString()).isEqualTo(VIEWS.alert(alert).toString());
+    }
+
+    @Test
+    void alert_carriesTheTriggerAsEvidence_andWhatTheRuleConsultedAsContext() {
+        var node = VIEWS.alert(alerts().get(0));
+
+        assertThat(node.get("evidence").toString()).isEqualTo("[\"t6\"]");
+        assertThat(node.get("context").toString()).isEqualTo("{\"events\":42,\"ids\":[\"t2\",\"t3\",\"t4\",\"t5\",\"t6\"]}");
+        assertThat(VIEWS.alert(alerts().get(1)).get("context").toString()).isEqualTo("{\"events\":0,\"ids\":[]}");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.api.Alert;
+import dev.vigil.engine.api.AlertContext;
 import dev.vigil.engine.api.Severity;
 import java.time.Instant;
 import java.util.List;
@@ -24,7 +25,7 @@ class AlertStoreTest {
 
     private static Alert alert(String id, String ruleSet, Severity severity, String key, int second) {
         return new Alert(id, ruleSet, 1, "burst", severity, key, "more than 5", T0.plusSeconds(second), T0.plusSeconds(second + 1),
-                List.of("e1", "e2"), Map.of("count", 6));
+                List.of("e6"), new AlertContext(6, List.of("e2", "e3", "e4", "e5", "e6")), Map.of("count", 6));
     }
 
     private static AlertQuery all(int limit) {
@@ -40,6 +41,20 @@ class AlertStoreTest {
         assertThat(store.find(all(10))).extracting(s -> s.alert().id()).containsExactly("a2", "a1");
         assertThat(store.find("a1").orElseThrow().alert()).isEqualTo(a);
         assertThat(store.find("nope")).isEmpty();
+    }
+
+    @Test
+    void find_anAlertStoredBeforeAlertsHadAContext_readsBackWithNone() throws Exception {
+        try (var c = database.connection(); var s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO alert (id, rule_set, version, rule, severity, alert_key, message, event_time, fired_at, evidence,"
+                    + " attributes) VALUES ('old', 'fraud', 1, 'burst', 'high', 'acc1', 'more than 5', TIMESTAMP WITH TIME ZONE"
+                    + " '2026-11-20 10:00:00Z', TIMESTAMP WITH TIME ZONE '2026-11-20 10:00:01Z', '[\"e1\",\"e2\"]', '{}')");
+        }
+
+        var old = store.find("old").orElseThrow().alert();
+
+        assertThat(old.evidence()).containsExactly("e1", "e2");
+        assertThat(old.context()).isEqualTo(AlertContext.NONE);
     }
 
     @Test

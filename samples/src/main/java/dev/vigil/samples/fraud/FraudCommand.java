@@ -1,6 +1,8 @@
 package dev.vigil.samples.fraud;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.samples.RuleFolder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +19,10 @@ import picocli.CommandLine.Option;
 
 /** {@code samples/run fraud ...}: the fraud sample's generator and scorer. */
 @Command(name = "fraud", mixinStandardHelpOptions = true, description = "The fraud sample: generate payments with labelled fraud, score alerts.",
-        subcommands = {FraudCommand.Generate.class, FraudCommand.Score.class})
+        subcommands = {FraudCommand.Generate.class, FraudCommand.Score.class, FraudCommand.Evaluate.class})
 public final class FraudCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant START = Instant.parse("2026-01-05T00:00:00Z");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -47,17 +50,27 @@ public final class FraudCommand implements Runnable {
         @Option(names = "--start", defaultValue = "2026-01-05T00:00:00Z", description = "the first day (default: ${DEFAULT-VALUE})")
         Instant start;
 
+        @Option(names = "--terminals", description = "terminals on the map (default: twice the customers)")
+        Integer terminals;
+
+        @Option(names = "--variant", defaultValue = "mixed", converter = VariantConverter.class,
+                description = "the data's shape: mixed, or words joined by +: rich|plain, lognormal|uniform|normal, per-payment|per-case,"
+                        + " delay-7d|delay-random, full|bare; words left out are drawn from the seed (default: ${DEFAULT-VALUE})")
+        FraudVariant variant;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
             Files.createDirectories(out);
+            var settings = new FraudGenerator.Settings(seed, customers, days, start, terminals == null ? 2 * customers : terminals, variant);
             try (var events = Files.newBufferedWriter(out.resolve("events.ndjson"), StandardCharsets.UTF_8);
                  var labels = Files.newBufferedWriter(out.resolve("labels.ndjson"), StandardCharsets.UTF_8)) {
-                var summary = new FraudGenerator(new FraudGenerator.Settings(seed, customers, days, start)).write(events, labels);
-                spec.commandLine().getOut().printf("%s: %,d payments, %,d fraud reports; %,d fraudulent payments in %d cases (%s)%n",
-                        out, summary.transactions(), summary.reports(), summary.fraudulent(), summary.cases(), out.resolve("labels.ndjson"));
+                var summary = new FraudGenerator(settings).write(events, labels);
+                spec.commandLine().getOut().printf("%s: %,d payments, %,d fraud reports; %,d fraudulent payments in %d cases (%s); variant %s%n",
+                        out, summary.transactions(), summary.reports(), summary.fraudulent(), summary.cases(), out.resolve("labels.ndjson"),
+                        summary.variant());
             }
             return 0;
         }
@@ -83,7 +96,62 @@ public final class FraudCommand implements Runnable {
         }
     }
 
-    static <T> List<T> read(Path file, Function<com.fasterxml.jackson.databind.JsonNode, T> parse) throws IOException {
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = "Generate a data set per seed and variant, replay the rules over each in this process, score each and all pooled.")
+    static final class Evaluate implements Callable<Integer> {
+        @Option(names = "--rules", defaultValue = "rules/fraud", description = "the rule set folder (default: ${DEFAULT-VALUE})")
+        Path rules;
+
+        @Option(names = "--seeds", defaultValue = "1,2,3", split = ",", description = "the seeds (default: ${DEFAULT-VALUE})")
+        List<Long> seeds;
+
+        @Option(names = "--variants", defaultValue = "mixed", split = ",", converter = VariantConverter.class,
+                description = "the variants, as generate's --variant (default: ${DEFAULT-VALUE})")
+        List<FraudVariant> variants;
+
+        @Option(names = "--customers", defaultValue = "1000", description = "customers per data set (default: ${DEFAULT-VALUE})")
+        int customers;
+
+        @Option(names = "--days", defaultValue = "35", description = "days per data set (default: ${DEFAULT-VALUE})")
+        int days;
+
+        @Option(names = "--terminals", description = "terminals per data set (default: twice the customers)")
+        Integer terminals;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            var source = RuleFolder.load(rules);
+            var evaluation = new FraudEvaluation();
+            var out = spec.commandLine().getOut();
+            out.print(FraudEvaluation.header());
+            for (var variant : variants) {
+                for (long seed : seeds) {
+                    var settings = new FraudGenerator.Settings(seed, customers, days, START, terminals == null ? 2 * customers : terminals, variant);
+                    out.print(FraudEvaluation.row(evaluation.run(source, settings)));
+                    out.flush();
+                }
+            }
+            out.print(evaluation.pooled());
+            return 0;
+        }
+    }
+
+    /** Reads a {@link FraudVariant} from its words. */
+    static final class VariantConverter implements CommandLine.ITypeConverter<FraudVariant> {
+        @Override
+        public FraudVariant convert(String value) {
+            try {
+                return FraudVariant.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static <T> List<T> read(Path file, Function<JsonNode, T> parse) throws IOException {
         var out = new ArrayList<T>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;

@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * fraudulent transaction and per card, detection delay per fraud case, and each rule's share.
  *
  * <p>What an alert flags: the transaction named by its {@code transaction} attribute, else the
- * transactions among its evidence. An alert with {@code atRisk} (a card used at a compromised
+ * transactions among its evidence, the events that triggered it (what its rule consulted, its
+ * context, is not flagged). An alert with {@code atRisk} (a card used at a compromised
  * terminal) flags its card only; one with {@code reported} echoes a fraud report, which is the
  * ground truth arriving, not a detection, and is left out of the scores.
  */
@@ -58,6 +59,15 @@ public final class FraudScore {
                          double cardPrecision, double cardRecall, int flaggedCards, int fraudulentCards,
                          int cases, int casesDetected, Duration medianDelay, Duration p90Delay, List<RuleScore> rules,
                          Map<String, double[]> recallByKind) {
+        /** The harmonic mean of precision and recall per transaction. */
+        public double transactionF1() {
+            return f1(transactionPrecision, transactionRecall);
+        }
+    }
+
+    /** The harmonic mean of a precision and a recall; 0 when both are 0, NaN when either is. */
+    public static double f1(double precision, double recall) {
+        return precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
     }
 
     private FraudScore() {
@@ -139,10 +149,10 @@ public final class FraudScore {
     /** The scores as Markdown tables. */
     public static String table(Result r) {
         var out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "| | precision | recall | flagged | fraudulent |%n|---|---:|---:|---:|---:|%n"));
-        out.append(String.format(Locale.ROOT, "| per transaction | %.3f | %.3f | %d | %d |%n", r.transactionPrecision(), r.transactionRecall(),
+        out.append(String.format(Locale.ROOT, "| | precision | recall | F1 | flagged | fraudulent |%n|---|---:|---:|---:|---:|---:|%n"));
+        out.append(String.format(Locale.ROOT, "| per transaction | %.3f | %.3f | %.3f | %d | %d |%n", r.transactionPrecision(), r.transactionRecall(), r.transactionF1(),
                 r.flaggedTransactions(), r.fraudulentTransactions()));
-        out.append(String.format(Locale.ROOT, "| per card | %.3f | %.3f | %d | %d |%n", r.cardPrecision(), r.cardRecall(), r.flaggedCards(),
+        out.append(String.format(Locale.ROOT, "| per card | %.3f | %.3f | %.3f | %d | %d |%n", r.cardPrecision(), r.cardRecall(), f1(r.cardPrecision(), r.cardRecall()), r.flaggedCards(),
                 r.fraudulentCards()));
         out.append(String.format(Locale.ROOT, "%nFraud cases detected: %d of %d; delay from the first fraudulent payment to the first alert"
                 + " naming one: median %s, 90th percentile %s%n%n", r.casesDetected(), r.cases(), human(r.medianDelay()), human(r.p90Delay())));
