@@ -113,7 +113,7 @@ class PartitionKeySamplesTest {
 
     @Test
     void monitoring_withTheTypesItsRulesInsertKeyedToo_keepsToTheKey() {
-        var key = Partitioning.by(Map.of("Metric", "host", "Heartbeat", "host", "Request", "service", "MetricHour", "host",
+        var key = Partitioning.by(Map.of("Metric", "host", "Heartbeat", "host", "Request", "service", "MetricIncident", "host",
                 "RequestMinute", "service", "Service", "name"));
 
         try (var compiled = compiler.compile(sample("monitoring", key))) {

@@ -101,6 +101,42 @@ public final class IncidentScore {
         return out.toString();
     }
 
+    /**
+     * Windows caught per kind (an anomaly's shape), as a Markdown table: with the rules that caught
+     * each (the first alert inside the window, by rule).
+     */
+    public static String kindTable(List<Window> windows, List<Raised> alerts) {
+        var kinds = new TreeMap<String, int[]>();
+        var rules = new TreeMap<String, Map<String, Integer>>();
+        for (var w : windows) {
+            var counts = kinds.computeIfAbsent(w.kind(), k -> new int[2]);
+            counts[0]++;
+            var first = alerts.stream().filter(a -> a.host().equals(w.host()) && !a.time().isBefore(w.start()) && !a.time().isAfter(w.end()))
+                    .min(Comparator.comparing(Raised::time));
+            if (first.isPresent()) {
+                counts[1]++;
+                rules.computeIfAbsent(w.kind(), k -> new TreeMap<>()).merge(first.get().rule(), 1, Integer::sum);
+            }
+        }
+        var out = new StringBuilder(String.format(Locale.ROOT, "| kind | windows | caught | first caught by |%n|---|---:|---:|---|%n"));
+        kinds.forEach((kind, counts) -> out.append(String.format(Locale.ROOT, "| %s | %d | %d | %s |%n", kind, counts[0], counts[1],
+                String.join(", ", rules.getOrDefault(kind, Map.of()).entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList()))));
+        return out.toString();
+    }
+
+    /** Alerts outside every window of their host, per rule and host, as a Markdown table. */
+    public static String falseAlertTable(List<Window> windows, List<Raised> alerts) {
+        var rules = new TreeMap<String, Integer>();
+        for (var a : alerts) {
+            if (windows.stream().noneMatch(w -> w.host().equals(a.host()) && !a.time().isBefore(w.start()) && !a.time().isAfter(w.end()))) {
+                rules.merge(a.rule() + " @ " + a.host(), 1, Integer::sum);
+            }
+        }
+        var out = new StringBuilder(String.format(Locale.ROOT, "| rule @ host | alerts outside every window |%n|---|---:|%n"));
+        rules.forEach((rule, n) -> out.append(String.format(Locale.ROOT, "| %s | %d |%n", rule, n)));
+        return out.toString();
+    }
+
     static String human(Duration d) {
         if (d.toDays() > 0) {
             return String.format(Locale.ROOT, "%dd%02dh", d.toDays(), d.toHoursPart());

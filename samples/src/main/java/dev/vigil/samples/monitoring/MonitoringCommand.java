@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code samples/run monitoring ...}: the monitoring sample's generator, NAB converter and scorer. */
 @Command(name = "monitoring", mixinStandardHelpOptions = true, description = "The monitoring sample: generate, convert NAB data, score.",
-        subcommands = {MonitoringCommand.Generate.class, MonitoringCommand.NabConvert.class, MonitoringCommand.Score.class})
+        subcommands = {MonitoringCommand.Generate.class, MonitoringCommand.NabConvert.class, MonitoringCommand.Score.class, Check.class})
 public final class MonitoringCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,6 +49,10 @@ public final class MonitoringCommand implements Runnable {
         @Option(names = "--start", defaultValue = "2026-03-02T00:00:00Z", description = "the first day (default: ${DEFAULT-VALUE})")
         Instant start;
 
+        @Option(names = "--series", defaultValue = "0",
+                description = "metrics with seasonality and anomalies of several shapes, each on a host of its own, ending with the fleet's days (default: ${DEFAULT-VALUE})")
+        int series;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -57,7 +61,7 @@ public final class MonitoringCommand implements Runnable {
             Files.createDirectories(out);
             try (var events = Files.newBufferedWriter(out.resolve("events.ndjson"), StandardCharsets.UTF_8);
                  var labels = Files.newBufferedWriter(out.resolve("labels.ndjson"), StandardCharsets.UTF_8)) {
-                var summary = new MonitoringGenerator(new MonitoringGenerator.Settings(seed, hosts, services, days, start)).write(events);
+                var summary = new MonitoringGenerator(new MonitoringGenerator.Settings(seed, hosts, services, days, start, series)).write(events);
                 MonitoringGenerator.writeLabels(summary.incidents(), labels);
                 spec.commandLine().getOut().printf("%s: %,d events, %d incidents%n", out, summary.events(), summary.incidents().size());
             }

@@ -20,14 +20,22 @@ import java.util.Random;
  * host (nothing at all for 10 to 60 minutes), an error burst (15% to 50% of requests failing for 5
  * to 20 minutes) and a slow creep (latency growing to 4 to 8 times its usual over 20 to 40 minutes,
  * labelled from when it passes twice its usual).
+ *
+ * <p>Beside the fleet, {@link SeriesGenerator} adds metrics of several kinds with daily and weekly
+ * seasonality, 1 to 8 weeks of history ending with the fleet's days, and anomalies of several shapes.
  */
 public final class MonitoringGenerator {
     /** How much to generate. */
-    public record Settings(long seed, int hosts, int services, int days, Instant start) {
+    public record Settings(long seed, int hosts, int services, int days, Instant start, int series) {
         public Settings {
-            if (hosts < 1 || services < 1 || days < 1) {
-                throw new IllegalArgumentException("generate at least one host, one service and one day");
+            if (hosts < 0 || services < 0 || series < 0 || days < 1) {
+                throw new IllegalArgumentException("generate at least one day, and no negative number of hosts, services or series");
             }
+        }
+
+        /** The fleet alone. */
+        public Settings(long seed, int hosts, int services, int days, Instant start) {
+            this(seed, hosts, services, days, start, 0);
         }
     }
 
@@ -126,6 +134,12 @@ public final class MonitoringGenerator {
                         .put("latency", Math.round(latency * 10) / 10.0));
             }
         }
+        var series = new SeriesGenerator(settings.seed()).generate(settings.series(), end);
+        for (var r : series.readings()) {
+            add(r.time(), json.createObjectNode().put("type", "Metric").put("host", r.host()).put("name", r.name()).put("value", r.value()));
+        }
+        names.addAll(series.hosts());
+        incidents.addAll(series.windows());
         events.sort(Comparator.comparingLong(Line::time));
         for (var line : events) {
             out.write(json.writeValueAsString(line.json()));
