@@ -157,7 +157,11 @@ public final class Profile {
         return summary;
     }
 
-    /** Whether nothing was added or noted for a whole span before {@code now}: the profile may be deleted. */
+    /**
+     * Whether nothing was added or noted for a whole span before {@code now}: the profile may be
+     * deleted. A profile nothing was ever added to is idle, so a rule that opens a profile should
+     * feed it the event that opened it.
+     */
     public boolean idle(long now) {
         return lastTime == Long.MIN_VALUE || now - lastTime >= getSpan();
     }
