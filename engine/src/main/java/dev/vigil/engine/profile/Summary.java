@@ -21,7 +21,8 @@ public final class Summary {
     private static final int EXACT_QUANTILES = 4_096;
 
     private final List<Bucket> buckets = new ArrayList<>();
-    private final List<Long> numbers = new ArrayList<>();
+    /** The time each bucket held when included: one reused since for later time is left out. */
+    private long[] numbers = new long[8];
     private long count;
     private double sum;
     private double squares;
@@ -42,7 +43,10 @@ public final class Summary {
             return;
         }
         buckets.add(b);
-        numbers.add(b.number);
+        if (numbers.length == buckets.size() - 1) {
+            numbers = Arrays.copyOf(numbers, numbers.length * 2);
+        }
+        numbers[buckets.size() - 1] = b.number;
         count += b.count;
         sum += b.sum;
         squares += b.squares;
@@ -146,37 +150,38 @@ public final class Summary {
         return buckets.isEmpty();
     }
 
+    /** The included buckets that still hold the time they held when included. */
+    private List<Bucket> held() {
+        var out = new ArrayList<Bucket>(buckets.size());
+        for (int i = 0; i < buckets.size(); i++) {
+            if (buckets.get(i).number == numbers[i]) {
+                out.add(buckets.get(i));
+            }
+        }
+        return out;
+    }
+
     private void gather() {
+        var held = held();
         boolean exact = true;
         int n = 0;
-        for (int i = 0; i < buckets.size(); i++) {
-            var b = buckets.get(i);
-            if (b.number != numbers.get(i)) {
-                continue;
-            }
+        for (var b : held) {
             exact &= b.sketch == null;
             n += b.size;
         }
         if (exact && n <= EXACT_QUANTILES) {
             var values = new double[n];
             int at = 0;
-            for (int i = 0; i < buckets.size(); i++) {
-                var b = buckets.get(i);
-                if (b.number == numbers.get(i)) {
-                    System.arraycopy(b.values, 0, values, at, b.size);
-                    at += b.size;
-                }
+            for (var b : held) {
+                System.arraycopy(b.values, 0, values, at, b.size);
+                at += b.size;
             }
             Arrays.sort(values);
             sorted = values;
             return;
         }
         merged = KllDoublesSketch.newHeapInstance(Bucket.SKETCH_K);
-        for (int i = 0; i < buckets.size(); i++) {
-            var b = buckets.get(i);
-            if (b.number != numbers.get(i)) {
-                continue;
-            }
+        for (var b : held) {
             if (b.sketch != null) {
                 merged.merge(b.sketch);
             }
@@ -191,9 +196,8 @@ public final class Summary {
             return;
         }
         labels = new HashSet<>();
-        for (int i = 0; i < buckets.size(); i++) {
-            var b = buckets.get(i);
-            if (b.number == numbers.get(i) && b.labelCount > 0) {
+        for (var b : held()) {
+            if (b.labelCount > 0) {
                 labels.addAll(Arrays.asList(b.labels).subList(0, b.labelCount));
             }
         }

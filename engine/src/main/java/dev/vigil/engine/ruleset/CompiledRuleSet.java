@@ -120,10 +120,16 @@ public final class CompiledRuleSet implements AutoCloseable {
      * profile whose span is computed). A restart or a takeover rebuilds from that far back.
      */
     public Duration history() {
-        if (profileSpan == null) {
+        var events = eventHorizon();
+        if (events == null || profileSpan == null) {
             return null;
         }
-        var longest = profileSpan;
+        return events.compareTo(profileSpan) > 0 ? events : profileSpan;
+    }
+
+    /** The longest any of the rule set's events stays in working memory; null when one may stay without bound. */
+    public Duration eventHorizon() {
+        Duration longest = Duration.ZERO;
         for (var type : eventTypes) {
             if (type.retention() == null) {
                 return null;

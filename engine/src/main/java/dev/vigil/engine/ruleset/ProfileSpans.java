@@ -2,8 +2,6 @@ package dev.vigil.engine.ruleset;
 
 import dev.vigil.engine.profile.Profile;
 import java.time.Duration;
-import org.drools.base.definitions.InternalKnowledgePackage;
-import org.drools.core.rule.JavaDialectRuntimeData;
 import org.kie.api.KieBase;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
@@ -29,11 +27,7 @@ final class ProfileSpans {
     /** The longest span among the rule set's profiles: zero when it makes none, null when a span is not a constant. */
     static Duration longest(KieBase kieBase) {
         var finder = new Finder();
-        for (var pkg : kieBase.getKiePackages()) {
-            if (((InternalKnowledgePackage) pkg).getDialectRuntimeRegistry().getDialectData("java") instanceof JavaDialectRuntimeData java) {
-                java.getStore().values().forEach(bytes -> new ClassReader(bytes).accept(finder, ClassReader.SKIP_DEBUG));
-            }
-        }
+        RuleCodeCheck.compiledClasses(kieBase).values().forEach(bytes -> new ClassReader(bytes).accept(finder, ClassReader.SKIP_DEBUG));
         return finder.unknown ? null : Duration.ofMillis(finder.longest);
     }
 

@@ -63,15 +63,12 @@ final class RuleCodeCheck {
     private void run() {
         var packages = kieBase.getKiePackages().stream().map(p -> (InternalKnowledgePackage) p).toList();
         var own = new HashSet<String>();
-        var classes = new HashMap<String, byte[]>();
+        var classes = compiledClasses(kieBase);
         for (var pkg : packages) {
             // Only the classes the rule set defines: "declare Runtime end" declares java.lang.Runtime, which stays the JDK's.
             pkg.getTypeDeclarations().values().stream()
                     .filter(td -> td.getTypeClass() != null && definedByTheRuleSet(td.getTypeClass()))
                     .forEach(td -> own.add(td.getTypeClassName()));
-            if (pkg.getDialectRuntimeRegistry().getDialectData("java") instanceof JavaDialectRuntimeData java) {
-                java.getStore().forEach((path, bytes) -> classes.put(path.replace(".class", "").replace('/', '.'), bytes));
-            }
         }
         own.addAll(classes.keySet());
         var allowlist = new RuleCodeAllowlist(Set.copyOf(own));
@@ -105,6 +102,17 @@ final class RuleCodeCheck {
                     "rule sets may not import accumulate functions (" + function.getClass().getName() + "): use the built-in ones "
                             + "(count, sum, average, min, max, collectList, collectSet, ...) or accumulate with init/action/result")));
         }
+    }
+
+    /** The classes the rule set's Java code compiled to (rules, functions, consequences), by binary name. */
+    static Map<String, byte[]> compiledClasses(KieBase kieBase) {
+        var classes = new HashMap<String, byte[]>();
+        for (var pkg : kieBase.getKiePackages()) {
+            if (((InternalKnowledgePackage) pkg).getDialectRuntimeRegistry().getDialectData("java") instanceof JavaDialectRuntimeData java) {
+                java.getStore().forEach((path, bytes) -> classes.put(path.replace(".class", "").replace('/', '.'), bytes));
+            }
+        }
+        return classes;
     }
 
     private void classCode(InternalKnowledgePackage pkg, String name, byte[] bytes, RuleCodeAllowlist allowlist,

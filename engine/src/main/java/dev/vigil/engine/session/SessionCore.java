@@ -7,7 +7,6 @@ import dev.vigil.engine.api.Event;
 import dev.vigil.engine.api.RuleInfo;
 import dev.vigil.engine.api.RunawayRulesException;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -65,7 +64,7 @@ final class SessionCore implements AutoCloseable {
         // nothing, where an agenda listener would make Drools build an event for every firing.
         this.alerts = new Alerts(ruleSet, wallClock, this::now, idOf, () -> timers.getAgenda().getKnowledgeHelper().getMatch(),
                 meter);
-        alerts.use(version, rulesByName(compiled.rules()), eventHorizon(compiled));
+        alerts.use(version, rulesByName(compiled.rules()), compiled.eventHorizon());
         startSession();
     }
 
@@ -74,18 +73,6 @@ final class SessionCore implements AutoCloseable {
         timers = (InternalWorkingMemory) session;
         pseudoClock = session.getSessionClock() instanceof SessionPseudoClock p ? p : null;
         session.setGlobal(Alerts.GLOBAL, alerts);
-    }
-
-    /** The longest any of the rule set's events stays in working memory; null when one may stay without bound. */
-    static Duration eventHorizon(CompiledRuleSet compiled) {
-        Duration longest = Duration.ZERO;
-        for (var type : compiled.eventTypes()) {
-            if (type.retention() == null) {
-                return null;
-            }
-            longest = type.retention().compareTo(longest) > 0 ? type.retention() : longest;
-        }
-        return longest;
     }
 
     /** The session clock in epoch milliseconds. */
@@ -240,7 +227,7 @@ final class SessionCore implements AutoCloseable {
                 carried++;
             }
         }
-        alerts.use(version, rulesByName(next.rules()), eventHorizon(next));
+        alerts.use(version, rulesByName(next.rules()), next.eventHorizon());
         fire();
         return carried;
     }
@@ -274,7 +261,7 @@ final class SessionCore implements AutoCloseable {
         declaredFields = next.declaredFields();
         migration = new FactMigration(container.getKieBase());
         eventIds.use(container.getKieBase());
-        alerts.use(version, rulesByName(next.rules()), eventHorizon(next));
+        alerts.use(version, rulesByName(next.rules()), next.eventHorizon());
         startSession();
         int carried = 0;
         for (var fact : facts) {
