@@ -4,7 +4,6 @@ import static dev.vigil.server.TestServer.ADMIN_TOKEN;
 import static dev.vigil.server.TestServer.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.server.webhook.AddressPolicy;
 import dev.vigil.server.webhook.Webhooks;
@@ -23,25 +22,18 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The rule editor in a real headless Chromium against the real server on port 0 with a temporary
  * H2: sign in, a syntax error marked at its line, deploy, backtest, live alerts, rollback, the
- * settings form (partition key, Kafka source). Takes Debian's chromium and chromedriver from
- * /usr/bin (never downloads a browser or a driver); skipped when they are not installed.
- * Screenshots of each screen go to target/screenshots.
+ * settings form (partition key, Kafka source), in the {@link Browser}; skipped when it is not
+ * installed. Screenshots of each screen go to target/screenshots.
  */
 class EditorE2EIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String DRL = """
             package fraud;
 
@@ -77,20 +69,18 @@ class EditorE2EIT {
               - {rule: large, key: a1}
             """;
 
-    private final Path screenshots = Path.of(System.getProperty("basedir", ".")).resolve("target/screenshots");
     @TempDir
     Path data;
     @TempDir
     Path browserProfile;
     private TestServer server;
+    private Browser browser;
     private WebDriver driver;
     private WebDriverWait wait;
 
     @BeforeAll
     static void needsChromium() {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "EditorE2EIT skipped: /usr/bin/chromium and /usr/bin/chromedriver are not installed"
-                        + " (apt-get install -y chromium chromium-driver; .ci/run does it)");
+        Browser.assumeInstalled();
     }
 
     @BeforeEach
@@ -101,23 +91,15 @@ class EditorE2EIT {
         var deployed = server.put("/api/v1/rulesets/fraud",
                 Map.of("files", Map.of("fraud.drl", DRL, "fraud.test.yaml", TESTS), "settings", Map.of("lateness", "1s")));
         assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
-
-        // The driver is named, so Selenium Manager never looks for (or downloads) one.
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        var service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        var options = new ChromeOptions().setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--user-data-dir=" + browserProfile, "--window-size=1280,800");
-        driver = new ChromeDriver(service, options);
-        wait = new WebDriverWait(driver, Duration.ofSeconds(20));
-        Files.createDirectories(screenshots);
+        browser = Browser.start(browserProfile);
+        driver = browser.driver;
+        wait = browser.wait;
     }
 
     @AfterEach
     void stop() {
-        if (driver != null) {
-            driver.quit();
+        if (browser != null) {
+            browser.close();
         }
         if (server != null) {
             server.close();
@@ -393,7 +375,6 @@ class EditorE2EIT {
     }
 
     private void screenshot(String name) throws IOException {
-        var png = ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
-        Files.write(screenshots.resolve(name + ".png"), png);
+        browser.screenshot(name);
     }
 }
