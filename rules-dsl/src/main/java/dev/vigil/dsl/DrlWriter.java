@@ -1,6 +1,7 @@
 package dev.vigil.dsl;
 
 import dev.vigil.dsl.Expr.Binary;
+import dev.vigil.dsl.Expr.Op;
 import dev.vigil.dsl.RuleSpec.Absence;
 import dev.vigil.dsl.RuleSpec.Aggregate;
 import dev.vigil.dsl.RuleSpec.Baseline;
@@ -33,7 +34,8 @@ import java.util.TreeSet;
  * ({@code over window:time}) or tied to another event by a bounded temporal operator
  * ({@code after[0ms, 15m]}), so Drools infers a finite expiry for every event type the rules use.
  * Patterns that raise on each new event (count, aggregate, distinct, spike) trigger on the newest
- * event of the key only, which a {@code not ... this after $event} keeps to one match per event.
+ * event of the key only, which a {@code not ... this after $event} keeps to one match per event;
+ * a count or distinct that must grow to fire looks back from each event instead (one window, not three).
  *
  * <p>A baseline, and a window longer than an hour, keep no events beyond their trigger's minute:
  * they read the key's profile (time buckets of summaries, {@link ProfileSpec}), which helper rules
@@ -352,6 +354,9 @@ final class DrlWriter {
         } else if (pattern instanceof Match m) {
             var e = m.event();
             line("    $event : " + pattern(e.type().name(), where(e), c.keyBindings(), c.fieldBindings(e)) + window(MATCH_WINDOW), whereLine(e));
+        } else if (pattern instanceof Count p && rising(p.threshold())) {
+            looksBack(p.event(), p.within(), c, "");
+            line("            $count : count(); $count " + threshold(p.threshold()) + ")", whereLine(p.event()));
         } else if (pattern instanceof Count p) {
             newest(p.event(), p.within(), c);
             line("    accumulate(" + pattern(p.event().type().name(), where(p.event()), c.keyJoins()) + window(p.within()) + ";", whereLine(p.event()));
@@ -363,6 +368,9 @@ final class DrlWriter {
                     + window(p.within()) + ";", whereLine(p.event()));
             line("            $" + p.function() + " : " + function + "($value), $count : count(); $" + p.function() + " "
                     + threshold(p.threshold()) + ")", whereLine(p.event()));
+        } else if (pattern instanceof Distinct p && rising(p.threshold())) {
+            looksBack(p.event(), p.within(), c, "$value : " + p.field());
+            line("            $values : collectSet($value); $values.size() " + threshold(p.threshold()) + ")", whereLine(p.event()));
         } else if (pattern instanceof Distinct p) {
             newest(p.event(), p.within(), c);
             line("    accumulate(" + pattern(p.event().type().name(), where(p.event()), c.keyJoins(), "$value : " + p.field())
@@ -531,6 +539,30 @@ final class DrlWriter {
             case "zscore" -> "zscore(" + value + ")";
             default -> name + "()";
         };
+    }
+
+    /**
+     * Whether a count or a number of distinct values meets {@code threshold} only by growing ({@code >},
+     * {@code >=}): then, since the figure over a sliding window only shrinks as time passes, the rule
+     * can fire only when an event arrives, and it is enough to look back from each event.
+     */
+    private static boolean rising(Binary threshold) {
+        return threshold.op() == Op.GT || threshold.op() == Op.GE;
+    }
+
+    /**
+     * Each event of the key as the trigger, and an {@code accumulate} (left open) over the events of
+     * the key less than {@code within} before it, itself included: the figure a window ending at the
+     * event holds. Tied to the trigger by a temporal range instead of sliding windows, it keeps one
+     * window (the trigger's) where the windowed form keeps three, and an earlier trigger's figure
+     * does not change as later events come, so no {@code not} is needed to leave it out.
+     */
+    private void looksBack(Step e, Duration within, Context c, String value) {
+        var type = e.type().name();
+        line("    // each event of the key checks the " + Durations.format(within) + " up to it, itself included", whereLine(e));
+        line("    $event : " + pattern(type, where(e), c.keyBindings(), c.fieldBindings(e)) + window(MATCH_WINDOW), whereLine(e));
+        line("    accumulate(" + pattern(type, where(e), c.keyJoins(), "this before" + memory(within) + " $event", value) + ";",
+                whereLine(e));
     }
 
     /** The newest event of its key that satisfies the condition: the trigger of the windowed patterns. */
