@@ -18,6 +18,7 @@ import { backtestPanel } from './backtest.js';
 import { versionsPanel } from './versions.js';
 import { testsPanel } from './tests.js';
 import { settingsPanel } from './settings.js';
+import { managedState } from './managed.js';
 
 const drlLanguage = StreamLanguage.define(drlStream);
 const VALIDATE_DELAY_MS = 400;
@@ -44,9 +45,15 @@ export function editorScreen(app, session, name, params) {
   };
   let validateTimer = null;
   let closed = false;
+  /** The rules folder that manages the rule set, as managedState() reads it; null when none does. */
+  let managed = null;
+  /** Whether the editor may change the rule set: the token may write rules and no read-only folder manages it. */
+  const editable = () => canWrite && !managed?.readOnly;
 
   const title = h('h2', name);
   const versionBadge = h('span.badge', { id: 'version' }, 'not deployed');
+  const managedBadge = h('span.badge.managed', { id: 'managed', hidden: true });
+  const managedNote = h('div.managed-note', { id: 'managed-note', hidden: true });
   const status = h('span.status', { id: 'validation' });
   const deployButton = h('button.primary', { id: 'deploy', disabled: !canWrite, title: 'Ctrl/Cmd-S', onclick: () => deploy() }, 'Deploy');
   const deploySlot = h('div', { id: 'deploy-result' });
@@ -63,6 +70,9 @@ export function editorScreen(app, session, name, params) {
     versions: h('div.panel', { id: 'panel-versions', hidden: true }),
     settings: h('div.panel', { id: 'panel-settings', hidden: true }),
   };
+  // A disabled fieldset disables every field of the settings form, those it adds later too.
+  const settingsFields = h('fieldset.plain', { id: 'settings-fields' });
+  side.settings.append(settingsFields);
   const sideTabs = h('div.tabs.side',
     Object.keys(side).map((key) => h('button.tab', {
       id: `show-${key}`,
@@ -74,8 +84,8 @@ export function editorScreen(app, session, name, params) {
     }, key[0].toUpperCase() + key.slice(1))));
 
   fill(app, h('section.editor-screen',
-    h('div.toolbar', title, versionBadge, status, h('span.grow'), deployButton),
-    deploySlot, loadSlot,
+    h('div.toolbar', title, versionBadge, managedBadge, status, h('span.grow'), deployButton),
+    managedNote, deploySlot, loadSlot,
     h('div.split',
       h('div.left', tabs, editorHost, problems),
       h('div.right', sideTabs, side.backtest, side.tests, side.versions, side.settings))));
@@ -90,13 +100,14 @@ export function editorScreen(app, session, name, params) {
     settings: () => model.settings,
     kafka: () => model.kafka,
     deployedVersion: () => model.version,
+    editable,
     eventTypes: () => model.eventTypes,
     reload: () => load(),
   };
   const backtest = backtestPanel(side.backtest, context);
   testsPanel(side.tests, context);
   const versions = versionsPanel(side.versions, context);
-  const settings = settingsPanel(side.settings, context, () => scheduleValidate());
+  const settings = settingsPanel(settingsFields, context, () => scheduleValidate());
 
   function newState(path, text) {
     const complete = (ctx) => {
@@ -117,7 +128,7 @@ export function editorScreen(app, session, name, params) {
         EditorView.updateListener.of((u) => {
           if (u.docChanged) scheduleValidate();
         }),
-        EditorState.readOnly.of(!canWrite),
+        EditorState.readOnly.of(!editable()),
       ],
     });
   }
@@ -148,8 +159,8 @@ export function editorScreen(app, session, name, params) {
     fill(tabs,
       model.order.map((p) => h(`div.tab${p === model.active ? '.active' : ''}`, { role: 'tab', dataset: { path: p } },
         h('button.name', { onclick: () => select(p), ondblclick: () => rename(p), title: 'double-click to rename' }, p),
-        canWrite ? h('button.close', { title: `delete ${p}`, onclick: () => remove(p) }, '×') : null)),
-      canWrite ? h('button.tab.add', { id: 'add-file', title: 'add a file', onclick: addFile }, '+ file') : null);
+        editable() ? h('button.close', { title: `delete ${p}`, onclick: () => remove(p) }, '×') : null)),
+      editable() ? h('button.tab.add', { id: 'add-file', title: 'add a file', onclick: addFile }, '+ file') : null);
   }
 
   function validName(path) {
@@ -176,7 +187,7 @@ export function editorScreen(app, session, name, params) {
   }
 
   function rename(path) {
-    if (!canWrite) return;
+    if (!editable()) return;
     const next = window.prompt(`Rename ${path} to`, path);
     if (!next || next.trim() === path || !validName(next.trim())) return;
     saveActive();
@@ -264,7 +275,7 @@ export function editorScreen(app, session, name, params) {
   }
 
   async function deploy() {
-    if (!canWrite) return;
+    if (!editable()) return;
     saveActive();
     await busy(deployButton, deploySlot, async () => {
       try {
@@ -295,6 +306,7 @@ export function editorScreen(app, session, name, params) {
       } catch (e) {
         if (!(e instanceof ApiError && e.status === 404)) throw e;
       }
+      showManaged(current);
       if (current) {
         model.version = current.version;
         model.settings = current.settings || {};
@@ -312,6 +324,17 @@ export function editorScreen(app, session, name, params) {
       versions.refresh();
       scheduleValidate(0);
     });
+  }
+
+  /** Names the folder that manages the rule set, says how to change it, and makes the editor read-only when it must be. */
+  function showManaged(view) {
+    managed = managedState(view);
+    managedBadge.hidden = !managed;
+    managedBadge.textContent = managed?.badge ?? '';
+    managedNote.hidden = !managed;
+    fill(managedNote, managed ? [h('span', managed.note), managed.drift ? h('div.drift', { id: 'drift' }, managed.drift) : null] : []);
+    deployButton.disabled = !editable();
+    settingsFields.disabled = !editable();
   }
 
   renderProblems();

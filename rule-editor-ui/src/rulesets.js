@@ -2,6 +2,7 @@
 
 import { enc, get } from './api.js';
 import { busy, fill, h, showError } from './dom.js';
+import { managedState } from './managed.js';
 import { TEMPLATES } from './templates.js';
 
 export function ruleSetsScreen(app, session) {
@@ -32,8 +33,11 @@ export function ruleSetsScreen(app, session) {
       const details = await Promise.all(list.map((r) => get(`/api/v1/rulesets/${enc(r.name)}`).catch(() => null)));
       fill(body, list.length === 0 ? h('tr', h('td', { colSpan: 8 }, 'No rule set is deployed.')) : list.map((r, i) => {
         const d = details[i];
+        const managed = managedState(r);
         return h('tr', { dataset: { name: r.name } },
-          h('td', h('a', { href: `#/editor/${enc(r.name)}` }, r.name)),
+          h('td', h('a', { href: `#/editor/${enc(r.name)}` }, r.name),
+            managed ? [' ', h('span.badge.managed', { title: managed.note }, managed.badge)] : null,
+            managed?.drift ? [' ', h('span.badge.drift', { title: managed.drift }, 'folder differs')] : null),
           h('td', `v${r.version}`),
           h('td', h(`span.state.${r.state}`, r.state), r.reason ? h('div.reason', r.reason) : null),
           h('td', d?.settings?.clock ?? ''),

@@ -11,7 +11,6 @@ export function versionsPanel(root, context) {
   const to = h('select', { id: 'diff-to' });
   const out = h('div.diff', { id: 'diff' });
   const showDiff = h('button', { id: 'show-diff', onclick: () => busy(showDiff, slot, diff) }, 'Diff');
-  const canWrite = context.session.can('rules:write');
 
   fill(root, h('h3', 'Versions'), slot,
     h('table.list', { id: 'versions' }, h('thead', h('tr', ['Version', 'Deployed', 'Files', ''].map((c) => h('th', c)))), list),
@@ -45,7 +44,7 @@ export function versionsPanel(root, context) {
         h('td', `v${v.version}${v.version === active ? ' (active)' : ''}`),
         h('td', time(v.deployedAt)),
         h('td', (v.files || []).join(', ')),
-        h('td', v.version !== active && canWrite ? h('button', {
+        h('td', v.version !== active && context.editable() ? h('button', {
           className: 'rollback',
           onclick: (ev) => busy(ev.currentTarget, slot, async () => {
             if (!window.confirm(`Roll ${context.name} back to version ${v.version}? It is deployed as a new version.`)) return;

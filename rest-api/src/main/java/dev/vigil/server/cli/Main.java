@@ -96,6 +96,11 @@ public final class Main implements Runnable {
                         + "(env VIGIL_RULES; default ${DEFAULT-VALUE})")
         String rules;
 
+        @Option(names = "--rules-writable", defaultValue = "${env:VIGIL_RULES_WRITABLE:-false}",
+                description = "let the API deploy and roll back the rule sets of the rules folder, writing their files back to it; "
+                        + "without it they are changed only by editing their files (env VIGIL_RULES_WRITABLE; default ${DEFAULT-VALUE})")
+        boolean rulesWritable;
+
         @Option(names = "--journal", negatable = true, defaultValue = "${env:VIGIL_JOURNAL:-true}", fallbackValue = "true",
                 description = "keep a journal of accepted events in the database (env VIGIL_JOURNAL; default ${DEFAULT-VALUE})")
         boolean journal;
@@ -288,7 +293,7 @@ public final class Main implements Runnable {
                             "--rules: " + folder.toAbsolutePath() + " is not a folder; give one, or 'none'");
                 }
             }
-            var serving = serve(config(), folder, server -> { });
+            var serving = serve(config(), folder, rulesWritable, server -> { });
             var server = serving.server();
             var running = server.engine().ruleSets().stream().map(r -> r.name() + " v" + r.stats().version()).toList();
             LOG.info("rule sets running: {}", running.isEmpty() ? "none" : running);
@@ -313,6 +318,11 @@ public final class Main implements Runnable {
          * the folder is deployed: tests hold the start there.
          */
         static Serving serve(ServerConfig config, Path folder, Consumer<VigilServer> beforeFolder) throws IOException {
+            return serve(config, folder, false, beforeFolder);
+        }
+
+        /** As {@link #serve(ServerConfig, Path, Consumer)}; with {@code writable}, a deploy through the API writes a folder's rule set back to it. */
+        static Serving serve(ServerConfig config, Path folder, boolean writable, Consumer<VigilServer> beforeFolder) throws IOException {
             if (folder == null) {
                 return new Serving(VigilServer.start(config), null);
             }
@@ -320,7 +330,7 @@ public final class Main implements Runnable {
             LOG.info("port {} answers 'starting' until the rule sets of {} are deployed", server.port(), folder.toAbsolutePath());
             try {
                 beforeFolder.accept(server);
-                var directory = new RulesDirectory(folder, server.ruleSets(), server.audit());
+                var directory = new RulesDirectory(folder, server.ruleSets(), server.audit(), writable);
                 var deployed = directory.deployChanged();
                 directory.watch();
                 LOG.info("rules folder {}: deployed {}", folder.toAbsolutePath(), deployed.isEmpty() ? "nothing new" : deployed);

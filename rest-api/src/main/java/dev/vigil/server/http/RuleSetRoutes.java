@@ -18,6 +18,7 @@ import dev.vigil.server.store.RuleSetStore;
 import dev.vigil.server.store.StoredVersion;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -29,17 +30,22 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@code /api/v1/rulesets}: deploy, validate, read, roll back and undeploy rule sets; versions live in H2. */
 public final class RuleSetRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(RuleSetRoutes.class);
+    /** The path of a test case file: relative, with '/', as the path of a rule file. */
+    private static final Pattern TEST_PATH = Pattern.compile("([A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*\\.test\\.yaml");
     private final Engine engine;
     private final RuleSetStore store;
     private final ObjectMapper json;
     private final Views views;
     private volatile KafkaTransport kafka;
+    private volatile ManagedRuleSets managed = ManagedRuleSets.NONE;
     private final InstantSource clock;
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
 
@@ -85,17 +91,68 @@ public final class RuleSetRoutes {
     public void deploy(Context ctx) {
         var name = ctx.pathParam("name");
         var body = Bodies.object(ctx, json);
-        ctx.json(deploy(name, files(body), body.has("settings") ? (ObjectNode) objectOrNull(body.get("settings")) : null));
+        ctx.json(deployThroughApi(name, files(body), body.has("settings") ? (ObjectNode) objectOrNull(body.get("settings")) : null));
     }
 
     /** Deploys {@code files} as the next version of {@code name}, stores it, and describes the result. */
     public ObjectNode deploy(String name, Map<String, String> files, ObjectNode settingsJson) {
+        return deploy(name, files, settingsJson, null);
+    }
+
+    /**
+     * As {@link #deploy(String, Map, ObjectNode)}, for the files of rules folder entry {@code folder}
+     * ("rules/fraud"; null when they do not come from a folder), which the stored version records.
+     */
+    public ObjectNode deploy(String name, Map<String, String> files, ObjectNode settingsJson, String folder) {
         // One deploy of a rule set at a time, so that two cannot take the same version number.
-        synchronized (locks.computeIfAbsent(name, n -> new Object())) {
-            var out = deployLocked(name, files, settingsJson);
+        synchronized (lock(name)) {
+            var out = deployLocked(name, files, settingsJson, folder, false);
             changed();
             return out;
         }
+    }
+
+    /**
+     * Runs {@code work} while no deploy, rollback or undeploy of rule set {@code name} runs: the rules
+     * folder reads and deploys a folder so, and a deploy through the API writes its files back so.
+     */
+    public <T> T whileDeploying(String name, Supplier<T> work) {
+        synchronized (lock(name)) {
+            return work.get();
+        }
+    }
+
+    private Object lock(String name) {
+        return locks.computeIfAbsent(name, n -> new Object());
+    }
+
+    /**
+     * Deploys what the API was sent. A rule set that a rules folder manages is refused (409), unless
+     * the folder is writable: the files are then written back to the folder as well.
+     */
+    private ObjectNode deployThroughApi(String name, Map<String, String> files, ObjectNode settingsJson) {
+        var folder = managed.managedBy(name);
+        if (folder.isPresent() && !managed.writable()) {
+            throw managedByFolder(name, folder.get(), "edit its files there, or start the server with --rules-writable");
+        }
+        synchronized (lock(name)) {
+            var out = deployLocked(name, files, settingsJson, folder.orElse(null), folder.isPresent());
+            changed();
+            return out;
+        }
+    }
+
+    private static ApiException managedByFolder(String name, String folder, String what) {
+        return new ApiException(409, "managed_by_folder", "rule set " + name + " is managed by " + folder + ": " + what,
+                List.of(Map.of("managedBy", folder)));
+    }
+
+    /**
+     * The rules folder that manages some rule sets: their views name it, and the API refuses to
+     * change them unless it is writable.
+     */
+    public void useRulesFolder(ManagedRuleSets value) {
+        managed = value;
     }
 
     /**
@@ -113,9 +170,14 @@ public final class RuleSetRoutes {
         }
     }
 
-    private ObjectNode deployLocked(String name, Map<String, String> files, ObjectNode settingsJson) {
+    /**
+     * Deploys and stores a version; with {@code writeBack}, writes its files to the folder that
+     * manages the rule set as well, and the version records {@code folder} only if that worked.
+     */
+    private ObjectNode deployLocked(String name, Map<String, String> files, ObjectNode settingsJson, String folder, boolean writeBack) {
         var settings = SettingsJson.parse(settingsJson);
         var source = source(name, files, settings);
+        checkTestPaths(files);
         int version = store.nextVersion(name);
         Deployment deployment;
         try {
@@ -124,15 +186,45 @@ public final class RuleSetRoutes {
             throw new ApiException(422, "rules_do_not_compile", "rule set '" + name + "' does not compile; the running version is unchanged",
                     e.diagnostics().stream().map(views::diagnostic).toList());
         }
+        var notWritten = writeBack ? writeBack(name, version, folder, files, settingsJson) : null;
         store.saveActive(new StoredVersion(name, version, files,
-                SettingsJson.write(settings, json.createObjectNode()), clock.instant()));
+                SettingsJson.write(settings, json.createObjectNode()), clock.instant(), notWritten == null ? folder : null));
         var out = json.createObjectNode().put("name", name).put("version", deployment.version());
+        if (folder != null) {
+            out.put("managedBy", folder);
+        }
         deployment.rules().forEach(r -> out.withArray("rules").add(views.rule(r)));
         deployment.eventTypes().forEach(t -> out.withArray("eventTypes").add(views.eventType(t)));
         out.putArray("warnings");
         deployment.warnings().forEach(w -> out.withArray("warnings").add(views.diagnostic(w)));
+        if (notWritten != null) {
+            out.withArray("warnings").addObject().put("level", "warning").put("message", notWritten);
+        }
         out.put("carriedFacts", deployment.carriedFacts());
         return out;
+    }
+
+    /** Writes a deployed version's files back to its folder: null when written, else why not (the version runs all the same). */
+    private String writeBack(String name, int version, String folder, Map<String, String> files, ObjectNode settingsJson) {
+        try {
+            managed.writeBack(name, files, settingsJson);
+            LOG.info("rule set '{}' version {} written to {}", name, version, folder);
+            return null;
+        } catch (IOException | RuntimeException e) {
+            var why = "version " + version + " runs, but its files could not be written to " + folder + ": " + e.getMessage()
+                    + "; the folder differs from it until they are";
+            LOG.error("rule set '{}': {}", name, why);
+            return why;
+        }
+    }
+
+    /** Refuses a test case file whose path is not a plain relative one: it may be written to a rules folder. */
+    private static void checkTestPaths(Map<String, String> files) {
+        for (var path : files.keySet()) {
+            if (isTestFile(path) && (!TEST_PATH.matcher(path).matches() || path.contains(".."))) {
+                throw ApiException.badRequest("file '" + path + "': a path must be relative, use '/', and no name in it may start with '.' or '-'");
+            }
+        }
     }
 
     public void validate(Context ctx) {
@@ -161,12 +253,13 @@ public final class RuleSetRoutes {
         var out = json.createArrayNode();
         for (var live : engine.ruleSets()) {
             var stats = live.stats();
-            out.addObject().put("name", live.name()).put("version", stats.version())
+            var entry = out.addObject().put("name", live.name()).put("version", stats.version())
                     .put("state", stats.status().state().name().toLowerCase(Locale.ROOT))
                     .put("reason", stats.status().reason())
                     .put("rules", live.rules().size())
                     .put("eventsProcessed", stats.eventsProcessed())
                     .put("alerts", stats.alerts());
+            putManaged(entry, live.name());
         }
         ctx.json(out);
     }
@@ -197,7 +290,22 @@ public final class RuleSetRoutes {
             transport.status(name).ifPresent(consumer -> out.set("kafka", views.kafka(consumer)));
         }
         stored.ifPresent(v -> out.put("deployedAt", v.createdAt().toString()));
+        putManaged(out, name);
         ctx.json(out);
+    }
+
+    /**
+     * Names the folder that manages rule set {@code name} ({@code managedBy}, null when none does);
+     * for one that a folder manages, whether a deploy writes to it and why the folder differs from
+     * the running version ({@code drift}, null when it holds it).
+     */
+    private void putManaged(ObjectNode out, String name) {
+        var folder = managed.managedBy(name);
+        out.put("managedBy", folder.orElse(null));
+        if (folder.isPresent()) {
+            out.put("folderWritable", managed.writable());
+            out.put("drift", managed.drift(name).orElse(null));
+        }
     }
 
     public void versions(Context ctx) {
@@ -232,12 +340,18 @@ public final class RuleSetRoutes {
         }
         var old = store.version(name, versionNode.asInt())
                 .orElseThrow(() -> ApiException.notFound("rule set '" + name + "' has no version " + versionNode.asInt()));
-        ctx.json(deploy(name, old.files(), old.settings()));
+        ctx.json(deployThroughApi(name, old.files(), old.settings()));
     }
 
+    /** Undeploys a rule set; one that a rules folder manages is refused (409), writable or not: the folder would deploy it again. */
     public void undeploy(Context ctx) {
         var name = ctx.pathParam("name");
-        synchronized (locks.computeIfAbsent(name, n -> new Object())) {
+        var folder = managed.managedBy(name);
+        if (folder.isPresent()) {
+            throw managedByFolder(name, folder.get(), "remove that folder from the rules folder first (the rule set then stays deployed,"
+                    + " managed by nothing), then undeploy it");
+        }
+        synchronized (lock(name)) {
             if (!engine.undeploy(name)) {
                 throw ApiException.notFound("no rule set named '" + name + "' is deployed");
             }
@@ -273,14 +387,24 @@ public final class RuleSetRoutes {
         return out;
     }
 
-    /** The files of the active version of {@code name}, rules and test cases, or empty when none is active. */
     /** The settings of rule set {@code name}'s running version, when it runs. */
     public Optional<RuleSetSettings> activeSettings(String name) {
         return engine.ruleSet(name).map(r -> r.source().settings());
     }
 
+    /** The files of the active version of {@code name}, rules and test cases, or empty when none is active. */
     public Map<String, String> activeFiles(String name) {
-        return store.active().stream().filter(v -> v.name().equals(name)).findFirst().map(StoredVersion::files).orElse(Map.of());
+        return store.active(name).map(StoredVersion::files).orElse(Map.of());
+    }
+
+    /** The active version of {@code name} as stored, when it has one. */
+    public Optional<StoredVersion> activeVersion(String name) {
+        return store.active(name);
+    }
+
+    /** The newest version of {@code name} that came from or was written to a rules folder; 0 when none did. */
+    public int lastFromFolder(String name) {
+        return store.lastFromFolder(name);
     }
 
     /**

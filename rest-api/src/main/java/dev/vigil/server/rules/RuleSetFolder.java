@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.vigil.engine.api.RuleSetSettings;
 import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.server.http.ApiException;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,8 @@ import java.util.stream.Stream;
 public final class RuleSetFolder {
     /** The file beside a rule set's rules that holds its settings. */
     public static final String SETTINGS = "settings.yaml";
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build());
 
     private RuleSetFolder() {
     }
@@ -110,6 +113,76 @@ public final class RuleSetFolder {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + folder + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Makes {@code folder} hold exactly the rule and test files {@code files} (by relative path) and
+     * the settings {@code settings} (null: the defaults), as a deploy through the API writes a rule
+     * set back to the folder that manages it. Each changed file is written to a hidden temporary file
+     * beside it, then moved over it, so that a reader (the folder's watcher, an editor) never sees
+     * half of one; the rule, test and settings files it no longer has are deleted, and nothing else
+     * in the folder is touched. A {@value #SETTINGS} that already says the same is kept as written
+     * (its comments, its order); a new one holds only what differs from the defaults, and none is
+     * kept when nothing does.
+     *
+     * @throws IllegalArgumentException naming a path that is not a rule or test file inside the folder; nothing is written then
+     * @throws IOException when a file cannot be written or deleted; what was written stays
+     */
+    public static void write(Path folder, Map<String, String> files, ObjectNode settings) throws IOException {
+        var base = folder.toAbsolutePath().normalize();
+        for (var path : files.keySet()) {
+            if (!base.resolve(path).normalize().startsWith(base) || !(RuleSetSource.isRuleFile(path) || RuleSetRoutes.isTestFile(path))) {
+                throw new IllegalArgumentException("'" + path + "' is not a rule or test file inside " + folder);
+            }
+        }
+        var wanted = SettingsJson.parse(settings);
+        for (var file : files.entrySet()) {
+            writeIfChanged(base.resolve(file.getKey()), file.getValue());
+        }
+        if (!wanted.equals(settingsOrNull(base))) {
+            var nonDefault = nonDefault(wanted);
+            if (nonDefault.isEmpty()) {
+                Files.deleteIfExists(base.resolve(SETTINGS));
+            } else {
+                writeIfChanged(base.resolve(SETTINGS), YAML.writeValueAsString(nonDefault));
+            }
+        }
+        for (var path : filesAndTests(base).keySet()) {
+            if (!files.containsKey(path)) {
+                Files.delete(base.resolve(path));
+            }
+        }
+    }
+
+    /** The settings of {@code folder}; null when its {@value #SETTINGS} is not valid. */
+    private static RuleSetSettings settingsOrNull(Path folder) {
+        try {
+            return settings(folder);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The settings that differ from the defaults, in the API's form. */
+    private static ObjectNode nonDefault(RuleSetSettings settings) {
+        var out = SettingsJson.write(settings, YAML.createObjectNode());
+        var defaults = SettingsJson.write(RuleSetSettings.DEFAULTS, YAML.createObjectNode());
+        defaults.properties().forEach(d -> {
+            if (d.getValue().equals(out.get(d.getKey()))) {
+                out.remove(d.getKey());
+            }
+        });
+        return out;
+    }
+
+    private static void writeIfChanged(Path file, String text) throws IOException {
+        if (Files.isRegularFile(file) && Files.readString(file, StandardCharsets.UTF_8).equals(text)) {
+            return;
+        }
+        Files.createDirectories(file.getParent());
+        var temporary = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.writeString(temporary, text, StandardCharsets.UTF_8);
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**

@@ -48,7 +48,7 @@ public final class RuleSetStore {
         try (var c = database.connection()) {
             c.setAutoCommit(false);
             try (var insert = c.prepareStatement(
-                    "INSERT INTO rule_set_version (name, version, files, settings, created_at) VALUES (?, ?, ?, ?, ?)");
+                    "INSERT INTO rule_set_version (name, version, files, settings, created_at, folder) VALUES (?, ?, ?, ?, ?, ?)");
                  var activate = c.prepareStatement(
                          "MERGE INTO rule_set (name, active_version, failed_reason, failed_at) KEY (name) VALUES (?, ?, NULL, NULL)")) {
                 insert.setString(1, version.name());
@@ -56,6 +56,7 @@ public final class RuleSetStore {
                 insert.setString(3, json.writeValueAsString(new TreeMap<>(version.files())));
                 insert.setString(4, json.writeValueAsString(version.settings()));
                 insert.setTimestamp(5, Timestamp.from(version.createdAt()));
+                insert.setString(6, version.folder());
                 insert.executeUpdate();
                 activate.setString(1, version.name());
                 activate.setInt(2, version.version());
@@ -116,7 +117,7 @@ public final class RuleSetStore {
     /** The active version of every rule set that has one, by name. */
     public List<StoredVersion> active() {
         try (var c = database.connection(); var s = c.prepareStatement("""
-                SELECT v.name, v.version, v.files, v.settings, v.created_at
+                SELECT v.name, v.version, v.files, v.settings, v.created_at, v.folder
                 FROM rule_set r JOIN rule_set_version v ON v.name = r.name AND v.version = r.active_version
                 ORDER BY v.name""");
              var r = s.executeQuery()) {
@@ -130,10 +131,39 @@ public final class RuleSetStore {
         }
     }
 
+    /** The active version of {@code name}, when it has one. */
+    public Optional<StoredVersion> active(String name) {
+        try (var c = database.connection(); var s = c.prepareStatement("""
+                SELECT v.name, v.version, v.files, v.settings, v.created_at, v.folder
+                FROM rule_set r JOIN rule_set_version v ON v.name = r.name AND v.version = r.active_version
+                WHERE r.name = ?""")) {
+            s.setString(1, name);
+            try (var r = s.executeQuery()) {
+                return r.next() ? Optional.of(read(r)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading the active version of rule set '" + name + "'", e);
+        }
+    }
+
+    /** The newest version of {@code name} that came from or was written to a rules folder; 0 when none did. */
+    public int lastFromFolder(String name) {
+        try (var c = database.connection();
+             var s = c.prepareStatement("SELECT COALESCE(MAX(version), 0) FROM rule_set_version WHERE name = ? AND folder IS NOT NULL")) {
+            s.setString(1, name);
+            try (var r = s.executeQuery()) {
+                r.next();
+                return r.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading the versions of rule set '" + name + "'", e);
+        }
+    }
+
     /** One version of a rule set. */
     public Optional<StoredVersion> version(String name, int version) {
         try (var c = database.connection(); var s = c.prepareStatement(
-                "SELECT name, version, files, settings, created_at FROM rule_set_version WHERE name = ? AND version = ?")) {
+                "SELECT name, version, files, settings, created_at, folder FROM rule_set_version WHERE name = ? AND version = ?")) {
             s.setString(1, name);
             s.setInt(2, version);
             try (var r = s.executeQuery()) {
@@ -147,7 +177,7 @@ public final class RuleSetStore {
     /** Every version of a rule set, oldest first. */
     public List<StoredVersion> versions(String name) {
         try (var c = database.connection(); var s = c.prepareStatement(
-                "SELECT name, version, files, settings, created_at FROM rule_set_version WHERE name = ? ORDER BY version")) {
+                "SELECT name, version, files, settings, created_at, folder FROM rule_set_version WHERE name = ? ORDER BY version")) {
             s.setString(1, name);
             try (var r = s.executeQuery()) {
                 var out = new ArrayList<StoredVersion>();
@@ -166,7 +196,7 @@ public final class RuleSetStore {
             Map<String, String> files = new LinkedHashMap<>(json.readValue(r.getString("files"), FILES));
             var settings = (ObjectNode) json.readTree(r.getString("settings"));
             Instant created = r.getTimestamp("created_at").toInstant();
-            return new StoredVersion(r.getString("name"), r.getInt("version"), files, settings, created);
+            return new StoredVersion(r.getString("name"), r.getInt("version"), files, settings, created, r.getString("folder"));
         } catch (JsonProcessingException e) {
             throw new SQLException("a stored rule set version is not valid JSON", e);
         }

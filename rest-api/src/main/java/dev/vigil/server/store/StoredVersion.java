@@ -12,9 +12,16 @@ import java.util.Map;
  * @param files     path -> DRL text
  * @param settings  the settings as the API took them
  * @param createdAt when it was deployed
+ * @param folder    the rules folder entry it was deployed from or written to ("rules/fraud"); null when it was
+ *                  deployed through the API only
  */
-public record StoredVersion(String name, int version, Map<String, String> files, ObjectNode settings, Instant createdAt) {
+public record StoredVersion(String name, int version, Map<String, String> files, ObjectNode settings, Instant createdAt, String folder) {
     public StoredVersion {
         files = Map.copyOf(files);
+    }
+
+    /** A version deployed through the API only. */
+    public StoredVersion(String name, int version, Map<String, String> files, ObjectNode settings, Instant createdAt) {
+        this(name, version, files, settings, createdAt, null);
     }
 }

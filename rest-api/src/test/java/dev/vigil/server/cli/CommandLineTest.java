@@ -167,6 +167,20 @@ class CommandLineTest {
     }
 
     @Test
+    void serve_rulesWritable_isOffByDefault_andOnWithTheOptionOrItsVariable() {
+        assertThat(serve(NO_VARIABLES).rulesWritable).isFalse();
+        assertThat(serve(NO_VARIABLES, "--rules-writable").rulesWritable).isTrue();
+        assertThat(serve(new Environment(Map.of("VIGIL_RULES_WRITABLE", "true"))).rulesWritable).isTrue();
+        assertThat(vigil("serve", "--help").out()).contains("--rules-writable", "VIGIL_RULES_WRITABLE");
+    }
+
+    private static Main.Serve serve(Environment environment, String... args) {
+        var line = Main.commandLine(environment);
+        line.parseArgs(Stream.concat(Stream.of("serve"), Stream.of(args)).toArray(String[]::new));
+        return line.getSubcommands().get("serve").getCommand();
+    }
+
+    @Test
     void serve_takesTheBodyLimit_andRefusesOneThatIsNotASizeIsZeroOrTooLarge() {
         var help = vigil("serve", "--help");
 
