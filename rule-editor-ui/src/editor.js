@@ -18,6 +18,7 @@ import { backtestPanel } from './backtest.js';
 import { versionsPanel } from './versions.js';
 import { testsPanel } from './tests.js';
 import { settingsPanel } from './settings.js';
+import { simulatorPanel } from './simulator.js';
 
 const drlLanguage = StreamLanguage.define(drlStream);
 const VALIDATE_DELAY_MS = 400;
@@ -62,6 +63,7 @@ export function editorScreen(app, session, name, params) {
     tests: h('div.panel', { id: 'panel-tests', hidden: true }),
     versions: h('div.panel', { id: 'panel-versions', hidden: true }),
     settings: h('div.panel', { id: 'panel-settings', hidden: true }),
+    simulator: h('div.panel', { id: 'panel-simulator', hidden: true }),
   };
   const sideTabs = h('div.tabs.side',
     Object.keys(side).map((key) => h('button.tab', {
@@ -78,7 +80,7 @@ export function editorScreen(app, session, name, params) {
     deploySlot, loadSlot,
     h('div.split',
       h('div.left', tabs, editorHost, problems),
-      h('div.right', sideTabs, side.backtest, side.tests, side.versions, side.settings))));
+      h('div.right', sideTabs, ...Object.values(side)))));
 
   const files = () => Object.fromEntries(model.order.map((p) => [p, model.states.get(p).doc.toString()]));
   const ruleFiles = () => Object.fromEntries(Object.entries(files()).filter(([p]) => !isTest(p)));
@@ -97,6 +99,7 @@ export function editorScreen(app, session, name, params) {
   testsPanel(side.tests, context);
   const versions = versionsPanel(side.versions, context);
   const settings = settingsPanel(side.settings, context, () => scheduleValidate());
+  const simulator = simulatorPanel(side.simulator, context);
 
   function newState(path, text) {
     const complete = (ctx) => {
@@ -248,6 +251,7 @@ export function editorScreen(app, session, name, params) {
       if (answer.eventTypes) {
         model.eventTypes = answer.eventTypes;
         settings.eventTypesChanged();
+        simulator.eventTypesChanged();
       }
       const rules = (answer.rules || []).length;
       status.textContent = answer.valid ? `compiles: ${rules} rule${rules === 1 ? '' : 's'}` : 'does not compile';
