@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  * is not sent again. A slow or dead receiver holds up only its own subscription, and a sender for
  * no longer than the timeout. A receiver's answer is recorded before its subscription's next
  * delivery goes out, so an attempt the database cannot record is neither sent again nor overtaken.
+ * A test delivery and a retry by hand are the exceptions to the order: asked for by a person who
+ * waits for the answer, they are sent at once on the caller's thread, beside the queue.
  */
 public final class Webhooks implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
