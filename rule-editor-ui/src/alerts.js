@@ -1,7 +1,9 @@
-// Live alerts: the stored ones, then each new one as the server streams it; newest first.
+// Live alerts: the stored ones, a page at a time within a range of event time, then each new one
+// as the server streams it; newest first.
 
 import { ApiError, enc, get, post, token } from './api.js';
 import { alertDetails } from './alertview.js';
+import { alertRange, alertsPath, inRange } from './alertpages.js';
 import { busy, fill, h, showError, time } from './dom.js';
 import { openStream } from './sse.js';
 
@@ -15,6 +17,13 @@ export function alertsScreen(app, session) {
   const textFilter = h('input', { id: 'alerts-filter', placeholder: 'rule, key or message', size: 18 });
   const severityFilter = h('select', { id: 'alerts-severity' }, h('option', { value: '' }, 'any severity'),
     SEVERITIES.map((s) => h('option', { value: s }, `${s} or higher`)));
+  const sinceInput = h('input', { id: 'alerts-since', placeholder: 'since 2026-11-20T00:00:00Z', size: 24 });
+  const untilInput = h('input', { id: 'alerts-until', placeholder: 'until (event time)', size: 24 });
+  const apply = h('button', { id: 'alerts-apply', onclick: () => busy(apply, slot, () => loadPage(true)) }, 'Show range');
+  const more = h('button', { id: 'alerts-more', hidden: true, onclick: () => busy(more, slot, () => loadPage(false)) }, 'Load more');
+  const pageInfo = h('span.muted', { id: 'alerts-page' });
+  let range = { since: null, until: null };
+  let next = null;
   const rows = h('tbody');
   const details = h('div');
   const alerts = [];
@@ -24,18 +33,24 @@ export function alertsScreen(app, session) {
   fill(app, h('section',
     h('div.toolbar', h('h2', 'Live alerts'), state),
     h('div.inline', 'Filter: ', ruleSetFilter, ' ', textFilter, ' ', severityFilter),
+    h('div.inline', 'Event time: ', sinceInput, ' ', untilInput, ' ', apply),
     slot,
     h('div.split',
       h('div.left', h('table.list', { id: 'live-alerts' },
-        h('thead', h('tr', ['Event time', 'Rule set', 'Rule', 'Key', 'Severity', 'Message', ''].map((c) => h('th', c)))), rows)),
+        h('thead', h('tr', ['Event time', 'Rule set', 'Rule', 'Key', 'Severity', 'Message', ''].map((c) => h('th', c)))), rows),
+        h('div.pager', pageInfo, more)),
       h('div.right', details))));
   [ruleSetFilter, textFilter, severityFilter].forEach((el) => el.addEventListener('input', render));
 
   function add(alert, front) {
     if (seen.has(alert.id)) return;
     seen.add(alert.id);
-    if (front) alerts.unshift(alert);
-    else alerts.push(alert);
+    if (!front) {
+      alerts.push(alert);
+      return;
+    }
+    if (!inRange(alert, range)) return;
+    alerts.unshift(alert);
     if (alerts.length > KEEP) seen.delete(alerts.pop().id);
   }
 
@@ -85,12 +100,25 @@ export function alertsScreen(app, session) {
     });
   };
   connect();
-  busy(null, slot, async () => {
-    const page = await get('/api/v1/alerts?limit=100');
+  // A page of stored alerts within the range: the first (again) or the next after the last one shown.
+  async function loadPage(first) {
+    if (first) {
+      range = alertRange(sinceInput.value, untilInput.value);
+      next = null;
+    }
+    const page = await get(alertsPath(range, first ? null : next));
+    if (first) {
+      alerts.length = 0;
+      seen.clear();
+    }
     page.alerts.forEach((a) => add(a, false));
-    alerts.sort((a, b) => String(b.firedAt).localeCompare(String(a.firedAt)));
+    next = page.next;
+    more.hidden = !next;
+    const bounds = range.since || range.until ? ` with event time${range.since ? ` from ${time(range.since)}` : ''}${range.until ? ` before ${time(range.until)}` : ''}` : '';
+    pageInfo.textContent = `${alerts.length} alert${alerts.length === 1 ? '' : 's'}${bounds}${next ? '; more are stored' : ''}`;
     render();
-  });
+  }
+  busy(null, slot, () => loadPage(true));
   return () => {
     clearTimeout(retry);
     close();

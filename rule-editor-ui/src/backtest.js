@@ -3,10 +3,11 @@
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { ApiError, call, get } from './api.js';
+import { ApiError, call, del, get } from './api.js';
 import { alertDetails } from './alertview.js';
 import { busy, fill, h, time } from './dom.js';
 import { csvColumns, fileEvents } from './events.js';
+import { followJob } from './progress.js';
 import { timeline } from './timeline.js';
 
 const SEVERITIES = ['low', 'medium', 'high', 'critical'];
@@ -31,7 +32,7 @@ export function backtestPanel(root, context) {
     title: canRun ? null : 'replaying rules that are not deployed needs the scope rules:write',
     onclick: () => busy(run, slot, start),
   }, 'Run backtest');
-  const progress = h('div.progress', { id: 'backtest-progress', hidden: true });
+  const progress = h('div.job-progress', { id: 'backtest-progress', hidden: true });
   const summary = h('div', { id: 'backtest-stats' });
   const chartHost = h('div.chart', { id: 'backtest-chart' });
   const ruleFilter = h('select', { id: 'filter-rule' });
@@ -99,6 +100,7 @@ export function backtestPanel(root, context) {
   async function start() {
     clearTimeout(pollTimer);
     const { status, body } = await call('POST', '/api/v1/replays', request());
+    progress.hidden = true;
     if (status === 202) {
       results.hidden = true;
       await poll(body.id);
@@ -107,33 +109,14 @@ export function backtestPanel(root, context) {
     }
   }
 
-  function poll(id) {
-    return new Promise((resolve, reject) => {
-      const step = async () => {
-        try {
-          const job = await get(`/api/v1/replays/${encodeURIComponent(id)}`);
-          const p = job.progress || {};
-          progress.hidden = false;
-          const pct = p.total ? Math.round((100 * p.events) / p.total) : null;
-          fill(progress, h('div.bar', { style: `width: ${pct ?? 100}%` }),
-            h('span', `${job.status}: ${p.events ?? 0}${p.total ? ` of ${p.total}` : ''} events${pct !== null ? ` (${pct}%)` : ''}`));
-          if (job.status === 'done' || job.result) {
-            progress.hidden = true;
-            show(job.result);
-            resolve();
-          } else if (job.status === 'failed' || job.error) {
-            progress.hidden = true;
-            reject(new ApiError(0, job.error, 'the replay failed'));
-          } else {
-            pollTimer = setTimeout(step, 500);
-          }
-        } catch (e) {
-          progress.hidden = true;
-          reject(e);
-        }
-      };
-      step();
-    });
+  async function poll(id) {
+    const url = `/api/v1/replays/${encodeURIComponent(id)}`;
+    const job = await followJob(progress, url, 'events', { get, del, onTimer: (t) => { pollTimer = t; } });
+    if (job.status === 'done') {
+      show(job.result);
+    } else if (job.status === 'failed') {
+      throw new ApiError(0, job.error, 'the replay failed');
+    }
   }
 
   function show(result) {

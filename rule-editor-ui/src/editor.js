@@ -19,6 +19,7 @@ import { versionsPanel } from './versions.js';
 import { testsPanel } from './tests.js';
 import { settingsPanel } from './settings.js';
 import { managedState } from './managed.js';
+import { simulatorPanel } from './simulator.js';
 
 const drlLanguage = StreamLanguage.define(drlStream);
 const VALIDATE_DELAY_MS = 400;
@@ -69,6 +70,7 @@ export function editorScreen(app, session, name, params) {
     tests: h('div.panel', { id: 'panel-tests', hidden: true }),
     versions: h('div.panel', { id: 'panel-versions', hidden: true }),
     settings: h('div.panel', { id: 'panel-settings', hidden: true }),
+    simulator: h('div.panel', { id: 'panel-simulator', hidden: true }),
   };
   // A disabled fieldset disables every field of the settings form, those it adds later too.
   const settingsFields = h('fieldset.plain', { id: 'settings-fields' });
@@ -88,7 +90,7 @@ export function editorScreen(app, session, name, params) {
     managedNote, deploySlot, loadSlot,
     h('div.split',
       h('div.left', tabs, editorHost, problems),
-      h('div.right', sideTabs, side.backtest, side.tests, side.versions, side.settings))));
+      h('div.right', sideTabs, ...Object.values(side)))));
 
   const files = () => Object.fromEntries(model.order.map((p) => [p, model.states.get(p).doc.toString()]));
   const ruleFiles = () => Object.fromEntries(Object.entries(files()).filter(([p]) => !isTest(p)));
@@ -108,6 +110,7 @@ export function editorScreen(app, session, name, params) {
   testsPanel(side.tests, context);
   const versions = versionsPanel(side.versions, context);
   const settings = settingsPanel(settingsFields, context, () => scheduleValidate());
+  const simulator = simulatorPanel(side.simulator, context);
 
   function newState(path, text) {
     const complete = (ctx) => {
@@ -259,6 +262,7 @@ export function editorScreen(app, session, name, params) {
       if (answer.eventTypes) {
         model.eventTypes = answer.eventTypes;
         settings.eventTypesChanged();
+        simulator.eventTypesChanged();
       }
       const rules = (answer.rules || []).length;
       status.textContent = answer.valid ? `compiles: ${rules} rule${rules === 1 ? '' : 's'}` : 'does not compile';

@@ -1,7 +1,9 @@
-// Webhook subscriptions: list, subscribe, unsubscribe, and each one's delivery log.
+// Webhook subscriptions: list, subscribe, unsubscribe, send a test, and each one's delivery log
+// with a retry of what is not delivered.
 
 import { enc, del, get, post } from './api.js';
 import { busy, fill, h, time } from './dom.js';
+import { attemptText } from './progress.js';
 
 export function webhooksScreen(app) {
   const slot = h('div');
@@ -31,13 +33,27 @@ export function webhooksScreen(app) {
     h('table.list', { id: 'webhooks' }, h('thead', h('tr', ['Id', 'URL', 'Format', 'Filter', 'Created', ''].map((c) => h('th', c)))), rows),
     log));
 
-  async function deliveries(hook) {
+  async function deliveries(hook, outcome) {
     const page = await get(`/api/v1/webhooks/${enc(hook.id)}/deliveries?limit=100`);
+    const retry = (d) => h('button.retry', {
+      title: 'send it again now',
+      onclick: (ev) => busy(ev.currentTarget, slot, async () => {
+        const attempt = await post(`/api/v1/webhooks/${enc(hook.id)}/deliveries/${enc(d.alertId)}/retry`);
+        await deliveries(hook, `Retried ${d.alertId}: ${attemptText(attempt)}`);
+      }),
+    }, 'Retry now');
     fill(log, h('h3', `Deliveries of ${hook.id} to ${hook.url}`),
+      outcome ? h('p.attempt', { id: 'attempt' }, outcome) : null,
       page.deliveries.length === 0 ? h('p.muted', 'Nothing delivered yet.') : h('table.list',
-        h('thead', h('tr', ['Alert', 'State', 'Attempts', 'Last status', 'Last error', 'Next attempt', 'Delivered'].map((c) => h('th', c)))),
-        h('tbody', page.deliveries.map((d) => h(`tr.${d.state}`, h('td', h('code', d.alertId)), h('td', d.state), h('td.num', d.attempts),
-          h('td', d.lastStatus ?? ''), h('td', d.lastError ?? ''), h('td', time(d.nextAttempt)), h('td', time(d.deliveredAt)))))));
+        h('thead', h('tr', ['Alert', 'State', 'Attempts', 'Last status', 'Last error', 'Next attempt', 'Delivered', ''].map((c) => h('th', c)))),
+        h('tbody', page.deliveries.map((d) => h(`tr.${d.state}`, { dataset: { alert: d.alertId } }, h('td', h('code', d.alertId)), h('td', d.state),
+          h('td.num', d.attempts), h('td', d.lastStatus ?? ''), h('td', d.lastError ?? ''), h('td', time(d.nextAttempt)),
+          h('td', time(d.deliveredAt)), h('td', d.state === 'delivered' ? null : retry(d)))))));
+  }
+
+  async function sendTest(hook) {
+    const attempt = await post(`/api/v1/webhooks/${enc(hook.id)}/test`);
+    await deliveries(hook, `Test ${attempt.alertId}: ${attemptText(attempt)}`);
   }
 
   async function load() {
@@ -48,7 +64,7 @@ export function webhooksScreen(app) {
       h('td', time(hook.createdAt)),
       h('td',
         h('button', { onclick: (ev) => busy(ev.currentTarget, slot, () => deliveries(hook)) }, 'Deliveries'), ' ',
-        h('button', { onclick: (ev) => busy(ev.currentTarget, slot, () => post(`/api/v1/webhooks/${enc(hook.id)}/test`)) }, 'Send test'), ' ',
+        h('button.send-test', { onclick: (ev) => busy(ev.currentTarget, slot, () => sendTest(hook)) }, 'Send test'), ' ',
         h('button.danger', {
           onclick: (ev) => busy(ev.currentTarget, slot, async () => {
             if (!window.confirm(`Unsubscribe ${hook.url}?`)) return;

@@ -48,6 +48,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
 
 /**
  * Vigil's engine: compiles rule sets, runs each deployed one in its own session, admits events,
@@ -367,7 +368,15 @@ public final class Engine implements AutoCloseable {
      * rule code) and under its watchdog (so the same rule timeout).
      */
     public RuleTestReport test(RuleSetSource source, List<RuleTestCase> cases) {
-        return RuleTests.run(source, cases, watchdog, compiler);
+        return test(source, cases, done -> { });
+    }
+
+    /**
+     * As {@link #test(RuleSetSource, List)}, telling {@code progress} how many cases are done after
+     * each one; an exception it throws (a cancellation) stops the run and is thrown from here.
+     */
+    public RuleTestReport test(RuleSetSource source, List<RuleTestCase> cases, IntConsumer progress) {
+        return RuleTests.run(source, cases, watchdog, compiler, progress);
     }
 
     /**

@@ -273,6 +273,7 @@ public final class VigilServer implements AutoCloseable {
         fileWatch.close();
         app.stop();
         replays.close();
+        ruleSets.close();
         if (kafka != null) {
             // Each consumer commits what it has done and leaves its group: its partitions go to the other instances at once.
             kafka.close();

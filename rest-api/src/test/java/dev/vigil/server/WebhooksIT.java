@@ -372,7 +372,7 @@ class WebhooksIT {
 
         gone.set(200);
         var retried = server.post("/api/v1/webhooks/" + goneId + "/deliveries/" + failed.get("alertId").asText() + "/retry", null);
-        assertThat(retried.statusCode()).isEqualTo(202);
+        assertThat(retried.statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(goneId).get(0).get("state").asText().equals("delivered"));
         assertThat(receiver.at("/gone")).hasSize(2);
         assertThat(server.post("/api/v1/webhooks/" + goneId + "/deliveries/nope/retry", null).statusCode()).isEqualTo(404);
@@ -517,6 +517,39 @@ class WebhooksIT {
     }
 
     @Test
+    void aTestAndARetryByHand_goOutAtOnce_whileAnEarlierDeliveryOfTheSubscriptionBacksOff() throws Exception {
+        var receiver = receiver();
+        var calls = new AtomicInteger();
+        receiver.answers.put("/slow", () -> calls.incrementAndGet() == 1 ? 503 : 200);
+        start(new Webhooks.Settings(Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofHours(1), 2,
+                FAST.addresses()));
+        var id = subscribe(Map.of("url", receiver.url("/slow"))).get("id").asText();
+        post(0, 2, 500);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.at("/slow").size() == 1);
+        var first = receiver.ids("/slow").get(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(id).size() == 2
+                && deliveries(id).findValuesAsText("lastError").contains("the receiver answered 503"));
+        var waiting = new ArrayList<String>();
+        deliveries(id).forEach(d -> waiting.add(d.get("alertId").asText()));
+        waiting.remove(first);
+
+        var tested = JSON.readTree(server.post("/api/v1/webhooks/" + id + "/test", null).body());
+        assertThat(tested.get("state").asText()).as(tested.toString()).isEqualTo("delivered");
+        assertThat(tested.get("status").asInt()).isEqualTo(200);
+        assertThat(tested.get("ms").asLong()).isNotNegative();
+        assertThat(receiver.ids("/slow")).containsExactly(first, tested.get("alertId").asText());
+
+        var retried = server.post("/api/v1/webhooks/" + id + "/deliveries/" + waiting.get(0) + "/retry", null);
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+        assertThat(JSON.readTree(retried.body()).get("state").asText()).isEqualTo("delivered");
+        assertThat(receiver.ids("/slow")).containsExactly(first, tested.get("alertId").asText(), waiting.get(0));
+        var states = new TreeMap<String, String>();
+        deliveries(id).forEach(d -> states.put(d.get("alertId").asText(), d.get("state").asText()));
+        assertThat(states).containsEntry(first, "pending").containsEntry(waiting.get(0), "delivered")
+                .containsEntry(tested.get("alertId").asText(), "delivered");
+    }
+
+    @Test
     void aRestartWithDeliveriesPending_deliversThemAll_noneTwice() throws Exception {
         var probe = receiver();
         int port = probe.port();
@@ -589,7 +622,8 @@ class WebhooksIT {
         start();
         var id = subscribe(Map.of("url", "http://127.0.0.1:" + port + "/t")).get("id").asText();
         var tested = server.post("/api/v1/webhooks/" + id + "/test", null);
-        assertThat(tested.statusCode()).isEqualTo(202);
+        assertThat(tested.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(tested.body()).get("state").asText()).isEqualTo("pending");
         var alertId = JSON.readTree(tested.body()).get("alertId").asText();
         await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(id).get(0).get("attempts").asInt() >= 1);
         server.close();
@@ -685,8 +719,8 @@ class WebhooksIT {
         assertThat(one.get("secret").asText()).isEqualTo("whsec_…" + secret.substring(secret.length() - 4));
 
         var tested = server.post("/api/v1/webhooks/" + id + "/test", null);
-        assertThat(tested.statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.at("/t").size() == 1);
+        assertThat(tested.statusCode()).isEqualTo(200);
+        assertThat(receiver.at("/t")).hasSize(1);
         assertThat(verifies(secret, receiver.at("/t").get(0))).isTrue();
 
         assertThat(server.delete("/api/v1/webhooks/" + id).statusCode()).isEqualTo(204);

@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -269,11 +270,16 @@ public final class RuleTests {
      * costs one timeout, not one per case.
      */
     public static RuleTestReport run(RuleSetSource source, List<RuleTestCase> cases, Watchdog watchdog) {
-        return run(source, cases, watchdog, new RuleSetCompiler());
+        return run(source, cases, watchdog, new RuleSetCompiler(), done -> { });
     }
 
-    /** As {@link #run(RuleSetSource, List, Watchdog)}, compiling with {@code compiler} (which may take unsafe rule code). */
-    public static RuleTestReport run(RuleSetSource source, List<RuleTestCase> cases, Watchdog watchdog, RuleSetCompiler compiler) {
+    /**
+     * As {@link #run(RuleSetSource, List, Watchdog)}, compiling with {@code compiler} (which may take
+     * unsafe rule code) and telling {@code progress} how many cases are done after each one; what
+     * progress throws stops the run.
+     */
+    public static RuleTestReport run(RuleSetSource source, List<RuleTestCase> cases, Watchdog watchdog, RuleSetCompiler compiler,
+                                     IntConsumer progress) {
         var eventTime = source.withSettings(source.settings().withClockMode(ClockMode.EVENT_TIME));
         var results = new ArrayList<RuleTestReport.CaseResult>();
         for (var testCase : cases) {
@@ -297,7 +303,9 @@ public final class RuleTests {
                 failRest(cases, results, List.of("not run: the rules of an earlier case were stopped by the rule timeout"));
                 break;
             }
+            progress.accept(results.size());
         }
+        progress.accept(results.size());
         return new RuleTestReport(results);
     }
 

@@ -13,6 +13,7 @@ import dev.vigil.engine.api.RuleTestCase;
 import dev.vigil.engine.api.RuleTestFormatException;
 import dev.vigil.kafka.KafkaTransport;
 import dev.vigil.server.auth.Scope;
+import dev.vigil.server.job.Jobs;
 import dev.vigil.server.json.Views;
 import dev.vigil.server.store.RuleSetStore;
 import dev.vigil.server.store.StoredVersion;
@@ -32,6 +33,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,7 @@ public final class RuleSetRoutes {
 
     private final InputLimits limits;
     private final AuditRoutes audit;
+    private final Jobs testJobs;
 
     public RuleSetRoutes(Engine engine, RuleSetStore store, ObjectMapper json, InstantSource clock, InputLimits limits,
                   AuditRoutes audit) {
@@ -61,6 +64,7 @@ public final class RuleSetRoutes {
         this.json = json;
         this.views = new Views(json);
         this.clock = clock;
+        this.testJobs = new Jobs("vigil-rule-tests", "cases", clock, JobViews.errors(json, "the rule tests"));
     }
 
     /**
@@ -409,32 +413,69 @@ public final class RuleSetRoutes {
 
     /**
      * {@code POST /api/v1/rulesets/{name}/tests}: runs rule test cases against the active version:
-     * those sent as {@code {"files": {"x.test.yaml": "..."}}}, else those deployed with it. A run of
-     * cases sent with the request is in the audit log, however it ended.
+     * those sent as {@code {"files": {"x.test.yaml": "..."}}}, else those deployed with it. With
+     * {@code "async": true} the run is a job (202 with its id), whose progress in cases done of the
+     * total {@code GET .../tests/{id}} shows and {@code DELETE} cancels. A run of cases sent with the
+     * request is in the audit log, however it ended.
      */
     public void test(Context ctx) {
         var name = ctx.pathParam("name");
         var live = engine.ruleSet(name).orElseThrow(() -> ApiException.notFound("no rule set named '" + name + "' is deployed"));
         var body = ctx.body().isBlank() ? json.createObjectNode() : Bodies.object(ctx, json);
-        if (!body.has("files")) {
-            ctx.json(runTests(live, testCases(name, activeFiles(name))));
-            return;
-        }
-        var files = files(body);
-        var target = name + " v" + live.stats().version();
-        var sent = "test files " + String.join(", ", new TreeSet<>(files.keySet())) + "; ";
+        var sent = body.has("files") ? files(body) : null;
+        var actor = AuditRoutes.actor(ctx);
+        List<RuleTestCase> cases;
         try {
-            var cases = testCases(name, files);
-            var out = runTests(live, cases);
-            long events = cases.stream().mapToLong(c -> c.events().size()).sum();
-            long failed = out.get("failed").asLong();
-            audit.record(AuditRoutes.actor(ctx), "rule test", target, sent + AuditRoutes.count(cases.size(), "case") + ", "
-                    + AuditRoutes.count(events, "event") + "; " + (cases.size() - failed) + " passed, " + failed + " failed");
-            ctx.json(out);
+            cases = testCases(name, sent == null ? activeFiles(name) : sent);
         } catch (RuntimeException e) {
-            audit.record(AuditRoutes.actor(ctx), "rule test", target, sent + AuditRoutes.outcome(e));
+            auditTest(actor, live, sent, AuditRoutes.outcome(e));
             throw e;
         }
+        if (body.path("async").asBoolean(false)) {
+            var job = testJobs.submit(cases.size(), j -> runTests(live, cases, done -> {
+                j.done().set(done);
+                j.checkCancelled();
+            }), ended -> auditTest(actor, live, sent, JobViews.outcome(ended, report -> testOutcome(cases, report))));
+            ctx.status(202).json(Map.of("id", job.id(), "status", "queued", "href", "/api/v1/rulesets/" + name + "/tests/" + job.id()));
+            return;
+        }
+        try {
+            var out = runTests(live, cases, done -> { });
+            auditTest(actor, live, sent, testOutcome(cases, out));
+            ctx.json(out);
+        } catch (RuntimeException e) {
+            auditTest(actor, live, sent, AuditRoutes.outcome(e));
+            throw e;
+        }
+    }
+
+    /** "3 cases, 12 events; 2 passed, 1 failed": how a run of test cases ended, for the audit log. */
+    private static String testOutcome(List<RuleTestCase> cases, ObjectNode report) {
+        long events = cases.stream().mapToLong(c -> c.events().size()).sum();
+        long failed = report.get("failed").asLong();
+        return AuditRoutes.count(cases.size(), "case") + ", " + AuditRoutes.count(events, "event") + "; " + (cases.size() - failed)
+                + " passed, " + failed + " failed";
+    }
+
+    /** Records a run of test cases sent with the request (not those deployed) in the audit log. */
+    private void auditTest(String actor, RuleSetInfo live, Map<String, String> sent, String outcome) {
+        if (sent != null) {
+            audit.record(actor, "rule test", live.name() + " v" + live.stats().version(),
+                    "test files " + String.join(", ", new TreeSet<>(sent.keySet())) + "; " + outcome);
+        }
+    }
+
+    public void testJob(Context ctx) {
+        ctx.json(JobViews.find(ctx, testJobs, "rule test run").view(json));
+    }
+
+    public void cancelTestJob(Context ctx) {
+        JobViews.cancel(ctx, testJobs, "rule test run", json);
+    }
+
+    /** Stops the rule test runs in the background. */
+    public void close() {
+        testJobs.close();
     }
 
     /** The test cases of {@code files} (its {@code *.test.yaml} files); 400 naming the problem when there are none or one is not valid. */
@@ -456,10 +497,10 @@ public final class RuleSetRoutes {
         return cases;
     }
 
-    /** Runs {@code cases} against the running version of {@code live}: each case's outcome. */
-    private ObjectNode runTests(RuleSetInfo live, List<RuleTestCase> cases) {
+    /** Runs {@code cases} against the running version of {@code live}, telling {@code progress} the cases done: each case's outcome. */
+    private ObjectNode runTests(RuleSetInfo live, List<RuleTestCase> cases, IntConsumer progress) {
         var name = live.name();
-        var report = engine.test(live.source(), cases);
+        var report = engine.test(live.source(), cases, progress);
         var out = json.createObjectNode().put("name", name).put("version", live.stats().version()).put("passed", report.passed())
                 .put("failed", report.failed());
         var list = out.putArray("cases");
@@ -523,6 +564,8 @@ public final class RuleSetRoutes {
         routes.get("/api/v1/rulesets/{name}/versions/{version}", this::version, Scope.RULES_READ);
         routes.post("/api/v1/rulesets/{name}/rollback", this::rollback, Scope.RULES_WRITE);
         routes.post("/api/v1/rulesets/{name}/tests", this::test, Scope.RULES_READ);
+        routes.get("/api/v1/rulesets/{name}/tests/{id}", this::testJob, Scope.RULES_READ);
+        routes.delete("/api/v1/rulesets/{name}/tests/{id}", this::cancelTestJob, Scope.RULES_READ);
         routes.get("/api/v1/event-types", this::eventTypes, Scope.RULES_READ);
     }
 

@@ -112,9 +112,10 @@ public final class WebhookRoutes {
         ctx.status(204);
     }
 
+    /** Sends a test delivery at once and answers how it went: the delivery's state, the receiver's status, the time it took. */
     public void test(Context ctx) {
-        var alert = webhooks.test(find(ctx));
-        ctx.status(202).json(Map.of("alertId", alert.id(), "message", "a test delivery is queued; see its delivery log"));
+        var sent = webhooks.test(find(ctx));
+        ctx.json(view(sent.alert().id(), sent.attempt()));
     }
 
     public void deliveries(Context ctx) {
@@ -147,10 +148,19 @@ public final class WebhookRoutes {
     public void retry(Context ctx) {
         var s = find(ctx);
         var alertId = ctx.pathParam("alertId");
-        if (!webhooks.retry(s.id(), alertId)) {
-            throw ApiException.notFound("no delivery of alert '" + alertId + "' to " + s.id() + " is waiting or failed");
+        var attempt = webhooks.retry(s.id(), alertId)
+                .orElseThrow(() -> ApiException.notFound("no delivery of alert '" + alertId + "' to " + s.id() + " is pending or failed"));
+        ctx.json(view(alertId, attempt));
+    }
+
+    private ObjectNode view(String alertId, Webhooks.Attempt attempt) {
+        var out = json.createObjectNode().put("alertId", alertId).put("state", attempt.state());
+        if (attempt.status() == null) {
+            out.putNull("status");
+        } else {
+            out.put("status", attempt.status());
         }
-        ctx.status(202).json(Map.of("alertId", alertId, "state", "pending"));
+        return out.put("error", attempt.error()).put("ms", attempt.took().toMillis());
     }
 
     private Subscription find(Context ctx) {

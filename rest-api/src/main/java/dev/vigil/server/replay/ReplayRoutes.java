@@ -21,8 +21,10 @@ import dev.vigil.server.auth.Tokens;
 import dev.vigil.server.http.ApiException;
 import dev.vigil.server.http.AuditRoutes;
 import dev.vigil.server.http.Bodies;
+import dev.vigil.server.http.JobViews;
 import dev.vigil.server.http.SettingsJson;
 import dev.vigil.server.ingest.JournalEvents;
+import dev.vigil.server.job.Jobs;
 import dev.vigil.server.json.Views;
 import dev.vigil.server.store.DataFolder;
 import dev.vigil.server.store.JournalStore;
@@ -59,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * or the body itself as NDJSON or CSV with the rules and options in query parameters. With
  * {@code compareWith}, a second rule set runs over the same events and the answer adds the
  * difference. An input larger than the configured size (or {@code async}) runs as a job: 202 with
- * its id, then {@code GET /api/v1/replays/{id}} for progress and the result. Inputs are streamed,
+ * its id, then {@code GET /api/v1/replays/{id}} for progress and the result ({@code DELETE} cancels it). Inputs are streamed,
  * never held whole: bodies go to a file in the data folder first. A replay is held to the limits of
  * a live session, the engine's rule timeout and its rule set's firing limit: rules that loop answer
  * 422 naming the rule set and the rule, and a job ends failed with that reason.
@@ -81,7 +83,7 @@ public final class ReplayRoutes implements AutoCloseable {
     private final long jobEvents;
     private final InstantSource clock;
     private final AuditRoutes audit;
-    private final ReplayJobs jobs;
+    private final Jobs jobs;
 
     public ReplayRoutes(Engine engine, RuleSetStore ruleSets, JournalStore journal, ObjectMapper json, Path spool, long jobBytes,
                  long jobEvents, boolean allowUnsafeRules, InstantSource clock, AuditRoutes audit) {
@@ -95,7 +97,7 @@ public final class ReplayRoutes implements AutoCloseable {
         this.jobEvents = jobEvents;
         this.clock = clock;
         this.audit = audit;
-        this.jobs = new ReplayJobs(clock);
+        this.jobs = new Jobs("vigil-replay", "events", clock, JobViews.errors(json, "the replay"));
     }
 
     /**
@@ -132,15 +134,15 @@ public final class ReplayRoutes implements AutoCloseable {
         var request = parse(ctx);
         var actor = AuditRoutes.actor(ctx);
         if (request.async || request.input.bytes() > jobBytes || request.input.total() > jobEvents) {
-            var job = jobs.submit(request.input.total(), done -> replay(request, done),
-                    ended -> audit(request, actor, ended.done.get(), "job " + ended.id + " " + ended.outcome()));
-            audit(request, actor, request.input.total(), "job " + job.id + " queued");
-            ctx.status(202).json(Map.of("id", job.id, "status", "queued", "href", "/api/v1/replays/" + job.id));
+            var job = jobs.submit(request.input.total(), j -> replay(request, j.done(), j::checkCancelled),
+                    ended -> audit(request, actor, ended.done().get(), "job " + ended.id() + " " + JobViews.outcome(ended, ReplayRoutes::outcome)));
+            audit(request, actor, request.input.total(), "job " + job.id() + " queued");
+            ctx.status(202).json(Map.of("id", job.id(), "status", "queued", "href", "/api/v1/replays/" + job.id()));
             return;
         }
         var done = new AtomicLong();
         try {
-            var out = replay(request, done);
+            var out = replay(request, done, () -> { });
             audit(request, actor, done.get(), outcome(out));
             ctx.json(out);
         } catch (RuntimeException e) {
@@ -164,13 +166,15 @@ public final class ReplayRoutes implements AutoCloseable {
     }
 
     public void get(Context ctx) {
-        var id = ctx.pathParam("id");
-        var job = jobs.get(id)
-                .orElseThrow(() -> ApiException.notFound("no replay job with id '" + id + "' (jobs are kept in memory until the server restarts)"));
-        ctx.json(job.view(json));
+        ctx.json(JobViews.find(ctx, jobs, "replay job").view(json));
     }
 
-    private ObjectNode replay(Request request, AtomicLong done) {
+    public void cancel(Context ctx) {
+        JobViews.cancel(ctx, jobs, "replay job", json);
+    }
+
+    /** Replays the request, counting the events read into {@code done}; {@code step} runs before each event and may stop the replay. */
+    private ObjectNode replay(Request request, AtomicLong done, Runnable step) {
         PreparedReplay rules = null;
         PreparedReplay other = null;
         // The replay consumes the compiled rule sets; closing them again here covers every way out before it.
@@ -178,7 +182,7 @@ public final class ReplayRoutes implements AutoCloseable {
             rules = compile(request.rules, "the rules");
             other = request.compareWith == null ? null : compile(request.compareWith, "compareWith");
             try (var events = request.input.open(rules)) {
-                return replay(rules, other, counting(events, done), request.until);
+                return replay(rules, other, counting(events, done, step), request.until);
             }
         } catch (EventInputException e) {
             throw new ApiException(400, "bad_input", e.getMessage(), List.of(details(e)));
@@ -257,7 +261,7 @@ public final class ReplayRoutes implements AutoCloseable {
         result.ruleErrors().forEach(e -> ruleErrors.addObject().put("rule", e.rule()).put("message", e.message()));
     }
 
-    private static Iterator<JsonNode> counting(Iterator<JsonNode> events, AtomicLong done) {
+    private static Iterator<JsonNode> counting(Iterator<JsonNode> events, AtomicLong done, Runnable step) {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -266,6 +270,7 @@ public final class ReplayRoutes implements AutoCloseable {
 
             @Override
             public JsonNode next() {
+                step.run();
                 var event = events.next();
                 done.incrementAndGet();
                 return event;
@@ -540,5 +545,6 @@ public final class ReplayRoutes implements AutoCloseable {
     public void addTo(RoutesConfig routes) {
         routes.post("/api/v1/replays", this::start, Scope.RULES_READ);
         routes.get("/api/v1/replays/{id}", this::get, Scope.RULES_READ);
+        routes.delete("/api/v1/replays/{id}", this::cancel, Scope.RULES_READ);
     }
 }

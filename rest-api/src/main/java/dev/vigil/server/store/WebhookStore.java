@@ -191,20 +191,33 @@ public final class WebhookStore {
         }
     }
 
-    /** Adds one delivery outside any alert (a test delivery or a retry by hand); false when it exists already. */
-    public boolean enqueue(String webhookId, String alertId, Instant now) {
+    /**
+     * Adds one delivery outside any alert (a test delivery), first tried at {@code next}: the
+     * delivery, or empty when the subscription has one of that alert already.
+     */
+    public Optional<Delivery> enqueue(String webhookId, String alertId, Instant now, Instant next) {
         try (var c = database.connection(); var st = c.prepareStatement("INSERT INTO webhook_delivery (webhook_id, alert_id, state, attempts,"
                 + " next_attempt, created_at) SELECT ?, ?, 'pending', 0, ?, ? FROM DUAL WHERE NOT EXISTS"
                 + " (SELECT 1 FROM webhook_delivery WHERE webhook_id = ? AND alert_id = ?)")) {
             st.setString(1, webhookId);
             st.setString(2, alertId);
-            st.setTimestamp(3, Timestamp.from(now));
+            st.setTimestamp(3, Timestamp.from(next));
             st.setTimestamp(4, Timestamp.from(now));
             st.setString(5, webhookId);
             st.setString(6, alertId);
-            return st.executeUpdate() == 1;
+            return st.executeUpdate() == 1 ? delivery(c, webhookId, alertId) : Optional.empty();
         } catch (SQLException e) {
             throw new StoreException("queueing a delivery", e);
+        }
+    }
+
+    private static Optional<Delivery> delivery(Connection c, String webhookId, String alertId) throws SQLException {
+        try (var st = c.prepareStatement("SELECT * FROM webhook_delivery WHERE webhook_id = ? AND alert_id = ?")) {
+            st.setString(1, webhookId);
+            st.setString(2, alertId);
+            try (var rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(delivery(rs)) : Optional.empty();
+            }
         }
     }
 
@@ -265,15 +278,18 @@ public final class WebhookStore {
         }
     }
 
-    /** Puts a failed (or pending) delivery back at the head of the line, due now; false when there is none. */
-    public boolean retry(String webhookId, String alertId, Instant now) {
+    /**
+     * Makes a delivery that was not delivered pending again, its age counted from {@code now} and
+     * its next attempt at {@code next}: the delivery, or empty when there is none to retry.
+     */
+    public Optional<Delivery> retry(String webhookId, String alertId, Instant now, Instant next) {
         try (var c = database.connection(); var st = c.prepareStatement("UPDATE webhook_delivery SET state = 'pending', next_attempt = ?,"
                 + " created_at = ? WHERE webhook_id = ? AND alert_id = ? AND state <> 'delivered'")) {
-            st.setTimestamp(1, Timestamp.from(now));
+            st.setTimestamp(1, Timestamp.from(next));
             st.setTimestamp(2, Timestamp.from(now));
             st.setString(3, webhookId);
             st.setString(4, alertId);
-            return st.executeUpdate() == 1;
+            return st.executeUpdate() == 1 ? delivery(c, webhookId, alertId) : Optional.empty();
         } catch (SQLException e) {
             throw new StoreException("retrying a delivery", e);
         }

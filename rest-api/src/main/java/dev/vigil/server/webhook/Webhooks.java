@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  * is not sent again. A slow or dead receiver holds up only its own subscription, and a sender for
  * no longer than the timeout. A receiver's answer is recorded before its subscription's next
  * delivery goes out, so an attempt the database cannot record is neither sent again nor overtaken.
+ * A test delivery and a retry by hand are the exceptions to the order: asked for by a person who
+ * waits for the answer, they are sent at once on the caller's thread, beside the queue.
  */
 public final class Webhooks implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
@@ -92,6 +94,8 @@ public final class Webhooks implements AutoCloseable {
     private final Thread dispatcher;
     private final Semaphore wake = new Semaphore(0);
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** The deliveries being sent, by the dispatcher or on a caller's thread: none is sent twice at once. */
+    private final Set<Long> sending = ConcurrentHashMap.newKeySet();
     private final CopyOnWriteArrayList<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private volatile Outcomes outcomes = outcome -> { };
     private volatile boolean running = true;
@@ -150,20 +154,64 @@ public final class Webhooks implements AutoCloseable {
         return store.delete(id);
     }
 
-    /** Queues a delivery of a made-up alert to one subscription, kept in the outbox like any other; the alert. */
-    public Alert test(Subscription s) {
-        var now = clock.instant();
-        var alert = TestAlerts.make(s, now, ThreadLocalRandom.current());
-        store.enqueue(s.id(), alert.id(), now);
-        wake();
-        return alert;
+    /**
+     * The outcome of one attempt: the delivery's state after it, the receiver's status (null when
+     * none answered), the error, and how long the attempt took.
+     */
+    public record Attempt(String state, Integer status, String error, Duration took) {
     }
 
-    /** Tries a delivery again now, whatever became of it, unless it was delivered. */
-    public boolean retry(String webhookId, String alertId) {
-        boolean found = store.retry(webhookId, alertId, clock.instant());
-        wake();
-        return found;
+    /** A test delivery sent: its made-up alert and how the attempt went. */
+    public record Test(Alert alert, Attempt attempt) {
+    }
+
+    /**
+     * Sends a made-up alert to one subscription at once, whatever its queue holds (a failing
+     * delivery ahead of it does not hold it up), and records it in the delivery log like any
+     * other: one that fails is retried as any delivery is.
+     */
+    public Test test(Subscription s) {
+        var now = clock.instant();
+        var alert = TestAlerts.make(s, now, ThreadLocalRandom.current());
+        var d = store.enqueue(s.id(), alert.id(), now, heldBack(now))
+                .orElseThrow(() -> new IllegalStateException("test alert " + alert.id() + " was queued twice"));
+        return new Test(alert, sendNow(d));
+    }
+
+    /**
+     * Tries a delivery that was not delivered again, at once: pending (waiting for its backoff, or
+     * behind another delivery of its subscription) or failed. Empty when there is no such delivery.
+     */
+    public Optional<Attempt> retry(String webhookId, String alertId) {
+        var now = clock.instant();
+        return store.retry(webhookId, alertId, now, heldBack(now)).map(this::sendNow);
+    }
+
+    /**
+     * When a delivery sent here, on the caller's thread, is next due for the dispatcher: after this
+     * attempt has had its time, so that the dispatcher does not send it meanwhile, and so that one
+     * whose attempt the server did not live to record is sent after the next start.
+     */
+    private Instant heldBack(Instant now) {
+        return now.plus(settings.timeout()).plusSeconds(1);
+    }
+
+    /** Attempts {@code d} on this thread, unless the dispatcher is sending it already. */
+    private Attempt sendNow(Delivery d) {
+        if (!sending.add(d.seq())) {
+            return new Attempt("pending", null, "it is being sent already", Duration.ZERO);
+        }
+        try {
+            var start = clock.instant();
+            var done = attempt(d);
+            return new Attempt(done.state(), done.status(), done.error(), Duration.between(start, clock.instant()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Attempt("pending", null, "interrupted: it stays pending", Duration.ZERO);
+        } finally {
+            sending.remove(d.seq());
+            wake();
+        }
     }
 
     public List<Delivery> deliveries(String webhookId, long before, int limit) {
@@ -183,6 +231,9 @@ public final class Webhooks implements AutoCloseable {
                         if (!running) {
                             break;
                         }
+                        if (!sending.add(d.seq())) {
+                            continue;
+                        }
                         inFlight.add(d.webhookId());
                         pool.execute(() -> {
                             try {
@@ -194,6 +245,7 @@ public final class Webhooks implements AutoCloseable {
                             } catch (RuntimeException e) {
                                 LOG.error("webhook delivery of alert {} to {} failed unexpectedly", d.alertId(), d.webhookId(), e);
                             } finally {
+                                sending.remove(d.seq());
                                 inFlight.remove(d.webhookId());
                                 wake();
                             }
@@ -220,19 +272,17 @@ public final class Webhooks implements AutoCloseable {
         }
     }
 
-    private void attempt(Delivery d) throws InterruptedException {
+    private Attempt attempt(Delivery d) throws InterruptedException {
         var now = clock.instant();
         var subscription = subscription(d.webhookId());
         var alert = subscription.flatMap(s -> alerts.find(d.alertId()).map(AlertStore.Stored::alert).or(() -> TestAlerts.of(d.alertId(), s)));
         if (subscription.isEmpty() || alert.isEmpty()) {
-            record(d, "failed", null, subscription.isEmpty() ? "the subscription is gone" : "the alert is no longer stored", now, now);
-            return;
+            return record(d, "failed", null, subscription.isEmpty() ? "the subscription is gone" : "the alert is no longer stored", now, now);
         }
         var s = subscription.get();
         var refused = settings.addresses().refusal(URI.create(s.url()));
         if (refused.isPresent()) {
-            record(d, "failed", null, "not sent: " + refused.get(), now, now);
-            return;
+            return record(d, "failed", null, "not sent: " + refused.get(), now, now);
         }
         var body = payloads.render(s.format(), alert.get());
         long timestamp = now.getEpochSecond();
@@ -247,14 +297,12 @@ public final class Webhooks implements AutoCloseable {
         Duration asked = null;
         if (status != null) {
             if (status / 100 == 2) {
-                record(d, "delivered", status, null, now, clock.instant());
-                return;
+                return record(d, "delivered", status, null, now, clock.instant());
             }
             error = "the receiver answered " + status;
             asked = Backoff.retryAfter(answer.retryAfter(), clock.instant()).orElse(null);
             if (status != 429 && status / 100 != 5) {
-                record(d, "failed", status, error + ": not retried", now, now);
-                return;
+                return record(d, "failed", status, error + ": not retried", now, now);
             }
         }
         var wait = Backoff.after(d.attempts() + 1, settings.backoff(), settings.maxBackoff(), ThreadLocalRandom.current());
@@ -263,10 +311,9 @@ public final class Webhooks implements AutoCloseable {
         }
         var next = clock.instant().plus(wait);
         if (next.isAfter(d.createdAt().plus(settings.maxAge()))) {
-            record(d, "failed", status, error + "; given up after " + (d.attempts() + 1) + " attempts", now, now);
-        } else {
-            record(d, "pending", status, error, next, now);
+            return record(d, "failed", status, error + "; given up after " + (d.attempts() + 1) + " attempts", now, now);
         }
+        return record(d, "pending", status, error, next, now);
     }
 
     /** A receiver's answer: its status and Retry-After, or why there is none. */
@@ -306,9 +353,9 @@ public final class Webhooks implements AutoCloseable {
     /**
      * Records an attempt, trying again until the database takes it. Until then the subscription
      * stays busy: its delivery is not sent again (the receiver may have taken it) and the next one
-     * does not overtake it.
+     * does not overtake it. The attempt as recorded, untimed.
      */
-    private void record(Delivery d, String state, Integer status, String error, Instant next, Instant at) throws InterruptedException {
+    private Attempt record(Delivery d, String state, Integer status, String error, Instant next, Instant at) throws InterruptedException {
         long waitMs = 100;
         for (int failures = 0; ; failures++) {
             try {
@@ -317,7 +364,7 @@ public final class Webhooks implements AutoCloseable {
                     LOG.info("recorded the attempt to deliver alert {} to {} ({}) after {} failures", d.alertId(), d.webhookId(), state, failures);
                 }
                 outcomes.delivery(state.equals("pending") ? "retry" : state);
-                return;
+                return new Attempt(state, status, error, Duration.ZERO);
             } catch (RuntimeException e) {
                 if (failures == 0) {
                     LOG.warn("cannot record the attempt to deliver alert {} to {} ({}); trying again, without sending it again: {}",
