@@ -16,6 +16,10 @@ export function testsPanel(root, context) {
   async function runTests() {
     const testFiles = Object.fromEntries(Object.entries(context.files()).filter(([p]) => p.endsWith('.test.yaml')));
     const body = Object.keys(testFiles).length ? { files: testFiles } : {};
+    if (!context.deployedVersion()) {
+      fill(out, h('p.muted', { id: 'tests-not-deployed' }, 'This rule set is not deployed yet: deploy it, then run its tests against it.'));
+      return;
+    }
     const report = await post(`/api/v1/rulesets/${enc(context.name)}/tests`, body);
     const passed = report.cases.filter((c) => c.passed).length;
     const failed = report.cases.length - passed;
