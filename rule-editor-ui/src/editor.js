@@ -368,6 +368,7 @@ export function editorScreen(app, session, name, params) {
       const draft = canWrite ? unsaved.restore() : null;
       if (draft) model.settings = draft.settings;
       setFiles(draft ? draft.files : loaded);
+      if (draft) select(model.order.find((p) => unsaved.modified().has(p)) ?? model.active);
       settings.refresh();
       versions.refresh();
       scheduleValidate(0);
