@@ -157,6 +157,7 @@ class EditorStateE2EIT {
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(ExpectedConditions.textToBe(By.id("version"), "v4"));
         assertThat(driver.findElement(By.id("deployed")).getText()).isEqualTo("Rolled back to the files of v1: v4 is active");
+        editorOf("state.drl");
         wait.until(ExpectedConditions.textMatches(By.cssSelector("#editor .cm-content"), Pattern.compile("amount > 9999")));
         browser.screenshot("state-rolled-back");
 
@@ -166,7 +167,7 @@ class EditorStateE2EIT {
         name.sendKeys("my fraud");
         assertThat(driver.findElement(By.id("new-name-problem")).getText()).isEqualTo("a name has only letters, digits, '.', '_' and '-', not ' '");
         assertThat(driver.findElement(By.id("create")).isEnabled()).isFalse();
-        name.sendKeys(Keys.BACK_SPACE, Keys.BACK_SPACE, Keys.BACK_SPACE, Keys.BACK_SPACE, Keys.BACK_SPACE, "-eu");
+        name.sendKeys(Keys.chord(Keys.CONTROL, "a"), "my-fraud");
         assertThat(driver.findElement(By.id("new-name-problem")).getText()).isEmpty();
         assertThat(driver.findElement(By.id("create")).isEnabled()).isTrue();
     }
