@@ -8,7 +8,7 @@ import { alertDetails } from './alertview.js';
 import { busy, fill, h, time } from './dom.js';
 import { csvColumns, fileEvents } from './events.js';
 import { followJob } from './progress.js';
-import { timeline } from './timeline.js';
+import { bucketCounts, millis, timeline, timelineOfCounts } from './timeline.js';
 
 const SEVERITIES = ['low', 'medium', 'high', 'critical'];
 const ASYNC_EVENTS = 20000;
@@ -136,7 +136,7 @@ export function backtestPanel(root, context) {
     const rules = [...new Set(shown.map((a) => a.rule))].sort();
     fill(ruleFilter, h('option', { value: '' }, 'every rule'), rules.map((r) => h('option', { value: r }, r)));
     renderRows();
-    drawChart(uploaded || [], (result.alerts || []));
+    drawChart(result);
     fill(details);
   }
 
@@ -149,17 +149,29 @@ export function backtestPanel(root, context) {
     const key = keyFilter.value.trim();
     const min = SEVERITIES.indexOf(severityFilter.value);
     const byId = uploaded ? new Map(uploaded.filter((e) => e.id).map((e) => [String(e.id), e])) : null;
-    fill(rows, shown.filter((a) => (!rule || a.rule === rule) && (!key || String(a.key).includes(key))
-      && (min < 0 || SEVERITIES.indexOf(a.severity) >= min)).map((a) => h(`tr.${a.change || 'plain'}`, {
+    const matching = shown.filter((a) => (!rule || a.rule === rule) && (!key || String(a.key).includes(key))
+      && (min < 0 || SEVERITIES.indexOf(a.severity) >= min));
+    fill(rows, matching.length === 0 ? h('tr', h('td.muted', { colSpan: 6 }, shown.length ? 'None match the filter.' : 'None: no alert was raised.'))
+      : matching.map((a) => h(`tr.${a.change || 'plain'}`, {
       onclick: () => alertDetails(details, a, byId),
       title: 'show what triggered it',
     }, h('td', a.change), h('td', time(a.eventTime)), h('td', a.rule), h('td', a.key), h('td', a.severity), h('td', a.message))));
   }
 
-  function drawChart(events, alerts) {
+  /** The journal range asked for, in epoch ms, when both ends are times: the chart spans it. */
+  function journalWindow() {
+    const from = millis(fromInput.value.trim());
+    const to = millis(toInput.value.trim());
+    return from !== null && to !== null && from < to ? { from, to } : undefined;
+  }
+
+  function drawChart(result) {
     if (chart) chart.destroy();
     chart = null;
-    const { data, width } = timeline(events, alerts);
+    const alerts = result.alerts || [];
+    // A journal's events are not in the browser: the server counted them per bucket of event time.
+    const { data, width } = uploaded ? timeline(uploaded, alerts)
+      : timelineOfCounts(bucketCounts(result.timeline), alerts, journalWindow());
     fill(chartHost);
     if (!data[0].length) return;
     const opts = {

@@ -29,11 +29,11 @@ export function severityOf(level) {
 
 /**
  * The diagnostics of one file as CodeMirror lint diagnostics; those without a file (of the rule
- * set as a whole) go to the first file.
+ * set as a whole) go to the first file; those that follow from another are not marked.
  */
 export function lintDiagnostics(all, path, text, firstPath) {
   return all
-    .filter((d) => d.file === path || (!d.file && path === firstPath))
+    .filter((d) => !d.follows && (d.file === path || (!d.file && path === firstPath)))
     .map((d) => ({ ...diagnosticRange(text, d.line, d.column), severity: severityOf(d.level), message: d.message, source: 'vigil' }));
 }
 
@@ -46,4 +46,12 @@ export function countLevels(all) {
     else if (severityOf(d.level) === 'warning') warnings++;
   }
   return { errors, warnings };
+}
+
+/**
+ * The diagnostics to list, and those that follow from the first ones (an unknown type whose DRL
+ * file does not parse: {@code "follows": true} from the server), shown collapsed.
+ */
+export function splitFollowing(all) {
+  return { causes: all.filter((d) => !d.follows), following: all.filter((d) => d.follows) };
 }

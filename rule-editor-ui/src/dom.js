@@ -1,13 +1,14 @@
 // A small element builder and the way errors are shown next to what caused them.
 
-import { formatError } from './api.js';
+import { userMessage } from './messages.js';
 
 /** h('button.primary', {onclick}, 'Deploy'): an element with classes, attributes or properties, children. */
 export function h(spec, attrs, ...children) {
   const [tag, ...classes] = spec.split('.');
   const el = document.createElement(tag || 'div');
   if (classes.length) el.className = classes.join(' ');
-  if (attrs && (typeof attrs !== 'object' || attrs instanceof Node || Array.isArray(attrs))) {
+  // A child such as 0 is shown, not taken for missing attributes.
+  if (attrs !== undefined && attrs !== null && (typeof attrs !== 'object' || attrs instanceof Node || Array.isArray(attrs))) {
     children.unshift(attrs);
   } else if (attrs) {
     for (const [k, v] of Object.entries(attrs)) {
@@ -36,9 +37,9 @@ export function fill(el, ...children) {
   return el;
 }
 
-/** An error box: the server's error as it stated it, or nothing when {@code e} is null. */
+/** An error box: the error in words the user can act on (see messages.js). */
 export function errorBox(e) {
-  return h('pre.error', { role: 'alert' }, formatError(e));
+  return h('pre.error', { role: 'alert' }, userMessage(e));
 }
 
 /** Shows {@code e} in {@code slot} (cleared when e is null). */

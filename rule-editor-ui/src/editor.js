@@ -10,7 +10,7 @@ import { autocompletion } from '@codemirror/autocomplete';
 import { lintGutter, setDiagnostics } from '@codemirror/lint';
 import { ApiError, enc, get, post, put } from './api.js';
 import { completionOptions } from './completion.js';
-import { countLevels, diagnosticRange, lintDiagnostics, severityOf } from './diagnostics.js';
+import { countLevels, diagnosticRange, lintDiagnostics, severityOf, splitFollowing } from './diagnostics.js';
 import { busy, errorBox, fill, h, showError, time } from './dom.js';
 import { drlStream } from './drl.js';
 import { TEMPLATES } from './templates.js';
@@ -20,6 +20,7 @@ import { testsPanel } from './tests.js';
 import { settingsPanel } from './settings.js';
 import { managedState } from './managed.js';
 import { simulatorPanel } from './simulator.js';
+import { unsavedWork } from './unsaved.js';
 
 const drlLanguage = StreamLanguage.define(drlStream);
 const VALIDATE_DELAY_MS = 400;
@@ -56,12 +57,14 @@ export function editorScreen(app, session, name, params) {
   const managedBadge = h('span.badge.managed', { id: 'managed', hidden: true });
   const managedNote = h('div.managed-note', { id: 'managed-note', hidden: true });
   const status = h('span.status', { id: 'validation' });
-  const deployButton = h('button.primary', { id: 'deploy', disabled: !canWrite, title: 'Ctrl/Cmd-S', onclick: () => deploy() }, 'Deploy');
+  const deployButton = canWrite ? h('button.primary', { id: 'deploy', title: 'Ctrl/Cmd-S', onclick: () => deploy() }, 'Deploy')
+    : h('span.muted', { id: 'read-only' }, 'read-only: your token can read rules');
   const deploySlot = h('div', { id: 'deploy-result' });
   const tabs = h('div.tabs', { id: 'tabs', role: 'tablist' });
   const editorHost = h('div.editor', { id: 'editor' });
   const problems = h('div.problems', { id: 'problems' });
   const loadSlot = h('div');
+  const draftSlot = h('div');
 
   const view = new EditorView({ parent: editorHost });
 
@@ -87,7 +90,7 @@ export function editorScreen(app, session, name, params) {
 
   fill(app, h('section.editor-screen',
     h('div.toolbar', title, versionBadge, managedBadge, status, h('span.grow'), deployButton),
-    managedNote, deploySlot, loadSlot,
+    managedNote, deploySlot, loadSlot, draftSlot,
     h('div.split',
       h('div.left', tabs, editorHost, problems),
       h('div.right', sideTabs, ...Object.values(side)))));
@@ -105,11 +108,32 @@ export function editorScreen(app, session, name, params) {
     editable,
     eventTypes: () => model.eventTypes,
     reload: () => load(),
+    rolledBack: (version, from) => {
+      unsaved.saved();
+      fill(deploySlot, h('div.ok', { id: 'deployed' }, `Rolled back to the files of v${from}: v${version} is active`));
+      versionBadge.textContent = `v${version}`;
+      return load();
+    },
   };
+  const unsaved = unsavedWork({
+    name,
+    files,
+    settings: () => model.settings,
+    noteSlot: draftSlot,
+    onDiscard: (loaded) => {
+      model.settings = loaded.settings;
+      settings.refresh();
+      setFiles(loaded.files);
+      edited();
+    },
+  });
   const backtest = backtestPanel(side.backtest, context);
   testsPanel(side.tests, context);
   const versions = versionsPanel(side.versions, context);
-  const settings = settingsPanel(settingsFields, context, () => scheduleValidate());
+  const settings = settingsPanel(settingsFields, context, () => {
+    scheduleValidate();
+    edited();
+  });
   const simulator = simulatorPanel(side.simulator, context);
 
   function newState(path, text) {
@@ -129,7 +153,10 @@ export function editorScreen(app, session, name, params) {
         autocompletion({ override: [complete] }),
         Prec.high(keymap.of([{ key: 'Mod-s', preventDefault: true, run: () => { deploy(); return true; } }])),
         EditorView.updateListener.of((u) => {
-          if (u.docChanged) scheduleValidate();
+          if (u.docChanged) {
+            scheduleValidate();
+            edited();
+          }
         }),
         EditorState.readOnly.of(!editable()),
       ],
@@ -158,10 +185,23 @@ export function editorScreen(app, session, name, params) {
     renderTabs();
   }
 
+  /** After every change of the files or settings: the draft kept, the tabs' markers, a failed deploy's banner gone. */
+  function edited() {
+    if (!canWrite) return;
+    saveActive();
+    unsaved.edited();
+    if (deploySlot.querySelector('.error')) fill(deploySlot);
+    const marks = [...unsaved.modified()].sort().join('\n');
+    if (marks !== tabs.dataset.modified) renderTabs();
+  }
+
   function renderTabs() {
+    const modified = unsaved.modified();
+    tabs.dataset.modified = [...modified].sort().join('\n');
     fill(tabs,
-      model.order.map((p) => h(`div.tab${p === model.active ? '.active' : ''}`, { role: 'tab', dataset: { path: p } },
-        h('button.name', { onclick: () => select(p), ondblclick: () => rename(p), title: 'double-click to rename' }, p),
+      model.order.map((p) => h(`div.tab${p === model.active ? '.active' : ''}${modified.has(p) ? '.modified' : ''}`, { role: 'tab', dataset: { path: p } },
+        h('button.name', { onclick: () => select(p), ondblclick: () => rename(p), title: 'double-click to rename' }, p,
+          modified.has(p) ? h('span.marker', { title: 'unsaved changes (kept as a draft in this browser)' }, ' ●') : null),
         editable() ? h('button.close', { title: `delete ${p}`, onclick: () => remove(p) }, '×') : null)),
       editable() ? h('button.tab.add', { id: 'add-file', title: 'add a file', onclick: addFile }, '+ file') : null);
   }
@@ -187,6 +227,7 @@ export function editorScreen(app, session, name, params) {
     model.order.push(p);
     select(p);
     scheduleValidate(0);
+    edited();
   }
 
   function rename(path) {
@@ -201,6 +242,7 @@ export function editorScreen(app, session, name, params) {
     model.active = null;
     select(next.trim());
     scheduleValidate(0);
+    edited();
   }
 
   function remove(path) {
@@ -211,6 +253,7 @@ export function editorScreen(app, session, name, params) {
     select(model.order[0] ?? null);
     if (!model.order.length) view.setState(EditorState.create({ doc: '' }));
     scheduleValidate(0);
+    edited();
   }
 
   function applyMarkers() {
@@ -221,13 +264,19 @@ export function editorScreen(app, session, name, params) {
 
   function renderProblems(extra) {
     const { errors, warnings } = countLevels(model.diagnostics);
+    const { causes, following } = splitFollowing(model.diagnostics);
+    const item = (d) => h(`li.${severityOf(d.level)}`, {
+      onclick: () => reveal(d),
+      title: 'show in the editor',
+    }, h('span.where', `${d.file ?? '(rule set)'}:${d.line ?? 0}:${d.column ?? 0}`), ' ', h('span.level', severityOf(d.level)), ' ', d.message);
+    const n = following.length;
     fill(problems,
       h('div.problems-head', `Problems: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`),
       extra,
-      h('ul', model.diagnostics.map((d) => h(`li.${severityOf(d.level)}`, {
-        onclick: () => reveal(d),
-        title: 'show in the editor',
-      }, h('span.where', `${d.file ?? '(rule set)'}:${d.line ?? 0}:${d.column ?? 0}`), ' ', h('span.level', severityOf(d.level)), ' ', d.message))));
+      h('ul', causes.map(item)),
+      n ? h('details.following', { id: 'following' },
+        h('summary', `${n} more error${n === 1 ? '' : 's'} that follow${n === 1 ? 's' : ''} from the first`),
+        h('ul', following.map(item))) : null);
   }
 
   function reveal(d) {
@@ -239,7 +288,11 @@ export function editorScreen(app, session, name, params) {
   }
 
   function scheduleValidate(delay = VALIDATE_DELAY_MS) {
-    if (!canWrite) return;
+    if (!canWrite) {
+      status.textContent = 'validation needs rules:write';
+      status.className = 'status';
+      return;
+    }
     clearTimeout(validateTimer);
     validateTimer = setTimeout(validate, delay);
     status.textContent = 'checking…';
@@ -267,6 +320,7 @@ export function editorScreen(app, session, name, params) {
       const rules = (answer.rules || []).length;
       status.textContent = answer.valid ? `compiles: ${rules} rule${rules === 1 ? '' : 's'}` : 'does not compile';
       status.className = `status ${answer.valid ? 'ok' : 'bad'}`;
+      if (answer.valid && deploySlot.querySelector('.error')) fill(deploySlot);
       renderProblems();
     } catch (e) {
       if (seq !== model.validated || closed) return;
@@ -286,6 +340,9 @@ export function editorScreen(app, session, name, params) {
         const answer = await put(`/api/v1/rulesets/${enc(name)}`, { files: files(), settings: model.settings });
         model.version = answer.version;
         versionBadge.textContent = `v${answer.version}`;
+        unsaved.setBaseline(files(), model.settings, answer.version);
+        unsaved.saved();
+        renderTabs();
         const warnings = answer.warnings || [];
         fill(deploySlot, h('div.ok', { id: 'deployed' }, `Deployed version ${answer.version}`,
           warnings.length ? ` with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''));
@@ -318,12 +375,16 @@ export function editorScreen(app, session, name, params) {
         model.eventTypes = current.eventTypes || [];
         versionBadge.textContent = `v${current.version}`;
         versionBadge.title = `deployed ${time(current.deployedAt)}; clock ${model.settings.clock ?? ''}`;
-        setFiles(current.files);
       } else {
-        const template = TEMPLATES[params.get('template')] ?? TEMPLATES['fraud-drl'];
         versionBadge.textContent = 'new: not deployed';
-        setFiles(template.files);
       }
+      const loaded = current ? current.files : (TEMPLATES[params.get('template')] ?? TEMPLATES['fraud-drl']).files;
+      unsaved.setBaseline(loaded, model.settings, current ? current.version : null);
+      // Unsaved edits of an earlier visit come back, with a note saying so.
+      const draft = canWrite ? unsaved.restore() : null;
+      if (draft) model.settings = draft.settings;
+      setFiles(draft ? draft.files : loaded);
+      if (draft) select(model.order.find((p) => unsaved.modified().has(p)) ?? model.active);
       settings.refresh();
       versions.refresh();
       scheduleValidate(0);
@@ -343,10 +404,12 @@ export function editorScreen(app, session, name, params) {
 
   renderProblems();
   load();
-  return () => {
+  const close = () => {
     closed = true;
     clearTimeout(validateTimer);
     backtest.close();
     view.destroy();
   };
+  close.unsaved = () => canWrite && unsaved.dirty();
+  return close;
 }

@@ -15,6 +15,14 @@ const who = document.getElementById('who');
 /** The signed-in token: {name, scopes}, with can(scope). */
 let session = null;
 let leave = null;
+/** The hash the current screen was opened for: where a cancelled navigation goes back to. */
+let shown = null;
+
+/** Whether the screen may be left: yes, unless it holds unsaved edits and the user says to stay. */
+function mayLeave() {
+  return !(leave && leave.unsaved && leave.unsaved())
+    || window.confirm('This rule set has changes that are not deployed (a draft of them is kept in this browser). Leave it?');
+}
 
 function can(scope) {
   return !!session && (session.scopes.includes('admin') || session.scopes.includes(scope));
@@ -58,6 +66,7 @@ function signInScreen(error) {
 }
 
 function signOut() {
+  if (!mayLeave()) return;
   setToken(null);
   session = null;
   history.replaceState(null, '', location.pathname);
@@ -90,6 +99,7 @@ async function route() {
     }
   }
   const first = ['#/rulesets', '#/alerts', '#/webhooks'].find((hash, i) => can(['rules:read', 'alerts:read', 'webhooks:write'][i]));
+  shown = location.hash;
   const [path, query] = (location.hash || first || '#/rulesets').split('?');
   const [, screen, name] = path.split('/');
   renderNav(`#/${screen}`);
@@ -100,5 +110,18 @@ async function route() {
   else leave = ruleSetsScreen(app, session);
 }
 
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', () => {
+  if (location.hash === shown) return;
+  if (!mayLeave()) {
+    history.replaceState(null, '', shown || location.pathname);
+    return;
+  }
+  route();
+});
+window.addEventListener('beforeunload', (ev) => {
+  if (leave && leave.unsaved && leave.unsaved()) {
+    ev.preventDefault();
+    ev.returnValue = '';
+  }
+});
 route();

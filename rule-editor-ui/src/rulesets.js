@@ -3,6 +3,7 @@
 import { enc, get } from './api.js';
 import { busy, fill, h, showError } from './dom.js';
 import { managedState } from './managed.js';
+import { ruleSetNameProblem } from './names.js';
 import { TEMPLATES } from './templates.js';
 
 export function ruleSetsScreen(app, session) {
@@ -12,15 +13,25 @@ export function ruleSetsScreen(app, session) {
     h('thead', h('tr', ['Rule set', 'Version', 'State', 'Clock', 'Rules', 'Events in', 'Late events', 'Alerts out'].map((c) => h('th', c)))),
     body);
 
-  const nameInput = h('input', { id: 'new-name', placeholder: 'name', pattern: '[A-Za-z0-9][A-Za-z0-9_.-]*', required: true });
+  const nameInput = h('input', { id: 'new-name', placeholder: 'name', required: true });
+  const nameProblem = h('span.bad', { id: 'new-name-problem', role: 'alert' });
+  const createButton = h('button', { type: 'submit', id: 'create', disabled: true }, 'Create');
+  const checkName = () => {
+    const problem = nameInput.value === '' ? null : ruleSetNameProblem(nameInput.value.trim());
+    nameProblem.textContent = problem ?? '';
+    createButton.disabled = nameInput.value.trim() === '' || problem !== null;
+    return problem === null;
+  };
+  nameInput.addEventListener('input', checkName);
   const template = h('select', { id: 'new-template' },
     Object.entries(TEMPLATES).map(([id, t]) => h('option', { value: id }, t.label)));
   const create = h('form.inline', {
     onsubmit: (ev) => {
       ev.preventDefault();
+      if (!checkName()) return;
       location.hash = `#/editor/${enc(nameInput.value.trim())}?template=${template.value}`;
     },
-  }, h('strong', 'New rule set '), nameInput, ' from ', template, ' ', h('button', { type: 'submit', disabled: !session.can('rules:write') }, 'Create'));
+  }, h('strong', 'New rule set '), nameInput, ' from ', template, ' ', createButton, ' ', nameProblem);
 
   fill(app, h('section',
     h('div.toolbar', h('h2', 'Rule sets'), h('button', { onclick: () => load() }, 'Refresh')),
@@ -31,7 +42,7 @@ export function ruleSetsScreen(app, session) {
     await busy(null, slot, async () => {
       const list = await get('/api/v1/rulesets');
       const details = await Promise.all(list.map((r) => get(`/api/v1/rulesets/${enc(r.name)}`).catch(() => null)));
-      fill(body, list.length === 0 ? h('tr', h('td', { colSpan: 8 }, 'No rule set is deployed.')) : list.map((r, i) => {
+      fill(body, list.length === 0 ? h('tr', h('td.muted', { colSpan: 8 }, 'None yet: no rule set is deployed.')) : list.map((r, i) => {
         const d = details[i];
         const managed = managedState(r);
         return h('tr', { dataset: { name: r.name } },
@@ -43,7 +54,7 @@ export function ruleSetsScreen(app, session) {
           h('td', d?.settings?.clock ?? ''),
           h('td.num', r.rules),
           h('td.num', r.eventsProcessed),
-          h('td.num', d?.stats?.lateEvents ?? ''),
+          h('td.num', d ? d.stats?.lateEvents ?? 0 : ''),
           h('td.num', r.alerts));
       }));
     });

@@ -17,6 +17,10 @@ export function testsPanel(root, context) {
 
   async function runTests() {
     const testFiles = Object.fromEntries(Object.entries(context.files()).filter(([p]) => p.endsWith('.test.yaml')));
+    if (!context.deployedVersion()) {
+      fill(out, h('p.muted', { id: 'tests-not-deployed' }, 'This rule set is not deployed yet: deploy it, then run its tests against it.'));
+      return;
+    }
     const body = Object.keys(testFiles).length ? { files: testFiles, async: true } : { async: true };
     // The cases run as a job, whose progress in cases shows while they run.
     const queued = await post(`/api/v1/rulesets/${enc(context.name)}/tests`, body);

@@ -22,15 +22,37 @@ export function bucketWidth(from, to, maxBuckets = 120) {
  * Alerts are placed at their event time.
  */
 export function timeline(events, alerts) {
-  const times = events.map((e) => millis(e.time)).filter((t) => t !== null);
-  const alertTimes = alerts.map((a) => millis(a.eventTime)).filter((t) => t !== null);
-  const all = times.concat(alertTimes);
-  if (all.length === 0) return { width: 0, data: [[], [], []] };
-  let from = Infinity;
-  let to = -Infinity;
-  for (const t of all) {
-    if (t < from) from = t;
-    if (t > to) to = t;
+  return timelineOfCounts(events.map((e) => [millis(e.time), 1]), alerts);
+}
+
+/**
+ * The server's event counts of a replay ({start, widthMs, events: [n per bucket]}) as
+ * [time, count] pairs, for {@link timelineOfCounts}.
+ */
+export function bucketCounts(serverTimeline) {
+  const start = millis(serverTimeline?.start);
+  if (start === null) return [];
+  return (serverTimeline.events || []).map((n, i) => [start + i * serverTimeline.widthMs, n]);
+}
+
+/**
+ * {@link timeline} of events given as [time, count] pairs (a count per time or per bucket start).
+ * With a {@code window} ({from, to} in epoch ms: the range the events were taken from) the chart
+ * spans the window, whatever the events' own spread; a bucket that starts before it counts at its start.
+ */
+export function timelineOfCounts(counts, alerts, window) {
+  const inWindow = (t) => t !== null && (!window || (t >= window.from && t < window.to));
+  const points = counts.filter(([t]) => t !== null).map(([t, n]) => [window ? Math.min(Math.max(t, window.from), window.to - 1) : t, n]);
+  const alertTimes = alerts.map((a) => millis(a.eventTime)).filter(inWindow);
+  const all = points.map(([t]) => t).concat(alertTimes);
+  if (all.length === 0 && !window) return { width: 0, data: [[], [], []] };
+  let from = window ? window.from : Infinity;
+  let to = window ? window.to - 1 : -Infinity;
+  if (!window) {
+    for (const t of all) {
+      if (t < from) from = t;
+      if (t > to) to = t;
+    }
   }
   const width = bucketWidth(from, to);
   const start = Math.floor(from / width) * width;
@@ -38,7 +60,7 @@ export function timeline(events, alerts) {
   const x = Array.from({ length: n }, (_, i) => (start + i * width) / 1000);
   const ev = new Array(n).fill(0);
   const al = new Array(n).fill(0);
-  for (const t of times) ev[Math.floor((t - start) / width)]++;
+  for (const [t, count] of points) ev[Math.floor((t - start) / width)] += count;
   for (const t of alertTimes) al[Math.floor((t - start) / width)]++;
   return { width, data: [x, ev, al] };
 }

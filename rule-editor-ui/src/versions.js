@@ -11,6 +11,8 @@ export function versionsPanel(root, context) {
   const to = h('select', { id: 'diff-to' });
   const out = h('div.diff', { id: 'diff' });
   const showDiff = h('button', { id: 'show-diff', onclick: () => busy(showDiff, slot, diff) }, 'Diff');
+  // A diff shown is of the versions selected when it was made: another selection clears it.
+  [from, to].forEach((select) => select.addEventListener('change', () => fill(out)));
 
   fill(root, h('h3', 'Versions'), slot,
     h('table.list', { id: 'versions' }, h('thead', h('tr', ['Version', 'Deployed', 'Files', ''].map((c) => h('th', c)))), list),
@@ -39,8 +41,9 @@ export function versionsPanel(root, context) {
         if (e.status !== 404) throw e;
       }
       versions.sort((a, b) => b.version - a.version);
+      fill(out);
       const active = context.deployedVersion();
-      fill(list, versions.map((v) => h('tr', { dataset: { version: v.version } },
+      fill(list, versions.length === 0 ? h('tr', h('td.muted', { colSpan: 4 }, 'None yet: the rule set is not deployed.')) : versions.map((v) => h('tr', { dataset: { version: v.version } },
         h('td', `v${v.version}${v.version === active ? ' (active)' : ''}`),
         h('td', time(v.deployedAt)),
         h('td', (v.files || []).join(', ')),
@@ -48,8 +51,8 @@ export function versionsPanel(root, context) {
           className: 'rollback',
           onclick: (ev) => busy(ev.currentTarget, slot, async () => {
             if (!window.confirm(`Roll ${context.name} back to version ${v.version}? It is deployed as a new version.`)) return;
-            await post(`/api/v1/rulesets/${enc(context.name)}/rollback`, { version: v.version });
-            await context.reload();
+            const answer = await post(`/api/v1/rulesets/${enc(context.name)}/rollback`, { version: v.version });
+            await context.rolledBack(answer.version, v.version);
           }),
         }, `Roll back to v${v.version}`) : null))));
       const options = () => [h('option', { value: 'editor' }, 'the editor'), ...versions.map((v) => h('option', { value: v.version }, `v${v.version}`))];

@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param line    1-based line, 0 when unknown
  * @param column  1-based column, 0 when unknown
  * @param message what is wrong, in words a rule author can act on
+ * @param follows whether it most likely follows from an earlier diagnostic (a type unknown because
+ *                the DRL file declaring it does not parse) and goes away once that one is fixed
  */
-public record Diagnostic(Level level, String file, int line, int column, String message) {
+public record Diagnostic(Level level, String file, int line, int column, String message, boolean follows) {
     /** How serious a diagnostic is. */
     public enum Level { ERROR, WARNING }
 
@@ -22,6 +24,16 @@ public record Diagnostic(Level level, String file, int line, int column, String 
         if (line < 0 || column < 0) {
             throw new IllegalArgumentException("line and column must not be negative");
         }
+    }
+
+    /** A diagnostic that stands on its own (does not follow from another). */
+    public Diagnostic(Level level, String file, int line, int column, String message) {
+        this(level, file, line, column, message, false);
+    }
+
+    /** This diagnostic, marked as following from an earlier one. */
+    public Diagnostic followingAnother() {
+        return new Diagnostic(level, file, line, column, message, true);
     }
 
     public static Diagnostic error(String file, int line, int column, String message) {

@@ -43,7 +43,7 @@ public final class RuleSetCompiler {
     private static final String GROUP = "dev.vigil.rules";
     private static final AtomicLong BUILDS = new AtomicLong();
     private static final Pattern ALERTS_GLOBAL = Pattern.compile("(?m)^\\s*global\\s+[\\w.]+\\s+" + Alerts.GLOBAL + "\\s*;?");
-    /** "Line 3:8" from the parser, "[Line: 4, Column: 4]" from MVEL; both count columns from 0. */
+    /** "Line 3:8" from the parser, "[Line: 4, Column: 4]" from MVEL; both count columns from 0, diagnostics from 1. */
     private static final Pattern LINE_COLUMN = Pattern.compile("[Ll]ine:? (\\d+)(?::|, Column: )(\\d+)");
     private static final Pattern EXPIRES = Pattern.compile("@expires\\s*\\(([^)]*)\\)");
     private static final Pattern VALID_EXPIRES = Pattern.compile(
@@ -105,7 +105,7 @@ public final class RuleSetCompiler {
         }
         if (!diagnostics.isEmpty()) {
             CompiledRuleSet.release(releaseId);
-            throw new RuleSetCompilationException(source.name(), sorted(diagnostics));
+            throw new RuleSetCompilationException(source.name(), CausesFirst.order(diagnostics, source.files()));
         }
         var container = kieServices.newKieContainer(releaseId);
         try {
@@ -122,7 +122,7 @@ public final class RuleSetCompiler {
             var keys = PartitionKeys.resolve(source, kieBase, generated);
             diagnostics.addAll(keys.errors());
             if (!diagnostics.isEmpty()) {
-                throw new RuleSetCompilationException(source.name(), sorted(diagnostics));
+                throw new RuleSetCompilationException(source.name(), CausesFirst.order(diagnostics, source.files()));
             }
             rules.sort(Comparator.comparing(RuleInfo::qualifiedName));
             TimestampReaders.useFieldAccessors(kieBase);
@@ -211,6 +211,8 @@ public final class RuleSetCompiler {
             }
             if (column == 0) {
                 column = Integer.parseInt(m.group(2)) + 1;
+                // Said in the message as the 1-based column of the diagnostic, where the editor marks it.
+                text = text.substring(0, m.start(2)) + column + text.substring(m.end(2));
             }
         }
         if (file != null && file.endsWith(RuleLanguageFiles.GENERATED)) {

@@ -87,13 +87,51 @@ class RuleSetCompilerTest {
                         tuple(Level.ERROR, "more/c.drl", 3, 5));
         assertThat(thrown.diagnostics()).extracting(Diagnostic::message).satisfiesExactly(
                 m -> assertThat(m).isEqualTo("Unable to resolve ObjectType 'Missing'"),
-                m -> assertThat(m).isEqualTo("[ERR 101] Line 3:21 no viable alternative at input ')' in rule \"two\""),
+                m -> assertThat(m).isEqualTo("[ERR 101] Line 3:22 no viable alternative at input ')' in rule \"two\""),
                 m -> assertThat(m).startsWith("Unable to Analyse Expression nope == 1"));
         assertThat(thrown).hasMessageStartingWith("""
                 rule set 'broken' was not deployed:
                 a.drl:4: error: Unable to resolve ObjectType 'Missing'
-                b.drl:3:22: error: [ERR 101] Line 3:21 no viable alternative at input ')' in rule "two"
+                b.drl:3:22: error: [ERR 101] Line 3:22 no viable alternative at input ')' in rule "two"
                 more/c.drl:3:5: error: Unable to Analyse Expression nope == 1""");
+    }
+
+    @Test
+    void compile_aDrlThatDoesNotParse_comesFirst_andTheUnknownTypesItCausesFollowIt() {
+        var source = RuleSetSource.of("cascade", Map.of(
+                "a.rule.yaml", "rule: big\nwhen:\n  pattern: match\n  event: Payment\n  where: amount > 10\n",
+                "b.drl", """
+                        package pkg;
+                        rule "small" when Payment(amount < 1) then end
+                        """,
+                "z.drl", """
+                        package pkg;
+                        declare Payment @role(event) amount : double end
+                        rule "broken" when Payment( then end
+                        """));
+
+        var thrown = catchThrowableOfType(RuleSetCompilationException.class, () -> compiler.compile(source));
+
+        assertThat(thrown.diagnostics()).extracting(Diagnostic::file, Diagnostic::follows).containsExactly(
+                tuple("z.drl", false),
+                tuple("a.rule.yaml", true),
+                tuple("b.drl", true));
+        assertThat(thrown.diagnostics().get(1).message()).startsWith("unknown event type 'Payment'");
+        assertThat(thrown.diagnostics().get(2).message()).startsWith("Unable to resolve ObjectType 'Payment'");
+    }
+
+    @Test
+    void compile_errorsWithoutAnUnparsableDrl_followNothing() {
+        var source = RuleSetSource.of("plain", Map.of(
+                "a.rule.yaml", "rule: big\nwhen:\n  pattern: match\n  event: Nope\n  where: amount > 10\n",
+                "z.drl", """
+                        package pkg;
+                        declare Payment @role(event) amount : double end
+                        """));
+
+        var thrown = catchThrowableOfType(RuleSetCompilationException.class, () -> compiler.compile(source));
+
+        assertThat(thrown.diagnostics()).extracting(Diagnostic::file, Diagnostic::follows).containsExactly(tuple("a.rule.yaml", false));
     }
 
     @Test

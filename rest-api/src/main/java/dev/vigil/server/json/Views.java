@@ -38,9 +38,14 @@ public final class Views {
         return node;
     }
 
+    /** A diagnostic; {@code "follows": true} when it follows from an earlier one (and goes with it). */
     public ObjectNode diagnostic(Diagnostic d) {
-        return json.createObjectNode().put("level", d.level().name().toLowerCase(Locale.ROOT)).put("file", d.file())
+        var node = json.createObjectNode().put("level", d.level().name().toLowerCase(Locale.ROOT)).put("file", d.file())
                 .put("line", d.line()).put("column", d.column()).put("message", d.message());
+        if (d.follows()) {
+            node.put("follows", true);
+        }
+        return node;
     }
 
     /** The Kafka transport: the connection, and each rule set's consumer with its partitions. */

@@ -182,7 +182,10 @@ public final class ReplayRoutes implements AutoCloseable {
             rules = compile(request.rules, "the rules");
             other = request.compareWith == null ? null : compile(request.compareWith, "compareWith");
             try (var events = request.input.open(rules)) {
-                return replay(rules, other, counting(events, done, step), request.until);
+                var timeline = new EventTimeline();
+                var out = replay(rules, other, timeline.counting(counting(events, done, step)), request.until);
+                out.set("timeline", timeline.view(json));
+                return out;
             }
         } catch (EventInputException e) {
             throw new ApiException(400, "bad_input", e.getMessage(), List.of(details(e)));
