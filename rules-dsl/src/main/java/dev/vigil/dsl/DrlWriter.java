@@ -555,12 +555,13 @@ final class DrlWriter {
      * the key less than {@code within} before it, itself included: the figure a window ending at the
      * event holds. Tied to the trigger by a temporal range instead of sliding windows, it keeps one
      * window (the trigger's) where the windowed form keeps three, and an earlier trigger's figure
-     * does not change as later events come, so no {@code not} is needed to leave it out.
+     * does not change as later events come, so no {@code not} is needed to leave it out. Events are
+     * kept as long as the window, as in the windowed form.
      */
     private void looksBack(Step e, Duration within, Context c, String value) {
         var type = e.type().name();
         line("    // each event of the key checks the " + Durations.format(within) + " up to it, itself included", whereLine(e));
-        line("    $event : " + pattern(type, where(e), c.keyBindings(), c.fieldBindings(e)) + window(MATCH_WINDOW), whereLine(e));
+        line("    $event : " + pattern(type, where(e), c.keyBindings(), c.fieldBindings(e)) + window(within), whereLine(e));
         line("    accumulate(" + pattern(type, where(e), c.keyJoins(), "this before" + memory(within) + " $event", value) + ";",
                 whereLine(e));
     }
