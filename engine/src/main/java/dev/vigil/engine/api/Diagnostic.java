@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param line    1-based line, 0 when unknown
  * @param column  1-based column, 0 when unknown
  * @param message what is wrong, in words a rule author can act on
+ * @param rule    the name of the rule the problem is in, or null when it is in none (or in no one rule)
  */
-public record Diagnostic(Level level, String file, int line, int column, String message) {
+public record Diagnostic(Level level, String file, int line, int column, String message, String rule) {
     /** How serious a diagnostic is. */
     public enum Level { ERROR, WARNING }
 
@@ -24,12 +25,22 @@ public record Diagnostic(Level level, String file, int line, int column, String 
         }
     }
 
+    /** A diagnostic that names no rule. */
+    public Diagnostic(Level level, String file, int line, int column, String message) {
+        this(level, file, line, column, message, null);
+    }
+
     public static Diagnostic error(String file, int line, int column, String message) {
         return new Diagnostic(Level.ERROR, file, line, column, message);
     }
 
     public static Diagnostic warning(String file, int line, String message) {
         return new Diagnostic(Level.WARNING, file, line, 0, message);
+    }
+
+    /** This diagnostic as a warning: what Drools reports but still builds. */
+    public Diagnostic asWarning() {
+        return new Diagnostic(Level.WARNING, file, line, column, message, rule);
     }
 
     @Override
