@@ -39,8 +39,9 @@ public final class Views {
     }
 
     public ObjectNode diagnostic(Diagnostic d) {
-        return json.createObjectNode().put("level", d.level().name().toLowerCase(Locale.ROOT)).put("file", d.file())
+        var node = json.createObjectNode().put("level", d.level().name().toLowerCase(Locale.ROOT)).put("file", d.file())
                 .put("line", d.line()).put("column", d.column()).put("message", d.message());
+        return d.rule() == null ? node : node.put("rule", d.rule());
     }
 
     /** The Kafka transport: the connection, and each rule set's consumer with its partitions. */
