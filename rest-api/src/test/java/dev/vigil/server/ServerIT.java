@@ -315,7 +315,7 @@ class ServerIT {
         assertThat(warning.get("level").asText()).isEqualTo("warning");
         assertThat(warning.get("file").asText()).isEqualTo("fraud.drl");
         assertThat(warning.get("rule").asText()).isEqualTo("doubled");
-        assertThat(warning.get("line").asInt()).isEqualTo(15);
+        assertThat(warning.get("line").asInt()).isEqualTo(14);
         assertThat(warning.get("column").asInt()).isEqualTo(42);
         assertThat(warning.get("message").asText()).startsWith("rule \"doubled\": $amount is bound in another pattern");
         assertThat(validated.get("valid").asBoolean()).isTrue();
