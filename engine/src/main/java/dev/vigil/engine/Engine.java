@@ -255,7 +255,7 @@ public final class Engine implements AutoCloseable {
         }
         return new RuleSetInfo(live.name(), live.status(), stats, running.source(), running.rules(), live.decoder().eventTypes(),
                 running.generated(), live.alertBudget(), live.eventTimes(), live.capacity(), live.room(), running.partitioning(),
-                running.history());
+                running.history(), running.warnings());
     }
 
     /** The event types each deployed rule set accepts, by rule set name. */

@@ -292,6 +292,38 @@ class ServerIT {
     }
 
     @Test
+    void classReactiveRule_deploysWithItsWarning_listedByDeployValidateAndTheRuleSet() throws Exception {
+        start();
+        var files = Map.of("fraud.drl", TestDrl.TRANSACTION + """
+                function double twice(double v) { return 2 * v; }
+                rule "doubled"
+                when
+                    Transaction($acc : accountId, $amount : amount) over window:time(1m)
+                    Transaction(accountId == $acc, twice($amount) + amount > 3000) over window:time(1m)
+                then
+                end
+                """);
+
+        var deployed = server.put("/api/v1/rulesets/fraud", toJson(Map.of("files", files)));
+        var validated = read(server.post("/api/v1/rulesets/fraud/validate", toJson(Map.of("files", files))));
+        var view = server.getJson("/api/v1/rulesets/fraud");
+
+        assertThat(deployed.statusCode()).isEqualTo(200);
+        var warnings = read(deployed).get("warnings");
+        assertThat(warnings).hasSize(1);
+        var warning = warnings.get(0);
+        assertThat(warning.get("level").asText()).isEqualTo("warning");
+        assertThat(warning.get("file").asText()).isEqualTo("fraud.drl");
+        assertThat(warning.get("rule").asText()).isEqualTo("doubled");
+        assertThat(warning.get("line").asInt()).isEqualTo(14);
+        assertThat(warning.get("column").asInt()).isEqualTo(42);
+        assertThat(warning.get("message").asText()).startsWith("rule \"doubled\": $amount is bound in another pattern");
+        assertThat(validated.get("valid").asBoolean()).isTrue();
+        assertThat(validated.get("diagnostics")).containsExactly(warning);
+        assertThat(view.get("warnings")).containsExactly(warning);
+    }
+
+    @Test
     void invalidRuleSet_is422WithLines_andThePreviousVersionKeepsAlerting() throws Exception {
         start();
         server.put("/api/v1/rulesets/fraud", deployBody("1000"));

@@ -1,8 +1,10 @@
 package dev.vigil.samples;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,8 +53,10 @@ final class FeedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (token == null || token.isBlank()) {
-            spec.commandLine().getErr().println("error: give a token with --token or VIGIL_TOKEN (cat data/admin-token)");
-            return 2;
+            throw new IllegalArgumentException("give a token with --token or VIGIL_TOKEN (cat data/admin-token)");
+        }
+        if (speed < 0 || batch < 1) {
+            throw new IllegalArgumentException("--speed must be 0 or more (0: as fast as the server takes them) and --batch 1 or more");
         }
         var http = HttpClient.newHttpClient();
         var out = spec.commandLine().getOut();
@@ -61,11 +66,13 @@ final class FeedCommand implements Callable<Integer> {
         var pending = new ArrayList<String>();
         try (BufferedReader in = Files.newBufferedReader(events, StandardCharsets.UTF_8)) {
             String line;
+            int number = 0;
             while ((line = in.readLine()) != null) {
+                number++;
                 if (line.isBlank()) {
                     continue;
                 }
-                var time = time(JSON.readTree(line));
+                var time = time(line, number);
                 if (first == null) {
                     first = time;
                 }
@@ -96,12 +103,19 @@ final class FeedCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Instant time(JsonNode event) {
-        var t = event.get("time");
-        if (t == null || t.isNull()) {
-            return null;
+    /** The event time of line {@code number}, null when it has none; refused naming the file and line when it is not an event. */
+    private Instant time(String line, int number) {
+        try {
+            var t = JSON.readTree(line).get("time");
+            if (t == null || t.isNull()) {
+                return null;
+            }
+            return t.isNumber() ? Instant.ofEpochMilli(t.asLong()) : Instant.parse(t.asText());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(events + " line " + number + ": not JSON: " + e.getOriginalMessage());
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException(events + " line " + number + ": time: " + e.getMessage());
         }
-        return t.isNumber() ? Instant.ofEpochMilli(t.asLong()) : Instant.parse(t.asText());
     }
 
     /** Posts the lines as one NDJSON request, waiting out 429s; the number sent. */
@@ -113,14 +127,19 @@ final class FeedCommand implements Callable<Integer> {
         while (true) {
             var request = HttpRequest.newBuilder(URI.create(url + "/api/v1/events")).header("Authorization", "Bearer " + token)
                     .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (ConnectException e) {
+                throw new IOException("no server answers at " + url + " (start one with ./vigil serve, or give --url)", e);
+            }
             if (response.statusCode() == 429) {
                 TimeUnit.MILLISECONDS.sleep(200);
                 continue;
             }
             if (response.statusCode() / 100 != 2) {
                 var answer = response.body();
-                throw new IllegalStateException("the server answered " + response.statusCode() + ": "
+                throw new IOException("the server answered " + response.statusCode() + ": "
                         + (answer.length() > 600 ? answer.substring(0, 600) + "..." : answer));
             }
             int n = lines.size();

@@ -14,6 +14,9 @@ public final class RuleFolder {
     }
 
     public static RuleSetSource load(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            throw new IllegalArgumentException("no rule set folder " + folder + ": give the folder of its .drl and .rule.yaml files");
+        }
         var files = new TreeMap<String, String>();
         try (var paths = Files.walk(folder)) {
             for (var path : paths.filter(p -> Files.isRegularFile(p) && RuleSetSource.isRuleFile(p.getFileName().toString())).sorted().toList()) {

@@ -11,10 +11,11 @@ import java.util.Objects;
  * @param line    1-based line, 0 when unknown
  * @param column  1-based column, 0 when unknown
  * @param message what is wrong, in words a rule author can act on
+ * @param rule    the name of the rule the problem is in, or null when it is in none (or in no one rule)
  * @param follows whether it most likely follows from an earlier diagnostic (a type unknown because
  *                the DRL file declaring it does not parse) and goes away once that one is fixed
  */
-public record Diagnostic(Level level, String file, int line, int column, String message, boolean follows) {
+public record Diagnostic(Level level, String file, int line, int column, String message, String rule, boolean follows) {
     /** How serious a diagnostic is. */
     public enum Level { ERROR, WARNING }
 
@@ -26,14 +27,14 @@ public record Diagnostic(Level level, String file, int line, int column, String 
         }
     }
 
-    /** A diagnostic that stands on its own (does not follow from another). */
+    /** A diagnostic that names no rule and stands on its own (does not follow from another). */
     public Diagnostic(Level level, String file, int line, int column, String message) {
-        this(level, file, line, column, message, false);
+        this(level, file, line, column, message, null, false);
     }
 
     /** This diagnostic, marked as following from an earlier one. */
     public Diagnostic followingAnother() {
-        return new Diagnostic(level, file, line, column, message, true);
+        return new Diagnostic(level, file, line, column, message, rule, true);
     }
 
     public static Diagnostic error(String file, int line, int column, String message) {
@@ -42,6 +43,11 @@ public record Diagnostic(Level level, String file, int line, int column, String 
 
     public static Diagnostic warning(String file, int line, String message) {
         return new Diagnostic(Level.WARNING, file, line, 0, message);
+    }
+
+    /** This diagnostic as a warning: what Drools reports but still builds. */
+    public Diagnostic asWarning() {
+        return new Diagnostic(Level.WARNING, file, line, column, message, rule, follows);
     }
 
     @Override

@@ -22,13 +22,15 @@ import java.util.Map;
  *                      settings, or its rule-language rules' {@code per})
  * @param history       how far back in event time what its rules know reaches (its events' retention,
  *                      its profiles' spans): what a restart or a takeover reads back; null when unbounded
+ * @param warnings      what the running version compiled with but deserves a look
  */
 public record RuleSetInfo(String name, RuleSetStatus status, RuleSetStats stats, RuleSetSource source, List<RuleInfo> rules,
                           List<EventType> eventTypes, Map<String, String> generated, AlertBudget alertBudget,
                           EventTimeBounds eventTimes, int queueCapacity, int queueRoom, Partitioning partitioning,
-                          Duration history) {
+                          Duration history, List<Diagnostic> warnings) {
     public RuleSetInfo {
         rules = List.copyOf(rules);
+        warnings = List.copyOf(warnings);
         eventTypes = List.copyOf(eventTypes);
         generated = Map.copyOf(generated);
     }

@@ -91,10 +91,14 @@ public final class RuleSetCompiler {
             }
         });
         var builder = kieServices.newKieBuilder(kfs);
+        var buildWarnings = new ArrayList<Diagnostic>();
         try {
             builder.buildAll();
             for (var message : builder.getResults().getMessages(Message.Level.ERROR)) {
                 diagnostics.add(diagnostic(message, source.files(), generated));
+            }
+            for (var message : builder.getResults().getMessages(Message.Level.WARNING)) {
+                buildWarnings.add(diagnostic(message, source.files(), generated).asWarning());
             }
             dropParserEchoes(diagnostics);
             dropErrorsInTheAddedGlobal(diagnostics, source.files());
@@ -128,6 +132,8 @@ public final class RuleSetCompiler {
             TimestampReaders.useFieldAccessors(kieBase);
             var eventTypes = DeclaredTypes.eventTypes(kieBase);
             var warnings = new ArrayList<Diagnostic>(keys.warnings());
+            warnings.addAll(buildWarnings);
+            warnings.addAll(classReactive(kieBase, source.files(), generated));
             for (var type : eventTypes) {
                 if (type.retention() == null) {
                     warnings.add(unboundedRetention(type, source.files()));
@@ -149,15 +155,74 @@ public final class RuleSetCompiler {
         }
     }
 
-    /** Every use of a class or member that rule code may not reach, at the rule's file and line. */
-    private static List<Diagnostic> refusedCode(KieBase kieBase, Map<String, String> files, Map<String, Generated> generated) {
-        var drlByResource = new HashMap<String, String>();
-        files.forEach((path, text) -> drlByResource.put(path, text));
+    /** The DRL of each resource as Drools names it: the author's DRL files and the DRL of the rule-language files. */
+    private static Map<String, String> drlByResource(Map<String, String> files, Map<String, Generated> generated) {
+        var drlByResource = new HashMap<String, String>(files);
         generated.forEach((path, g) -> {
             if (g.ok()) {
                 drlByResource.put(path + RuleLanguageFiles.GENERATED, g.drl());
             }
         });
+        return drlByResource;
+    }
+
+    /**
+     * A warning for each constraint that makes its pattern class reactive through another pattern's
+     * variable ({@link ClassReactivity}), at the variable in the constraint, in the rule-language file
+     * for generated rules.
+     */
+    private static List<Diagnostic> classReactive(KieBase kieBase, Map<String, String> files, Map<String, Generated> generated) {
+        var drlByResource = drlByResource(files, generated);
+        var out = new ArrayList<Diagnostic>();
+        for (var found : ClassReactivity.find(kieBase)) {
+            var rule = found.rule();
+            var resource = rule.getResource() == null ? null : rule.getResource().getSourcePath();
+            if (resource != null && resource.startsWith(RESOURCES)) {
+                resource = resource.substring(RESOURCES.length());
+            }
+            var message = "rule \"" + rule.getName() + "\": " + found.variable() + " is bound in another pattern but is the first value"
+                    + " this " + found.type() + " constraint reads, so Drools cannot tell which properties of " + found.type()
+                    + " it depends on and re-evaluates it on any change of one (class reactivity): put the constraint in the"
+                    + " pattern that binds " + found.variable() + ", or read a property of " + found.type() + " first: "
+                    + found.expression();
+            var text = resource == null ? null : drlByResource.get(resource);
+            int offset = text == null ? -1 : constraintOffset(text, rule.getName(), found);
+            int line = offset < 0 ? 0 : lineOf(text, offset);
+            int column = offset < 0 ? 0 : columnOf(text, offset);
+            var ruleFile = resource != null && resource.endsWith(RuleLanguageFiles.GENERATED)
+                    ? generated.get(resource.substring(0, resource.length() - RuleLanguageFiles.GENERATED.length())) : null;
+            if (ruleFile != null) {
+                resource = ruleFile.file();
+                column = line > 0 ? ruleFile.sourceColumn(line) : 0;
+                line = line > 0 ? ruleFile.sourceLine(line) : 0;
+            }
+            out.add(new Diagnostic(Diagnostic.Level.WARNING, resource != null && files.containsKey(resource) ? resource : null,
+                    line, column, message, rule.getName(), false));
+        }
+        return out;
+    }
+
+    /**
+     * Where the variable of a class-reactive constraint is read in the rule's text: in the constraint
+     * as Drools holds it when the text has it as written, else at the variable's first use (not its
+     * binding) after the rule's header, else at the header; -1 when the rule is not found.
+     */
+    private static int constraintOffset(String text, String ruleName, ClassReactivity.Finding found) {
+        var header = Pattern.compile("(?m)^\\s*rule\\s+(\"" + Pattern.quote(ruleName) + "\"|" + Pattern.quote(ruleName) + "\\b)").matcher(text);
+        if (!header.find()) {
+            return -1;
+        }
+        int written = text.indexOf(found.expression(), header.start(1));
+        var use = Pattern.compile(Pattern.quote(found.variable()) + "(?![\\w$])(?!\\s*:[^=])").matcher(text);
+        if (use.find(written >= 0 ? written : header.start(1))) {
+            return use.start();
+        }
+        return header.start(1);
+    }
+
+    /** Every use of a class or member that rule code may not reach, at the rule's file and line. */
+    private static List<Diagnostic> refusedCode(KieBase kieBase, Map<String, String> files, Map<String, Generated> generated) {
+        var drlByResource = drlByResource(files, generated);
         var out = new ArrayList<Diagnostic>();
         for (var refusal : RuleCodeCheck.check(kieBase, drlByResource)) {
             var file = refusal.resource();

@@ -282,6 +282,8 @@ public final class RuleSetRoutes {
         out.putObject("alertBudget").put("perEvent", budget.perEvent()).put("perSecond", budget.perSecond());
         live.rules().forEach(r -> out.withArray("rules").add(views.rule(r)));
         live.eventTypes().forEach(t -> out.withArray("eventTypes").add(views.eventType(t)));
+        var warnings = out.putArray("warnings");
+        live.warnings().forEach(w -> warnings.add(views.diagnostic(w)));
         // How far back its rules' knowledge reaches (events kept, profiles' spans): what a restart reads back; null when unbounded.
         out.put("history", live.history() == null ? null : live.history().toString());
         if ("true".equalsIgnoreCase(ctx.queryParam("generated"))) {

@@ -42,6 +42,9 @@ public final class Views {
     public ObjectNode diagnostic(Diagnostic d) {
         var node = json.createObjectNode().put("level", d.level().name().toLowerCase(Locale.ROOT)).put("file", d.file())
                 .put("line", d.line()).put("column", d.column()).put("message", d.message());
+        if (d.rule() != null) {
+            node.put("rule", d.rule());
+        }
         if (d.follows()) {
             node.put("follows", true);
         }

@@ -1,5 +1,6 @@
 package dev.vigil.samples.fraud;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.samples.RuleFolder;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,8 +65,8 @@ public final class FraudCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            Files.createDirectories(out);
             var settings = new FraudGenerator.Settings(seed, customers, days, start, terminals == null ? 2 * customers : terminals, variant);
+            Files.createDirectories(out);
             try (var events = Files.newBufferedWriter(out.resolve("events.ndjson"), StandardCharsets.UTF_8);
                  var labels = Files.newBufferedWriter(out.resolve("labels.ndjson"), StandardCharsets.UTF_8)) {
                 var summary = new FraudGenerator(settings).write(events, labels);
@@ -90,7 +92,9 @@ public final class FraudCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            var result = FraudScore.score(read(alerts, FraudScore.Scored::of), read(labels, FraudScore.Label::of));
+            var scored = read(existing(alerts, "alerts", "--alerts", "write them with vigil replay --out FILE"), FraudScore.Scored::of);
+            var result = FraudScore.score(scored, read(existing(labels, "labels", "--labels",
+                    "generate them with the events: samples/run fraud generate"), FraudScore.Label::of));
             spec.commandLine().getOut().print(FraudScore.table(result));
             return 0;
         }
@@ -151,16 +155,33 @@ public final class FraudCommand implements Runnable {
         }
     }
 
+    /** The records of an NDJSON file; a line that is not one is refused naming the file, the line and what is wrong. */
     static <T> List<T> read(Path file, Function<JsonNode, T> parse) throws IOException {
         var out = new ArrayList<T>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
+            int number = 0;
             while ((line = in.readLine()) != null) {
+                number++;
                 if (!line.isBlank()) {
-                    out.add(parse.apply(JSON.readTree(line)));
+                    try {
+                        out.add(parse.apply(JSON.readTree(line)));
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalArgumentException(file + " line " + number + ": not JSON: " + e.getOriginalMessage());
+                    } catch (IllegalArgumentException | DateTimeException e) {
+                        throw new IllegalArgumentException(file + " line " + number + ": " + e.getMessage());
+                    }
                 }
             }
         }
         return out;
+    }
+
+    /** {@code file}, or a message saying how to make it when it is not there. */
+    static Path existing(Path file, String what, String option, String howToMake) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no " + what + " at " + file + ": give " + option + " FILE, or " + howToMake);
+        }
+        return file;
     }
 }

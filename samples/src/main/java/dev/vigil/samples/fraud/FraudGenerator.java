@@ -48,11 +48,14 @@ public final class FraudGenerator {
     /** How much to generate, and its shape. */
     public record Settings(long seed, int customers, int days, Instant start, int terminals, FraudVariant variant) {
         public Settings {
-            if (customers < 10 || days < 7) {
-                throw new IllegalArgumentException("generate at least 10 customers and 7 days (fraud starts after the first few days)");
+            if (customers < 10) {
+                throw new IllegalArgumentException("--customers " + customers + ": generate at least 10 customers");
+            }
+            if (days < 7) {
+                throw new IllegalArgumentException("--days " + days + ": generate at least 7 days (fraud starts after the first few days)");
             }
             if (terminals < 10) {
-                throw new IllegalArgumentException("generate at least 10 terminals");
+                throw new IllegalArgumentException("--terminals " + terminals + ": generate at least 10 terminals");
             }
         }
 

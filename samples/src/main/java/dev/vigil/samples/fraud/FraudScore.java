@@ -35,16 +35,31 @@ public final class FraudScore {
             a.path("evidence").forEach(e -> evidence.add(e.asText()));
             var attributes = new HashMap<String, Object>();
             a.path("attributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
-            return new Scored(a.get("rule").asText(), a.get("key").asText(), Instant.parse(a.get("eventTime").asText()), evidence, attributes);
+            return new Scored(text(a, "rule", "an alert"), text(a, "key", "an alert"), Instant.parse(text(a, "eventTime", "an alert")),
+                    evidence, attributes);
         }
     }
 
     /** A fraudulent payment: its case and kind. */
     public record Label(String transactionId, String cardId, String kase, String kind, Instant time) {
         public static Label of(JsonNode l) {
-            return new Label(l.get("transactionId").asText(), l.get("cardId").asText(), l.get("case").asText(), l.get("kind").asText(),
-                    Instant.ofEpochMilli(l.get("time").asLong()));
+            var what = "a label (transactionId, cardId, case, kind, time)";
+            var time = l.get("time");
+            if (time == null || !time.canConvertToLong()) {
+                throw new IllegalArgumentException(what + " needs time, in epoch milliseconds");
+            }
+            return new Label(text(l, "transactionId", what), text(l, "cardId", what), text(l, "case", what), text(l, "kind", what),
+                    Instant.ofEpochMilli(time.asLong()));
         }
+    }
+
+    /** The text of {@code node}'s field {@code name}; refused naming it when it is missing. */
+    private static String text(JsonNode node, String name, String what) {
+        var value = node.get(name);
+        if (value == null || value.isNull() || value.isContainerNode()) {
+            throw new IllegalArgumentException(what + " needs " + name);
+        }
+        return value.asText();
     }
 
     /** One rule's part: its alerts, the transactions it flagged and how many of those were fraud. */

@@ -1,15 +1,19 @@
 package dev.vigil.samples.monitoring;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,9 +74,10 @@ public final class MonitoringCommand implements Runnable {
     }
 
     @Command(name = "nab", mixinStandardHelpOptions = true,
-            description = "Convert the NAB files of a folder (timestamp,value CSV, combined_windows.json) into Metric events and labels.")
+            description = "Convert NAB files into Metric events and labels: a NAB checkout (data/<category>/*.csv, labels/combined_windows.json)"
+                    + " or a folder of timestamp,value CSV files and combined_windows.json.")
     static final class NabConvert implements Callable<Integer> {
-        @Option(names = "--nab", required = true, description = "the folder of the NAB files")
+        @Option(names = "--nab", required = true, description = "a NAB checkout, or a folder of NAB files")
         Path nab;
 
         @Option(names = "--out", defaultValue = "samples/monitoring/nab", description = "where to write (default: ${DEFAULT-VALUE})")
@@ -83,17 +88,52 @@ public final class MonitoringCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            var files = Nab.files(nab);
+            var windows = Nab.windows(nab);
             Files.createDirectories(out);
-            for (var file : Nab.files(nab)) {
+            for (var file : files) {
                 try (var w = Files.newBufferedWriter(out.resolve(Nab.host(file) + ".ndjson"), StandardCharsets.UTF_8)) {
                     spec.commandLine().getOut().printf("%s: %,d readings%n", Nab.host(file), Nab.convert(file, w));
                 }
             }
             try (var labels = Files.newBufferedWriter(out.resolve("labels.ndjson"), StandardCharsets.UTF_8)) {
-                MonitoringGenerator.writeLabels(Nab.windows(nab), labels);
+                MonitoringGenerator.writeLabels(windows, labels);
             }
             return 0;
         }
+    }
+
+    /**
+     * The records of an NDJSON file: a missing file is refused saying how to make it, a line that is
+     * not a record naming the file, the line and what is wrong.
+     */
+    static <T> List<T> read(Path file, String what, String howToMake, Function<JsonNode, T> parse) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no " + what + " at " + file + ": " + howToMake);
+        }
+        var out = new ArrayList<T>();
+        var lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) {
+                try {
+                    out.add(parse.apply(JSON.readTree(lines.get(i))));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalArgumentException(file + " line " + (i + 1) + ": not JSON: " + e.getOriginalMessage());
+                } catch (IllegalArgumentException | DateTimeException e) {
+                    throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + e.getMessage());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The text of {@code node}'s field {@code name}; refused naming it when it is missing. */
+    static String text(JsonNode node, String name) {
+        var value = node.get(name);
+        if (value == null || value.isNull() || value.isContainerNode()) {
+            throw new IllegalArgumentException("no " + name);
+        }
+        return value.asText();
     }
 
     @Command(name = "score", mixinStandardHelpOptions = true,
@@ -113,23 +153,12 @@ public final class MonitoringCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            var windows = new ArrayList<IncidentScore.Window>();
-            for (var line : Files.readAllLines(labels, StandardCharsets.UTF_8)) {
-                if (!line.isBlank()) {
-                    var w = JSON.readTree(line);
-                    windows.add(new IncidentScore.Window(w.get("host").asText(), Instant.parse(w.get("start").asText()),
-                            Instant.parse(w.get("end").asText()), w.get("kind").asText()));
-                }
-            }
+            var windows = read(labels, "labels", "generate them with the events: samples/run monitoring generate",
+                    w -> new IncidentScore.Window(text(w, "host"), Instant.parse(text(w, "start")), Instant.parse(text(w, "end")), text(w, "kind")));
             var raised = new ArrayList<IncidentScore.Raised>();
             for (var file : alerts) {
-                for (var line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    if (!line.isBlank()) {
-                        var a = JSON.readTree(line);
-                        raised.add(new IncidentScore.Raised(IncidentScore.hostOf(a.get("key").asText()), a.get("rule").asText(),
-                                Instant.parse(a.get("eventTime").asText())));
-                    }
-                }
+                raised.addAll(read(file, "alerts", "write them with vigil replay --out FILE",
+                        a -> new IncidentScore.Raised(IncidentScore.hostOf(text(a, "key")), text(a, "rule"), Instant.parse(text(a, "eventTime")))));
             }
             var all = new TreeSet<String>();
             if (hosts != null) {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,19 +20,33 @@ import java.util.Locale;
  * The Numenta Anomaly Benchmark's files (a {@code timestamp,value} CSV per series, and the
  * labelled anomaly windows of each in {@code combined_windows.json}) as Vigil events and windows.
  * A file becomes the metric of one host named after the file: {@code cpu_utilization},
- * {@code request_latency} or {@code temperature} by what its name says.
+ * {@code request_latency} or {@code temperature} by what its name says. The files are read from a
+ * NAB checkout as it is ({@code data/<category>/*.csv} and {@code labels/combined_windows.json})
+ * or from one folder holding both.
  */
 public final class Nab {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS]", Locale.ROOT);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String WINDOWS = "combined_windows.json";
+    private static final String LAYOUTS = "expected a NAB checkout (data/<category>/*.csv and labels/" + WINDOWS
+            + ") or a folder of *.csv files and " + WINDOWS;
 
     private Nab() {
     }
 
-    /** The CSV files of {@code folder}, sorted. */
+    /** The CSV files of {@code folder}: those of a checkout's {@code data/<category>/}, or the folder's own; sorted, never none. */
     public static List<Path> files(Path folder) throws IOException {
-        try (var paths = Files.list(folder)) {
-            return paths.filter(p -> p.getFileName().toString().endsWith(".csv")).sorted().toList();
+        if (!Files.isDirectory(folder)) {
+            throw new IllegalArgumentException("no folder " + folder + ": " + LAYOUTS);
+        }
+        var data = folder.resolve("data");
+        var root = Files.isDirectory(data) ? data : folder;
+        try (var paths = Files.walk(root, root == data ? 2 : 1)) {
+            var csv = paths.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".csv")).sorted().toList();
+            if (csv.isEmpty()) {
+                throw new IllegalArgumentException("no CSV files in " + root + ": " + LAYOUTS);
+            }
+            return csv;
         }
     }
 
@@ -58,9 +73,17 @@ public final class Nab {
                 continue;
             }
             int comma = line.indexOf(',');
-            var time = parse(line.substring(0, comma));
+            Instant time;
+            double value;
+            try {
+                time = parse(line.substring(0, Math.max(comma, 0)));
+                value = Double.parseDouble(line.substring(comma + 1));
+            } catch (DateTimeParseException | NumberFormatException e) {
+                throw new IllegalArgumentException(csv + " line " + (i + 1) + ": expected timestamp,value (2014-04-10 07:15:00,97.1), found '"
+                        + line + "'");
+            }
             var event = JSON.createObjectNode().put("type", "Metric").put("id", host + "-" + i).put("time", time.toString())
-                    .put("host", host).put("name", name).put("value", Double.parseDouble(line.substring(comma + 1)));
+                    .put("host", host).put("name", name).put("value", value);
             out.write(JSON.writeValueAsString(event));
             out.write('\n');
             n++;
@@ -70,7 +93,14 @@ public final class Nab {
 
     /** The labelled windows of the files in {@code folder}, from its {@code combined_windows.json}. */
     public static List<IncidentScore.Window> windows(Path folder) throws IOException {
-        JsonNode all = JSON.readTree(folder.resolve("combined_windows.json").toFile());
+        var labels = folder.resolve("labels").resolve(WINDOWS);
+        if (!Files.isRegularFile(labels)) {
+            labels = folder.resolve(WINDOWS);
+        }
+        if (!Files.isRegularFile(labels)) {
+            throw new IllegalArgumentException("no " + WINDOWS + " in " + folder + " or " + folder.resolve("labels") + ": " + LAYOUTS);
+        }
+        JsonNode all = JSON.readTree(labels.toFile());
         var out = new ArrayList<IncidentScore.Window>();
         for (var file : files(folder)) {
             var host = host(file);
