@@ -89,7 +89,7 @@ class CommandLineTest {
         var run = vigil("dsl", rule.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).startsWith("// Generated from burst.rule.yaml").contains("package fraud;", "rule \"burst\"",
-                "accumulate(Transaction(accountId == $key) over window:time(10s);");
+                "accumulate(Transaction(accountId == $key, this before[0ms, 9999ms] $event);");
 
         Files.writeString(rule, "rule: burst\nwhen: {pattern: count, event: Transaction, per: account, count: \"> 3\", within: 10s}\n");
         var broken = vigil("dsl", rule.toString());
