@@ -15,4 +15,8 @@ public record InputOrder(boolean sorted, long outOfOrder, Duration maxBehind) {
     public InputOrder {
         Objects.requireNonNull(maxBehind, "maxBehind");
     }
+
+    public InputOrder withSorted(boolean value) {
+        return new InputOrder(value, outOfOrder, maxBehind);
+    }
 }

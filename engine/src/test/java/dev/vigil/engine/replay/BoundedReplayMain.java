@@ -3,6 +3,7 @@ package dev.vigil.engine.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.TestRules;
+import dev.vigil.engine.api.ReplayOrder;
 import dev.vigil.engine.api.ReplayResult;
 import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
@@ -16,7 +17,7 @@ import java.util.SplittableRandom;
 
 /**
  * Replays generated transactions (arguments: how many, on how many accounts, how many ms apart)
- * through "more than 5 in 60 s" in a JVM of its own, alerts counted, never kept; prints
+ * through "more than 5 in 60 s" in a JVM of its own, in the order given, alerts counted, never kept; prints
  * "events N alerts M". Run by
  * {@link BoundedReplayTest} with a small heap.
  */
@@ -51,7 +52,8 @@ public final class BoundedReplayMain {
         long[] alerts = new long[1];
         ReplayResult result;
         try (var watchdog = Watchdog.start(Duration.ofSeconds(10))) {
-            result = Replay.run(compiled, input, null, InstantSource.system(), watchdog, alert -> alerts[0]++);
+            result = Replay.run(compiled, input, null, InstantSource.system(), watchdog, ReplayOrder.defaults().withSorted(false),
+                    new ReplayProgress(false), alert -> alerts[0]++);
         }
         System.out.println("events " + result.stats().events() + " alerts " + alerts[0]);
     }
