@@ -26,7 +26,8 @@ final class ProgressReport {
     private final LongSupplier eventsRead;
     private final long everyNanos;
     private final long started;
-    private long runningSince = -1;
+    /** When the replay was first seen running; -1 while it sorts. */
+    private long runningSince;
     private long lastLine;
     private boolean sortReported;
 
@@ -48,6 +49,7 @@ final class ProgressReport {
         this.everyNanos = every.toNanos();
         this.started = started;
         this.lastLine = started;
+        this.runningSince = sorts ? -1 : started;
     }
 
     /** The lines due at {@code now}: the end of the sort once, and the state once {@code every} has passed since the last line. */
