@@ -5,9 +5,10 @@ import dev.vigil.engine.api.Alert;
 import dev.vigil.engine.api.Comparison;
 import dev.vigil.engine.api.EventType;
 import dev.vigil.engine.api.ReplayOrder;
+import dev.vigil.engine.api.ReplayProgress;
 import dev.vigil.engine.api.ReplayResult;
+import dev.vigil.engine.replay.ProgressCounters;
 import dev.vigil.engine.replay.Replay;
-import dev.vigil.engine.replay.ReplayProgress;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
 import dev.vigil.engine.session.Watchdog;
 import java.time.Instant;
@@ -27,14 +28,14 @@ public final class PreparedReplay implements AutoCloseable {
     private final InstantSource clock;
     private final Watchdog watchdog;
     private final ReplayOrder order;
-    private final ReplayProgress progress;
+    private final ProgressCounters progress;
 
     PreparedReplay(CompiledRuleSet compiled, InstantSource clock, Watchdog watchdog, ReplayOrder order) {
         this.compiled = compiled;
         this.clock = clock;
         this.watchdog = watchdog;
         this.order = order;
-        this.progress = new ReplayProgress(order.sorted());
+        this.progress = new ProgressCounters(order.sorted());
     }
 
     /** How far its run is, for a display polling from another thread. */

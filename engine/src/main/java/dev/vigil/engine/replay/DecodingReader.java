@@ -50,7 +50,7 @@ final class DecodingReader implements AutoCloseable {
      * Decodes each event with each of {@code decoders}: one per rule set replayed over the same
      * input. The first decoder tells events' times, for {@code order} and the disorder report.
      */
-    DecodingReader(Iterator<? extends JsonNode> input, List<EventDecoder> decoders, ReplayOrder order, ReplayProgress progress) {
+    DecodingReader(Iterator<? extends JsonNode> input, List<EventDecoder> decoders, ReplayOrder order, ProgressCounters progress) {
         this.invalid = new long[decoders.size()];
         this.sorts = order.sorted();
         ToLongFunction<JsonNode> time = json -> decoders.get(0).eventTime(json).orElse(Disorder.UNTIMED);

@@ -42,7 +42,7 @@ final class EventTimeSort implements Iterator<InputEvent>, AutoCloseable {
     private final int memory;
     private final Path folder;
     private final Disorder disorder;
-    private final ReplayProgress progress;
+    private final ProgressCounters progress;
     private final List<Path> runFiles = new ArrayList<>();
     private final List<RunReader> readers = new ArrayList<>();
     private Iterator<InputEvent> merged;
@@ -53,7 +53,7 @@ final class EventTimeSort implements Iterator<InputEvent>, AutoCloseable {
      * @param progress told what was read, and when all was
      */
     EventTimeSort(Iterator<? extends JsonNode> input, ToLongFunction<JsonNode> time, int memory, Path folder, Disorder disorder,
-                  ReplayProgress progress) {
+                  ProgressCounters progress) {
         this.input = input;
         this.time = time;
         this.memory = memory;

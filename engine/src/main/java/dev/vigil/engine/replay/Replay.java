@@ -72,7 +72,7 @@ public final class Replay {
                                    InstantSource wallClock, Watchdog watchdog) {
         var alerts = new ArrayList<Alert>();
         var order = ReplayOrder.defaults().withSorted(false);
-        var result = run(compiled, events, until, wallClock, watchdog, order, new ReplayProgress(false), alerts::add);
+        var result = run(compiled, events, until, wallClock, watchdog, order, new ProgressCounters(false), alerts::add);
         return new ReplayResult(alerts, result.stats(), result.errors(), result.ruleErrors());
     }
 
@@ -83,7 +83,7 @@ public final class Replay {
      * result's alert list is empty.
      */
     public static ReplayResult run(CompiledRuleSet compiled, Iterator<? extends JsonNode> events, Instant until,
-                                   InstantSource wallClock, Watchdog watchdog, ReplayOrder order, ReplayProgress progress,
+                                   InstantSource wallClock, Watchdog watchdog, ReplayOrder order, ProgressCounters progress,
                                    Consumer<Alert> sink) {
         return runAll(List.of(compiled), events, until, new Pass(wallClock, watchdog, order, progress), List.of(sink)).get(0);
     }
@@ -97,7 +97,7 @@ public final class Replay {
     public static Comparison compare(CompiledRuleSet baseline, CompiledRuleSet candidate, Iterator<? extends JsonNode> events,
                                      Instant until, InstantSource wallClock, Watchdog watchdog) {
         return compare(baseline, candidate, events, until, wallClock, watchdog, ReplayOrder.defaults().withSorted(false),
-                new ReplayProgress(false));
+                new ProgressCounters(false));
     }
 
     /**
@@ -106,7 +106,7 @@ public final class Replay {
      */
     public static Comparison compare(CompiledRuleSet baseline, CompiledRuleSet candidate, Iterator<? extends JsonNode> events,
                                      Instant until, InstantSource wallClock, Watchdog watchdog, ReplayOrder order,
-                                     ReplayProgress progress) {
+                                     ProgressCounters progress) {
         if (!baseline.name().equals(candidate.name())) {
             var message = "compared rule sets must have the same name, since alert ids derive from it: '"
                     + baseline.name() + "' and '" + candidate.name() + "'";
@@ -138,7 +138,7 @@ public final class Replay {
      * @param order     sorted by event time or as given
      * @param progress  told how far the pass is
      */
-    private record Pass(InstantSource wallClock, Watchdog watchdog, ReplayOrder order, ReplayProgress progress) {
+    private record Pass(InstantSource wallClock, Watchdog watchdog, ReplayOrder order, ProgressCounters progress) {
     }
 
     /** One pass over {@code events} through each rule set, each alert to the sink of its rule set; results without alerts. */

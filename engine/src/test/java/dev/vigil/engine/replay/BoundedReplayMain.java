@@ -55,7 +55,7 @@ public final class BoundedReplayMain {
         try (var watchdog = Watchdog.start(Duration.ofSeconds(10))) {
             var order = args.length > 3 ? ReplayOrder.defaults().withSortMemory(Integer.parseInt(args[3]))
                     : ReplayOrder.defaults().withSorted(false);
-            result = Replay.run(compiled, input, null, InstantSource.system(), watchdog, order, new ReplayProgress(order.sorted()),
+            result = Replay.run(compiled, input, null, InstantSource.system(), watchdog, order, new ProgressCounters(order.sorted()),
                     alert -> alerts[0]++);
         }
         System.out.println("events " + result.stats().events() + " alerts " + alerts[0]);

@@ -40,7 +40,7 @@ class EventTimeSortTest {
         return json.has("t") ? json.get("t").asLong() : Disorder.UNTIMED;
     }
 
-    private EventTimeSort sort(List<JsonNode> input, int memory, Disorder disorder, ReplayProgress progress) {
+    private EventTimeSort sort(List<JsonNode> input, int memory, Disorder disorder, ProgressCounters progress) {
         return new EventTimeSort(input.iterator(), EventTimeSortTest::time, memory, spill, disorder, progress);
     }
 
@@ -59,13 +59,13 @@ class EventTimeSortTest {
     @Test
     void inMemory_sortsByTime_keepsTheInputOrderOfEqualTimes_putsUntimedLast_andWritesNoFile() throws IOException {
         var input = List.of(event(30L, 0), event(10L, 1), event(null, 2), event(20L, 3), event(10L, 4), event(null, 5), event(0L, 6));
-        var progress = new ReplayProgress(true);
+        var progress = new ProgressCounters(true);
 
         try (var sorted = sort(input, 1_000, new Disorder(), progress)) {
             assertThat(ns(sorted)).containsExactly(6, 1, 4, 3, 0, 2, 5);
             assertThat(spilled()).isEmpty();
         }
-        assertThat(progress.phase()).isEqualTo(ReplayProgress.Phase.RUNNING);
+        assertThat(progress.phase()).isEqualTo(ProgressCounters.Phase.RUNNING);
         assertThat(progress.read()).isEqualTo(7);
         assertThat(progress.total()).isEqualTo(7);
     }
@@ -80,7 +80,7 @@ class EventTimeSortTest {
         }
         var expected = new ArrayList<>(input);
         expected.sort(Comparator.comparingLong(EventTimeSortTest::time)); // List.sort is stable
-        var progress = new ReplayProgress(true);
+        var progress = new ProgressCounters(true);
 
         List<Integer> merged;
         try (var sorted = sort(input, 7, new Disorder(), progress)) {
@@ -116,7 +116,7 @@ class EventTimeSortTest {
                 return events.get(next++);
             }
         };
-        var sorted = new EventTimeSort(broken, EventTimeSortTest::time, 3, spill, new Disorder(), new ReplayProgress(true));
+        var sorted = new EventTimeSort(broken, EventTimeSortTest::time, 3, spill, new Disorder(), new ProgressCounters(true));
 
         assertThatThrownBy(sorted::hasNext).hasMessageContaining("disk gone");
         assertThat(spilled()).hasSize(6);
@@ -129,7 +129,7 @@ class EventTimeSortTest {
         var disorder = new Disorder();
         var input = List.of(event(10L, 0), event(5L, 1), event(20L, 2), event(null, 3), event(8L, 4), event(20L, 5), event(30L, 6));
 
-        try (var sorted = sort(input, 2, disorder, new ReplayProgress(true))) {
+        try (var sorted = sort(input, 2, disorder, new ProgressCounters(true))) {
             assertThat(ns(sorted)).containsExactly(1, 4, 0, 2, 5, 6, 3);
         }
 
@@ -146,8 +146,8 @@ class EventTimeSortTest {
         var shuffled = new ArrayList<>(ordered);
         Collections.shuffle(shuffled, new Random(2));
 
-        try (var inMemory = sort(shuffled, 300, new Disorder(), new ReplayProgress(true));
-             var spilled = sort(shuffled, 16, new Disorder(), new ReplayProgress(true))) {
+        try (var inMemory = sort(shuffled, 300, new Disorder(), new ProgressCounters(true));
+             var spilled = sort(shuffled, 16, new Disorder(), new ProgressCounters(true))) {
             var expected = ordered.stream().map(e -> e.get("n").asInt()).toList();
             assertThat(ns(inMemory)).containsExactlyElementsOf(expected);
             assertThat(ns(spilled)).containsExactlyElementsOf(expected);

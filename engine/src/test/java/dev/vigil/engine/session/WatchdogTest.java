@@ -22,8 +22,8 @@ import dev.vigil.engine.api.RuleSetStatus;
 import dev.vigil.engine.api.RuleTestReport;
 import dev.vigil.engine.api.RuleTimeoutException;
 import dev.vigil.engine.api.RunawayRulesException;
+import dev.vigil.engine.replay.ProgressCounters;
 import dev.vigil.engine.replay.Replay;
-import dev.vigil.engine.replay.ReplayProgress;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
 import dev.vigil.engine.ruletest.RuleTests;
@@ -345,7 +345,7 @@ class WatchdogTest {
         var seen = new CopyOnWriteArrayList<Alert>();
         var compiled = compile(source);
         var replay = CompletableFuture.runAsync(() -> Replay.run(compiled, List.of(ping("p0", "0:00", 0), ping("p1", "0:01", 1)).iterator(),
-                null, new TestClock(RuleHarness.T0), watchdog, ReplayOrder.defaults(), new ReplayProgress(true), seen::add));
+                null, new TestClock(RuleHarness.T0), watchdog, ReplayOrder.defaults(), new ProgressCounters(true), seen::add));
         awaitInRule("spin forever");
 
         stepTo(TIMEOUT);

@@ -1,6 +1,6 @@
 package dev.vigil.server.cli;
 
-import dev.vigil.engine.replay.ReplayProgress;
+import dev.vigil.engine.api.ReplayProgress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
