@@ -130,6 +130,7 @@ export function backtestPanel(root, context) {
     fill(summary, h('div.stats',
       stat('events', s.events), stat('invalid', s.invalid), stat('late', s.late), stat('alerts', s.alerts),
       stat('suppressed', s.suppressed), stat('rule errors', s.ruleErrors), stat('events/s', s.eventsPerSecond),
+      stat('out of order', s.order?.outOfOrder),
       diff ? [stat('added', diff.addedCount), stat('removed', diff.removedCount), stat('unchanged', diff.unchanged)] : null),
     (result.errors || []).length ? h('pre.error', result.errors.map((e) => `event ${e.index}${e.field ? ` ${e.field}` : ''}: ${e.message}`).join('\n')) : null,
     (result.ruleErrors || []).length ? h('pre.error', result.ruleErrors.map((e) => `${e.rule}: ${e.message}`).join('\n')) : null);

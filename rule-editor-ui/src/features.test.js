@@ -10,6 +10,11 @@ describe('progress', () => {
     expect(progressText({ cases: 3, total: 10, elapsedMs: 3000 }, 'cases', 'running')).toBe('3 of 10 cases, about 7 s left');
   });
 
+  it('says a replay is sorting while it reads its input, before any event runs', () => {
+    expect(progressText({ events: 0, phase: 'sorting', elapsedMs: 300 }, 'events', 'running')).toBe('sorting the events by event time');
+    expect(progressText({ events: 10, total: 20, phase: 'running', elapsedMs: 300 }, 'events', 'running')).toBe('10 of 20 events, about 1 s left');
+  });
+
   it('gives no estimate before anything is done, and none without a total', () => {
     expect(progressText({ events: 0, total: 40000, elapsedMs: 500 }, 'events', 'running')).toBe('0 of 40,000 events');
     expect(progressText({ events: 1500, elapsedMs: 500 }, 'events', 'running')).toBe('1,500 events');

@@ -27,6 +27,7 @@ export function duration(ms) {
  */
 export function progressText(progress, unit, status) {
   if (status === 'queued') return `queued: waiting for the ${unit === 'cases' ? 'rule tests' : 'replay'} ahead of it`;
+  if (status === 'running' && progress?.phase === 'sorting') return 'sorting the events by event time';
   const done = progress?.[unit] ?? 0;
   const total = progress?.total;
   const head = total == null ? `${count(done)} ${unit}` : `${count(done)} of ${count(total)} ${unit}`;

@@ -13,6 +13,7 @@ import dev.vigil.engine.api.NoSuchRuleSetException;
 import dev.vigil.engine.api.Partitioning;
 import dev.vigil.engine.api.QueueFullException;
 import dev.vigil.engine.api.Recovery;
+import dev.vigil.engine.api.ReplayOrder;
 import dev.vigil.engine.api.ReplayResult;
 import dev.vigil.engine.api.RuleSetCompilationException;
 import dev.vigil.engine.api.RuleSetFailedException;
@@ -342,23 +343,34 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Compiles {@code source} for a replay through a fresh session on event time, whatever the clock
-     * mode of its settings, under this engine's rule check and rule timeout.
+     * mode of its settings, under this engine's rule check and rule timeout, that sorts its input by
+     * event time ({@link ReplayOrder#defaults()}).
      *
      * @throws RuleSetCompilationException with every error when it does not compile
      */
     public PreparedReplay prepareReplay(RuleSetSource source) {
+        return prepareReplay(source, ReplayOrder.defaults());
+    }
+
+    /** Like {@link #prepareReplay(RuleSetSource)}, taking its input in {@code order}. */
+    public PreparedReplay prepareReplay(RuleSetSource source, ReplayOrder order) {
         var eventTime = source.withSettings(source.settings().withClockMode(ClockMode.EVENT_TIME));
-        return new PreparedReplay(compiler.compile(eventTime), config.clock(), watchdog);
+        return new PreparedReplay(compiler.compile(eventTime), config.clock(), watchdog, order);
     }
 
     /**
      * Replays {@code events} through a fresh event-time session of {@code source}, whatever the
-     * clock mode of its settings.
+     * clock mode of its settings, sorted by event time.
      *
      * @param until when not null, the clock moves to it after the last event so pending absences fire
      */
     public ReplayResult replay(RuleSetSource source, Iterator<? extends JsonNode> events, Instant until) {
-        try (var replay = prepareReplay(source)) {
+        return replay(source, events, until, ReplayOrder.defaults());
+    }
+
+    /** Like {@link #replay(RuleSetSource, Iterator, Instant)}, taking {@code events} in {@code order}. */
+    public ReplayResult replay(RuleSetSource source, Iterator<? extends JsonNode> events, Instant until, ReplayOrder order) {
+        try (var replay = prepareReplay(source, order)) {
             return replay.run(events, until);
         }
     }

@@ -4,30 +4,51 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.engine.api.Alert;
 import dev.vigil.engine.api.Comparison;
 import dev.vigil.engine.api.EventType;
+import dev.vigil.engine.api.ReplayOrder;
+import dev.vigil.engine.api.ReplayProgress;
 import dev.vigil.engine.api.ReplayResult;
+import dev.vigil.engine.replay.ProgressCounters;
 import dev.vigil.engine.replay.Replay;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
 import dev.vigil.engine.session.Watchdog;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * A rule set compiled for one replay on event time, not yet run: its event types are known, so the
- * caller can read events that need them (CSV columns) before it runs. It runs once; close it
- * whether it ran or not.
+ * caller can read events that need them (CSV columns) before it runs. It runs once, in its
+ * {@link ReplayOrder}, and tells its {@link #progress()} how far it is; close it whether it ran or not.
  */
 public final class PreparedReplay implements AutoCloseable {
     private final CompiledRuleSet compiled;
     private final InstantSource clock;
     private final Watchdog watchdog;
+    private final ReplayOrder order;
+    private final ProgressCounters progress;
 
-    PreparedReplay(CompiledRuleSet compiled, InstantSource clock, Watchdog watchdog) {
+    PreparedReplay(CompiledRuleSet compiled, InstantSource clock, Watchdog watchdog, ReplayOrder order) {
         this.compiled = compiled;
         this.clock = clock;
         this.watchdog = watchdog;
+        this.order = order;
+        this.progress = new ProgressCounters(order.sorted());
+    }
+
+    /** How far its run is, for a display polling from another thread. */
+    public ReplayProgress progress() {
+        return progress;
+    }
+
+    /**
+     * Asks its run, from another thread, to stop after the batch of events it is in: the run then
+     * throws CancellationException. Reading and sorting the input stop at the caller's own iterator.
+     */
+    public void stop() {
+        progress.stop();
     }
 
     /** The name alerts' ids derive from. */
@@ -46,7 +67,9 @@ public final class PreparedReplay implements AutoCloseable {
      * @param until when not null, the clock moves to it after the last event, so pending absences fire
      */
     public ReplayResult run(Iterator<? extends JsonNode> events, Instant until) {
-        return Replay.run(compiled, events, until, clock, watchdog);
+        var alerts = new ArrayList<Alert>();
+        var result = run(events, until, alerts::add);
+        return new ReplayResult(alerts, result.stats(), result.errors(), result.ruleErrors());
     }
 
     /**
@@ -54,7 +77,7 @@ public final class PreparedReplay implements AutoCloseable {
      * thread) instead of keeping it: for inputs too large to hold every alert.
      */
     public ReplayResult run(Iterator<? extends JsonNode> events, Instant until, Consumer<Alert> sink) {
-        return Replay.run(compiled, events, until, clock, watchdog, sink);
+        return Replay.run(compiled, events, until, clock, watchdog, order, progress, sink);
     }
 
     /**
@@ -62,7 +85,7 @@ public final class PreparedReplay implements AutoCloseable {
      * raises that {@code baseline} does not, and the reverse. Both must have the same name.
      */
     public Comparison compareWith(PreparedReplay baseline, Iterator<? extends JsonNode> events, Instant until) {
-        return Replay.compare(baseline.compiled, compiled, events, until, clock, watchdog);
+        return Replay.compare(baseline.compiled, compiled, events, until, clock, watchdog, order, progress);
     }
 
     @Override

@@ -117,7 +117,7 @@ public final class VigilServer implements AutoCloseable {
         var events = new EventRoutes(engine, json, metrics, journal, config.maxBodyBytes(), config.input());
         this.replays = new ReplayRoutes(engine, ruleSetStore, config.journal().isZero() ? null : new JournalStore(database), json,
                 config.dataDirectory().resolve("replays"), config.replayJobBytes(), config.replayJobEvents(),
-                config.rules().allowUnsafeRules(), config.clock(), audit);
+                config.input().replaySortMemory(), config.clock(), audit);
         var alertRoutes = new AlertRoutes(alertStore, alerts, json, config.clock());
         alertRoutes.onOverflow(metrics::streamDropped);
         var authorization = new Authorization(tokens, config.input().requestsPerSecond());

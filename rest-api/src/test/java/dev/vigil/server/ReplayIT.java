@@ -16,9 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -131,6 +133,37 @@ class ReplayIT {
         assertThat(stats.get("eventsProcessed").asLong()).isEqualTo(30);
         assertThat(server.getJson("/api/v1/alerts?limit=1000").get("alerts"))
                 .hasSize(liveIds.size());
+    }
+
+    @Test
+    void shuffledInlineEvents_areSortedByEventTime_unlessAskedAsGiven_andTheStatsSayHowOutOfOrderTheyCame() throws Exception {
+        start();
+        var events = events(60, T0);
+        var shuffled = new ArrayList<>(events);
+        Collections.shuffle(shuffled, new Random(4));
+        var rules = Map.of("files", Map.of("fraud.drl", DECLARE + LARGE + BURST), "settings", Map.of("latePolicy", "drop"));
+
+        var ordered = post("/api/v1/replays", Map.of("files", rules.get("files"), "settings", rules.get("settings"), "events", events));
+        var sorted = post("/api/v1/replays", Map.of("files", rules.get("files"), "settings", rules.get("settings"), "events", shuffled));
+        var asGiven = post("/api/v1/replays", Map.of("files", rules.get("files"), "settings", rules.get("settings"), "events", shuffled,
+                "ordered", "as-given"));
+        var sideways = server.post("/api/v1/replays", toJson(Map.of("files", rules.get("files"), "events", shuffled,
+                "ordered", "sideways")));
+
+        assertThat(ids(ordered)).isNotEmpty();
+        assertThat(ids(sorted)).isEqualTo(ids(ordered));
+        assertThat(sorted.get("stats").get("late").asLong()).isZero();
+        var order = sorted.get("stats").get("order");
+        assertThat(order.get("sorted").asBoolean()).isTrue();
+        assertThat(order.get("outOfOrder").asLong()).isPositive();
+        assertThat(Duration.parse(order.get("maxBehind").asText())).isPositive().isLessThan(Duration.ofMinutes(1));
+        assertThat(ordered.get("stats").get("order").get("outOfOrder").asLong()).isZero();
+        assertThat(asGiven.get("stats").get("order").get("sorted").asBoolean()).isFalse();
+        assertThat(asGiven.get("stats").get("late").asLong()).isEqualTo(order.get("outOfOrder").asLong());
+        assertThat(ids(asGiven)).hasSizeLessThan(ids(ordered).size());
+        assertThat(sideways.statusCode()).isEqualTo(400);
+        assertThat(read(sideways).get("message").asText()).contains("ordered must be \"event-time\"").contains("\"as-given\"")
+                .contains("was 'sideways'");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.vigil.engine.api;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What a replay did.
@@ -17,6 +18,7 @@ import java.util.Map;
  * @param eventsPerSecond events divided by elapsed seconds
  * @param firstEventTime  the earliest event time among the events taken; null when none was
  * @param lastEventTime   the latest
+ * @param order           how far from event-time order the input was, and whether it was sorted
  */
 public record ReplayStats(
         long events,
@@ -28,8 +30,10 @@ public record ReplayStats(
         Duration elapsed,
         double eventsPerSecond,
         Instant firstEventTime,
-        Instant lastEventTime) {
+        Instant lastEventTime,
+        InputOrder order) {
     public ReplayStats {
         alertsPerRule = Map.copyOf(alertsPerRule);
+        Objects.requireNonNull(order, "order");
     }
 }

@@ -214,6 +214,28 @@ public final class EventDecoder {
         }
     }
 
+    /**
+     * The event time decoding gives {@code json}, epoch milliseconds: its {@code time}, else its
+     * type's {@code @timestamp} field; empty when it has neither (it then takes its arrival time) or
+     * one that is not a time (decoding then names the problem).
+     */
+    public OptionalLong eventTime(JsonNode json) {
+        var node = json == null ? null : json.get("time");
+        if ((node == null || node.isNull()) && json != null && json.isObject()) {
+            var type = json.get("type");
+            var codec = type == null ? null : types.get(type.asText());
+            node = codec == null || codec.timestampField == null ? null : json.get(codec.timestampField);
+        }
+        if (node == null || node.isNull()) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(FieldValues.epochMillis(node));
+        } catch (IllegalArgumentException e) {
+            return OptionalLong.empty();
+        }
+    }
+
     private long eventTime(JsonNode json, TypeCodec codec, int index, String id, List<EventError> errors) {
         var name = "time";
         var node = json.get("time");

@@ -3,6 +3,7 @@ package dev.vigil.engine.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.engine.TestRules;
+import dev.vigil.engine.api.ReplayOrder;
 import dev.vigil.engine.api.ReplayResult;
 import dev.vigil.engine.api.RuleSetSource;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
@@ -15,8 +16,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Replays generated transactions (arguments: how many, on how many accounts, how many ms apart)
- * through "more than 5 in 60 s" in a JVM of its own, alerts counted, never kept; prints
+ * Replays generated transactions (arguments: how many, on how many accounts, how many ms apart,
+ * and optionally how many events a sort by event time holds in memory: without it, the events run
+ * in the order given) through "more than 5 in 60 s" in a JVM of its own, alerts counted, never kept; prints
  * "events N alerts M". Run by
  * {@link BoundedReplayTest} with a small heap.
  */
@@ -51,7 +53,10 @@ public final class BoundedReplayMain {
         long[] alerts = new long[1];
         ReplayResult result;
         try (var watchdog = Watchdog.start(Duration.ofSeconds(10))) {
-            result = Replay.run(compiled, input, null, InstantSource.system(), watchdog, alert -> alerts[0]++);
+            var order = args.length > 3 ? ReplayOrder.defaults().withSortMemory(Integer.parseInt(args[3]))
+                    : ReplayOrder.defaults().withSorted(false);
+            result = Replay.run(compiled, input, null, InstantSource.system(), watchdog, order, new ProgressCounters(order.sorted()),
+                    alert -> alerts[0]++);
         }
         System.out.println("events " + result.stats().events() + " alerts " + alerts[0]);
     }

@@ -14,6 +14,7 @@ import dev.vigil.engine.api.Alert;
 import dev.vigil.engine.api.AlertBudget;
 import dev.vigil.engine.api.EngineListener;
 import dev.vigil.engine.api.EventTimeBounds;
+import dev.vigil.engine.api.ReplayOrder;
 import dev.vigil.engine.api.ReplayResult;
 import dev.vigil.engine.api.RuleSetSettings;
 import dev.vigil.engine.api.RuleSetSource;
@@ -21,6 +22,7 @@ import dev.vigil.engine.api.RuleSetStatus;
 import dev.vigil.engine.api.RuleTestReport;
 import dev.vigil.engine.api.RuleTimeoutException;
 import dev.vigil.engine.api.RunawayRulesException;
+import dev.vigil.engine.replay.ProgressCounters;
 import dev.vigil.engine.replay.Replay;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
 import dev.vigil.engine.ruleset.RuleSetCompiler;
@@ -343,7 +345,7 @@ class WatchdogTest {
         var seen = new CopyOnWriteArrayList<Alert>();
         var compiled = compile(source);
         var replay = CompletableFuture.runAsync(() -> Replay.run(compiled, List.of(ping("p0", "0:00", 0), ping("p1", "0:01", 1)).iterator(),
-                null, new TestClock(RuleHarness.T0), watchdog, seen::add));
+                null, new TestClock(RuleHarness.T0), watchdog, ReplayOrder.defaults(), new ProgressCounters(true), seen::add));
         awaitInRule("spin forever");
 
         stepTo(TIMEOUT);

@@ -3,6 +3,7 @@ package dev.vigil.server.cli;
 import dev.vigil.dsl.Durations;
 import dev.vigil.engine.api.AlertBudget;
 import dev.vigil.engine.api.EventTimeBounds;
+import dev.vigil.engine.api.ReplayOrder;
 import dev.vigil.kafka.KafkaConfig;
 import dev.vigil.server.ServerConfig;
 import dev.vigil.server.VigilServer;
@@ -132,6 +133,12 @@ public final class Main implements Runnable {
                 description = "a replay of more inline or journaled events than this runs as a job "
                         + "(env VIGIL_REPLAY_JOB_EVENTS; default ${DEFAULT-VALUE})")
         long replayJobEvents;
+
+        @Option(names = "--replay-sort-memory", defaultValue = "${env:VIGIL_REPLAY_SORT_MEMORY:-" + ReplayOrder.DEFAULT_SORT_MEMORY + "}",
+                paramLabel = "EVENTS", description = "the most events a replay holds in memory while it sorts its input by event time; "
+                        + "past it, sorted runs go to files in the data folder, " + ReplayOrder.MIN_SORT_MEMORY + " to "
+                        + ReplayOrder.MAX_SORT_MEMORY + " (env VIGIL_REPLAY_SORT_MEMORY; default ${DEFAULT-VALUE})")
+        long replaySortMemory;
 
         @Option(names = "--webhook-concurrency", defaultValue = "${env:VIGIL_WEBHOOK_CONCURRENCY:-8}",
                 description = "how many webhook requests are in flight at once, across subscriptions "
@@ -380,7 +387,7 @@ public final class Main implements Runnable {
                             within(OptionRange.MAX_RULE_SET_SIZE, bytes("--max-rule-set-size", maxRuleSetSize)),
                             within(OptionRange.MAX_STREAMS, maxStreams), within(OptionRange.RATE_LIMIT, rateLimit),
                             duration(OptionRange.REQUEST_TIMEOUT, requestTimeout), requestRate("--min-request-rate", minRequestRate),
-                            eventTimes()))
+                            eventTimes(), (int) within(OptionRange.REPLAY_SORT_MEMORY, replaySortMemory)))
                     .withRules(new ServerConfig.RuleLimits(allowUnsafeRules, RuleTimeoutOption.parse(spec.commandLine(), ruleTimeout),
                             within(OptionRange.MAX_FACTS, maxFacts), new AlertBudget(
                                     between("--max-alerts-per-event", maxAlertsPerEvent, 1, AlertBudget.MOST),

@@ -2,6 +2,7 @@ package dev.vigil.server.cli;
 
 import dev.vigil.dsl.Durations;
 import dev.vigil.engine.api.EventTimeBounds;
+import dev.vigil.engine.api.ReplayOrder;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -27,6 +28,11 @@ record OptionRange(String option, long least, long most, Unit unit) {
     static final OptionRange WEBHOOK_CONCURRENCY = new OptionRange("--webhook-concurrency", 1, 256, Unit.COUNT);
     static final OptionRange REPLAY_JOB_SIZE = new OptionRange("--replay-job-size", 0, 1L << 30, Unit.BYTES);
     static final OptionRange REPLAY_JOB_EVENTS = new OptionRange("--replay-job-events", 0, 10_000_000, Unit.COUNT);
+    static final OptionRange REPLAY_SORT_MEMORY = new OptionRange("--replay-sort-memory", ReplayOrder.MIN_SORT_MEMORY,
+            ReplayOrder.MAX_SORT_MEMORY, Unit.COUNT);
+    static final OptionRange PROGRESS_INTERVAL = duration("--progress-interval", Duration.ofMillis(100), Duration.ofHours(1));
+    static final OptionRange SORT_MEMORY = new OptionRange("--sort-memory", ReplayOrder.MIN_SORT_MEMORY, ReplayOrder.MAX_SORT_MEMORY,
+            Unit.COUNT);
     static final OptionRange MAX_BODY = new OptionRange("--max-body", 1, 1L << 30, Unit.BYTES);
     static final OptionRange MAX_EVENTS_PER_REQUEST = new OptionRange("--max-events-per-request", 1, 1_000_000, Unit.COUNT);
     static final OptionRange MAX_EVENT_FIELDS = new OptionRange("--max-event-fields", 1, 10_000, Unit.COUNT);

@@ -14,6 +14,7 @@ import dev.vigil.engine.api.EventInput;
 import dev.vigil.engine.api.EventInputException;
 import dev.vigil.engine.api.EventTimeBounds;
 import dev.vigil.engine.api.Partitioning;
+import dev.vigil.engine.api.ReplayOrder;
 import dev.vigil.engine.api.ReplayResult;
 import dev.vigil.engine.api.ReplayStats;
 import dev.vigil.engine.api.RuleSetCompilationException;
@@ -32,6 +33,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -51,7 +53,8 @@ import picocli.CommandLine;
 
 /**
  * {@code vigil replay}: a rule set folder over an events file, offline, as fast as the machine
- * goes; alerts as NDJSON, a summary at the end, a progress bar on a terminal.
+ * goes, sorted by event time first unless told to take the file as given; alerts as NDJSON, a
+ * summary at the end, a progress bar on a terminal and progress lines every few seconds otherwise.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Run a rule set over a file of events, offline, on event time. Alerts go to --out (default: "
@@ -80,8 +83,25 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--lateness", paramLabel = "DURATION",
             description = "how late an event may come and still be put in time order (e.g. 5s), instead of the lateness of the "
-                    + "rule set's settings.yaml")
+                    + "rule set's settings.yaml; it matters with --order as-given (sorted, no event is late)")
     String lateness;
+
+    @Option(names = "--order", paramLabel = "ORDER", defaultValue = "event-time",
+            description = "event-time: sort the events by their time first, so the file's order does not matter (default); "
+                    + "as-given: in the file's order, through the watermark and the allowed lateness, as a live stream")
+    String order;
+
+    @Option(names = "--sort-memory", paramLabel = "EVENTS", defaultValue = "${env:VIGIL_REPLAY_SORT_MEMORY:-"
+            + ReplayOrder.DEFAULT_SORT_MEMORY + "}",
+            description = "the most events held in memory while sorting; past it, sorted runs go to files in the temporary "
+                    + "folder (java.io.tmpdir), deleted at the end, " + ReplayOrder.MIN_SORT_MEMORY + " to " + ReplayOrder.MAX_SORT_MEMORY
+                    + " (env VIGIL_REPLAY_SORT_MEMORY; default ${DEFAULT-VALUE})")
+    long sortMemory;
+
+    @Option(names = "--progress-interval", paramLabel = "DURATION", defaultValue = "${env:VIGIL_PROGRESS_INTERVAL:-5s}",
+            description = "how often a progress line goes to standard error when it is not a terminal, 100ms to 1h "
+                    + "(env VIGIL_PROGRESS_INTERVAL; default ${DEFAULT-VALUE})")
+    String progressInterval;
 
     @Option(names = "--partitions", paramLabel = "N",
             description = "how many sessions the rule set runs as, 1 to " + Partitioning.MAX_PARTITIONS + ", each on a thread of its "
@@ -129,19 +149,47 @@ final class ReplayCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--until: " + e.getMessage());
         }
         var timeout = RuleTimeoutOption.parse(spec.commandLine(), ruleTimeout);
+        var replayOrder = replayOrder();
+        var every = progressInterval();
         try (var engine = Engine.create(EngineConfig.defaults().withRuleTimeout(timeout))) {
-            return replay(engine, err, csv, end);
+            return replay(engine, err, csv, end, replayOrder, every);
         }
     }
 
-    private int replay(Engine engine, PrintWriter err, boolean csv, Instant end) throws IOException {
+    /** The order of {@code --order} and {@code --sort-memory}; a usage error naming the option otherwise. */
+    private ReplayOrder replayOrder() {
+        boolean sorted = switch (order) {
+            case "event-time" -> true;
+            case "as-given" -> false;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--order: must be event-time or as-given, was '" + order + "'");
+        };
+        try {
+            int memory = (int) OptionRange.SORT_MEMORY.check(sortMemory);
+            return ReplayOrder.defaults().withSorted(sorted).withSortMemory(memory);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private Duration progressInterval() {
+        try {
+            return OptionRange.PROGRESS_INTERVAL.check(Durations.parse(progressInterval));
+        } catch (IllegalArgumentException e) {
+            var message = e.getMessage().startsWith("--") ? e.getMessage() : "--progress-interval: " + e.getMessage();
+            throw new CommandLine.ParameterException(spec.commandLine(), message);
+        }
+    }
+
+    private int replay(Engine engine, PrintWriter err, boolean csv, Instant end, ReplayOrder replayOrder, Duration every)
+            throws IOException {
         PreparedReplay compiled;
         PreparedReplay baseline = null;
         try {
             var source = withPartitions(withLateness(forReplay(RuleSetFolder.load(rules))));
-            compiled = compile(engine, source, rules, err);
+            compiled = compile(engine, source, replayOrder, rules, err);
             if (compare != null) {
-                baseline = compile(engine, forReplay(RuleSetFolder.load(compare)).withName(source.name()), compare, err);
+                baseline = compile(engine, forReplay(RuleSetFolder.load(compare)).withName(source.name()), replayOrder, compare, err);
             }
         } catch (IllegalArgumentException | UncheckedIOException e) {
             err.println("error: " + e.getMessage());
@@ -153,8 +201,11 @@ final class ReplayCommand implements Callable<Integer> {
         long size = Files.size(events);
         var read = new AtomicLong();
         var eventsRead = new AtomicLong();
-        // A progress bar when a person is watching and the alerts do not go to the same terminal.
-        var progress = System.console() != null && out != null ? new Progress(err, size, read, eventsRead) : null;
+        var report = new ProgressReport(compiled.progress(), replayOrder.sorted(), size, read::get, eventsRead::get, every,
+                System.nanoTime());
+        // A bar when a person is watching and the alerts do not go to the same terminal; lines for a log.
+        var terminal = System.console() != null;
+        var progress = terminal && out == null ? null : new Progress(err, report, terminal);
         try (var writer = alertWriter();
              var lines = alertLines(writer);
              var input = open(compiled, csv, new Counting(Files.newInputStream(events), read))) {
@@ -219,9 +270,9 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     /** The rule set compiled, or null after printing its diagnostics. */
-    private static PreparedReplay compile(Engine engine, RuleSetSource source, Path folder, PrintWriter err) {
+    private static PreparedReplay compile(Engine engine, RuleSetSource source, ReplayOrder order, Path folder, PrintWriter err) {
         try {
-            return engine.prepareReplay(source);
+            return engine.prepareReplay(source, order);
         } catch (RuleSetCompilationException e) {
             e.diagnostics().forEach(d -> err.println(ValidateCommand.format(folder, d)));
             err.println("error: the rules of " + folder + " do not compile");
@@ -297,6 +348,9 @@ final class ReplayCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "%n" + label + "%,d%n", "events", stats.events());
         err.printf(Locale.ROOT, label + "%,d%n", "invalid (skipped)", stats.invalidEvents());
         err.printf(Locale.ROOT, label + "%,d%n", "late", stats.lateEvents());
+        var order = stats.order();
+        err.printf(Locale.ROOT, label + "%,d out of order, at most %s behind; %s%n", "input order", order.outOfOrder(),
+                Durations.format(order.maxBehind()), order.sorted() ? "sorted by event time" : "run as given");
         err.printf(Locale.ROOT, label + "%s .. %s%n", "event time", stats.firstEventTime(), stats.lastEventTime());
         err.printf(Locale.ROOT, label + "%,.0f events/s (%.1f s)%n", "speed", stats.eventsPerSecond(), stats.elapsed().toMillis() / 1000.0);
         long total = stats.alertsPerRule().values().stream().mapToLong(Long::longValue).sum();
@@ -403,21 +457,22 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    /** A progress bar on standard error, redrawn a few times a second while the replay runs. */
+    /**
+     * Progress on standard error while the replay runs: a bar redrawn a few times a second on a
+     * terminal, else a line every {@code --progress-interval} and one at the end.
+     */
     private static final class Progress {
+        private static final long POLL_MS = 250;
         private final PrintWriter err;
-        private final long size;
-        private final AtomicLong read;
-        private final AtomicLong events;
-        private final long started = System.nanoTime();
+        private final ProgressReport report;
+        private final boolean terminal;
         private final Thread thread;
         private volatile boolean running = true;
 
-        Progress(PrintWriter err, long size, AtomicLong read, AtomicLong events) {
+        Progress(PrintWriter err, ProgressReport report, boolean terminal) {
             this.err = err;
-            this.size = Math.max(1, size);
-            this.read = read;
-            this.events = events;
+            this.report = report;
+            this.terminal = terminal;
             this.thread = new Thread(this::draw, "vigil-progress");
             thread.setDaemon(true);
         }
@@ -434,21 +489,24 @@ final class ReplayCommand implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            err.print("\r" + " ".repeat(78) + "\r");
+            if (terminal) {
+                err.print("\r" + " ".repeat(100) + "\r");
+            } else {
+                report.last(System.nanoTime()).forEach(err::println);
+            }
             err.flush();
         }
 
         private void draw() {
             while (running) {
-                double done = Math.min(1, read.get() / (double) size);
-                int width = 30;
-                int filled = (int) (done * width);
-                double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
-                err.printf(Locale.ROOT, "\r[%s%s] %3.0f%%  %,d events  %,.0f events/s ", "=".repeat(filled), " ".repeat(width - filled),
-                        done * 100, events.get(), events.get() / seconds);
+                if (terminal) {
+                    err.print("\r" + report.bar(System.nanoTime()) + " ");
+                } else {
+                    report.due(System.nanoTime()).forEach(err::println);
+                }
                 err.flush();
                 try {
-                    Thread.sleep(250);
+                    Thread.sleep(POLL_MS);
                 } catch (InterruptedException e) {
                     return;
                 }

@@ -1,6 +1,7 @@
 package dev.vigil.server.http;
 
 import dev.vigil.engine.api.EventTimeBounds;
+import dev.vigil.engine.api.ReplayOrder;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -20,15 +21,18 @@ import java.util.Objects;
  *                         server gives up on it (a client that sends its body slowly or not at all)
  * @param minRequestRate   how fast a request body must arrive
  * @param eventTimes       the event times taken, measured against the server's clock (400 naming the event)
+ * @param replaySortMemory the most events a replay holds in memory while it sorts its input by event
+ *                         time; past it, sorted runs go to files in the data folder
  */
 public record InputLimits(int eventsPerRequest, int fieldsPerEvent, int stringLength, int ruleSetFiles, long ruleSetBytes,
                           int streamClients, int requestsPerSecond, Duration requestTimeout, RequestRate minRequestRate,
-                          EventTimeBounds eventTimes) {
+                          EventTimeBounds eventTimes, int replaySortMemory) {
     public static final InputLimits DEFAULTS = new InputLimits(50_000, 200, 65_536, 200, 4L << 20, 100, 0, Duration.ofSeconds(30),
-            RequestRate.DEFAULT, EventTimeBounds.LIVE);
+            RequestRate.DEFAULT, EventTimeBounds.LIVE, ReplayOrder.DEFAULT_SORT_MEMORY);
 
     public InputLimits {
-        if (eventsPerRequest < 1 || fieldsPerEvent < 1 || stringLength < 1 || ruleSetFiles < 1 || ruleSetBytes < 1 || streamClients < 1) {
+        if (eventsPerRequest < 1 || fieldsPerEvent < 1 || stringLength < 1 || ruleSetFiles < 1 || ruleSetBytes < 1 || streamClients < 1
+                || replaySortMemory < 1) {
             throw new IllegalArgumentException("input limits must be positive");
         }
         Objects.requireNonNull(requestTimeout, "requestTimeout");
@@ -45,26 +49,31 @@ public record InputLimits(int eventsPerRequest, int fieldsPerEvent, int stringLe
     /** Request sizes as given, the other limits as by default. */
     public InputLimits(int eventsPerRequest, int fieldsPerEvent, int stringLength, int ruleSetFiles, long ruleSetBytes) {
         this(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, 100, 0, Duration.ofSeconds(30),
-                RequestRate.DEFAULT, EventTimeBounds.LIVE);
+                RequestRate.DEFAULT, EventTimeBounds.LIVE, ReplayOrder.DEFAULT_SORT_MEMORY);
     }
 
     public InputLimits withStreams(int clients, int perSecond) {
         return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, clients, perSecond,
-                requestTimeout, minRequestRate, eventTimes);
+                requestTimeout, minRequestRate, eventTimes, replaySortMemory);
     }
 
     public InputLimits withRequestTimeout(Duration value) {
         return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, streamClients,
-                requestsPerSecond, value, minRequestRate, eventTimes);
+                requestsPerSecond, value, minRequestRate, eventTimes, replaySortMemory);
     }
 
     public InputLimits withMinRequestRate(RequestRate value) {
         return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, streamClients,
-                requestsPerSecond, requestTimeout, value, eventTimes);
+                requestsPerSecond, requestTimeout, value, eventTimes, replaySortMemory);
     }
 
     public InputLimits withEventTimes(EventTimeBounds value) {
         return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, streamClients,
-                requestsPerSecond, requestTimeout, minRequestRate, value);
+                requestsPerSecond, requestTimeout, minRequestRate, value, replaySortMemory);
+    }
+
+    public InputLimits withReplaySortMemory(int value) {
+        return new InputLimits(eventsPerRequest, fieldsPerEvent, stringLength, ruleSetFiles, ruleSetBytes, streamClients,
+                requestsPerSecond, requestTimeout, minRequestRate, eventTimes, value);
     }
 }

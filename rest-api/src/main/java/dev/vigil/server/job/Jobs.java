@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -85,6 +87,10 @@ public final class Jobs implements AutoCloseable {
         private volatile ObjectNode result;
         private volatile RuntimeException failure;
         private volatile ObjectNode error;
+        private volatile LongSupplier followedSteps;
+        private volatile LongSupplier followedTotal;
+        private volatile Supplier<String> phase;
+        private volatile Runnable stop;
 
         private Job(String id, long total) {
             this.id = id;
@@ -98,6 +104,22 @@ public final class Jobs implements AutoCloseable {
         /** The steps done so far, counted by the work. */
         public AtomicLong done() {
             return done;
+        }
+
+        /**
+         * Shows the steps, the total and the phase that the work's own counters tell instead of
+         * {@link #done()}: for work that reads its input ahead of what it has done with it (a
+         * replay sorts the whole input before the first event runs). A total below 0 is not known;
+         * {@code stop} asks the work to stop when the job is cancelled, between the steps it counts.
+         */
+        public void follow(LongSupplier steps, LongSupplier total, Supplier<String> phase, Runnable stop) {
+            this.followedTotal = total;
+            this.phase = phase;
+            this.followedSteps = steps;
+            this.stop = stop;
+            if (cancelAsked) {
+                stop.run();
+            }
         }
 
         /** What the work answered, once the job is done; else null. */
@@ -118,6 +140,10 @@ public final class Jobs implements AutoCloseable {
         /** Asks the job to stop: one still queued does not run, one running stops at its next step. */
         public void cancel() {
             cancelAsked = true;
+            var followed = stop;
+            if (followed != null) {
+                followed.run();
+            }
         }
 
         /** Throws CancellationException when the job was asked to stop; the work calls it between steps. */
@@ -149,9 +175,16 @@ public final class Jobs implements AutoCloseable {
         /** The job as {@code GET} shows it: id, status, progress (steps, total when known, time run), result or error. */
         public ObjectNode view(ObjectMapper json) {
             var out = json.createObjectNode().put("id", id).put("status", status);
-            var progress = out.putObject("progress").put(unit, done.get());
-            if (total >= 0) {
+            var steps = followedSteps;
+            var progress = out.putObject("progress").put(unit, steps == null ? done.get() : steps.getAsLong());
+            long known = steps == null ? total : followedTotal.getAsLong();
+            if (known >= 0) {
+                progress.put("total", known);
+            } else if (total >= 0) {
                 progress.put("total", total);
+            }
+            if (steps != null && !ended()) {
+                progress.put("phase", phase.get());
             }
             var started = startedAt;
             if (started != null) {

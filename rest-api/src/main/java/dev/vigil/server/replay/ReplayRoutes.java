@@ -11,6 +11,7 @@ import dev.vigil.engine.api.ClockMode;
 import dev.vigil.engine.api.EventInput;
 import dev.vigil.engine.api.EventInputException;
 import dev.vigil.engine.api.EventTimeBounds;
+import dev.vigil.engine.api.ReplayOrder;
 import dev.vigil.engine.api.ReplayResult;
 import dev.vigil.engine.api.RuleSetCompilationException;
 import dev.vigil.engine.api.RuleSetSource;
@@ -44,11 +45,13 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +63,9 @@ import org.slf4j.LoggerFactory;
  * {@code files} and {@code settings}. Events: inline {@code events}, a journal range of event time,
  * or the body itself as NDJSON or CSV with the rules and options in query parameters. With
  * {@code compareWith}, a second rule set runs over the same events and the answer adds the
- * difference. An input larger than the configured size (or {@code async}) runs as a job: 202 with
+ * difference. The events run sorted by event time ({@code "ordered": "event-time"}, the default) or
+ * in the order given ({@code "as-given"}, through the watermark as a live stream), and the stats
+ * tell how out of order they came. An input larger than the configured size (or {@code async}) runs as a job: 202 with
  * its id, then {@code GET /api/v1/replays/{id}} for progress and the result ({@code DELETE} cancels it). Inputs are streamed,
  * never held whole: bodies go to a file in the data folder first. A replay is held to the limits of
  * a live session, the engine's rule timeout and its rule set's firing limit: rules that loop answer
@@ -71,7 +76,7 @@ public final class ReplayRoutes implements AutoCloseable {
     /** Alerts a result lists; all are counted. */
     static final int MAX_ALERTS_LISTED = 10_000;
     private static final Set<String> KEYS = Set.of("ruleset", "version", "files", "settings", "events", "journal", "compareWith",
-            "until", "async");
+            "until", "async", "ordered");
 
     private final Engine engine;
     private final RuleSetStore ruleSets;
@@ -81,12 +86,14 @@ public final class ReplayRoutes implements AutoCloseable {
     private final Path spool;
     private final long jobBytes;
     private final long jobEvents;
+    private final ReplayOrder order;
     private final InstantSource clock;
     private final AuditRoutes audit;
     private final Jobs jobs;
 
+    /** Routes whose replays sort at most {@code sortMemory} events in memory, spilling the rest to {@code spool}. */
     public ReplayRoutes(Engine engine, RuleSetStore ruleSets, JournalStore journal, ObjectMapper json, Path spool, long jobBytes,
-                 long jobEvents, boolean allowUnsafeRules, InstantSource clock, AuditRoutes audit) {
+                 long jobEvents, int sortMemory, InstantSource clock, AuditRoutes audit) {
         this.engine = engine;
         this.ruleSets = ruleSets;
         this.journal = journal;
@@ -95,6 +102,7 @@ public final class ReplayRoutes implements AutoCloseable {
         this.spool = spool;
         this.jobBytes = jobBytes;
         this.jobEvents = jobEvents;
+        this.order = new ReplayOrder(true, sortMemory, spool);
         this.clock = clock;
         this.audit = audit;
         this.jobs = new Jobs("vigil-replay", "events", clock, JobViews.errors(json, "the replay"));
@@ -104,7 +112,8 @@ public final class ReplayRoutes implements AutoCloseable {
      * What to replay, resolved from a request: rules, the rules to compare with, where the events
      * come from, and what the audit log says of rules sent inline (null when all are deployed ones).
      */
-    private record Request(RuleSetSource rules, RuleSetSource compareWith, Instant until, boolean async, Input input, Inline inline) {
+    private record Request(RuleSetSource rules, RuleSetSource compareWith, Instant until, boolean async, Input input, Inline inline,
+                           ReplayOrder order) {
     }
 
     /**
@@ -134,7 +143,7 @@ public final class ReplayRoutes implements AutoCloseable {
         var request = parse(ctx);
         var actor = AuditRoutes.actor(ctx);
         if (request.async || request.input.bytes() > jobBytes || request.input.total() > jobEvents) {
-            var job = jobs.submit(request.input.total(), j -> replay(request, j.done(), j::checkCancelled),
+            var job = jobs.submit(request.input.total(), j -> replay(request, j.done(), j::checkCancelled, rules -> follow(j, rules)),
                     ended -> audit(request, actor, ended.done().get(), "job " + ended.id() + " " + JobViews.outcome(ended, ReplayRoutes::outcome)));
             audit(request, actor, request.input.total(), "job " + job.id() + " queued");
             ctx.status(202).json(Map.of("id", job.id(), "status", "queued", "href", "/api/v1/replays/" + job.id()));
@@ -142,7 +151,7 @@ public final class ReplayRoutes implements AutoCloseable {
         }
         var done = new AtomicLong();
         try {
-            var out = replay(request, done, () -> { });
+            var out = replay(request, done, () -> { }, rules -> { });
             audit(request, actor, done.get(), outcome(out));
             ctx.json(out);
         } catch (RuntimeException e) {
@@ -173,14 +182,24 @@ public final class ReplayRoutes implements AutoCloseable {
         JobViews.cancel(ctx, jobs, "replay job", json);
     }
 
-    /** Replays the request, counting the events read into {@code done}; {@code step} runs before each event and may stop the replay. */
-    private ObjectNode replay(Request request, AtomicLong done, Runnable step) {
+    /** A job's progress as the replay tells it: events processed (not read), of the total once the sort has read them all. */
+    private static void follow(Jobs.Job job, PreparedReplay rules) {
+        var progress = rules.progress();
+        job.follow(progress::processed, progress::total, () -> progress.phase().name().toLowerCase(Locale.ROOT), rules::stop);
+    }
+
+    /**
+     * Replays the request, counting the events read into {@code done}; {@code step} runs before each
+     * event is read and may stop the replay; {@code prepared} is told the compiled rules before they run.
+     */
+    private ObjectNode replay(Request request, AtomicLong done, Runnable step, Consumer<PreparedReplay> prepared) {
         PreparedReplay rules = null;
         PreparedReplay other = null;
         // The replay consumes the compiled rule sets; closing them again here covers every way out before it.
         try {
-            rules = compile(request.rules, "the rules");
-            other = request.compareWith == null ? null : compile(request.compareWith, "compareWith");
+            rules = compile(request.rules, request.order, "the rules");
+            other = request.compareWith == null ? null : compile(request.compareWith, request.order, "compareWith");
+            prepared.accept(rules);
             try (var events = request.input.open(rules)) {
                 var timeline = new EventTimeline();
                 var out = replay(rules, other, timeline.counting(counting(events, done, step)), request.until);
@@ -250,6 +269,9 @@ public final class ReplayRoutes implements AutoCloseable {
         s.put("elapsedMs", stats.elapsed().toMillis()).put("eventsPerSecond", Math.round(stats.eventsPerSecond()))
                 .put("firstEventTime", stats.firstEventTime() == null ? null : stats.firstEventTime().toString())
                 .put("lastEventTime", stats.lastEventTime() == null ? null : stats.lastEventTime().toString());
+        var order = stats.order();
+        s.putObject("order").put("sorted", order.sorted()).put("outOfOrder", order.outOfOrder())
+                .put("maxBehind", order.maxBehind().toString());
         var errors = out.putArray("errors");
         result.errors().forEach(e -> {
             var node = errors.addObject().put("index", e.index()).put("message", e.message());
@@ -281,9 +303,9 @@ public final class ReplayRoutes implements AutoCloseable {
         };
     }
 
-    private PreparedReplay compile(RuleSetSource source, String what) {
+    private PreparedReplay compile(RuleSetSource source, ReplayOrder order, String what) {
         try {
-            return engine.prepareReplay(source);
+            return engine.prepareReplay(source, order);
         } catch (RuleSetCompilationException e) {
             throw new ApiException(422, "rules_do_not_compile", what + " do not compile",
                     e.diagnostics().stream().map(views::diagnostic).toList());
@@ -358,7 +380,8 @@ public final class ReplayRoutes implements AutoCloseable {
                 }
             }
         };
-        return new Request(rules, compareWith, until, "true".equals(ctx.queryParam("async")), input, null);
+        return new Request(rules, compareWith, until, "true".equals(ctx.queryParam("async")), input, null,
+                order(ctx.queryParam("ordered"), "?ordered"));
     }
 
     private Request parseJson(Context ctx, ObjectNode body) {
@@ -405,7 +428,7 @@ public final class ReplayRoutes implements AutoCloseable {
             input = journalInput(range, rules.name());
         }
         return new Request(rules, compareWith, instant(text(body, "until"), "until"), body.path("async").asBoolean(false), input,
-                inline(body, compare));
+                inline(body, compare), order(text(body, "ordered"), "ordered"));
     }
 
     private Input journalInput(JsonNode range, String defaultRuleSet) {
@@ -515,6 +538,18 @@ public final class ReplayRoutes implements AutoCloseable {
         } catch (IOException e) {
             throw ApiException.badRequest("the body could not be read: " + e.getMessage());
         }
+    }
+
+    /** The order {@code ordered} asks for: sorted by event time unless it is {@code "as-given"}. */
+    private ReplayOrder order(String ordered, String name) {
+        if (ordered == null || ordered.equals("event-time")) {
+            return order;
+        }
+        if (ordered.equals("as-given")) {
+            return order.withSorted(false);
+        }
+        throw ApiException.badRequest(name + " must be \"event-time\" (sort the events by their time first, the default) or "
+                + "\"as-given\" (in the order given, through the watermark and the allowed lateness), was '" + ordered + "'");
     }
 
     private static String text(JsonNode node, String key) {

@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -256,21 +258,103 @@ class CommandLineTest {
     }
 
     @Test
-    void replay_takesTheLatenessOfTheFoldersSettingsYaml_andLatenessOverridesIt() throws Exception {
+    void replay_asGiven_takesTheLatenessOfTheFoldersSettingsYaml_andLatenessOverridesIt_whileSortedNothingIsLate() throws Exception {
         var rules = ruleSet("fraud", GOOD);
         var events = dir.resolve("late.ndjson");
         // t3 comes after t5: 2 s late.
         Files.writeString(events, transaction(1, "a1", 10) + "\n" + transaction(5, "a1", 10) + "\n" + transaction(3, "a1", 10) + "\n");
 
-        var noSettings = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--out", dir.resolve("a.ndjson").toString());
+        var noSettings = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--order", "as-given",
+                "--out", dir.resolve("a.ndjson").toString());
+        var sorted = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--out", dir.resolve("s.ndjson").toString());
         Files.writeString(rules.resolve(RuleSetFolder.SETTINGS), "lateness: 2s\n");
-        var withSettings = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--out", dir.resolve("b.ndjson").toString());
+        var withSettings = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--order", "as-given",
+                "--out", dir.resolve("b.ndjson").toString());
         var overridden = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--lateness", "1999ms",
-                "--out", dir.resolve("c.ndjson").toString());
+                "--order", "as-given", "--out", dir.resolve("c.ndjson").toString());
 
-        assertThat(noSettings.err()).as(noSettings.err()).containsPattern("late\\s+1\\n");
+        assertThat(noSettings.err()).as(noSettings.err()).containsPattern("late\\s+1\\n")
+                .containsPattern("input order\\s+1 out of order, at most 2s behind; run as given\\n");
+        assertThat(sorted.err()).as(sorted.err()).containsPattern("late\\s+0\\n")
+                .containsPattern("input order\\s+1 out of order, at most 2s behind; sorted by event time\\n");
         assertThat(withSettings.err()).as(withSettings.err()).containsPattern("late\\s+0\\n");
         assertThat(overridden.err()).as(overridden.err()).containsPattern("late\\s+1\\n");
+    }
+
+    @Test
+    void replay_appliesTheLatePolicyAndUnknownFieldsOfTheFoldersSettingsYaml() throws Exception {
+        var rules = ruleSet("fraud", GOOD);
+        var events = dir.resolve("late-large.ndjson");
+        // t3, large, comes 2 s late; t6 carries a field Transaction does not declare.
+        Files.writeString(events, transaction(1, "a1", 10) + "\n" + transaction(5, "a1", 10) + "\n" + transaction(3, "a3", 5000) + "\n"
+                + transaction(6, "a6", 5000).replace("}", ",\"channel\":\"web\"}") + "\n");
+
+        var defaults = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--order", "as-given",
+                "--out", dir.resolve("a.ndjson").toString());
+        Files.writeString(rules.resolve(RuleSetFolder.SETTINGS), "latePolicy: drop\nallowUnknownFields: true\n");
+        var withSettings = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--order", "as-given",
+                "--out", dir.resolve("b.ndjson").toString());
+
+        assertThat(defaults.exit()).as(defaults.err()).isZero();
+        assertThat(defaults.err()).containsPattern("late\\s+1\\n").containsPattern("invalid \\(skipped\\)\\s+1\\n")
+                .contains("invalid event 3 (channel)");
+        assertThat(Files.readAllLines(dir.resolve("a.ndjson"))).singleElement().asString().contains("\"key\":\"a3\"");
+        assertThat(withSettings.err()).containsPattern("late\\s+1\\n").containsPattern("invalid \\(skipped\\)\\s+0\\n");
+        assertThat(Files.readAllLines(dir.resolve("b.ndjson"))).singleElement().asString().contains("\"key\":\"a6\"");
+    }
+
+    /** {@code count} transactions a second apart on five accounts, in a shuffled order. */
+    private Path shuffledTransactions(int count) throws Exception {
+        var lines = new ArrayList<String>();
+        for (int i = 0; i < count; i++) {
+            lines.add("{\"type\":\"Transaction\",\"id\":\"t" + i + "\",\"time\":" + (1_795_168_800_000L + i * 1_000L)
+                    + ",\"accountId\":\"a" + i % 5 + "\",\"amount\":" + (i % 7 == 0 ? 5000 : 10) + "}");
+        }
+        Collections.shuffle(lines, new Random(9));
+        var file = dir.resolve("shuffled.ndjson");
+        Files.write(file, lines);
+        return file;
+    }
+
+    @Test
+    void replay_notOnATerminal_saysTheSortThenPrintsProgressLinesOfTheEventsProcessed() throws Exception {
+        var rules = ruleSet("fraud", TestDrl.BURST);
+        var events = shuffledTransactions(3_000);
+
+        var sorted = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--progress-interval", "100ms",
+                "--sort-memory", "1000", "--out", dir.resolve("sorted.ndjson").toString());
+        var asGiven = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--order", "as-given",
+                "--lateness", "1h", "--out", dir.resolve("as-given.ndjson").toString());
+
+        assertThat(sorted.exit()).as(sorted.err()).isZero();
+        assertThat(sorted.err()).doesNotContain("\r")
+                .containsPattern("(?m)^sorted 3,000 events by event time in \\d+\\.\\d s$")
+                .containsPattern("(?m)^replayed 3,000 of 3,000 events \\(100%\\), [\\d,]+ events/s, 0 s left$")
+                .containsPattern("(?m)^input order\\s+[\\d,]+ out of order, at most \\d+m?\\d*s? behind; sorted by event time$");
+        assertThat(sorted.err().indexOf("sorted 3,000")).isLessThan(sorted.err().indexOf("replayed 3,000 of 3,000"));
+        assertThat(asGiven.err()).doesNotContain("sorted 3,000")
+                .containsPattern("(?m)^replayed 3,000 events \\(about 100%\\), [\\d,]+ events/s, about 0 s left$");
+        assertThat(sorted(dir.resolve("sorted.ndjson"))).isNotEmpty().isEqualTo(sorted(dir.resolve("as-given.ndjson")));
+    }
+
+    @Test
+    void replay_refusesAnUnknownOrder_aSortMemoryOutsideItsRange_andAProgressIntervalOutsideItsRange() throws Exception {
+        var rules = ruleSet("fraud", GOOD);
+        var events = shuffledTransactions(3);
+
+        var order = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--order", "random");
+        var memory = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--sort-memory", "999");
+        var most = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--sort-memory", "50000000",
+                "--out", dir.resolve("out.ndjson").toString());
+        var interval = vigil("replay", "--rules", rules.toString(), "--events", events.toString(), "--progress-interval", "99ms");
+
+        assertThat(order.exit()).isEqualTo(2);
+        assertThat(order.err()).contains("--order: must be event-time or as-given, was 'random'");
+        assertThat(memory.exit()).isEqualTo(2);
+        assertThat(memory.err()).contains("--sort-memory: must be between 1000 and 50000000, was 999");
+        assertThat(most.exit()).as(most.err()).isZero();
+        assertThat(interval.exit()).isEqualTo(2);
+        assertThat(interval.err()).contains("--progress-interval: must be between 100ms and 1h, was 99ms");
     }
 
     @Test
