@@ -27,9 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Windows are seconds and events 1 ms apart, so every timer falls on an event's time, and the
  * events mostly satisfy the pattern's first step, the worst case for memory.
  *
- * <p>Every pattern runs 200,000 events, two hundred of its one-second windows (thirty of the minute
+ * <p>Every pattern runs 100,000 events, a hundred of its one-second windows (fifteen of the minute
  * windows below), ten samples past the first window: enough to see memory level off and stay there,
- * in under a minute of one core in all. So that the two cores share them, the patterns over one window (match, count, aggregate, distinct, spike)
+ * in under half a minute of one core in all. So that the two cores share them, the patterns over one window (match, count, aggregate, distinct, spike)
  * run here and those that relate events across time in {@link RuleLanguageTemporalMemoryTest},
  * which the build runs in its other JVM. Match, new-value and change keep a minute (their
  * trigger's window), so their events come 10 ms apart: thirty-three minutes. Slow: both run in
@@ -78,7 +78,7 @@ class RuleLanguageMemoryTest {
         var afterRange = second.plusMillis(1);
         var minute = Duration.ofMinutes(1);
         var memory = Duration.ofSeconds(5);
-        int events = 200_000;
+        int events = 100_000;
         return Stream.of(
                 new Case("match", "{pattern: match, event: Reading, where: value > 0, per: host}", minute, events, 10, 100, (i, r, e) -> {
                 }),
