@@ -19,8 +19,12 @@ import java.util.Objects;
  * @param spillFolder where sorted runs go past {@code sortMemory}; created when missing
  */
 public record ReplayOrder(boolean sorted, int sortMemory, Path spillFolder) {
-    /** The default of {@code sortMemory}: a few hundred MB of parsed JSON events at most. */
-    public static final int DEFAULT_SORT_MEMORY = 250_000;
+    /**
+     * The default of {@code sortMemory}: about a GB of parsed JSON events at most (the launcher's
+     * heap may grow to a quarter of the machine's memory). A file of up to a million events sorts
+     * in memory at no measurable cost; spilling costs more (BENCHMARKS.md).
+     */
+    public static final int DEFAULT_SORT_MEMORY = 1_000_000;
     /** The smallest {@code sortMemory} the server and the command line take. */
     public static final int MIN_SORT_MEMORY = 1_000;
     /** The largest {@code sortMemory} the server and the command line take: some tens of GB of events. */
