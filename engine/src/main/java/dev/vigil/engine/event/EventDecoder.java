@@ -203,15 +203,7 @@ public final class EventDecoder {
      * empty when it has none or one that is not a time (decoding then names the problem).
      */
     public static OptionalLong timeOf(JsonNode event) {
-        var node = event.get("time");
-        if (node == null || node.isNull()) {
-            return OptionalLong.empty();
-        }
-        try {
-            return OptionalLong.of(FieldValues.epochMillis(node));
-        } catch (IllegalArgumentException e) {
-            return OptionalLong.empty();
-        }
+        return millis(event.get("time"));
     }
 
     /**
@@ -226,6 +218,11 @@ public final class EventDecoder {
             var codec = type == null ? null : types.get(type.asText());
             node = codec == null || codec.timestampField == null ? null : json.get(codec.timestampField);
         }
+        return millis(node);
+    }
+
+    /** The time {@code node} holds, epoch milliseconds; empty when it is missing, null or not a time. */
+    private static OptionalLong millis(JsonNode node) {
         if (node == null || node.isNull()) {
             return OptionalLong.empty();
         }

@@ -31,8 +31,12 @@ public final class RuleSetStore {
 
     /** The number the next version of {@code name} gets. */
     public int nextVersion(String name) {
-        try (var c = database.connection();
-             var s = c.prepareStatement("SELECT COALESCE(MAX(version), 0) + 1 FROM rule_set_version WHERE name = ?")) {
+        return versionNumber("SELECT COALESCE(MAX(version), 0) + 1 FROM rule_set_version WHERE name = ?", name);
+    }
+
+    /** The one number {@code sql}, a query of the versions of rule set {@code name}, answers. */
+    private int versionNumber(String sql, String name) {
+        try (var c = database.connection(); var s = c.prepareStatement(sql)) {
             s.setString(1, name);
             try (var r = s.executeQuery()) {
                 r.next();
@@ -148,16 +152,7 @@ public final class RuleSetStore {
 
     /** The newest version of {@code name} that came from or was written to a rules folder; 0 when none did. */
     public int lastFromFolder(String name) {
-        try (var c = database.connection();
-             var s = c.prepareStatement("SELECT COALESCE(MAX(version), 0) FROM rule_set_version WHERE name = ? AND folder IS NOT NULL")) {
-            s.setString(1, name);
-            try (var r = s.executeQuery()) {
-                r.next();
-                return r.getInt(1);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("reading the versions of rule set '" + name + "'", e);
-        }
+        return versionNumber("SELECT COALESCE(MAX(version), 0) FROM rule_set_version WHERE name = ? AND folder IS NOT NULL", name);
     }
 
     /** One version of a rule set. */
