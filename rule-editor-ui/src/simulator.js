@@ -3,7 +3,6 @@
 // built from its declared type, or a batch as NDJSON or a JSON array; each run replays the whole
 // batch, so what fires is what the batch makes fire, and each event shows the alerts it raised.
 
-import './features.css';
 import { ApiError, post } from './api.js';
 import { alertDetails } from './alertview.js';
 import { busy, fill, h } from './dom.js';
