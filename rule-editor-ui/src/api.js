@@ -35,13 +35,6 @@ export function formatDetail(d) {
   return where.length ? `${where.join(' ')}: ${text}` : text;
 }
 
-/** The whole error as the server stated it: status and code, message, then each detail. */
-export function formatError(e) {
-  if (!(e instanceof ApiError)) return e && e.message ? e.message : String(e);
-  const head = e.status ? `${e.status} ${e.code}: ${e.message}` : `${e.code}: ${e.message}`;
-  return [head, ...e.details.map((d) => `  ${formatDetail(d)}`)].join('\n');
-}
-
 async function parseBody(response) {
   const text = await response.text();
   if (!text) return null;

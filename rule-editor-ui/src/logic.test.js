@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StringStream } from '@codemirror/language';
 import { consultedText } from './alertview.js';
-import { ApiError, call, formatDetail, formatError } from './api.js';
+import { ApiError, call, formatDetail } from './api.js';
 import { completionOptions } from './completion.js';
 import { countLevels, diagnosticRange, lintDiagnostics } from './diagnostics.js';
 import { diffFiles, diffLines } from './diff.js';
@@ -143,18 +143,9 @@ describe('events of files', () => {
 });
 
 describe('API errors', () => {
-  it('formats the server\'s error body: status, code, message and each detail', () => {
-    const e = new ApiError(422, {
-      error: 'rules_do_not_compile', message: "rule set 'fraud' does not compile",
-      details: [{ level: 'error', file: 'a.drl', line: 3, column: 7, message: 'mismatched input' }, { index: 2, field: 'amount', message: 'not a number' }],
-    });
-    expect(formatError(e)).toBe("422 rules_do_not_compile: rule set 'fraud' does not compile\n"
-      + '  a.drl 3:7: mismatched input\n  event 2 amount: not a number');
-  });
-
-  it('an error without a status (a failed replay job\'s) is its code and message', () => {
-    expect(formatError(new ApiError(0, { error: 'bad_request', message: 'journal needs "from" before "to"' }))).toBe(
-      'bad_request: journal needs "from" before "to"');
+  it('a detail names where it is: file and position, event index and field', () => {
+    expect(formatDetail({ level: 'error', file: 'a.drl', line: 3, column: 7, message: 'mismatched input' })).toBe('a.drl 3:7: mismatched input');
+    expect(formatDetail({ index: 2, field: 'amount', message: 'not a number' })).toBe('event 2 amount: not a number');
   });
 
   it('a detail without position is its message; a string detail is itself', () => {
@@ -172,14 +163,14 @@ describe('API errors', () => {
     const failure = await call('PUT', '/api/v1/rulesets/x', { files: {} }, { fetchImpl }).catch((e) => e);
     expect(seen.headers.Authorization).toBe('Bearer tok');
     expect(failure).toBeInstanceOf(ApiError);
-    expect(formatError(failure)).toBe('403 forbidden: the token lacks the scope rules:write');
+    expect([failure.status, failure.code, failure.message]).toEqual([403, 'forbidden', 'the token lacks the scope rules:write']);
   });
 
   it('an answer that is not JSON keeps its text as the message', async () => {
     globalThis.sessionStorage = { getItem: () => null };
     const fetchImpl = async () => new Response('Bad Gateway', { status: 502 });
     const failure = await call('GET', '/x', undefined, { fetchImpl }).catch((e) => e);
-    expect(formatError(failure)).toBe('502 http_502: Bad Gateway');
+    expect([failure.status, failure.code, failure.message]).toEqual([502, 'http_502', 'Bad Gateway']);
   });
 });
 
