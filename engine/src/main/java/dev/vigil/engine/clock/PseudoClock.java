@@ -16,11 +16,17 @@ import org.drools.core.time.impl.TimerJobInstance;
  * timers, and took a third of a busy session's time. This clock counts only cancelled timers still
  * waiting (a fired one-shot timer has no next fire time) and drops them once they are more than
  * half of the queue, so a cancellation costs a constant on average and cancelled timers never
- * make up more than a third of the queue. Everything else is Drools' own.
+ * make up more than a third of the queue. Its queue is a {@link TimerQueue}, which compares fire
+ * times without reaching through each timer and fires timers due at the same millisecond in the
+ * order they were scheduled. Everything else is Drools' own.
  */
 public final class PseudoClock extends PseudoClockScheduler {
     private static final int PURGE_AT_LEAST = 1_000;
     private int cancelledWaiting;
+
+    public PseudoClock() {
+        queue = new TimerQueue();
+    }
 
     @Override
     public synchronized void removeJob(JobHandle jobHandle) {

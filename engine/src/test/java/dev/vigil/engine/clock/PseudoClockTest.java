@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.drools.base.time.JobHandle;
 import org.drools.core.common.ReteEvaluator;
 import org.drools.core.time.Job;
 import org.drools.core.time.JobContext;
+import org.drools.core.time.impl.DefaultJobHandle;
 import org.drools.core.time.impl.DefaultTimerJobFactoryManager;
 import org.drools.core.time.impl.PointInTimeTrigger;
+import org.drools.core.time.impl.TimerJobInstance;
 import org.junit.jupiter.api.Test;
 import org.kie.api.KieServices;
 import org.kie.api.conf.EventProcessingOption;
@@ -78,6 +81,83 @@ class PseudoClockTest {
 
         clock.removeJob(waiting.get(0));
         assertThat(clock.queued()).isEqualTo(999);
+    }
+
+    @Test
+    void timersDueAtTheSameMillisecond_fireInTheOrderTheyWereScheduled() {
+        var order = new ArrayList<String>();
+        for (var name : List.of("c", "a", "d", "b")) {
+            schedule(1_000, () -> order.add(name));
+        }
+        schedule(999, () -> order.add("earlier"));
+
+        clock.advanceTime(998, TimeUnit.MILLISECONDS);
+        assertThat(order).isEmpty();
+        clock.advanceTime(1, TimeUnit.MILLISECONDS);
+        assertThat(order).containsExactly("earlier");
+        clock.advanceTime(1, TimeUnit.MILLISECONDS);
+        assertThat(order).containsExactly("earlier", "c", "a", "d", "b");
+    }
+
+    @Test
+    void timersScheduledOutOfOrder_someCancelled_fireInTimeOrder() {
+        var random = new Random(7);
+        var handles = new ArrayList<JobHandle>();
+        var expected = new ArrayList<Long>();
+        for (int i = 0; i < 20_000; i++) {
+            long at = 1 + random.nextInt(100_000);
+            var handle = schedule(at);
+            if (i % 3 == 0) {
+                handles.add(handle);
+            } else {
+                expected.add(at);
+            }
+        }
+        handles.forEach(clock::removeJob);
+        expected.sort(null);
+
+        clock.advanceTime(50_000, TimeUnit.MILLISECONDS);
+        clock.advanceTime(50_000, TimeUnit.MILLISECONDS);
+
+        assertThat(fired).containsExactlyElementsOf(expected);
+        assertThat(clock.queued()).isZero();
+    }
+
+    @Test
+    void timerQueue_removeIfAndIteratorRemove_keepTheRestInOrder() {
+        var queue = new TimerQueue();
+        for (long at : new long[] {50, 10, 40, 20, 30, 60, 70}) {
+            queue.add(timer(at));
+        }
+        queue.removeIf(t -> time(t) % 20 == 0);
+        for (var it = queue.iterator(); it.hasNext();) {
+            if (time(it.next()) == 70) {
+                it.remove();
+            }
+        }
+
+        assertThat(queue).hasSize(3);
+        var polled = new ArrayList<Long>();
+        while (!queue.isEmpty()) {
+            polled.add(time(queue.poll()));
+        }
+        assertThat(polled).containsExactly(10L, 30L, 50L);
+        assertThat(queue.poll()).isNull();
+    }
+
+    private TimerJobInstance timer(long at) {
+        return ((DefaultJobHandle) schedule(at)).getTimerJobInstance();
+    }
+
+    private static long time(TimerJobInstance timer) {
+        return timer.getTrigger().hasNextFireTime().getTime();
+    }
+
+    private JobHandle schedule(long at, Runnable action) {
+        var context = new Context();
+        var handle = clock.scheduleJob(ctx -> action.run(), context, PointInTimeTrigger.createPointInTimeTrigger(at, null));
+        context.setJobHandle(handle);
+        return handle;
     }
 
     private JobHandle schedule(long at) {
