@@ -24,6 +24,7 @@ record LongWindow(String text, long millis, String bucket, long bucketMillis) {
             package bench;
             import dev.vigil.engine.profile.Profile;
             import dev.vigil.engine.profile.Summary;
+            import dev.vigil.engine.profile.Sweep;
 
             declare Transaction
                 @role(event)
@@ -71,10 +72,27 @@ record LongWindow(String text, long millis, String bucket, long bucketMillis) {
                 $p.add($t.getTime(), $t.getAmount());
             end
 
-            rule "amount profile: forget idle cards"
+            rule "amount profile: start the round"
+            when
+                exists Profile(name == "amount")
+                not Sweep(name == "amount")
+            then
+                insert(new Sweep("amount", alerts.now()));
+            end
+
+            rule "amount profile: round"
                 timer (int: 1d 1d)
             when
-                $p : Profile(name == "amount")
+                $s : Sweep(name == "amount")
+            then
+                modify($s) { setTime(alerts.now()) }
+            end
+
+            rule "amount profile: forget idle cards"
+                salience -1000
+            when
+                Sweep(name == "amount", $now : time)
+                $p : Profile(name == "amount", lastTime <= $now - span)
             then
                 if ($p.idle(alerts.now())) { delete($p); }
             end

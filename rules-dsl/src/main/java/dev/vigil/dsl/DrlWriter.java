@@ -50,6 +50,7 @@ final class DrlWriter {
     static final Duration MATCH_WINDOW = Duration.ofMinutes(1);
     private static final String PROFILE = "dev.vigil.engine.profile.Profile";
     private static final String SUMMARY = "dev.vigil.engine.profile.Summary";
+    private static final String SWEEP = "dev.vigil.engine.profile.Sweep";
     private static final Set<String> PRIMITIVES = Set.of("byte", "short", "int", "long", "float", "double");
 
     private final String file;
@@ -86,6 +87,7 @@ final class DrlWriter {
         if (rules.stream().anyMatch(r -> r.pattern().profile() != null)) {
             imports.add(PROFILE);
             imports.add(SUMMARY);
+            imports.add(SWEEP);
         }
         if (rules.stream().anyMatch(r -> r.pattern() instanceof Distinct d && d.bucket() != null)) {
             imports.add(ArrayList.class.getName());
@@ -118,7 +120,7 @@ final class DrlWriter {
      * The helper rules of a profile: open one per key at the key's first event (before any rule
      * reads it), add each event to it after the rules that read it have judged the event without
      * it, and delete it once idle for its span. Each is keyed by the rule's {@code per}, as the
-     * rules that read the profile are; the forget rule matches no event.
+     * rules that read the profile are; the round's rules match no event.
      */
     private void profileRules(ProfileSpec p, RuleSpec rule, List<RuleKey> keys) {
         int at = rule.pos().line();
@@ -131,17 +133,48 @@ final class DrlWriter {
         line("", at);
         addRule(p, ruleName + ": add", c, at);
         line("", at);
-        line("rule " + Conditions.quote(ruleName + ": forget idle keys"), at);
-        line("    timer (int: " + Durations.format(p.bucket()) + " " + Durations.format(p.bucket()) + ")", at);
-        line("when", at);
-        line("    $profile : Profile(name == " + Conditions.quote(p.name()) + ")", at);
-        line("then", at);
-        line("    if ($profile.idle(alerts.now())) { delete($profile); }", at);
-        line("end", at);
+        roundRules(p, ruleName, at);
         var type = p.event().type().name();
         keys.add(new RuleKey(ruleName + ": open", at, p.per(), List.of(type)));
         keys.add(new RuleKey(ruleName + ": add", at, p.per(), List.of(type)));
-        keys.add(new RuleKey(ruleName + ": forget idle keys", at, p.per(), List.of()));
+        for (var round : List.of(": start the round", ": round", ": forget idle keys")) {
+            keys.add(new RuleKey(ruleName + round, at, p.per(), List.of()));
+        }
+    }
+
+    /**
+     * One timer for all the keys of a profile: a sweep, started with the first profile, that a
+     * timer rule moves on once a bucket, and a rule that joins it to the profiles idle at its time.
+     * A timer rule joined to each profile would queue and fire a timer per key. The forget rule
+     * comes last and asks again: a profile opened since the round is idle until its first add.
+     */
+    private void roundRules(ProfileSpec p, String ruleName, int at) {
+        var name = Conditions.quote(p.name());
+        var every = Durations.format(p.bucket());
+        line("rule " + Conditions.quote(ruleName + ": start the round"), at);
+        line("when", at);
+        line("    exists Profile(name == " + name + ")", at);
+        line("    not Sweep(name == " + name + ")", at);
+        line("then", at);
+        line("    insert(new Sweep(" + name + ", alerts.now()));", at);
+        line("end", at);
+        line("", at);
+        line("rule " + Conditions.quote(ruleName + ": round"), at);
+        line("    timer (int: " + every + " " + every + ")", at);
+        line("when", at);
+        line("    $sweep : Sweep(name == " + name + ")", at);
+        line("then", at);
+        line("    modify($sweep) { setTime(alerts.now()) }", at);
+        line("end", at);
+        line("", at);
+        line("rule " + Conditions.quote(ruleName + ": forget idle keys"), at);
+        line("    salience -1000", at);
+        line("when", at);
+        line("    Sweep(name == " + name + ", $now : time)", at);
+        line("    $profile : Profile(name == " + name + ", lastTime <= $now - span)", at);
+        line("then", at);
+        line("    if ($profile.idle(alerts.now())) { delete($profile); }", at);
+        line("end", at);
     }
 
     private void openRule(ProfileSpec p, String ruleName, Context c, int at) {

@@ -3,6 +3,7 @@ package dev.vigil.engine.ruleset;
 import dev.vigil.engine.alert.Alerts;
 import dev.vigil.engine.profile.Profile;
 import dev.vigil.engine.profile.Summary;
+import dev.vigil.engine.profile.Sweep;
 import java.util.Map;
 import java.util.Set;
 
@@ -54,7 +55,7 @@ final class RuleCodeAllowlist {
             "java.util.stream", "java.util.regex", "org.drools.util.bitmask");
 
     /** Vigil's own library for rule code: profiles of long windows. Every public member of these is allowed. */
-    private static final Set<String> LIBRARY = Set.of(Profile.class.getName(), Summary.class.getName());
+    private static final Set<String> LIBRARY = Set.of(Profile.class.getName(), Summary.class.getName(), Sweep.class.getName());
 
     /** Members refused whatever type they are reached through: they reach the class, the monitor or the stack of the JVM. */
     private static final Set<String> EVERY_TYPE_REFUSES = Set.of("getClass", "wait", "notify", "notifyAll", "finalize",

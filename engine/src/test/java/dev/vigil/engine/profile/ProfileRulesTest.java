@@ -12,6 +12,7 @@ public class ProfileRulesTest {
             package cards;
             import dev.vigil.engine.profile.Profile;
             import dev.vigil.engine.profile.Summary;
+            import dev.vigil.engine.profile.Sweep;
 
             declare Transaction
                 @role(event)
@@ -40,10 +41,27 @@ public class ProfileRulesTest {
                 $p.add($t.getTime(), $t.getAmount());
             end
 
-            rule "amount profile: forget idle cards"
+            rule "amount profile: start the round"
+            when
+                exists Profile(name == "amount")
+                not Sweep(name == "amount")
+            then
+                insert(new Sweep("amount", alerts.now()));
+            end
+
+            rule "amount profile: round"
                 timer (int: 1d 1d)
             when
-                $p : Profile(name == "amount")
+                $s : Sweep(name == "amount")
+            then
+                modify($s) { setTime(alerts.now()) }
+            end
+
+            rule "amount profile: forget idle cards"
+                salience -1000
+            when
+                Sweep(name == "amount", $now : time)
+                $p : Profile(name == "amount", lastTime <= $now - span)
             then
                 if ($p.idle(alerts.now())) { delete($p); }
             end
@@ -110,7 +128,8 @@ public class ProfileRulesTest {
             }
             h.advanceTo(day(40, "0:00:00"));
 
-            assertThat(h.stats().factCount()).as("20 profiles; the payments left with their one-minute window").isEqualTo(20);
+            assertThat(h.stats().factCount()).as("20 profiles and the round's sweep; the payments left with their one-minute window")
+                    .isEqualTo(21);
         }
     }
 
@@ -119,10 +138,10 @@ public class ProfileRulesTest {
         try (var h = RuleHarness.of(DRL)) {
             h.send("Transaction", day(0, "0:00:00"), "cardId", "c1", "amount", 10.0);
             h.advanceTo(day(25, "0:00:00"));
-            assertThat(h.stats().factCount()).isEqualTo(1);
+            assertThat(h.stats().factCount()).as("the profile and the round's sweep").isEqualTo(2);
 
             h.advanceTo(day(32, "0:00:00"));
-            assertThat(h.stats().factCount()).as("idle for 30 days, found on the daily round").isZero();
+            assertThat(h.stats().factCount()).as("idle for 30 days, found on the daily round; the sweep stays").isEqualTo(1);
         }
     }
 }
