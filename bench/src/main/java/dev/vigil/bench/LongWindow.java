@@ -60,7 +60,7 @@ record LongWindow(String text, long millis, String bucket, long bucketMillis) {
                 Transaction($card : cardId) over window:time(1m)
                 not Profile(name == "amount", key == $card)
             then
-                insert(Profile.of("amount", $card, "%2$s", "%1$s"));
+                insert(Profile.of("amount", $card, "%2$s", "%1$s").openedAt(alerts.now()));
             end
 
             rule "amount profile: add"

@@ -187,7 +187,7 @@ final class DrlWriter {
         line("    not Profile(name == " + name + ", key == " + keyValue(c) + ")", at);
         line("then", at);
         line("    insert(Profile.of(" + name + ", " + c.key() + ", \"" + Durations.format(p.bucket()) + "\", \""
-                + Durations.format(p.span()) + "\"));", at);
+                + Durations.format(p.span()) + "\").openedAt(alerts.now()));", at);
         line("end", at);
     }
 

@@ -27,6 +27,7 @@ public final class Profile {
     private final int slots;
     private final Bucket[] ring;
     private long lastTime = Long.MIN_VALUE;
+    private long opened = Long.MIN_VALUE;
     /**
      * The last summary of a range of ages, and what it was asked for: rules judging one event ask
      * for the same range several times before the event is added, and a summary's quantiles, once
@@ -85,6 +86,18 @@ public final class Profile {
 
     public Object getKey() {
         return key;
+    }
+
+    /**
+     * This profile, opened at {@code time} (epoch ms): until something is added or noted, it is idle
+     * a whole span after that time rather than at once. A rule that opens a profile it may not feed
+     * straight away says when, so that a round forgetting idle profiles does not delete it while the
+     * event that opened it is still there to open it again:
+     * {@code insert(Profile.of("amount", $card, "1d", "30d").openedAt(alerts.now()))}.
+     */
+    public Profile openedAt(long time) {
+        this.opened = time;
+        return this;
     }
 
     /** The latest time anything was added or noted; {@link Long#MIN_VALUE} before that. */
@@ -159,11 +172,12 @@ public final class Profile {
 
     /**
      * Whether nothing was added or noted for a whole span before {@code now}: the profile may be
-     * deleted. A profile nothing was ever added to is idle, so a rule that opens a profile should
-     * feed it the event that opened it.
+     * deleted. One nothing was ever added to counts from when it was {@link #openedAt opened}, and
+     * is idle at once when it was not told.
      */
     public boolean idle(long now) {
-        return lastTime == Long.MIN_VALUE || now - lastTime >= getSpan();
+        long since = lastTime != Long.MIN_VALUE ? lastTime : opened;
+        return since == Long.MIN_VALUE || now - since >= getSpan();
     }
 
     /** How many values the profile holds over its span. */

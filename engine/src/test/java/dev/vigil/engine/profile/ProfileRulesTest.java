@@ -29,7 +29,7 @@ public class ProfileRulesTest {
                 Transaction($card : cardId) over window:time(1m)
                 not Profile(name == "amount", key == $card)
             then
-                insert(Profile.of("amount", $card, "1d", "30d"));
+                insert(Profile.of("amount", $card, "1d", "30d").openedAt(alerts.now()));
             end
 
             rule "amount profile: add"
@@ -130,6 +130,37 @@ public class ProfileRulesTest {
 
             assertThat(h.stats().factCount()).as("20 profiles and the round's sweep; the payments left with their one-minute window")
                     .isEqualTo(21);
+        }
+    }
+
+    @Test
+    void aProfileNotFedYet_outlivesTheRoundsWhileItsEventIsThere_andIsForgottenASpanAfterItWasOpened() {
+        // Only large amounts are added: the card's profile stays empty while its payments are small.
+        var drl = DRL.replace("""
+                    $t : Transaction($card : cardId) over window:time(1m)
+                    $p : Profile(name == "amount", key == $card)
+                then
+                    $p.add(""", """
+                    $t : Transaction($card : cardId, amount > 1000) over window:time(1m)
+                    $p : Profile(name == "amount", key == $card)
+                then
+                    $p.add(""");
+        assertThat(drl).isNotEqualTo(DRL);
+        try (var h = RuleHarness.of(drl)) {
+            h.send("Transaction", day(0, "0:00:00"), "cardId", "c0", "amount", 10.0);
+            // Each day a payment of c1 in the round's minute: opened (again) while the round goes.
+            for (int d = 1; d <= 3; d++) {
+                h.send("Transaction", day(d, "0:00:00"), "cardId", "c1", "amount", 10.0);
+                h.send("Transaction", day(d, "0:00:30"), "cardId", "c1", "amount", 10.0);
+            }
+            h.advanceTo(day(3, "1:00:00"));
+            assertThat(h.errors()).as("no rule runs away").isEmpty();
+            assertThat(h.stats().factCount()).as("c0's and c1's profiles, and the sweep").isEqualTo(3);
+
+            h.advanceTo(day(29, "23:59:59.999"));
+            assertThat(h.stats().factCount()).as("c0, opened on day 0, was not idle at the day-29 round").isEqualTo(3);
+            h.advanceTo(day(30, "0:00:00"));
+            assertThat(h.stats().factCount()).as("c0 forgotten on the day-30 round; c1 opened on day 1").isEqualTo(2);
         }
     }
 

@@ -154,6 +154,19 @@ class ProfileTest {
     }
 
     @Test
+    void idle_ofAProfileNeverFed_countsFromWhenItWasOpened_orIsAtOnceWhenNotTold() {
+        var opened = Profile.of("amount", "c1", "1d", "30d").openedAt(D0);
+        assertThat(opened.idle(D0 + 30 * DAY - 1)).isFalse();
+        assertThat(opened.idle(D0 + 30 * DAY)).isTrue();
+
+        assertThat(Profile.of("amount", "c1", "1d", "30d").idle(D0)).isTrue();
+
+        opened.add(D0 + DAY, 1);
+        assertThat(opened.idle(D0 + 31 * DAY - 1)).as("once fed, from its last add").isFalse();
+        assertThat(opened.idle(D0 + 31 * DAY)).isTrue();
+    }
+
+    @Test
     void emptySummary_hasNothingToSay() {
         var s = Profile.of("amount", "c1", "1d", "30d").last(D0, "30d");
 
