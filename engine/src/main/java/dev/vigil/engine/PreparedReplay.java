@@ -7,6 +7,7 @@ import dev.vigil.engine.api.EventType;
 import dev.vigil.engine.api.ReplayOrder;
 import dev.vigil.engine.api.ReplayProgress;
 import dev.vigil.engine.api.ReplayResult;
+import dev.vigil.engine.event.EventDecoder;
 import dev.vigil.engine.replay.ProgressCounters;
 import dev.vigil.engine.replay.Replay;
 import dev.vigil.engine.ruleset.CompiledRuleSet;
@@ -16,6 +17,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +31,7 @@ public final class PreparedReplay implements AutoCloseable {
     private final Watchdog watchdog;
     private final ReplayOrder order;
     private final ProgressCounters progress;
+    private final EventDecoder times;
 
     PreparedReplay(CompiledRuleSet compiled, InstantSource clock, Watchdog watchdog, ReplayOrder order) {
         this.compiled = compiled;
@@ -36,6 +39,15 @@ public final class PreparedReplay implements AutoCloseable {
         this.watchdog = watchdog;
         this.order = order;
         this.progress = new ProgressCounters(order.sorted());
+        this.times = EventDecoder.forKieBase(compiled.container().getKieBase(), true, clock);
+    }
+
+    /**
+     * The event time its run gives {@code event}, epoch milliseconds: its {@code time}, else its
+     * type's {@code @timestamp} field; empty when it has neither or one that is not a time.
+     */
+    public OptionalLong eventTime(JsonNode event) {
+        return times.eventTime(event);
     }
 
     /** How far its run is, for a display polling from another thread. */

@@ -3,12 +3,13 @@ package dev.vigil.server.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.engine.EventReaders;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * A replay's events counted per bucket of event time, for the editor's timeline when it has not
@@ -25,8 +26,8 @@ final class EventTimeline {
     private long width = WIDTHS[0];
     private final TreeMap<Long, Long> counts = new TreeMap<>();
 
-    /** {@code events}, counted here as they pass. */
-    Iterator<JsonNode> counting(Iterator<JsonNode> events) {
+    /** {@code events}, counted here as they pass by the time {@code timeOf} tells (those without one are not). */
+    Iterator<JsonNode> counting(Iterator<JsonNode> events, Function<JsonNode, OptionalLong> timeOf) {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -36,7 +37,7 @@ final class EventTimeline {
             @Override
             public JsonNode next() {
                 var event = events.next();
-                EventReaders.timeOf(event).ifPresent(EventTimeline.this::add);
+                timeOf.apply(event).ifPresent(EventTimeline.this::add);
                 return event;
             }
         };

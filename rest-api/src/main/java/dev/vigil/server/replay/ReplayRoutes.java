@@ -202,7 +202,7 @@ public final class ReplayRoutes implements AutoCloseable {
             prepared.accept(rules);
             try (var events = request.input.open(rules)) {
                 var timeline = new EventTimeline();
-                var out = replay(rules, other, timeline.counting(counting(events, done, step)), request.until);
+                var out = replay(rules, other, timeline.counting(counting(events, done, step), rules::eventTime), request.until);
                 out.set("timeline", timeline.view(json));
                 return out;
             }

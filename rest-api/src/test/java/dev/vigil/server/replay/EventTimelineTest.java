@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.engine.Engine;
+import dev.vigil.engine.EventReaders;
+import dev.vigil.engine.api.EngineConfig;
+import dev.vigil.engine.api.RuleSetSource;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A replay's events per bucket of event time, for a timeline of input the editor does not hold. */
@@ -17,13 +22,43 @@ class EventTimelineTest {
     }
 
     @Test
+    void eventsOfATypeTimedByAnotherField_areCountedByTheTimeTheReplayGivesThem() {
+        var drl = """
+                package t;
+                declare Reading
+                    @role(event)
+                    @timestamp(at)
+                    id : String
+                    at : long
+                end
+                """;
+        try (var engine = Engine.create(EngineConfig.defaults());
+                var prepared = engine.prepareReplay(RuleSetSource.of("t", Map.of("t.drl", drl)))) {
+            var timeline = new EventTimeline();
+            List<JsonNode> events = List.of(
+                    json.createObjectNode().put("type", "Reading").put("at", at("2026-11-20T10:00:00.200Z")),
+                    json.createObjectNode().put("type", "Reading").put("at", at("2026-11-20T10:00:02Z")),
+                    json.createObjectNode().put("type", "Reading").put("at", at("2026-11-20T10:00:02Z"))
+                            .put("time", "2026-11-20T10:00:03Z"),
+                    json.createObjectNode().put("type", "Reading"));
+            timeline.counting(events.iterator(), prepared::eventTime).forEachRemaining(e -> { });
+
+            var view = timeline.view(json);
+
+            assertThat(view.get("start").asText()).isEqualTo("2026-11-20T10:00:00Z");
+            assertThat(view.get("events").toString()).as("by at; a time given beside it wins, as it does in the replay")
+                    .isEqualTo("[1,0,1,1]");
+        }
+    }
+
+    @Test
     void eventsWithinSeconds_areCountedPerSecond_fromTheFirstOnesSecond() {
         var timeline = new EventTimeline();
         List<JsonNode> events = List.of(json.createObjectNode().put("time", "2026-11-20T10:00:00.200Z"),
                 json.createObjectNode().put("time", "2026-11-20T10:00:00.900Z"),
                 json.createObjectNode().put("time", at("2026-11-20T10:00:03Z")),
                 json.createObjectNode().put("type", "NoTime"));
-        timeline.counting(events.iterator()).forEachRemaining(e -> { });
+        timeline.counting(events.iterator(), EventReaders::timeOf).forEachRemaining(e -> { });
 
         var view = timeline.view(json);
 
