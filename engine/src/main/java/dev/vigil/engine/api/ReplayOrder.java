@@ -20,9 +20,9 @@ import java.util.Objects;
  */
 public record ReplayOrder(boolean sorted, int sortMemory, Path spillFolder) {
     /**
-     * The default of {@code sortMemory}: about a GB of parsed JSON events at most (the launcher's
-     * heap may grow to a quarter of the machine's memory). A file of up to a million events sorts
-     * in memory at no measurable cost; spilling costs more (BENCHMARKS.md).
+     * The default of {@code sortMemory}: about 250 MB of events like the samples' at most, since
+     * the sort holds each event as its JSON bytes. A file of up to a million events sorts in memory
+     * at no measurable cost; spilling costs more (BENCHMARKS.md).
      */
     public static final int DEFAULT_SORT_MEMORY = 1_000_000;
     /** The smallest {@code sortMemory} the server and the command line take. */
