@@ -85,13 +85,38 @@ class EventTimeSortTest {
         List<Integer> merged;
         try (var sorted = sort(input, 7, new Disorder(), progress)) {
             assertThat(sorted.hasNext()).isTrue();
-            assertThat(sorted.runFiles()).hasSize(1_000 / 7).allSatisfy(file -> assertThat(file).exists().startsWith(spill));
+            // 142 runs: two tiers of 64 merged into one run each, 14 left as spilled.
+            assertThat(sorted.runFiles()).hasSize(1_000 / 7 - 2 * EventTimeSort.FAN_IN + 2)
+                    .allSatisfy(file -> assertThat(file).exists().startsWith(spill));
             merged = ns(sorted);
         }
 
         assertThat(merged).containsExactlyElementsOf(expected.stream().map(e -> e.get("n").asInt()).toList());
         assertThat(spilled()).isEmpty();
         assertThat(progress.total()).isEqualTo(1_000);
+    }
+
+    @Test
+    void runs_areMergedInTiers_soTheFilesOpenAtOnceStayFew_andTheOrderStaysStable() throws IOException {
+        int perRun = 2;
+        int fanIn = 4;
+        int tier2 = perRun * fanIn * fanIn;
+        var random = new Random(5);
+        var input = new ArrayList<JsonNode>();
+        for (int i = 0; i < tier2 + perRun * fanIn + perRun + 1; i++) {
+            input.add(event((long) random.nextInt(1_000), i));
+        }
+        var expected = new ArrayList<>(input);
+        expected.sort(Comparator.comparingLong(EventTimeSortTest::time));
+
+        try (var sorted = new EventTimeSort(input.iterator(), EventTimeSortTest::time, perRun, fanIn, spill, new Disorder(),
+                new ProgressCounters(true))) {
+            assertThat(sorted.hasNext()).isTrue();
+            assertThat(sorted.runFiles()).as("one run of tier 2, one of tier 1, one as spilled").hasSize(3);
+            assertThat(spilled()).hasSize(3);
+            assertThat(ns(sorted)).containsExactlyElementsOf(expected.stream().map(e -> e.get("n").asInt()).toList());
+        }
+        assertThat(spilled()).isEmpty();
     }
 
     @Test
