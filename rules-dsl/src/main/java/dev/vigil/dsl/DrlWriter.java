@@ -145,8 +145,10 @@ final class DrlWriter {
     /**
      * One timer for all the keys of a profile: a sweep, started with the first profile, that a
      * timer rule moves on once a bucket, and a rule that joins it to the profiles idle at its time.
-     * A timer rule joined to each profile would queue and fire a timer per key. The forget rule
-     * comes last and asks again: a profile opened since the round is idle until its first add.
+     * A timer rule joined to each profile would queue and fire a timer per key. The forget rule's
+     * constraint reads the last add (a constraint on a method of the profile would defeat Drools'
+     * property reactivity), which a profile not fed yet always passes; it comes last and asks
+     * {@code idle}, which counts such a profile from when it was opened.
      */
     private void roundRules(ProfileSpec p, String ruleName, int at) {
         var name = Conditions.quote(p.name());
